@@ -1,0 +1,1 @@
+"""tokenfab: the AI factory, checked."""

@@ -1,0 +1,451 @@
+"""The catalog: accelerators/systems, LLM architectures, and economic and cluster assumptions.
+
+Shipped data lives in ``catalog/data/`` (CSV, SI units, one row per item) with a provenance
+table beside each (``*_sources.csv``: id, field, kind, source, note). Users add or override
+entries from a TOML file (``--catalog FILE`` or the ``TOKENFAB_CATALOG`` environment
+variable, several files separated by ``os.pathsep``)::
+
+    [[accelerator]]
+    id = "my-asic"
+    base = "h100-sxm"                 # optional: start from a shipped entry
+    name = "Hypothetical ASIC"
+    fp8_dense_flops_per_s = "2 PFLOP/s"     # a plain value: kind 'user', source = this file
+    price_usd = { value = 12000, kind = "estimate", source = "https://example.org/quote" }
+
+    [[model]]
+    id = "my-model"
+    base = "llama3.1-70b"
+    layers = 100
+
+Every value is validated exactly like the shipped data (same :data:`FieldSpec` tables).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from tokenfab.catalog.schema import (
+    ACCELERATOR_FIELDS,
+    FAMILIES,
+    MODEL_FIELDS,
+    VALUE_KINDS,
+    Accelerator,
+    FieldSpec,
+    ModelArch,
+    Provenance,
+)
+from tokenfab.errors import TokenfabError, did_you_mean, unknown
+from tokenfab.uncertainty import Range
+from tokenfab.units import parse_quantity
+
+__all__ = [
+    "Accelerator",
+    "Assumption",
+    "Catalog",
+    "ModelArch",
+    "Provenance",
+    "load_catalog",
+]
+
+ENV_VAR = "TOKENFAB_CATALOG"
+
+_UNIT_DIMENSION = {"FLOP/s": "flop_rate", "B": "bytes", "B/s": "bandwidth", "W": "power",
+                   "USD": "money"}
+_ATTENTION_TYPES = ("mha", "gqa", "mla")
+
+
+def _data_path(name: str) -> Path:
+    return Path(str(resources.files("tokenfab.catalog") / "data" / name))
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with open(_data_path(name), newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def coerce_value(spec: FieldSpec, raw: Any, where: str) -> Any:
+    """Validate and convert one raw value (CSV text or TOML value) for ``spec``.
+
+    Returns None for an empty optional value; raises :class:`TokenfabError` naming
+    ``where`` (file and field), the value and what is allowed.
+    """
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        if spec.required:
+            raise TokenfabError(f"missing required value ({spec.description})", field=where)
+        return None
+    if spec.type == "str":
+        if not isinstance(raw, str):
+            raise TokenfabError(f"expected text, got {raw!r}", field=where, value=raw)
+        return raw.strip()
+    if spec.type == "bool":
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip().lower() in ("true", "false"):
+            return raw.strip().lower() == "true"
+        raise TokenfabError(f"expected true or false, got {raw!r}", field=where, value=raw)
+    dim = _UNIT_DIMENSION.get(spec.unit, "count")
+    if isinstance(raw, str) and dim == "count":
+        try:
+            value = float(raw)
+        except ValueError:
+            raise TokenfabError(f"expected a number, got {raw!r}", field=where, value=raw) from None
+        if not math.isfinite(value):
+            raise TokenfabError(f"expected a finite number, got {raw!r}", field=where, value=raw)
+    else:
+        value = parse_quantity(raw, dim, field=where)
+    if spec.minimum is not None:
+        bad = value <= spec.minimum if spec.exclusive_minimum else value < spec.minimum
+        if bad:
+            op = ">" if spec.exclusive_minimum else ">="
+            unit = f" {spec.unit}" if spec.unit else ""
+            raise TokenfabError(f"must be {op} {spec.minimum:g}{unit}, got {raw!r}",
+                                field=where, value=raw)
+    if spec.type == "int":
+        if value != int(value):
+            raise TokenfabError(f"must be a whole number, got {raw!r}", field=where, value=raw)
+        return int(value)
+    return float(value)
+
+
+def _check_semantics(obj: Accelerator | ModelArch, where: str) -> None:
+    if isinstance(obj, Accelerator):
+        if obj.family not in FAMILIES:
+            raise TokenfabError(f"family must be one of {', '.join(FAMILIES)}, got {obj.family!r}",
+                                field=f"{where}.family", value=obj.family)
+        if obj.allin_power_w < obj.tdp_w:
+            raise TokenfabError(
+                f"allin_power_w ({obj.allin_power_w:g} W) must be >= tdp_w ({obj.tdp_w:g} W): "
+                "all-in power includes the accelerator itself", field=f"{where}.allin_power_w",
+                value=obj.allin_power_w)
+    else:
+        if obj.attention_type not in _ATTENTION_TYPES:
+            raise TokenfabError(
+                f"attention_type must be one of {', '.join(_ATTENTION_TYPES)}, got {obj.attention_type!r}",
+                field=f"{where}.attention_type", value=obj.attention_type)
+        if obj.is_mla:
+            need = ("mla_kv_lora_rank", "mla_qk_nope_head_dim", "mla_qk_rope_head_dim", "mla_v_head_dim")
+        else:
+            need = ("kv_heads", "head_dim")
+        if obj.moe_experts:
+            need = need + ("moe_top_k", "moe_expert_ffn_size")
+        else:
+            need = need + ("ffn_intermediate_size",)
+        for n in need:
+            if getattr(obj, n) is None:
+                raise TokenfabError(f"required for a {obj.attention_type}"
+                                    f"{' MoE' if obj.moe_experts else ' dense'} model",
+                                    field=f"{where}.{n}")
+        if obj.moe_experts and obj.moe_top_k and obj.moe_top_k > obj.moe_experts:
+            raise TokenfabError(f"moe_top_k ({obj.moe_top_k}) must be <= moe_experts ({obj.moe_experts})",
+                                field=f"{where}.moe_top_k", value=obj.moe_top_k)
+        if obj.kv_heads and obj.attention_heads % obj.kv_heads:
+            raise TokenfabError(f"attention_heads ({obj.attention_heads}) must be a multiple of "
+                                f"kv_heads ({obj.kv_heads})", field=f"{where}.kv_heads",
+                                value=obj.kv_heads)
+
+
+def _build(cls: type, specs: Sequence[FieldSpec], values: dict[str, Any],
+           provenance: dict[str, Provenance], origin: str, where: str) -> Any:
+    kwargs = {s.name: coerce_value(s, values.get(s.name), f"{where}.{s.name}") for s in specs}
+    obj = cls(**kwargs, provenance=provenance, origin=origin)
+    _check_semantics(obj, where)
+    return obj
+
+
+def _load_builtin(kind: str) -> dict[str, Any]:
+    cls, specs, stem = ((Accelerator, ACCELERATOR_FIELDS, "accelerators") if kind == "accelerator"
+                        else (ModelArch, MODEL_FIELDS, "models"))
+    prov: dict[str, dict[str, Provenance]] = {}
+    for r in _read_csv(f"{stem}_sources.csv"):
+        prov.setdefault(r["id"], {})[r["field"]] = Provenance(r["kind"], r["source"], r.get("note", ""))
+    out = {}
+    for row in _read_csv(f"{stem}.csv"):
+        obj = _build(cls, specs, row, prov.get(row["id"], {}), "builtin",
+                     f"{stem}.csv[{row['id']}]")
+        out[obj.id] = obj
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Assumption:
+    """One row of the economic or cluster assumptions, in the units its ``unit`` names."""
+
+    key: str
+    value: float
+    unit: str
+    low: float | None
+    high: float | None
+    year: str
+    source: str
+    note: str
+    kind: str
+
+    @property
+    def range(self) -> Range | float:
+        """A :class:`Range` (low / value / high) where the row gives one, else the value."""
+        if self.low is None or self.high is None:
+            return self.value
+        lo, hi = min(self.low, self.value, self.high), max(self.low, self.value, self.high)
+        return Range(lo, self.value, hi)
+
+
+def _num(x: str | None) -> float | None:
+    if x is None or x.strip() == "":
+        return None
+    try:
+        v = float(x)
+    except ValueError:
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _load_assumptions(name: str) -> dict[str, Assumption]:
+    out = {}
+    try:
+        rows = _read_csv(name)
+    except FileNotFoundError:
+        return out
+    for r in rows:
+        v = _num(r.get("value"))
+        if v is None:
+            continue
+        out[r["key"]] = Assumption(r["key"], v, r.get("unit", ""), _num(r.get("low")),
+                                   _num(r.get("high")), r.get("year", "") or "",
+                                   r.get("source", ""), r.get("note", r.get("context", "")) or "",
+                                   r.get("kind", "") or "")
+    return out
+
+
+@lru_cache(maxsize=1)
+def _builtin() -> tuple[dict[str, Accelerator], dict[str, ModelArch]]:
+    return _load_builtin("accelerator"), _load_builtin("model")
+
+
+@lru_cache(maxsize=4)
+def _assumptions(name: str) -> dict[str, Assumption]:
+    return _load_assumptions(name)
+
+
+class Catalog:
+    """Accelerators and models by id, with user entries merged over the shipped ones."""
+
+    def __init__(self, accelerators: dict[str, Accelerator], models: dict[str, ModelArch],
+                 overrides: list[str] | None = None) -> None:
+        self._acc = accelerators
+        self._models = models
+        #: human-readable lines: which user entries replaced shipped ones
+        self.overrides: list[str] = overrides or []
+
+    # -- lookups -----------------------------------------------------------------
+    def hardware(self, hw_id: str) -> Accelerator:
+        """The accelerator ``hw_id``; unknown ids raise with a 'did you mean'."""
+        if isinstance(hw_id, Accelerator):
+            return hw_id
+        try:
+            return self._acc[hw_id]
+        except KeyError:
+            raise unknown("accelerator", hw_id, self._acc,
+                          "'tokenfab catalog hardware' lists them") from None
+
+    def model(self, model_id: str) -> ModelArch:
+        """The model ``model_id``; unknown ids raise with a 'did you mean'."""
+        if isinstance(model_id, ModelArch):
+            return model_id
+        try:
+            return self._models[model_id]
+        except KeyError:
+            raise unknown("model", model_id, self._models,
+                          "'tokenfab catalog models' lists them") from None
+
+    @property
+    def hardware_ids(self) -> list[str]:
+        return list(self._acc)
+
+    @property
+    def model_ids(self) -> list[str]:
+        return list(self._models)
+
+    def all_hardware(self) -> list[Accelerator]:
+        return list(self._acc.values())
+
+    def all_models(self) -> list[ModelArch]:
+        return list(self._models.values())
+
+    # -- assumptions ---------------------------------------------------------------
+    @property
+    def economics(self) -> dict[str, Assumption]:
+        """Economic assumptions (``economics.csv``) by key."""
+        return _assumptions("economics.csv")
+
+    @property
+    def cluster(self) -> dict[str, Assumption]:
+        """Cluster anchors (``cluster.csv``) by key."""
+        return _assumptions("cluster.csv")
+
+    def assumption(self, key: str) -> Assumption:
+        """An economic or cluster assumption by key (unknown keys raise with a 'did you mean')."""
+        for table in (self.economics, self.cluster):
+            if key in table:
+                return table[key]
+        raise unknown("assumption", key, list(self.economics) + list(self.cluster))
+
+
+# ---------------------------------------------------------------------------------
+# user catalogs
+# ---------------------------------------------------------------------------------
+_SECTIONS = {"accelerator": (Accelerator, ACCELERATOR_FIELDS),
+             "model": (ModelArch, MODEL_FIELDS)}
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TokenfabError("catalog file not found", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise TokenfabError(f"cannot read catalog file: {e}", file=str(path)) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise TokenfabError(f"not valid TOML: {e}", file=str(path)) from None
+
+
+def _merge_user_file(path: Path, acc: dict[str, Accelerator], models: dict[str, ModelArch],
+                     builtin_ids: dict[str, set[str]], overrides: list[str]) -> None:
+    data = _read_toml(path)
+    for key in data:
+        if key not in _SECTIONS:
+            guess = did_you_mean(key, _SECTIONS)
+            hint = f"; did you mean '{guess}'?" if guess else ""
+            raise TokenfabError(f"unknown section '{key}'{hint} (allowed: [[accelerator]], [[model]])",
+                                file=str(path), field=key)
+    for section, (cls, specs) in _SECTIONS.items():
+        entries = data.get(section, [])
+        if isinstance(entries, dict):
+            entries = [entries]
+        if not isinstance(entries, list):
+            raise TokenfabError(f"must be a list of tables ([[{section}]])", file=str(path),
+                                field=section)
+        table = acc if section == "accelerator" else models
+        names = {s.name for s in specs}
+        for i, entry in enumerate(entries):
+            where = f"{section}[{i}]"
+            if not isinstance(entry, dict):
+                raise TokenfabError("must be a table", file=str(path), field=where)
+            eid = entry.get("id")
+            if not isinstance(eid, str) or not eid.strip():
+                raise TokenfabError("missing 'id' (a non-empty string)", file=str(path),
+                                    field=f"{where}.id", value=eid)
+            where = f"{section}[{eid}]"
+            values: dict[str, Any] = {}
+            prov: dict[str, Provenance] = {}
+            base_id = entry.get("base")
+            if base_id is not None:
+                if base_id not in table:
+                    raise unknown(section if section == "model" else "accelerator", str(base_id),
+                                  table, field=f"{where}.base")
+                base = table[base_id]
+                values = {f.name: getattr(base, f.name) for f in fields(base)
+                          if f.name in names}
+                prov = dict(base.provenance)
+            for k, v in entry.items():
+                if k in ("base",):
+                    continue
+                if k not in names:
+                    guess = did_you_mean(k, names)
+                    hint = f"; did you mean '{guess}'?" if guess else ""
+                    raise TokenfabError(f"unknown field '{k}'{hint}", file=str(path),
+                                        field=f"{where}.{k}", value=v,
+                                        allowed=", ".join(sorted(names)))
+                if isinstance(v, dict):
+                    extra = set(v) - {"value", "source", "kind", "note"}
+                    if "value" not in v or extra:
+                        raise TokenfabError(
+                            "a table value needs 'value' and may have 'source', 'kind', 'note' "
+                            f"(got keys {sorted(v)})", file=str(path), field=f"{where}.{k}")
+                    kind = v.get("kind", "user")
+                    if kind not in VALUE_KINDS:
+                        raise TokenfabError(f"kind must be one of {', '.join(VALUE_KINDS)}, got {kind!r}",
+                                            file=str(path), field=f"{where}.{k}.kind", value=kind)
+                    prov[k] = Provenance(kind, str(v.get("source", str(path))), str(v.get("note", "")))
+                    v = v["value"]
+                else:
+                    prov[k] = Provenance("user", str(path))
+                values[k] = v
+            spec_by_name = {s.name: s for s in specs}
+            try:
+                # values from a base are already converted; only re-validate user ones
+                kwargs = {}
+                for s in specs:
+                    raw = values.get(s.name)
+                    if s.name in entry:
+                        kwargs[s.name] = coerce_value(spec_by_name[s.name], raw, f"{where}.{s.name}")
+                    else:
+                        kwargs[s.name] = coerce_value(spec_by_name[s.name], raw, f"{where}.{s.name}") \
+                            if base_id is None else raw
+                obj = cls(**kwargs, provenance=prov, origin=str(path))
+                _check_semantics(obj, where)
+            except TokenfabError as e:
+                if e.file is None:
+                    raise TokenfabError(str(e), file=str(path)) from None
+                raise
+            if eid in table:
+                what = "shipped" if eid in builtin_ids[section] else "earlier user"
+                overrides.append(f"{section} '{eid}' from {path} overrides the {what} entry")
+            table[eid] = obj
+
+
+def _env_files() -> list[Path]:
+    val = os.environ.get(ENV_VAR, "").strip()
+    return [Path(p) for p in val.split(os.pathsep) if p.strip()] if val else []
+
+
+def load_catalog(user_files: Iterable[str | Path] | None = None, *, use_env: bool = True) -> Catalog:
+    """The shipped catalog, with user TOML files (and ``$TOKENFAB_CATALOG``) merged over it.
+
+    Parameters
+    ----------
+    user_files : iterable of path, optional
+        TOML catalog files, applied in order after those named in the environment.
+    use_env : bool
+        Also read ``TOKENFAB_CATALOG`` (paths separated by ``os.pathsep``).
+    """
+    files = (_env_files() if use_env else []) + [Path(p) for p in (user_files or [])]
+    return _load_cached(tuple(str(f) for f in files))
+
+
+@lru_cache(maxsize=16)
+def _load_cached(files: tuple[str, ...]) -> Catalog:
+    acc0, models0 = _builtin()
+    if not files:
+        return Catalog(dict(acc0), dict(models0))
+    acc, models = dict(acc0), dict(models0)
+    overrides: list[str] = []
+    builtin_ids = {"accelerator": set(acc0), "model": set(models0)}
+    for f in files:
+        _merge_user_file(Path(f), acc, models, builtin_ids, overrides)
+    return Catalog(acc, models, overrides)
+
+
+def as_record(obj: Accelerator | ModelArch) -> dict[str, Any]:
+    """A JSON-ready dict: ``id``, every field, and ``sources`` (field -> kind/source/note)."""
+    specs = ACCELERATOR_FIELDS if isinstance(obj, Accelerator) else MODEL_FIELDS
+    rec: dict[str, Any] = {s.name: getattr(obj, s.name) for s in specs}
+    rec["sources"] = {k: {"kind": p.kind, "source": p.source, **({"note": p.note} if p.note else {})}
+                      for k, p in obj.provenance.items()}
+    rec["origin"] = obj.origin
+    return rec
+
+
+def with_overrides(obj: Accelerator | ModelArch, **changes: Any) -> Any:
+    """A copy of a catalog record with some fields changed (for what-if studies)."""
+    return replace(obj, **changes)

@@ -1,0 +1,84 @@
+"""Helpers shared by the CLI commands: catalog access, JSON output, stderr messages."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+
+from tokenfab.catalog import Catalog, load_catalog
+from tokenfab.errors import TokenfabError
+
+stdout = Console(soft_wrap=False)
+_stderr = Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+@dataclass
+class _State:
+    catalog_files: list[str] = field(default_factory=list)
+
+
+state = _State()
+
+
+def console_err(msg: str) -> None:
+    """Print a message to stderr (no markup interpretation)."""
+    _stderr.print(msg, markup=False)
+
+
+def get_catalog(extra: list[str] | None = None) -> Catalog:
+    """The catalog with the user files of ``--catalog`` (global and per command) merged in."""
+    cat = load_catalog(list(state.catalog_files) + list(extra or []))
+    for line in cat.overrides:
+        console_err(f"note: {line}")
+    return cat
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Convert NumPy scalars/arrays, dataclasses and tuples to JSON types; reject NaN/inf."""
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return [to_jsonable(v) for v in obj.tolist()]
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (np.floating, float)):
+        v = float(obj)
+        if not math.isfinite(v):
+            raise ValueError("refusing to emit a non-finite number in JSON output")
+        return v
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if hasattr(obj, "to_dict") and callable(obj.to_dict):
+        return to_jsonable(obj.to_dict())
+    return obj
+
+
+def print_json(obj: Any) -> None:
+    """Print ``obj`` as JSON on stdout (strict: no NaN or infinity)."""
+    sys.stdout.write(json.dumps(to_jsonable(obj), indent=2, allow_nan=False) + "\n")
+    sys.stdout.flush()
+
+
+def fail(message: str, **kw: Any) -> TokenfabError:
+    """A TokenfabError to raise from a command (printed without traceback, exit 2)."""
+    return TokenfabError(message, **kw)
+
+
+def fmt_si(x: float | None, unit: str = "", digits: int = 3) -> str:
+    """``1.979e15, 'FLOP/s'`` -> ``'1.98 PFLOP/s'``; None -> '—'."""
+    if x is None:
+        return "—"
+    if x == 0:
+        return f"0 {unit}".strip()
+    for p, s in ((1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= p:
+            return f"{x / p:.{digits}g} {s}{unit}".strip()
+    return f"{x:.{digits}g} {unit}".strip()

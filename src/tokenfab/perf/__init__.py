@@ -1,0 +1,1 @@
+"""Performance models: parameter counts, FLOPs, bytes and KV cache per token."""

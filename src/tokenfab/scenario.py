@@ -1,0 +1,332 @@
+"""Scenario files: TOML, validated once at the boundary by pydantic.
+
+A scenario file has a few top-level keys (``title``, ``description``, ``claim``) and one
+table per command that reads it (``[factory]``, ``[demand]``, ``[market]``, ``[cluster]``,
+``[plan]``, ``[predict]`` ...). Each module declares its section as a pydantic model and
+registers it with :func:`register_section`; every command then loads its section with
+:func:`load_section`.
+
+Fields are written the way people write them::
+
+    [factory]
+    power = "2 GW"                                   # a quantity with a unit
+    electricity_price = "80 USD/MWh"
+    interactivity = "50 tok/s"
+    pue = { low = 1.1, likely = 1.2, high = 1.4 }    # any number may be a range
+    building_cost = { low = "8 USD/W", likely = "10 USD/W", high = "14 USD/W", dist = "triangular" }
+
+Declare such fields with :func:`Quantity` (a number) or :func:`Uncertain` (a number or a
+:class:`~tokenfab.uncertainty.Range`). Bad input raises :class:`~tokenfab.errors.TokenfabError`
+naming the file, the field, the value and what is allowed; unknown keys get a "did you mean".
+:func:`write_resolved` writes the scenario back with every default filled in, so a run can be
+reproduced.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError
+
+from tokenfab.errors import TokenfabError, did_you_mean
+from tokenfab.uncertainty import Range
+from tokenfab.units import parse_quantity
+
+__all__ = [
+    "Quantity",
+    "ScenarioSection",
+    "Uncertain",
+    "load_section",
+    "load_toml",
+    "register_section",
+    "scenario_to_dict",
+    "write_resolved",
+]
+
+T = TypeVar("T", bound=BaseModel)
+
+_TOP_LEVEL = {"title", "description", "claim", "verdict_note"}
+SECTIONS: dict[str, type[BaseModel]] = {}
+
+
+class ScenarioSection(BaseModel):
+    """Base class of a scenario section: unknown keys are errors, defaults are explicit."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, validate_default=True)
+
+
+def register_section(name: str) -> Callable[[type[T]], type[T]]:
+    """Class decorator: make ``[name]`` a known section of scenario files."""
+
+    def deco(cls: type[T]) -> type[T]:
+        SECTIONS[name] = cls
+        return cls
+
+    return deco
+
+
+def _bounds_text(gt: float | None, ge: float | None, lt: float | None, le: float | None) -> str:
+    parts = []
+    if gt is not None:
+        parts.append(f"> {gt:g}")
+    if ge is not None:
+        parts.append(f">= {ge:g}")
+    if lt is not None:
+        parts.append(f"< {lt:g}")
+    if le is not None:
+        parts.append(f"<= {le:g}")
+    return " and ".join(parts)
+
+
+def _check_bounds(v: float, raw: Any, gt: float | None, ge: float | None, lt: float | None,
+                  le: float | None, unit: str) -> None:
+    ok = ((gt is None or v > gt) and (ge is None or v >= ge)
+          and (lt is None or v < lt) and (le is None or v <= le))
+    if not ok:
+        u = f" {unit}" if unit else ""
+        raise ValueError(f"must be {_bounds_text(gt, ge, lt, le)}{u}; got {raw!r}")
+
+
+def _quantity_validator(dimension: str, gt: float | None, ge: float | None, lt: float | None,
+                        le: float | None, allow_range: bool) -> Callable[[Any], Any]:
+    from tokenfab.units import _UNITS  # base unit names for messages
+
+    unit = _UNITS[dimension][0]
+
+    def one(raw: Any) -> float:
+        try:
+            v = parse_quantity(raw, dimension)
+        except TokenfabError as e:
+            raise ValueError(str(e)) from None
+        _check_bounds(v, raw, gt, ge, lt, le, unit)
+        return v
+
+    def validate(raw: Any) -> Any:
+        if isinstance(raw, Range):
+            return raw
+        if isinstance(raw, dict):
+            if not allow_range:
+                raise ValueError("a range is not allowed here; give one number")
+            keys = set(raw)
+            extra = keys - {"low", "likely", "high", "dist"}
+            if extra or not {"low", "high"} <= keys:
+                raise ValueError("a range needs 'low' and 'high' (and optionally 'likely', 'dist'); "
+                                 f"got keys {sorted(keys)}")
+            lo, hi = one(raw["low"]), one(raw["high"])
+            mid = one(raw["likely"]) if "likely" in raw else (lo + hi) / 2.0
+            try:
+                return Range(lo, mid, hi, str(raw.get("dist", "pert")))
+            except ValueError as e:
+                raise ValueError(str(e)) from None
+        return one(raw)
+
+    return validate
+
+
+def Quantity(dimension: str = "count", *, gt: float | None = None, ge: float | None = None,
+             lt: float | None = None, le: float | None = None) -> Any:
+    """A float field read from a number or ``"<number> <unit>"`` of ``dimension``."""
+    return Annotated[float, PlainValidator(_quantity_validator(dimension, gt, ge, lt, le, False))]
+
+
+def Uncertain(dimension: str = "count", *, gt: float | None = None, ge: float | None = None,
+              lt: float | None = None, le: float | None = None) -> Any:
+    """A field that is a quantity or a range ``{low, likely, high[, dist]}`` of quantities."""
+    return Annotated[Any, PlainValidator(_quantity_validator(dimension, gt, ge, lt, le, True))]
+
+
+# -----------------------------------------------------------------------------------
+# loading
+# -----------------------------------------------------------------------------------
+def load_toml(path: str | Path) -> dict[str, Any]:
+    """Read a TOML file; a missing file or bad TOML raises a :class:`TokenfabError`."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TokenfabError("scenario file not found", file=str(p)) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise TokenfabError(f"cannot read scenario file: {e}", file=str(p)) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise TokenfabError(f"not valid TOML: {e}", file=str(p)) from None
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the (nested) model that holds ``loc``'s last element."""
+    cur: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or not (isinstance(cur, type) and issubclass(cur, BaseModel)):
+            continue
+        f = cur.model_fields.get(str(part))
+        if f is None:
+            return []
+        ann = f.annotation
+        args = getattr(ann, "__args__", ()) or ()
+        nxt = next((a for a in (ann, *args) if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if nxt is None:
+            # list[Model] / dict[str, Model]
+            for a in args:
+                inner = [x for x in getattr(a, "__args__", ()) if isinstance(x, type)
+                         and issubclass(x, BaseModel)]
+                if inner:
+                    nxt = inner[0]
+        if nxt is None:
+            return []
+        cur = nxt
+    return list(cur.model_fields) if isinstance(cur, type) and issubclass(cur, BaseModel) else []
+
+
+def format_validation_error(err: ValidationError, model: type[BaseModel], file: str | None,
+                            prefix: str = "") -> TokenfabError:
+    """Turn pydantic's error into one message that names file, field, value and what is allowed."""
+    lines = []
+    for e in err.errors():
+        loc = tuple(e.get("loc", ()))
+        field = ".".join(str(x) for x in ((prefix,) if prefix else ()) + loc)
+        typ = e.get("type", "")
+        value = e.get("input")
+        if typ == "extra_forbidden":
+            names = _fields_at(model, loc)
+            guess = did_you_mean(str(loc[-1]), names) if names else None
+            msg = f"unknown key '{loc[-1]}'"
+            msg += f"; did you mean '{guess}'?" if guess else ""
+            if names:
+                msg += f" (allowed: {', '.join(names)})"
+        elif typ == "missing":
+            msg = "missing required key"
+        else:
+            msg = str(e.get("msg", "invalid value")).removeprefix("Value error, ")
+            if "got" not in msg:
+                msg += f"; got {value!r}"
+        lines.append(f"{field}: {msg}" if field else msg)
+    text = lines[0] if len(lines) == 1 else "invalid input:\n  " + "\n  ".join(lines)
+    return TokenfabError(text, file=file)
+
+
+def validate_section(model: type[T], data: Any, *, file: str | None = None, prefix: str = "") -> T:
+    """Validate ``data`` against a section model; errors become :class:`TokenfabError`."""
+    if not isinstance(data, dict):
+        raise TokenfabError(f"must be a table, got {type(data).__name__}", file=file, field=prefix or None)
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise format_validation_error(e, model, file, prefix) from None
+
+
+def check_top_level(data: dict[str, Any], file: str) -> None:
+    """Unknown top-level keys / sections are errors with a 'did you mean'."""
+    allowed = _TOP_LEVEL | set(SECTIONS)
+    for k in data:
+        if k not in allowed:
+            guess = did_you_mean(k, allowed)
+            hint = f"; did you mean '{guess}'?" if guess else ""
+            raise TokenfabError(f"unknown section or key '{k}'{hint} (allowed: "
+                                f"{', '.join(sorted(allowed))})", file=file, field=k)
+
+
+def load_section(path: str | Path, name: str, model: type[T], *, required: bool = True) -> T:
+    """Load ``[name]`` of the scenario file at ``path`` as ``model``.
+
+    A file without that section gives the defaults when ``required`` is False.
+    """
+    data = load_toml(path)
+    check_top_level(data, str(path))
+    if name not in data:
+        if required:
+            raise TokenfabError(f"has no [{name}] section", file=str(path), field=name)
+        data[name] = {}
+    return validate_section(model, data[name], file=str(path), prefix=name)
+
+
+def scenario_meta(path: str | Path) -> dict[str, str]:
+    """``title``, ``description`` and ``claim`` of a scenario file (empty strings if absent)."""
+    data = load_toml(path)
+    return {k: str(data.get(k, "")) for k in ("title", "description", "claim")}
+
+
+# -----------------------------------------------------------------------------------
+# writing
+# -----------------------------------------------------------------------------------
+def _plain(v: Any) -> Any:
+    if isinstance(v, Range):
+        return {"low": v.low, "likely": v.likely, "high": v.high, "dist": v.dist}
+    if isinstance(v, BaseModel):
+        return {k: _plain(x) for k, x in v}
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    return v
+
+
+def scenario_to_dict(section: BaseModel) -> dict[str, Any]:
+    """A section as plain data (ranges as ``{low, likely, high, dist}`` tables), SI units."""
+    return _plain(section)
+
+
+def _toml_scalar(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise ValueError("non-finite value cannot be written")
+        return repr(v)
+    if v is None:
+        return '""'
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{_key(k)} = {_toml_scalar(x)}" for k, x in v.items()) + " }"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_toml_scalar(x) for x in v) + "]"
+    s = str(v).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{s}"'
+
+
+def _key(k: str) -> str:
+    return k if k.replace("_", "").replace("-", "").isalnum() else f'"{k}"'
+
+
+def to_toml(sections: dict[str, Any], comments: dict[str, str] | None = None) -> str:
+    """Serialize ``{"title": ..., "factory": {...}}`` to TOML; ``comments`` maps
+    ``section.field`` to a trailing comment (e.g. the source of a default)."""
+    comments = comments or {}
+    out: list[str] = []
+    for k, v in sections.items():
+        if not isinstance(v, dict):
+            out.append(f"{_key(k)} = {_toml_scalar(v)}")
+    for k, v in sections.items():
+        if isinstance(v, dict):
+            out.append(f"\n[{_key(k)}]")
+            for fk, fv in v.items():
+                if isinstance(fv, list) and fv and all(isinstance(x, dict) for x in fv):
+                    continue
+                line = f"{_key(fk)} = {_toml_scalar(fv)}"
+                c = comments.get(f"{k}.{fk}")
+                out.append(line + (f"  # {c}" if c else ""))
+            for fk, fv in v.items():
+                if isinstance(fv, list) and fv and all(isinstance(x, dict) for x in fv):
+                    for item in fv:
+                        out.append(f"\n[[{_key(k)}.{_key(fk)}]]")
+                        out.extend(f"{_key(a)} = {_toml_scalar(b)}" for a, b in item.items())
+    return "\n".join(out).strip() + "\n"
+
+
+def write_resolved(out_dir: str | Path, name: str, section: BaseModel,
+                   meta: dict[str, str] | None = None, comments: dict[str, str] | None = None) -> Path:
+    """Write ``out_dir/resolved_<name>.toml``: the section with every default filled in."""
+    d = Path(out_dir)
+    d.mkdir(parents=True, exist_ok=True)
+    doc: dict[str, Any] = {k: v for k, v in (meta or {}).items() if v}
+    doc[name] = scenario_to_dict(section)
+    path = d / f"resolved_{name}.toml"
+    header = "# resolved by tokenfab: every default filled in, quantities in SI base units\n"
+    path.write_text(header + to_toml(doc, {f"{name}.{k}": v for k, v in (comments or {}).items()}),
+                    encoding="utf-8")
+    return path
