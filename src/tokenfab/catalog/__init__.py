@@ -23,6 +23,7 @@ Every value is validated exactly like the shipped data (same :data:`FieldSpec` t
 from __future__ import annotations
 
 import csv
+import hashlib
 import math
 import os
 import tomllib
@@ -420,11 +421,21 @@ def load_catalog(user_files: Iterable[str | Path] | None = None, *, use_env: boo
         Also read ``TOKENFAB_CATALOG`` (paths separated by ``os.pathsep``).
     """
     files = (_env_files() if use_env else []) + [Path(p) for p in (user_files or [])]
-    return _load_cached(tuple(str(f) for f in files))
+    # cache on path *and* content, so an edited file is read again
+    key = tuple((str(f), _digest(f)) for f in files)
+    return _load_cached(key)
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha1(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""  # missing/unreadable: _read_toml reports it
 
 
 @lru_cache(maxsize=16)
-def _load_cached(files: tuple[str, ...]) -> Catalog:
+def _load_cached(key: tuple[tuple[str, str], ...]) -> Catalog:
+    files = [f for f, _ in key]
     acc0, models0 = _builtin()
     if not files:
         return Catalog(dict(acc0), dict(models0))
