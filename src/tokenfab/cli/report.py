@@ -1,0 +1,113 @@
+"""``tokenfab report`` (the HTML report on the interview's claims) and ``tokenfab app``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+
+from tokenfab.cli.common import console_err, get_catalog, print_json, stdout
+from tokenfab.errors import TokenfabError
+
+
+def report(
+    out: Path = typer.Option(Path("report"), "-o", "--out", metavar="DIR",
+                             help="folder to write index.html (self-contained) and report.json into"),
+    scenarios: Path | None = typer.Option(None, "--scenarios", metavar="DIR",
+                                          help="folder of the interview scenarios "
+                                          "(default: scenarios/interview)"),
+    samples: int = typer.Option(2000, "--samples", min=100, max=200_000,
+                                help="Monte Carlo draws per uncertain output"),
+    seed: int = typer.Option(0, "--seed", help="random seed of every Monte Carlo run"),
+    only: list[str] = typer.Option([], "--only", metavar="KEY",
+                                   help="build only these sections (repeatable)"),
+    strict: bool = typer.Option(False, "--strict",
+                                help="fail on the first section that cannot be built"),
+    json_out: bool = typer.Option(False, "--json", help="print the verdicts as JSON"),
+    catalog: list[str] = typer.Option([], "--catalog", metavar="FILE",
+                                      help="extra TOML catalog file (repeatable)"),
+) -> None:
+    """Write the report: every claim of the interview, the models' numbers, charts, sources and
+    a verdict. Sections whose model is not available are shown as such (and warned about)."""
+    from tokenfab.report import ReportContext, build_report, default_scenario_dir
+
+    if scenarios is not None and not scenarios.is_dir():
+        raise TokenfabError("not a folder", field="--scenarios", value=str(scenarios))
+    ctx = ReportContext(catalog=get_catalog(catalog),
+                        scenario_dir=scenarios if scenarios is not None else default_scenario_dir(),
+                        samples=samples, seed=seed)
+    try:
+        rep = build_report(out, ctx=ctx, only=only or None, progress=not json_out or sys.stderr.isatty(),
+                           warn=lambda m: console_err(f"warning: {m}"), strict=strict)
+    except TokenfabError:
+        raise
+    except Exception as e:
+        if strict:
+            raise TokenfabError(f"report section failed: {type(e).__name__}: {e}") from e
+        raise
+    if json_out:
+        print_json({"path": str(rep.path), "seconds": rep.seconds,
+                    "sections": [{"key": s.key, "title": s.title, "verdict": s.verdict.value,
+                                  "reason": s.reason if s.available else s.error}
+                                 for s in rep.sections]})
+        return
+    for s in rep.sections:
+        stdout.print(f"  {s.verdict.value:<17} {s.title}", markup=False, highlight=False)
+    stdout.print(f"wrote {rep.path} ({rep.path.stat().st_size / 1e6:.1f} MB) in {rep.seconds:.1f} s",
+                 markup=False, highlight=False)
+
+
+def _free_port(host: str) -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def app_command(
+    port: int = typer.Option(8501, "--port", min=0, max=65535,
+                             help="port to serve on (0 picks a free one)"),
+    host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="print the command instead of running it"),
+) -> None:
+    """Launch the interactive dashboard (Streamlit, headless) and print its URL."""
+    from tokenfab.app import APP_FILE
+
+    if port == 0:
+        port = _free_port(host)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP_FILE),
+           "--server.headless", "true", "--server.port", str(port), "--server.address", host,
+           "--browser.gatherUsageStats", "false", "--global.developmentMode", "false"]
+    if dry_run:
+        print(" ".join(cmd))
+        return
+    try:
+        import streamlit  # noqa: F401
+    except ImportError:
+        raise TokenfabError("the dashboard needs streamlit: pip install 'tokenfab[app]'") from None
+    console_err(f"tokenfab app: http://{host}:{port}  (Ctrl-C to stop)")
+    env = dict(os.environ)
+    env.setdefault("MPLBACKEND", "Agg")
+    if shutil.which(sys.executable) is None:  # pragma: no cover
+        raise TokenfabError(f"cannot run {sys.executable}")
+    proc = subprocess.Popen(cmd, env=env)
+    try:
+        rc = proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        raise
+    if rc:
+        raise typer.Exit(rc)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)
+    app.command("app")(app_command)
