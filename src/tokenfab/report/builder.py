@@ -31,6 +31,7 @@ class Report:
     sections: list[Section]
     meta: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def unavailable(self) -> list[Section]:
@@ -73,11 +74,16 @@ def failure_reason(spec: SectionSpec, e: BaseException) -> str:
     return f"{type(e).__name__}: {e}{_where(e)}"
 
 
+def module_name(spec: SectionSpec) -> str:
+    """The module of a section: a bare name lives in :mod:`tokenfab.report.sections`."""
+    return spec.module if "." in spec.module else f"tokenfab.report.sections.{spec.module}"
+
+
 def run_section(spec: SectionSpec, ctx: ReportContext, *, strict: bool = False) -> Section:
     """Build one section; on any failure return it as 'not available' (or raise if ``strict``)."""
     t0 = time.perf_counter()
     try:
-        mod = importlib.import_module(f"tokenfab.report.sections.{spec.module}")
+        mod = importlib.import_module(module_name(spec))
         sec = mod.build(ctx)
         if not isinstance(sec, Section):
             raise TypeError(f"{spec.module}.build returned {type(sec).__name__}, not a Section")
@@ -175,9 +181,9 @@ def build_report(
                 bar.advance(task)
     else:
         sections = [run_section(spec, ctx, strict=strict) for spec in chosen]
-    for s in sections:
-        if not s.available:
-            warn(f"section '{s.key}' not available: {s.error}")
+    messages = [f"section '{s.key}' not available: {s.error}" for s in sections if not s.available]
+    for m in messages:
+        warn(m)
 
     meta = {
         "title": "The AI factory, checked",
@@ -190,7 +196,7 @@ def build_report(
     }
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    report = Report(out / "index.html", sections, meta)
+    report = Report(out / "index.html", sections, meta, warnings=messages)
     report.seconds = time.perf_counter() - t0
     report.path.write_text(render_html(report), encoding="utf-8")
     (out / "report.json").write_text(json.dumps(report.to_dict(), indent=2, allow_nan=False),

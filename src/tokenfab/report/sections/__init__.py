@@ -18,7 +18,10 @@ from tokenfab.report.section import Source
 
 @dataclass(frozen=True, slots=True)
 class SectionSpec:
-    """A registered section: where it lives and what it checks."""
+    """A registered section: where it lives and what it checks.
+
+    ``module`` is a module name in :mod:`tokenfab.report.sections`, or a dotted absolute name.
+    """
 
     key: str
     module: str
