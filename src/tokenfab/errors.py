@@ -7,6 +7,7 @@ stderr and exits with code 2, without a traceback. Bugs stay ordinary exceptions
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 
 
@@ -61,7 +62,18 @@ def did_you_mean(name: str, choices: Iterable[str]) -> str | None:
         return lowered[m[0]]
     # prefix match ("h100" -> "h100-sxm")
     pref = [c for c in choices if c.lower().startswith(name.lower())]
-    return pref[0] if pref else None
+    if pref:
+        return pref[0]
+    # shared words ("hbm_bandwidth" -> "hbm_bw_bytes_per_s"), ties broken by similarity
+    words = [w for w in re.split(r"[_\-.\s]+", name.lower()) if w]
+
+    def score(c: str) -> tuple[int, float]:
+        cw = [w for w in re.split(r"[_\-.\s]+", c.lower()) if w]
+        hits = sum(any(a.startswith(b) or b.startswith(a) for b in cw) for a in words)
+        return hits, difflib.SequenceMatcher(None, name.lower(), c.lower()).ratio()
+
+    best = max(choices, key=score, default=None)
+    return best if best is not None and score(best)[0] > 0 else None
 
 
 def unknown(kind: str, name: str, choices: Iterable[str], hint: str | None = None,

@@ -443,7 +443,12 @@ def _load_cached(key: tuple[tuple[str, str], ...]) -> Catalog:
     overrides: list[str] = []
     builtin_ids = {"accelerator": set(acc0), "model": set(models0)}
     for f in files:
-        _merge_user_file(Path(f), acc, models, builtin_ids, overrides)
+        try:
+            _merge_user_file(Path(f), acc, models, builtin_ids, overrides)
+        except TokenfabError as e:
+            if e.file is None:  # name the file in every message about it
+                raise type(e)(str(e), file=f) from None
+            raise
     return Catalog(acc, models, overrides)
 
 
