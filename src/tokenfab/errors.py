@@ -89,5 +89,4 @@ def unknown(kind: str, name: str, choices: Iterable[str], hint: str | None = Non
         msg += f"; allowed: {shown}"
     if hint:
         msg += f" ({hint})"
-    return UnknownNameError(msg, field=None, value=name, allowed=", ".join(choices)) if field is None \
-        else UnknownNameError(msg, field=field, value=name, allowed=", ".join(choices))
+    return UnknownNameError(msg, field=field, value=name)

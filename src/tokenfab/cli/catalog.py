@@ -31,24 +31,26 @@ def hardware(
     if json_out:
         print_json([as_record(a) for a in items])
         return
-    t = Table(title="Accelerators (dense peak; per accelerator)", show_lines=False)
-    for col in ("id", "family", "year", "FP4", "FP8", "BF16", "HBM", "HBM BW", "scale-up",
-                "up BW (1-way)", "TDP", "all-in", "price"):
+    t = Table(title="Accelerators (dense peak, per accelerator)", show_lines=False)
+    cols = ("id", "family", "year", "FP4 PF/s", "FP8 PF/s", "BF16 PF/s", "HBM GB", "HBM TB/s",
+            "scale-up", "up GB/s 1-way", "out Gb/s", "TDP W", "all-in W", "price USD")
+    for col in cols:
         t.add_column(col, justify="left" if col in ("id", "family") else "right", no_wrap=True)
+
+    def num(a: Accelerator, f: str, scale: float, fmt: str = "{:.3g}") -> str:
+        v = getattr(a, f)
+        return "—" if v is None else fmt.format(v / scale) + _kind_mark(a, f)
+
     for a in items:
-        m = lambda f, a=a: _kind_mark(a, f)  # noqa: E731
         t.add_row(
             a.id, a.family, str(a.year_available),
-            fmt_si(a.fp4_dense_flops_per_s, "FLOP/s") + m("fp4_dense_flops_per_s"),
-            fmt_si(a.fp8_dense_flops_per_s, "FLOP/s") + m("fp8_dense_flops_per_s"),
-            fmt_si(a.bf16_dense_flops_per_s, "FLOP/s") + m("bf16_dense_flops_per_s"),
-            fmt_si(a.hbm_capacity_bytes, "B") + m("hbm_capacity_bytes"),
-            fmt_si(a.hbm_bw_bytes_per_s, "B/s") + m("hbm_bw_bytes_per_s"),
-            str(a.scaleup_domain_size),
-            fmt_si(a.scaleup_bw_bytes_per_s_unidir, "B/s") + m("scaleup_bw_bytes_per_s_unidir"),
-            fmt_si(a.tdp_w, "W") + m("tdp_w"),
-            fmt_si(a.allin_power_w, "W") + m("allin_power_w"),
-            f"${a.price_usd:,.0f}" + m("price_usd"),
+            num(a, "fp4_dense_flops_per_s", 1e15), num(a, "fp8_dense_flops_per_s", 1e15),
+            num(a, "bf16_dense_flops_per_s", 1e15), num(a, "hbm_capacity_bytes", 1e9, "{:.0f}"),
+            num(a, "hbm_bw_bytes_per_s", 1e12), str(a.scaleup_domain_size),
+            num(a, "scaleup_bw_bytes_per_s_unidir", 1e9, "{:.0f}"),
+            num(a, "scaleout_bw_bytes_per_s_unidir", 1e9 / 8, "{:.0f}"),
+            num(a, "tdp_w", 1, "{:.0f}"), num(a, "allin_power_w", 1, "{:.0f}"),
+            num(a, "price_usd", 1, "{:,.0f}"),
         )
     stdout.print(t)
     stdout.print("~ estimate   ≈ derived   m measured   * user entry   "

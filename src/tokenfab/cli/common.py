@@ -14,7 +14,8 @@ from rich.console import Console
 from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.errors import TokenfabError
 
-stdout = Console(soft_wrap=False)
+# piped output (files, CI logs) gets a wide console instead of Rich's 80-column default
+stdout = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
 _stderr = Console(stderr=True, soft_wrap=True, highlight=False)
 
 
