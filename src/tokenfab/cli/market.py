@@ -1,0 +1,127 @@
+"""``tokenfab market``: the market in three layers, GDP -> GW, with the interview's claims."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from tokenfab.cli.common import console_err, get_catalog, print_json, stdout
+from tokenfab.errors import TokenfabError
+
+
+def _usd(x: float) -> str:
+    a = abs(x)
+    if a >= 1e12:
+        return f"${x / 1e12:.2f}T"
+    if a >= 1e9:
+        return f"${x / 1e9:.0f}B"
+    return f"${x / 1e6:.0f}M"
+
+
+def _value(v: float, unit: str) -> str:
+    if unit.startswith("USD"):
+        return _usd(v)
+    if unit == "fraction":
+        return f"{v:.0%}"
+    if unit in ("W", "W/year"):
+        return f"{v / 1e9:.1f} GW" + ("/yr" if unit == "W/year" else "")
+    if unit == "J/year":
+        return f"{v / 3.6e15:,.0f} TWh/yr"
+    return f"{v:.3g}"
+
+
+def market(
+    scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]",
+                                           help="scenario file with a [market] section"),
+    country: str | None = typer.Option(None, "--country", help="ISO alpha-2 code or name "
+                                       "(sovereign AI: that country's GDP, labour and electricity)"),
+    samples: int | None = typer.Option(None, "--samples", help="Monte Carlo draws (default 10000)"),
+    seed: int | None = typer.Option(None, "--seed", help="random seed (default 0)"),
+    json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
+    plot: Path | None = typer.Option(None, "--plot", metavar="FILE",
+                                     help="write the GDP -> GW waterfall chart (PNG/SVG/PDF)"),
+) -> None:
+    """The AI market in three layers, from GDP to gigawatts, every input a sourced range.
+
+    Layer 1 replacement (CPU installed base refreshed as accelerated), layer 2 migration
+    (hyperscale workloads moving to GPUs), layer 3 augmentation (knowledge-work pay x AI
+    spend share x (1 - gross margin)); the sum / capex per W = GW per year. The interview's
+    numbers are placed in the distribution.
+    """
+    from tokenfab.macro.inputs import MarketSection
+    from tokenfab.macro.run import LAYERS, WATERFALL, run_market
+    from tokenfab.scenario import load_section, scenario_meta
+
+    if samples is not None and samples < 1:
+        raise TokenfabError(f"must be >= 1, got {samples}", field="--samples", value=samples)
+    section = load_section(scenario, "market", MarketSection) if scenario else MarketSection()
+    meta = scenario_meta(scenario) if scenario else {}
+    result = run_market(section, country_code=country, samples=samples, seed=seed,
+                        catalog=get_catalog())
+    if plot is not None:
+        try:
+            from tokenfab.macro.plot import waterfall_figure
+        except ImportError:  # pragma: no cover - matplotlib missing
+            raise TokenfabError("--plot needs matplotlib (pip install 'tokenfab[plot]')") from None
+        try:
+            waterfall_figure(result, plot)
+        except ImportError:
+            raise TokenfabError("--plot needs matplotlib (pip install 'tokenfab[plot]')") from None
+        except (OSError, ValueError) as e:
+            raise TokenfabError(f"cannot write the chart: {e}", field="--plot", value=str(plot)) from None
+        console_err(f"wrote {plot}")
+    if json_out:
+        doc = result.to_dict()
+        if meta:
+            doc["scenario"] = {**meta, "file": str(scenario)}
+        print_json(doc)
+        return
+
+    if meta.get("title"):
+        stdout.print(f"[bold]{meta['title']}[/bold]")
+    t = Table(title=f"{result.region_name}: GDP -> GW ({result.n} draws, seed {result.seed})")
+    for col in ("step", "p10", "p50", "p90"):
+        t.add_column(col, justify="left" if col == "step" else "right")
+    for label, out, unit in WATERFALL:
+        q = result.pct(out)
+        t.add_row(label, *(_value(q[k], unit) for k in ("p10", "p50", "p90")))
+    q = result.pct("share_of_world_electricity")
+    t.add_row("share of world electricity", *(f"{q[k]:.1%}" for k in ("p10", "p50", "p90")))
+    if result.region != "WLD":
+        q = result.pct("share_of_electricity")
+        t.add_row(f"share of {result.region} electricity",
+                  *(f"{q[k]:.1%}" for k in ("p10", "p50", "p90")))
+    stdout.print(t)
+    stdout.print("layers: " + ", ".join(f"{name} {_usd(result.pct(out)['p50'])}/yr"
+                                         for name, out in LAYERS.items()) + " (medians)")
+
+    a = result.arithmetic
+    stdout.print(f"\n[bold]The interview's arithmetic[/bold] (point inputs): {a['finding']}")
+
+    if result.claims:
+        c = Table(title="Claims and independent figures in the model's distribution")
+        for col in ("figure", "value", "compared with", "percentile", "P(model >= it)", "verdict"):
+            c.add_column(col, justify="right" if col in ("value", "percentile", "P(model >= it)")
+                         else "left", overflow="fold")
+        for rec in result.claims:
+            c.add_row(("(interview) " if rec["kind"] == "interview" else "") + rec["text"],
+                      _value(rec["value"], rec["unit"]), rec["compared_with"],
+                      f"{rec['percentile']:.1f}", f"{rec['probability_model_reaches']:.1%}",
+                      rec["verdict"])
+        stdout.print(c)
+
+    s = Table(title="Sensitivity of GW per year (each input alone, low -> high)")
+    for col in ("input", "low", "high", "GW at low", "GW at high", "swing"):
+        s.add_column(col, justify="left" if col == "input" else "right")
+    for b in result.sensitivity:
+        s.add_row(b["input"], f"{b['low']:.4g}", f"{b['high']:.4g}", f"{b['gw_at_low']:.1f}",
+                  f"{b['gw_at_high']:.1f}", f"{b['swing_gw']:.1f}")
+    stdout.print(s)
+    stdout.print("Inputs and their sources: 'tokenfab market --json' (key 'inputs'); "
+                 "the model is an end state, layer 2 evaluated at the horizon year.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("market")(market)

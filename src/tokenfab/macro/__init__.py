@@ -1,0 +1,32 @@
+"""Macro: the AI market in three layers (replacement, migration, augmentation) and sovereign
+AI, from dollars of GDP to gigawatts, with every input a range.
+
+* :mod:`tokenfab.macro.layers` -- the pure, vectorized models (equations and sources);
+* :mod:`tokenfab.macro.inputs` -- the ``[market]`` scenario section and sourced defaults;
+* :mod:`tokenfab.macro.sovereign` -- bundled country data and per-country inputs;
+* :mod:`tokenfab.macro.claims` -- the interview's numbers and where each falls;
+* :mod:`tokenfab.macro.run` -- :func:`run_market`, the one entry point;
+* :mod:`tokenfab.macro.plot` -- the GDP -> GW waterfall figure (matplotlib, optional).
+"""
+
+from tokenfab.macro.claims import CLAIMS, INTERVIEW, interview_arithmetic, place_claims
+from tokenfab.macro.inputs import MarketSection, market_section, resolve_inputs
+from tokenfab.macro.layers import market_model
+from tokenfab.macro.run import MarketResult, run_market
+from tokenfab.macro.sovereign import Country, country, load_countries
+
+__all__ = [
+    "CLAIMS",
+    "INTERVIEW",
+    "Country",
+    "MarketResult",
+    "MarketSection",
+    "country",
+    "interview_arithmetic",
+    "load_countries",
+    "market_model",
+    "market_section",
+    "place_claims",
+    "resolve_inputs",
+    "run_market",
+]

@@ -1,0 +1,254 @@
+"""The interview's numbers, its own arithmetic, and where each falls in the model's distribution.
+
+Interview: BG2 pod, "NVIDIA: OpenAI, Future of Compute, and the American Dream", J. Huang with
+B. Gurley and B. Gerstner, 2025-09-26 (https://www.youtube.com/watch?v=pE6sw_E9Gh0; transcript
+https://www.audioscrape.com/person/jensen-huang?page=206). Its macro argument:
+
+* about $50T of world GDP is "human intelligence" (knowledge work);
+* AI augments it by "let's pick a number, $10T" of token services a year;
+* at a 50 % gross margin that needs ~$5T a year of AI factories;
+* example: a $100k employee given $10k of AI becomes more productive;
+* NVIDIA elsewhere (FQ2 FY26 call, 2025-08-27): $3-4T of AI infrastructure spend a year by 2030.
+
+:func:`interview_arithmetic` redoes that chain with the model's own functions and points out
+that the per-worker example (10 %) implies half the headline. :func:`place_claims` puts each
+interview number -- and the independent figures of the catalog -- in the Monte Carlo
+distribution of the matching model output: its percentile, and the probability that the model
+reaches it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tokenfab.catalog import Catalog, load_catalog
+from tokenfab.macro.layers import (
+    augmentation_infra_usd_per_year,
+    power_added_w_per_year,
+    token_services_usd_per_year,
+)
+from tokenfab.uncertainty import percentile_of
+
+__all__ = [
+    "CLAIMS",
+    "INDEPENDENT",
+    "INTERVIEW",
+    "Claim",
+    "interview_arithmetic",
+    "place_claims",
+]
+
+_SRC = "BG2 pod, J. Huang, 2025-09-26 (https://www.youtube.com/watch?v=pE6sw_E9Gh0)"
+
+#: The interview's point inputs (USD, fractions).
+INTERVIEW: dict[str, float] = {
+    "knowledge_gdp_usd": 50e12,           # "$50T" of human-intelligence GDP
+    "token_services_usd_per_year": 10e12,  # "$10T" of AI augmentation
+    "gross_margin": 0.5,                   # "50% gross margin"
+    "infrastructure_usd_per_year": 5e12,   # "$5T" of AI factories a year
+    "employee_pay_usd": 100e3,             # "a $100k employee"
+    "ai_per_employee_usd": 10e3,           # "$10k of AI"
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A figure compared with one model output (or input)."""
+
+    key: str
+    text: str
+    value: float  # in the SI unit of ``output``
+    output: str  # model output (or input) it is compared with
+    unit: str
+    source: str
+    kind: str  # "interview" or "independent"
+    note: str = ""
+
+
+#: The interview's numbers, each with the model quantity it is a value of.
+CLAIMS: tuple[Claim, ...] = (
+    Claim("intelligence_gdp", "$50T of 'human intelligence' GDP", 50e12, "knowledge_gdp_usd",
+          "USD/year", _SRC, "interview"),
+    Claim("token_services", "$10T a year of AI token services", 10e12,
+          "token_services_usd_per_year", "USD/year", _SRC, "interview"),
+    Claim("gross_margin", "50% gross margin on token services", 0.5, "gross_margin",
+          "fraction", _SRC, "interview", "an input: placed in its own (claim-based) range"),
+    Claim("per_worker_share", "$10k of AI for a $100k employee (10%)", 0.1, "ai_spend_share",
+          "fraction", _SRC, "interview", "an input: placed in its own (claim-based) range"),
+    Claim("ai_factories", "$5T a year of AI factories (layer 3)", 5e12,
+          "augmentation_usd_per_year", "USD/year", _SRC, "interview"),
+    Claim("infra_2030_low", "$3T a year of AI infrastructure by 2030 (low end)", 3e12,
+          "infrastructure_usd_per_year", "USD/year",
+          "NVIDIA FQ2 FY26 call, 2025-08-27 (catalog jensen_ai_infra_spend_2030)", "interview",
+          "the model is an end state, not dated: 2030 can only be lower"),
+    Claim("infra_2030_high", "$4T a year of AI infrastructure by 2030 (high end)", 4e12,
+          "infrastructure_usd_per_year", "USD/year",
+          "NVIDIA FQ2 FY26 call, 2025-08-27 (catalog jensen_ai_infra_spend_2030)", "interview",
+          "the model is an end state, not dated: 2030 can only be lower"),
+)
+
+#: Independent figures from the catalog's economics table: (key, factor to SI, output, text).
+INDEPENDENT: tuple[tuple[str, float, str, str], ...] = (
+    ("labor_income_share_global", 0.0, "knowledge_gdp_usd",
+     "all labour income, ILO share x IMF world GDP (manual work included): an upper bound"),
+    ("mckinsey_genai_value", 1e12, "token_services_usd_per_year",
+     "McKinsey 2023: generative-AI value, $2.6-4.4T a year"),
+    ("dell_oro_dc_capex_2029", 1e12, "infrastructure_usd_per_year",
+     "Dell'Oro: all data-center capex in 2029"),
+    ("mckinsey_dc_capex_cum_2030", 1e12 / 6.0, "infrastructure_usd_per_year",
+     "McKinsey 2025: $6.7T cumulative DC capex 2025-2030, per year (/6)"),
+    ("hyperscaler4_capex_2026_guide", 1e9, "infrastructure_usd_per_year",
+     "MSFT+GOOGL+AMZN+META capex guidance for 2026"),
+    ("hyperscaler4_capex_2025", 1e9, "infrastructure_usd_per_year",
+     "MSFT+GOOGL+AMZN+META capex 2025"),
+    ("nvda_dc_revenue_fy26", 1e9, "infrastructure_usd_per_year",
+     "NVIDIA data-center revenue FY26 (CY2025)"),
+    ("ai_gw_added_per_year_2025", 1e9, "power_added_w_per_year",
+     "AI capacity added in 2025 (Street view, BG2)"),
+    ("citi_ai_capacity_2030", 1e9, "installed_power_w",
+     "Citi: new AI capacity by 2030"),
+    ("dc_electricity_world_2030", 3.6e15, "electricity_j_per_year",
+     "IEA: all data-center electricity in 2030 (base case)"),
+)
+
+
+def interview_arithmetic(capex_usd_per_w: float | None = None) -> dict[str, Any]:
+    """The interview's chain with its own point inputs, through the model's functions.
+
+    ``$50T x 20% -> $10T`` of token services, ``x (1 - 50%) -> $5T`` of infrastructure a year;
+    its per-worker example, ``$10k / $100k = 10%``, applied to the same $50T gives $5T of
+    services (and $2.5T of infrastructure), not $10T: the headline needs $20k per $100k.
+
+    Parameters
+    ----------
+    capex_usd_per_w : float, optional
+        Capex per watt [USD/W] to turn the $5T into GW per year; default: the likely value of
+        the catalog's ``capex_per_gw_model_prior``.
+    """
+    k = INTERVIEW["knowledge_gdp_usd"]
+    headline_share = INTERVIEW["token_services_usd_per_year"] / k  # 0.2
+    services = float(token_services_usd_per_year(k, headline_share))
+    infra = float(augmentation_infra_usd_per_year(services, INTERVIEW["gross_margin"]))
+    worker_share = INTERVIEW["ai_per_employee_usd"] / INTERVIEW["employee_pay_usd"]  # 0.1
+    worker_services = float(token_services_usd_per_year(k, worker_share))
+    worker_infra = float(augmentation_infra_usd_per_year(worker_services, INTERVIEW["gross_margin"]))
+    if capex_usd_per_w is None:
+        capex_usd_per_w = load_catalog().economics["capex_per_gw_model_prior"].value  # USD bn/GW = USD/W
+    gw = float(power_added_w_per_year(infra, capex_usd_per_w)) / 1e9
+    consistent = bool(np.isclose(services, INTERVIEW["token_services_usd_per_year"])
+                      and np.isclose(infra, INTERVIEW["infrastructure_usd_per_year"]))
+    return {
+        "knowledge_gdp_usd": k,
+        "implied_ai_spend_share": headline_share,
+        "token_services_usd_per_year": services,
+        "gross_margin": INTERVIEW["gross_margin"],
+        "infrastructure_usd_per_year": infra,
+        "reproduces_headline": consistent,
+        "per_worker_ai_spend_share": worker_share,
+        "per_worker_token_services_usd_per_year": worker_services,
+        "per_worker_infrastructure_usd_per_year": worker_infra,
+        "headline_needs_ai_per_100k_usd": headline_share * INTERVIEW["employee_pay_usd"],
+        "capex_usd_per_w": float(capex_usd_per_w),
+        "gw_per_year": gw,
+        "finding": (
+            f"$50T x {headline_share:.0%} = ${services / 1e12:.0f}T of token services; at "
+            f"{INTERVIEW['gross_margin']:.0%} gross margin ${infra / 1e12:.0f}T a year of AI "
+            f"factories (~{gw:.0f} GW a year at ${capex_usd_per_w:.0f}B/GW). Its own example, "
+            f"$10k per $100k employee = {worker_share:.0%}, gives ${worker_services / 1e12:.0f}T of "
+            f"services (${worker_infra / 1e12:.1f}T of factories), not $10T: the headline needs "
+            f"${headline_share * INTERVIEW['employee_pay_usd'] / 1e3:.0f}k per $100k employee."),
+    }
+
+
+def _verdict(pct: float, at_min: bool = False, at_max: bool = False) -> str:
+    if at_min:
+        return "at the low end of the model's range"
+    if at_max:
+        return "at the high end of the model's range"
+    if pct <= 0.0:
+        return "below every draw of the model"
+    if pct >= 100.0:
+        return "above every draw of the model"
+    if pct < 10.0:
+        return "below the model's p10"
+    if pct > 90.0:
+        return "above the model's p90"
+    return "inside the model's p10-p90"
+
+
+def _place(value: float, sample: np.ndarray) -> dict[str, Any]:
+    pct = percentile_of(sample, value)
+    lo, hi = float(np.min(sample)), float(np.max(sample))
+    tol = 1e-3 * max(hi - lo, abs(value) * 1e-9)
+    at_min = abs(value - lo) <= tol and hi > lo
+    at_max = abs(value - hi) <= tol and hi > lo
+    return {"percentile": pct, "probability_model_reaches": float(np.mean(sample >= value - tol)),
+            "verdict": _verdict(pct, at_min, at_max)}
+
+
+def place_claims(samples: dict[str, np.ndarray], input_samples: dict[str, Any] | None = None,
+                 catalog: Catalog | None = None, *,
+                 world: bool = True) -> list[dict[str, Any]]:
+    """Each interview number and independent figure with its percentile in the model.
+
+    Parameters
+    ----------
+    samples : dict
+        Monte Carlo samples of the model outputs (``MonteCarloResult.samples``).
+    input_samples : dict, optional
+        The drawn inputs (``tokenfab.uncertainty.sample_inputs`` with the same seed), to place
+        the claims that are inputs (gross margin, per-worker share).
+    catalog : Catalog, optional
+        Source of the independent figures.
+    world : bool
+        False for a country run: the interview's numbers and the independent figures are world
+        figures, so nothing is placed.
+
+    Returns
+    -------
+    list of dict
+        ``key, text, value, unit, compared_with, kind, source, percentile,
+        probability_model_reaches, verdict[, note]``. ``percentile`` is the share of draws at or
+        below the value (0-100); ``probability_model_reaches`` the share at or above it.
+    """
+    out: list[dict[str, Any]] = []
+    pool: dict[str, Any] = dict(samples)
+    for k, v in (input_samples or {}).items():
+        if k not in pool and v is not None:
+            pool[k] = v
+    n = len(next(iter(samples.values())))
+    if world:
+        for c in CLAIMS:
+            if c.output not in pool:
+                continue
+            s = np.broadcast_to(np.asarray(pool[c.output], dtype=float), (n,))
+            rec = {"key": c.key, "text": c.text, "value": c.value, "unit": c.unit,
+                   "compared_with": c.output, "kind": c.kind, "source": c.source, **_place(c.value, s)}
+            if c.note:
+                rec["note"] = c.note
+            out.append(rec)
+    if not world:
+        return out
+    cat = catalog or load_catalog()
+    econ = cat.economics
+    units = {"power_added_w_per_year": "W/year", "installed_power_w": "W",
+             "electricity_j_per_year": "J/year"}
+    for key, factor, output, text in INDEPENDENT:
+        if key not in econ or output not in pool:
+            continue
+        row = econ[key]
+        if key == "labor_income_share_global":
+            if "world_gdp_2025" not in econ:
+                continue
+            value = row.value * econ["world_gdp_2025"].value * 1e12
+        else:
+            value = row.value * factor
+        s = np.broadcast_to(np.asarray(pool[output], dtype=float), (n,))
+        out.append({"key": key, "text": text, "value": value,
+                    "unit": units.get(output, "USD/year"), "compared_with": output,
+                    "kind": "independent", "source": f"catalog economics '{key}': {row.source}",
+                    **_place(value, s)})
+    return out

@@ -1,0 +1,73 @@
+"""The GDP -> GW waterfall figure (matplotlib, imported lazily; Agg backend)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tokenfab.macro.run import MarketResult
+
+__all__ = ["waterfall_figure"]
+
+_DOLLAR_STEPS = ("gdp_usd", "labour_income_usd", "knowledge_gdp_usd", "token_services_usd_per_year",
+                 "augmentation_usd_per_year", "replacement_usd_per_year", "migration_usd_per_year",
+                 "infrastructure_usd_per_year")
+_LABELS = {
+    "gdp_usd": "GDP",
+    "labour_income_usd": "x labour share\n= labour income",
+    "knowledge_gdp_usd": "x knowledge share\n= knowledge GDP",
+    "token_services_usd_per_year": "x AI spend share\n= token services",
+    "augmentation_usd_per_year": "x (1 - margin)\n= layer 3",
+    "replacement_usd_per_year": "+ layer 1\nreplacement",
+    "migration_usd_per_year": "+ layer 2\nmigration",
+    "infrastructure_usd_per_year": "= infrastructure\nper year",
+}
+
+
+def waterfall_figure(result: MarketResult, path: str | Path) -> Path:
+    """Write the waterfall from GDP to GW: medians as bars, p10-p90 as error bars.
+
+    Left: the dollar steps (log scale, USD/year): GDP, labour income, knowledge-work GDP,
+    token services, layer 3, plus layers 1 and 2, total infrastructure. Right: GW bought per
+    year and installed at steady state, annotated with the share of world electricity.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    p = Path(path)
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(13, 5.2), gridspec_kw={"width_ratios": [3.2, 1]})
+    meds, los, his = [], [], []
+    for key in _DOLLAR_STEPS:
+        q = result.pct(key)
+        meds.append(q["p50"])
+        los.append(q["p50"] - q["p10"])
+        his.append(q["p90"] - q["p50"])
+    colors = ["#8c8c8c"] * 4 + ["#1f77b4", "#6baed6", "#9ecae1", "#08519c"]
+    x = range(len(_DOLLAR_STEPS))
+    ax.bar(x, meds, color=colors, yerr=[los, his], capsize=4, ecolor="#333333")
+    ax.set_yscale("log")
+    ax.set_xticks(list(x), [_LABELS[k] for k in _DOLLAR_STEPS], fontsize=8)
+    ax.set_ylabel("USD per year (median, p10-p90)")
+    for i, m in enumerate(meds):
+        ax.annotate(f"${m / 1e12:.2f}T", (i, m), textcoords="offset points", xytext=(0, 4),
+                    ha="center", fontsize=8)
+    ax.set_title(f"{result.region_name}: from GDP to AI-factory spend ({result.n} draws)")
+    g = [result.pct("power_added_w_per_year", 1e9), result.pct("installed_power_w", 1e9)]
+    ax2.bar([0, 1], [q["p50"] for q in g], color=["#31a354", "#006d2c"],
+            yerr=[[q["p50"] - q["p10"] for q in g], [q["p90"] - q["p50"] for q in g]],
+            capsize=4, ecolor="#333333")
+    ax2.set_xticks([0, 1], ["GW bought\nper year", "GW installed\n(one server life)"], fontsize=8)
+    ax2.set_ylabel("GW (median, p10-p90)")
+    share = result.pct("share_of_world_electricity")
+    ax2.set_title(f"= {share['p50']:.1%} of world electricity\n(p10 {share['p10']:.1%}, "
+                  f"p90 {share['p90']:.1%})", fontsize=9)
+    for i, q in enumerate(g):
+        ax2.annotate(f"{q['p50']:.0f}", (i, q["p50"]), textcoords="offset points", xytext=(0, 4),
+                     ha="center", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(p, dpi=130)
+    plt.close(fig)
+    return p
