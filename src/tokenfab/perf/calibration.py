@@ -1,0 +1,180 @@
+"""Calibration constants: few, global per hardware family, each with its justification.
+
+The engine multiplies datasheet peaks by *achievable fractions* (never folded into the
+catalog: aiconfigurator convention, peaks and derates are separate fields) and adds fixed
+per-step costs. None of these is fitted per measured row; the software era they represent is
+**MLPerf Inference v5.0/v5.1 (2025), TensorRT-LLM 0.17-1.0 / vLLM 0.8-0.10 / ROCm 6.3-7**.
+Older rounds (v4.0/v4.1, 2024) ran the same hardware 20-50 % slower; the validation report
+shows that drift instead of hiding it.
+
+Where each number comes from (details and links in ``docs/perf.md``):
+
+* ``compute_eff``: achieved / dense peak of large GEMMs in serving kernels. Hopper FP8
+  cuBLASLt/TRT-LLM GEMMs reach ~1,300-1,500 of 1,979 TFLOP/s (65-75 %); served end to end
+  (attention, norms, quantization, sampling at lower efficiency) MLPerf v5.x llama2-70b
+  offline implies ~50 % model-FLOP utilization on H100/H200. Blackwell: FP4 GEMMs at the
+  1,000-1,200 W power cap sustain well below the 9-10 PFLOP/s datasheet (clock throttling;
+  NVFP4 block-scale overhead), and the non-GEMM work runs at FP8/BF16 rates, so the
+  end-to-end fraction of the FP4 peak is lower (``fp4_compute_eff``). CDNA3: MI300X GEMM
+  microbenchmarks reach ~45-55 % of the FP8 datasheet peak (SemiAnalysis MI300X vs H100
+  training study, Dec 2024; chipsandcheese MI300X testing). Gaudi: Intel's Gaudi 2 MME
+  sustains ~70-80 % of peak BF16/FP8 on large GEMMs (Habana docs, Gaudi 2 white paper), but
+  the SynapseAI 1.14 serving stack of MLPerf v4.0 was far less mature.
+* ``mem_eff``: achieved / peak HBM bandwidth for streaming reads: 80-90 % on H100/H200/B200
+  (NVIDIA nvbandwidth / babelstream results), ~70-80 % on MI300X (chipsandcheese: ~4.0-4.3 of
+  5.3 TB/s), ~75 % on Gaudi 2.
+* ``scaleup_eff`` / ``scaleout_eff``: NCCL all-reduce bus bandwidth / link bandwidth, ~0.8
+  on NVLink (nccl-tests on DGX H100: ~360-370 GB/s busbw of 450), ~0.7-0.8 on InfiniBand
+  400G (~40-45 of 50 GB/s), ~0.6 on xGMI (RCCL on MI300X).
+* ``collective_latency_s``: fixed cost of one small-message collective: ~8-15 us for
+  NVLink one-shot all-reduce (TRT-LLM custom all-reduce / NCCL LL protocol), ~15-25 us over
+  xGMI/RoCE; ``scaleout_latency_s`` ~20-30 us for an InfiniBand collective.
+* ``layer_overhead_s``: per-layer, per-step fixed cost (kernel launches and tails, ~8-12
+  kernels per layer at ~1.5-3 us even with CUDA graphs); ``step_overhead_s``: per-step
+  scheduler, sampling and host sync (~1-3 ms in TRT-LLM/vLLM at large batch).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from tokenfab.errors import TokenfabError
+
+__all__ = ["Calibration", "CALIBRATION", "SERVING", "ServingConstants", "calibration_for"]
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """Achievable fractions of datasheet peaks and fixed costs of one hardware family.
+
+    Attributes
+    ----------
+    compute_eff : float
+        Achieved / dense peak FLOP/s at FP8 and BF16 [-].
+    fp4_compute_eff : float
+        Achieved / dense peak FP4 FLOP/s (end to end, non-GEMM work included) [-].
+    mem_eff : float
+        Achieved / peak HBM bandwidth [-].
+    scaleup_eff, scaleout_eff : float
+        Achieved / peak per-accelerator scale-up and scale-out bandwidth [-].
+    collective_latency_s : float
+        Fixed cost of one collective inside the scale-up domain [s].
+    scaleout_latency_s : float
+        Fixed cost of one collective that crosses the scale-out network [s].
+    layer_overhead_s : float
+        Fixed cost per layer per step (launches, kernel tails) [s].
+    step_overhead_s : float
+        Fixed cost per step (scheduling, sampling, host sync) [s].
+    software_era : str
+        Which software generation the constants represent.
+    """
+
+    compute_eff: float
+    fp4_compute_eff: float
+    mem_eff: float
+    scaleup_eff: float
+    scaleout_eff: float
+    collective_latency_s: float
+    scaleout_latency_s: float
+    layer_overhead_s: float
+    step_overhead_s: float
+    software_era: str
+
+    def compute_efficiency(self, precision: str) -> float:
+        """The compute fraction for ``precision`` (``fp4`` has its own)."""
+        return self.fp4_compute_eff if precision == "fp4" else self.compute_eff
+
+
+_NV_2025 = "MLPerf Inference v5.0/v5.1 (2025), TensorRT-LLM"
+
+#: one entry per hardware family (keys = catalog ``family`` values)
+CALIBRATION: dict[str, Calibration] = {
+    "hopper": Calibration(0.62, 0.62, 0.85, 0.80, 0.75, 10e-6, 25e-6, 10e-6, 1.5e-3, _NV_2025),
+    "blackwell": Calibration(0.62, 0.40, 0.85, 0.80, 0.75, 10e-6, 25e-6, 8e-6, 1.5e-3, _NV_2025),
+    "rubin": Calibration(0.62, 0.40, 0.85, 0.80, 0.75, 10e-6, 25e-6, 8e-6, 1.5e-3,
+                         "assumed equal to Blackwell (no measurements: not shipping)"),
+    "cdna3": Calibration(0.50, 0.50, 0.75, 0.60, 0.70, 20e-6, 30e-6, 12e-6, 2.0e-3,
+                         "MLPerf v4.1/v5.1 (2024-2025), vLLM/ROCm 6.x"),
+    "cdna4": Calibration(0.50, 0.35, 0.75, 0.60, 0.70, 20e-6, 30e-6, 12e-6, 2.0e-3,
+                         "MLPerf v5.1 (2025), vLLM/ROCm 7 (open division)"),
+    "gaudi": Calibration(0.45, 0.45, 0.70, 0.60, 0.70, 25e-6, 35e-6, 15e-6, 3.0e-3,
+                         "MLPerf v4.0 (2024), SynapseAI 1.14 / TGI-gaudi"),
+    "tpu": Calibration(0.55, 0.55, 0.80, 0.70, 0.70, 15e-6, 30e-6, 10e-6, 2.0e-3,
+                       "estimate: no LLM measurement in the validation set"),
+    "trainium": Calibration(0.50, 0.50, 0.75, 0.70, 0.70, 20e-6, 35e-6, 12e-6, 2.0e-3,
+                            "estimate: no LLM measurement in the validation set"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ServingConstants:
+    """Global serving constants (not per family): memory reserve, batching and tail latency.
+
+    Attributes
+    ----------
+    memory_reserve_frac : float
+        Share of HBM not available to weights + KV (activations, workspaces, CUDA graphs,
+        fragmentation). vLLM's default ``gpu_memory_utilization = 0.9``
+        (https://docs.vllm.ai/en/latest/configuration/engine_args.html) [-].
+    prefill_chunk_tokens : float
+        Tokens batched into one prefill step (TensorRT-LLM ``max_num_tokens`` default 8192,
+        https://nvidia.github.io/TensorRT-LLM/performance/performance-tuning-guide/) [tokens].
+    input_p99_over_mean : float
+        p99 / mean prompt length used for the p99 TTFT. Median over the MLPerf datasets of
+        ``p99/mean``: llama2-70b 3.56, mixtral 3.65, llama3.1-405b 2.01, llama3.1-8b 2.43,
+        deepseek-r1 1.78 (``shared/data/README-hardware-and-measurements.md`` section 7) [-].
+    service_cv2 : float
+        Squared coefficient of variation of prefill service time (prompt length) for the
+        Kingman M/G/1 waiting time; MLPerf prompt-length CVs are ~0.5-1.0 [-].
+    tpot_p99_over_mean : float
+        p99 over requests of their mean TPOT / overall mean TPOT (batch-composition and
+        context-length jitter across a run) [-]. Estimate.
+    gemm_m_half_tokens : float
+        GEMM rows at which a GEMM reaches half its large-size efficiency,
+        ``eta(M) = M / (M + M_half)``. cuBLAS/CUTLASS tiles are 64-128 rows; measured H100
+        GEMM throughput at M=64-128 is about half of its large-M value (aiconfigurator GEMM
+        tables; Calculon efficiency curves) [tokens].
+    moe_gemm_rel_eff : float
+        Grouped (MoE) GEMM efficiency relative to a dense GEMM of the same size, including
+        routing, permutation and un-permutation kernels. MegaBlocks (Gale et al. 2023,
+        arXiv:2211.15841) and vLLM fused-MoE benchmarks report 60-75 % [-]. Estimate.
+    ep_load_imbalance : float
+        Busiest / mean expert-parallel rank load with a learned router (DeepSeek-V3 tech.
+        report on EPLB; 1.1-1.4 without redundant experts) [-]. Estimate.
+    """
+
+    memory_reserve_frac: float = 0.10
+    gemm_m_half_tokens: float = 64.0
+    moe_gemm_rel_eff: float = 0.65
+    ep_load_imbalance: float = 1.2
+    prefill_chunk_tokens: float = 8192.0
+    input_p99_over_mean: float = 2.43
+    service_cv2: float = 0.5
+    tpot_p99_over_mean: float = 1.15
+
+
+SERVING = ServingConstants()
+
+
+def calibration_for(family: str, **overrides: float) -> Calibration:
+    """The calibration of ``family`` (unknown families raise), with optional overrides.
+
+    Parameters
+    ----------
+    family : str
+        Hardware family of the accelerator (``hopper``, ``blackwell``, ...).
+    **overrides : float
+        Field values to replace (what-if studies, sensitivity).
+    """
+    try:
+        cal = CALIBRATION[family]
+    except KeyError:
+        raise TokenfabError(f"no calibration for hardware family {family!r}",
+                            field="family", value=family,
+                            allowed=", ".join(sorted(CALIBRATION))) from None
+    names = {f.name for f in fields(Calibration)}
+    bad = set(overrides) - names
+    if bad:
+        raise TokenfabError(f"unknown calibration field(s) {sorted(bad)}",
+                            allowed=", ".join(sorted(names)))
+    return replace(cal, **overrides) if overrides else cal

@@ -1,0 +1,330 @@
+"""Vectorized evaluation of every operating point (layout x batch x precision x serving mode).
+
+Step time of one pipeline stage on one accelerator, for ``T`` tokens of one microbatch::
+
+    t_stage = sum over g in {dense GEMMs, routed-expert GEMMs, attention} of
+                  max(F_g / (P eta_c eta_g(M)), bytes_g / (BW eta_m))
+              + t_allreduce(TP) + t_alltoall(EP) + t_p2p(PP) + L/pp * o_layer + o_step / pp
+
+with the GEMM size efficiency ``eta_g(M) = M / (M + M_half)`` (rows per GEMM; tile and wave
+quantization, Calculon-style size-dependent efficiency), a relative efficiency and a load
+imbalance for grouped expert GEMMs (:class:`~tokenfab.perf.calibration.ServingConstants`).
+
+Continuous batching (aggregated prefill + decode on one replica, Orca/vLLM style; Yu et al.,
+OSDI'22; Kwon et al., SOSP'23). With ``B`` sequences per microbatch decoding at
+``R_d = B / t_dec`` tokens/s and prefills batched into chunks of ``C`` tokens occupying the
+replica ``t_occ = t_pre(C) * I / C`` per request, a fraction ``rho = lambda * t_occ`` of the
+time goes to prefill, and Little's law gives the arrival rate the batch sustains::
+
+    lambda = R_d / (n_out + R_d * t_occ);   X = lambda * n_out;   TPOT = pp * t_dec / (1 - rho)
+
+TTFT: prefill latency of the p99 prompt plus an M/G/1 wait of the prefill queue (Kingman's
+formula for the mean, exponential tail for the p99)::
+
+    E[W] = rho / (1 - rho) * (1 + cv^2) / 2 * t_occ;   W_99 = E[W] / rho * ln(100 rho)
+
+Disaggregated serving (Splitwise, Patel et al., ISCA'24; DistServe, Zhong et al., OSDI'24):
+decode pool at ``x_d`` tokens/s per accelerator without prefill interference, prefill pool
+costing ``g = n_p * t_occ / rho_p`` accelerator-seconds per request at the highest
+utilization ``rho_p`` meeting the TTFT bound; per accelerator ``O / (O / x_d + g)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tokenfab.catalog.schema import Accelerator
+from tokenfab.perf.calibration import SERVING, Calibration
+from tokenfab.perf.model_costs import ModelCosts, experts_touched
+from tokenfab.perf.parallelism import (
+    KV_BYTES,
+    WEIGHT_BYTES,
+    Layouts,
+    kv_bytes_per_sequence,
+    usable_memory_bytes,
+    weight_bytes_per_accelerator,
+)
+from tokenfab.perf.roofline import allreduce_time, alltoall_time, link_bandwidth
+
+__all__ = ["Workload", "stage_time", "evaluate", "N_BATCH"]
+
+#: batch sizes evaluated per layout (geometric grid from 1 to the largest that fits)
+N_BATCH = 48
+_RHO_GRID = np.linspace(0.02, 0.98, 49)
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    """Request shape and service-level limits.
+
+    Attributes
+    ----------
+    input_tokens, output_tokens : float
+        Mean prompt and generated tokens per request [tokens].
+    ttft_max_s, tpot_max_s : float or None
+        p99 limits on time to first token and time per output token [s].
+    interactivity_min : float or None
+        Minimum mean decode speed per user [tokens/s].
+    """
+
+    input_tokens: float
+    output_tokens: float
+    ttft_max_s: float | None = None
+    tpot_max_s: float | None = None
+    interactivity_min: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StageTime:
+    """Components of one stage step [s] (arrays).
+
+    ``compute`` sums the operator groups that are compute-bound, ``memory`` those that are
+    bandwidth-bound (per-operator roofline, as GenZ / LLM-Viewer do: kernels run one after
+    another, so their rooflines add rather than overlap).
+    """
+
+    compute: np.ndarray
+    memory: np.ndarray
+    comm: np.ndarray
+    overhead: np.ndarray
+
+    @property
+    def total(self) -> np.ndarray:
+        return self.compute + self.memory + self.comm + self.overhead
+
+
+def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
+               lay: Layouts, tokens: np.ndarray, attn_context: np.ndarray,
+               kv_sequences: np.ndarray, kv_context: float, prefill: bool) -> StageTime:
+    """Time of one microbatch step through one pipeline stage on one accelerator.
+
+    Parameters
+    ----------
+    mc : ModelCosts
+        Model quantities.
+    hw : Accelerator
+        Peak FLOP/s, HBM bandwidth, scale-up/out bandwidths and domain size.
+    cal : Calibration
+        Achievable fractions and fixed costs of the family.
+    precision : str
+        Weight/activation precision (``fp4``, ``fp8``, ``bf16``); KV cache FP8 unless BF16.
+    lay : Layouts
+        Layout arrays (``tp``, ``pp``, ``ep``), broadcastable against ``tokens``.
+    tokens : ndarray
+        Tokens of the microbatch on one attention replica [tokens].
+    attn_context : ndarray
+        Mean attended context per token [tokens].
+    kv_sequences : ndarray
+        Sequences whose KV cache is read in the step [-].
+    kv_context : float
+        Mean context of those sequences [tokens].
+    prefill : bool
+        Use the prefill (expanded-MLA) attention FLOPs.
+
+    Returns
+    -------
+    StageTime
+        ``compute``, ``memory``, ``comm`` and ``overhead`` [s]; ``total`` combines them
+        (module docstring).
+    """
+    tp, pp, ep = lay.tp, lay.pp, lay.ep
+    n = tp * pp
+    attn_prec = "bf16" if precision == "bf16" else "fp8"
+    peak_w = hw.peak_flops_per_s(precision) * cal.compute_efficiency(precision)
+    peak_a = hw.peak_flops_per_s(attn_prec) * cal.compute_eff
+    bw = hw.hbm_bw_bytes_per_s * cal.mem_eff
+    b_w = WEIGHT_BYTES[precision]
+    t = np.asarray(tokens, dtype=float)
+    m_half = SERVING.gemm_m_half_tokens
+    # dense GEMMs (attention projections, dense FFN, shared experts, LM head)
+    f_dense = t * 2.0 * mc.matmul_params_dense / n
+    w_dense = ((mc.matmul_params_dense - mc.head_params) * b_w
+               + mc.head_params * max(b_w, 2.0)) / n
+    c_dense = f_dense / (peak_w * t / (t + m_half))
+    m_dense = w_dense / bw
+    # routed experts: tokens of the expert group spread over the experts they touch
+    if mc.is_moe:
+        ad = np.maximum(ep / tp, 1.0)
+        routed = t * ad * mc.top_k
+        touched = experts_touched(t * ad, mc.experts, mc.top_k)
+        m_tok = routed / np.maximum(touched, 1e-9)  # GEMM rows per touched expert
+        eff_e = SERVING.moe_gemm_rel_eff * m_tok / (m_tok + m_half)
+        imb = np.where(ep > 1, SERVING.ep_load_imbalance, 1.0)
+        c_exp = imb * t * mc.top_k * 2.0 * mc.expert_params / n / (peak_w * eff_e)
+        m_exp = imb * touched * mc.expert_params * b_w / (np.maximum(ep, 1.0) * pp) / bw
+    else:
+        c_exp = m_exp = 0.0
+    # attention core: FLOPs against the context, KV-cache reads
+    a_ctx = mc.attn_flops_prefill_per_ctx if prefill else mc.attn_flops_decode_per_ctx
+    c_att = t * a_ctx * mc.effective_context(attn_context) / n / peak_a
+    m_att = np.asarray(kv_sequences, dtype=float) \
+        * kv_bytes_per_sequence(mc, tp, kv_context, precision) / bw
+    t_c = (np.where(c_dense >= m_dense, c_dense, 0.0) + np.where(c_exp >= m_exp, c_exp, 0.0)
+           + np.where(c_att >= m_att, c_att, 0.0))
+    t_m = (np.where(c_dense >= m_dense, 0.0, m_dense) + np.where(c_exp >= m_exp, 0.0, m_exp)
+           + np.where(c_att >= m_att, 0.0, m_att))
+
+    domain = hw.scaleup_domain_size
+    su = hw.scaleup_bw_bytes_per_s_unidir * cal.scaleup_eff
+    so = hw.scaleout_bw_bytes_per_s_unidir * cal.scaleout_eff
+    layers = mc.layers / pp
+    act = t * mc.hidden * 2.0  # BF16 activations
+    lat_tp = np.where(tp <= domain, cal.collective_latency_s, cal.scaleout_latency_s)
+    t_ar = 2.0 * layers * allreduce_time(act, tp, link_bandwidth(tp, domain, su, so), lat_tp)
+    if mc.is_moe:
+        # dispatch (FP8 for quantized models) + combine (BF16) of k copies of each token
+        disp = t * mc.top_k * mc.hidden * (min(b_w, 1.0) + 2.0) / tp
+        lat_ep = np.where(ep <= domain, cal.collective_latency_s, cal.scaleout_latency_s)
+        t_ep = (mc.moe_layers / pp) * alltoall_time(
+            disp, ep, link_bandwidth(ep, domain, su, so), 2.0 * lat_ep)
+    else:
+        t_ep = 0.0
+    span = pp * np.maximum(tp, ep)
+    bw_pp = np.where(span <= domain, su, so)
+    lat_pp = np.where(span <= domain, cal.collective_latency_s, cal.scaleout_latency_s)
+    t_pp = np.where(pp > 1, act / bw_pp + lat_pp, 0.0)
+    over = layers * cal.layer_overhead_s + cal.step_overhead_s / pp
+    comm = t_ar + t_ep + t_pp
+    shape = np.broadcast_shapes(np.shape(t_c), np.shape(t_m), np.shape(comm), np.shape(over))
+    return StageTime(np.broadcast_to(t_c, shape), np.broadcast_to(t_m, shape),
+                     np.broadcast_to(comm, shape), np.broadcast_to(over, shape))
+
+
+def _wait(rho: np.ndarray, t_occ: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and p99 M/G/1 wait (Kingman; exponential tail with P(W>0) = rho) [s]."""
+    rho = np.clip(rho, 0.0, 0.999)
+    mean = rho / (1.0 - rho) * (1.0 + SERVING.service_cv2) / 2.0 * t_occ
+    p99 = np.where(rho > 0.01, mean / np.maximum(rho, 1e-9) * np.log(np.maximum(100.0 * rho, 1.0)),
+                   0.0)
+    return mean, p99
+
+
+def _batch_grid(b_max: np.ndarray) -> np.ndarray:
+    """(n_layouts, N_BATCH) geometric grid of microbatch sizes from 1 to ``b_max``."""
+    f = np.linspace(0.0, 1.0, N_BATCH)[None, :]
+    b = np.exp(np.log(np.maximum(b_max, 1.0))[:, None] * f)
+    return np.maximum(np.floor(b), 1.0)
+
+
+def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
+             lay: Layouts, wl: Workload, count: int | None,
+             modes: tuple[str, ...] = ("aggregated", "disaggregated")) -> dict[str, np.ndarray]:
+    """All operating points of ``lay`` x batch sizes at one precision, flattened.
+
+    Returns a dict of 1-D arrays (one entry per point): ``per_acc`` (output tokens/s per
+    accelerator), ``total`` (tokens/s of the deployment), ``ttft_s``/``tpot_s`` (means),
+    ``ttft_p99_s``/``tpot_p99_s``, ``tp``, ``pp``, ``ep``, ``dp``, ``batch`` (concurrent
+    sequences per attention replica), ``count`` (accelerators), ``disagg`` (0/1),
+    ``prefill_acc`` (accelerators in the prefill pool), components of the decode step and
+    the memory breakdown per accelerator. Layouts whose weights do not fit are dropped.
+    """
+    n_in, n_out = float(wl.input_tokens), float(wl.output_tokens)
+    cap = usable_memory_bytes(hw)
+    w = weight_bytes_per_accelerator(mc, lay, precision)
+    ctx_mem = n_in + n_out / 2.0  # mean context held per sequence in steady state (paged KV)
+    kv_seq = kv_bytes_per_sequence(mc, lay, ctx_mem, precision)
+    b_fit = np.floor((cap - w) / kv_seq)
+    ok = b_fit >= 1
+    if not ok.any():
+        return {}
+    lay, w, kv_seq, b_fit = lay.take(np.flatnonzero(ok)), w[ok], kv_seq[ok], b_fit[ok]
+    nl = len(lay)
+    col = Layouts(lay.tp[:, None], lay.pp[:, None], lay.ep[:, None])
+    B = _batch_grid(b_fit)  # (nl, nb) sequences per microbatch
+
+    dec = stage_time(mc, hw, cal, precision, col, B, np.full_like(B, ctx_mem), B, ctx_mem,
+                     prefill=False)
+    t_dec = dec.total
+    C = max(SERVING.prefill_chunk_tokens, n_in)
+    pre = stage_time(mc, hw, cal, precision, col, np.full((nl, 1), C), np.full((nl, 1), n_in / 2),
+                     np.zeros((nl, 1)), 0.0, prefill=True)
+    t_occ = pre.total * (n_in / C)  # stage occupancy per request
+    I99 = SERVING.input_p99_over_mean * n_in
+    C99 = max(C, I99)
+    pre99 = stage_time(mc, hw, cal, precision, col, np.full((nl, 1), C99),
+                       np.full((nl, 1), I99 / 2), np.zeros((nl, 1)), 0.0, prefill=True)
+    lat_pre = col.pp * pre.total
+    lat_pre99 = col.pp * pre99.total
+    n_att = col.tp * col.pp
+
+    out: dict[str, list[np.ndarray]] = {}
+
+    def emit(**arrays: np.ndarray) -> None:
+        for k, v in arrays.items():
+            out.setdefault(k, []).append(np.broadcast_to(v, B.shape).ravel())
+
+    mem_kv = B * kv_seq[:, None]
+    common = dict(tp=col.tp, pp=col.pp, ep=col.ep, batch=B * col.pp,
+                  t_compute=dec.compute, t_memory=dec.memory, t_comm=dec.comm,
+                  t_overhead=dec.overhead, mem_weights=w[:, None], mem_kv=mem_kv)
+    r_d = B / t_dec  # tokens/s of one attention replica while decoding
+    if "aggregated" in modes:
+        lam = r_d / (n_out + r_d * t_occ)
+        rho = lam * t_occ
+        x = lam * n_out
+        tpot = col.pp * t_dec / (1.0 - rho)
+        w_mean, w99 = _wait(rho, t_occ)
+        per_acc = x / n_att
+        if count:
+            total = per_acc * count
+            used = np.full_like(per_acc, float(count))
+        else:
+            rep = np.maximum(col.tp, col.ep) * col.pp
+            total = per_acc * rep
+            used = rep
+        emit(per_acc=per_acc, total=total, tpot_s=tpot, tpot_p99_s=tpot * SERVING.tpot_p99_over_mean,
+             ttft_s=lat_pre + w_mean, ttft_p99_s=lat_pre99 + w99, count=used,
+             dp=used / n_att, disagg=np.zeros(1), prefill_acc=np.zeros(1), rho=rho, **common)
+
+    if "disaggregated" in modes:
+        # prefill pool: best layout (same candidates) at the highest utilization meeting TTFT
+        g, ttft_mean, ttft99, n_p = _prefill_pool(mc, hw, lay, t_occ[:, 0], lat_pre[:, 0],
+                                                  lat_pre99[:, 0], n_in, precision, cal, wl)
+        if g is not None:
+            x_d = r_d / n_att  # decode tokens/s per decode accelerator
+            tpot = col.pp * t_dec
+            per_acc = n_out / (n_out / x_d + g)
+            rep = np.maximum(col.tp, col.ep) * col.pp
+            if count:
+                phi = (g / n_out) / (1.0 / x_d + g / n_out)  # share of accelerators prefilling
+                n_pre = np.maximum(np.ceil(phi * count / n_p), 1.0) * n_p
+                n_dec = np.floor((count - n_pre) / rep) * rep
+                total = np.minimum(n_dec * x_d, n_pre / g * n_out)
+                total = np.where(n_dec >= rep, total, 0.0)
+                used = np.full_like(per_acc, float(count))
+                per_acc = total / count
+                pre_acc = np.broadcast_to(n_pre, B.shape)
+            else:
+                total = per_acc * rep / (1.0 - np.minimum((g / n_out) / (1.0 / x_d + g / n_out), 0.99))
+                used = total / np.maximum(per_acc, 1e-30)
+                pre_acc = used - rep
+            emit(per_acc=per_acc, total=total, tpot_s=tpot,
+                 tpot_p99_s=tpot * SERVING.tpot_p99_over_mean, ttft_s=np.full(1, ttft_mean),
+                 ttft_p99_s=np.full(1, ttft99), count=used, dp=rep / n_att, disagg=np.ones(1),
+                 prefill_acc=pre_acc, rho=np.zeros(1), **common)
+    return {k: np.concatenate(v) for k, v in out.items()}
+
+
+def _prefill_pool(mc: ModelCosts, hw: Accelerator, lay: Layouts, t_occ: np.ndarray,
+                  lat: np.ndarray, lat99: np.ndarray, n_in: float, precision: str,
+                  cal: Calibration, wl: Workload
+                  ) -> tuple[float | None, float, float, float]:
+    """Cheapest prefill pool: accelerator-seconds per request, TTFT mean/p99, pool size."""
+    n_p = lay.tp * lay.pp
+    # KV hand-off to the decode pool over the scale-out network (all prefill ranks send)
+    kv = n_in * mc.kv_bytes_per_token(KV_BYTES[precision])
+    t_x = kv / (n_p * hw.scaleout_bw_bytes_per_s_unidir * cal.scaleout_eff) \
+        + cal.scaleout_latency_s
+    rho = _RHO_GRID[None, :]
+    w_mean, w99 = _wait(rho, t_occ[:, None])
+    ttft99 = lat99[:, None] + w99 + t_x[:, None]
+    feasible = ttft99 <= wl.ttft_max_s if wl.ttft_max_s is not None \
+        else np.ones_like(ttft99, dtype=bool)
+    g = np.where(feasible, (n_p * t_occ)[:, None] / rho, np.inf)
+    if not np.isfinite(g).any():
+        return None, 0.0, 0.0, 0.0
+    i, j = np.unravel_index(np.argmin(g), g.shape)
+    return (float(g[i, j]), float(lat[i] + w_mean[i, j] + t_x[i]), float(ttft99[i, j]),
+            float(n_p[i]))

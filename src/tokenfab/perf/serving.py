@@ -1,0 +1,389 @@
+"""Public API of the performance engine: :func:`predict` and :func:`pareto`.
+
+Both resolve ids through the catalog, sweep every layout x batch x precision (x aggregated /
+disaggregated serving) with :func:`tokenfab.perf.engine.evaluate`, and pick the best point
+under the latency limits (``predict``) or the whole tokens/s-per-accelerator vs
+tokens/s-per-user frontier (``pareto``). Tokens/s per MW use the catalog's all-in power per
+accelerator (host, network, cooling share): ``tok/s/MW = tok/s/acc / allin_power_w * 1e6``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tokenfab.catalog import Catalog, load_catalog
+from tokenfab.catalog.schema import PRECISIONS, Accelerator, ModelArch
+from tokenfab.errors import InfeasibleError, TokenfabError
+from tokenfab.perf.calibration import SERVING, Calibration, calibration_for
+from tokenfab.perf.engine import Workload, evaluate
+from tokenfab.perf.model_costs import ModelCosts, model_costs
+from tokenfab.perf.parallelism import (
+    enumerate_layouts,
+    kv_bytes_per_sequence,
+    usable_memory_bytes,
+    weight_bytes_per_accelerator,
+)
+
+__all__ = ["Prediction", "Frontier", "predict", "pareto", "sweep"]
+
+FRONTIER_COLUMNS = ("interactivity_tokens_per_s_per_user", "output_tokens_per_s_per_accelerator",
+                    "tokens_per_s_per_mw", "ttft_s", "tpot_s", "tp", "ep", "pp", "dp", "batch",
+                    "precision")
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The best operating point under the constraints.
+
+    Attributes
+    ----------
+    output_tokens_per_s : float
+        Generated tokens/s of the whole deployment.
+    output_tokens_per_s_per_accelerator : float
+        Generated tokens/s per accelerator (prefill pool included when disaggregated).
+    ttft_s, tpot_s : float
+        Mean time to first token and mean time per output token [s].
+    ttft_p99_s, tpot_p99_s : float
+        Modelled p99 values (what the limits are checked against) [s].
+    interactivity_tokens_per_s_per_user : float
+        ``1 / tpot_s`` [tokens/s].
+    tokens_per_s_per_mw : float
+        Output tokens/s per MW of all-in power.
+    bottleneck : str
+        ``compute``, ``memory``, ``communication`` or ``overhead`` (largest term of the
+        decode step; ``compute (prefill)`` when prefill takes most of the time).
+    memory_bytes : dict
+        Per accelerator of the decode replica: ``weights``, ``kv_cache``, ``reserve``,
+        ``used``, ``capacity`` [B].
+    config : dict
+        ``tp``, ``ep``, ``pp``, ``dp``, ``batch`` (concurrent sequences per attention
+        replica), ``precision``, ``count``, ``disaggregated``, ``prefill_accelerators``.
+    """
+
+    output_tokens_per_s: float
+    output_tokens_per_s_per_accelerator: float
+    ttft_s: float
+    tpot_s: float
+    ttft_p99_s: float
+    tpot_p99_s: float
+    interactivity_tokens_per_s_per_user: float
+    tokens_per_s_per_mw: float
+    bottleneck: str
+    memory_bytes: dict[str, float] = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
+    model: str = ""
+    hardware: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict with the keys of the CLI contract."""
+        return {
+            "model": self.model,
+            "hardware": self.hardware,
+            "output_tokens_per_s": self.output_tokens_per_s,
+            "output_tokens_per_s_per_accelerator": self.output_tokens_per_s_per_accelerator,
+            "ttft_s": self.ttft_s,
+            "tpot_s": self.tpot_s,
+            "ttft_p99_s": self.ttft_p99_s,
+            "tpot_p99_s": self.tpot_p99_s,
+            "interactivity_tokens_per_s_per_user": self.interactivity_tokens_per_s_per_user,
+            "tokens_per_s_per_mw": self.tokens_per_s_per_mw,
+            "bottleneck": self.bottleneck,
+            "memory_bytes": dict(self.memory_bytes),
+            "config": dict(self.config),
+        }
+
+
+@dataclass(frozen=True)
+class Frontier:
+    """Pareto frontier of tokens/s per accelerator against tokens/s per user.
+
+    ``points`` holds the non-dominated operating points sorted by interactivity (ascending).
+    """
+
+    points: pd.DataFrame
+    model: str
+    hardware: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """The frontier as a DataFrame (columns: :data:`FRONTIER_COLUMNS` and a few more)."""
+        return self.points.copy()
+
+    def throughput_at(self, interactivity: float) -> float:
+        """Best tokens/s per accelerator among points with at least ``interactivity``.
+
+        Raises :class:`InfeasibleError` when no point is that interactive.
+        """
+        df = self.points
+        ok = df["interactivity_tokens_per_s_per_user"] >= interactivity
+        if not ok.any():
+            best = float(df["interactivity_tokens_per_s_per_user"].max())
+            raise InfeasibleError(
+                f"{self.model} on {self.hardware}: no operating point reaches "
+                f"{interactivity:g} tokens/s per user (best achievable {best:.3g})",
+                field="interactivity", value=interactivity)
+        return float(df.loc[ok, "output_tokens_per_s_per_accelerator"].max())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "hardware": self.hardware,
+                "points": self.points.to_dict(orient="records")}
+
+
+def _resolve(model: str | ModelArch, hardware: str | Accelerator,
+             catalog: Catalog | None) -> tuple[ModelArch, Accelerator]:
+    if isinstance(model, ModelArch) and isinstance(hardware, Accelerator):
+        return model, hardware
+    cat = catalog or load_catalog()
+    return cat.model(model), cat.hardware(hardware)
+
+
+def _check_workload(input_tokens: float, output_tokens: float, ttft_max_s: float | None,
+                    tpot_max_s: float | None, interactivity_min: float | None,
+                    count: int | None) -> Workload:
+    def pos(name: str, v: float | None, allow_none: bool = True) -> None:
+        if v is None and allow_none:
+            return
+        if v is None or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
+            raise TokenfabError(f"must be a finite number > 0, got {v!r}", field=name, value=v)
+
+    pos("input_tokens", input_tokens, False)
+    pos("output_tokens", output_tokens, False)
+    pos("ttft_max_s", ttft_max_s)
+    pos("tpot_max_s", tpot_max_s)
+    pos("interactivity_min", interactivity_min)
+    if count is not None and (not isinstance(count, (int, np.integer)) or count < 1):
+        raise TokenfabError(f"must be a whole number >= 1, got {count!r}", field="count",
+                            value=count)
+    return Workload(float(input_tokens), float(output_tokens), ttft_max_s, tpot_max_s,
+                    interactivity_min)
+
+
+def _precisions(hw: Accelerator, precision: str | None) -> list[str]:
+    if precision is None:
+        return [p for p in PRECISIONS if hw.supports(p) or p in ("fp8", "bf16")]
+    if precision not in PRECISIONS:
+        raise TokenfabError(f"must be one of {', '.join(PRECISIONS)}, got {precision!r}",
+                            field="precision", value=precision)
+    return [precision]
+
+
+def _modes(disaggregated: bool | None, count: int | None, hw: Accelerator) -> tuple[str, ...]:
+    if disaggregated is None:
+        # splitting a fixed small deployment into pools rarely pays; allow it when the
+        # deployment is open or spans more than one scale-up domain
+        if count is None or count > hw.scaleup_domain_size:
+            return ("aggregated", "disaggregated")
+        return ("aggregated",)
+    return ("disaggregated",) if disaggregated else ("aggregated",)
+
+
+def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None = None, *,
+          precisions: list[str] | None = None, input_tokens: float = 1024,
+          output_tokens: float = 1024, ttft_max_s: float | None = None,
+          tpot_max_s: float | None = None, interactivity_min: float | None = None,
+          disaggregated: bool | None = None, catalog: Catalog | None = None,
+          calibration: Calibration | None = None) -> tuple[pd.DataFrame, ModelArch, Accelerator]:
+    """Every operating point (all layouts x batches x precisions x modes) as a DataFrame.
+
+    Columns: ``per_acc``, ``total``, ``ttft_s``, ``tpot_s``, ``ttft_p99_s``, ``tpot_p99_s``,
+    ``tp``, ``pp``, ``ep``, ``dp``, ``batch``, ``count``, ``disagg``, ``prefill_acc``,
+    ``t_compute``/``t_memory``/``t_comm``/``t_overhead`` (decode step components),
+    ``mem_weights``/``mem_kv`` (per accelerator), ``rho``, ``precision``, ``feasible``
+    (meets the latency limits).
+    """
+    m, hw = _resolve(model, hardware, catalog)
+    wl = _check_workload(input_tokens, output_tokens, ttft_max_s, tpot_max_s, interactivity_min,
+                         count)
+    mc = model_costs(m)
+    cal = calibration or calibration_for(hw.family)
+    frames = []
+    for p in precisions or _precisions(hw, "fp8"):
+        lay = enumerate_layouts(mc, hw, count)
+        if len(lay) == 0:
+            continue
+        r = evaluate(mc, hw, cal, p, lay, wl, count, _modes(disaggregated, count, hw))
+        if not r:
+            continue
+        df = pd.DataFrame(r)
+        df["precision"] = p
+        frames.append(df)
+    if not frames:
+        raise InfeasibleError(_no_fit_message(m, hw, mc, count, precisions or ["fp8"], wl),
+                              field="count", value=count)
+    df = pd.concat(frames, ignore_index=True)
+    df = df[np.isfinite(df["per_acc"]) & (df["per_acc"] > 0)]
+    feas = np.ones(len(df), dtype=bool)
+    if wl.ttft_max_s is not None:
+        feas &= df["ttft_p99_s"].to_numpy() <= wl.ttft_max_s
+    if wl.tpot_max_s is not None:
+        feas &= df["tpot_p99_s"].to_numpy() <= wl.tpot_max_s
+    if wl.interactivity_min is not None:
+        feas &= 1.0 / df["tpot_s"].to_numpy() >= wl.interactivity_min
+    df = df.assign(feasible=feas)
+    return df.reset_index(drop=True), m, hw
+
+
+def _no_fit_message(m: ModelArch, hw: Accelerator, mc: ModelCosts, count: int | None,
+                    precisions: list[str], wl: Workload) -> str:
+    p = precisions[0]
+    n = count or max(64, hw.scaleup_domain_size)
+    from tokenfab.perf.parallelism import Layouts
+    one = Layouts(np.array([float(n)]), np.array([1.0]), np.array([float(n)]))
+    need = float(weight_bytes_per_accelerator(mc, one, p)[0]
+                 + kv_bytes_per_sequence(mc, one, wl.input_tokens + wl.output_tokens / 2, p)[0])
+    return (f"{m.id} does not fit on {n} x {hw.id} at {p}: needs {need / 1e9:.1f} GB per "
+            f"accelerator for the weights and one sequence of {wl.input_tokens:g}+"
+            f"{wl.output_tokens:g} tokens when spread over all {n}, has "
+            f"{usable_memory_bytes(hw) / 1e9:.1f} GB usable "
+            f"({hw.hbm_capacity_bytes / 1e9:.0f} GB HBM less {SERVING.memory_reserve_frac:.0%} "
+            f"reserve); use more accelerators or a smaller precision")
+
+
+def _bottleneck(row: pd.Series) -> str:
+    if row["rho"] > 0.5:
+        return "compute (prefill)"
+    parts = {"compute": row["t_compute"] if row["t_compute"] >= row["t_memory"] else 0.0,
+             "memory": row["t_memory"] if row["t_memory"] > row["t_compute"] else 0.0,
+             "communication": row["t_comm"], "overhead": row["t_overhead"]}
+    return max(parts, key=parts.get)
+
+
+def _prediction(row: pd.Series, m: ModelArch, hw: Accelerator) -> Prediction:
+    per_acc = float(row["per_acc"])
+    cap = float(hw.hbm_capacity_bytes)
+    mem = {"weights": float(row["mem_weights"]), "kv_cache": float(row["mem_kv"]),
+           "reserve": cap * SERVING.memory_reserve_frac}
+    mem["used"] = mem["weights"] + mem["kv_cache"] + mem["reserve"]
+    mem["capacity"] = cap
+    cfg = {"tp": int(row["tp"]), "ep": int(row["ep"]), "pp": int(row["pp"]),
+           "dp": int(round(float(row["dp"]))), "batch": int(row["batch"]),
+           "precision": str(row["precision"]), "count": int(round(float(row["count"]))),
+           "disaggregated": bool(row["disagg"]),
+           "prefill_accelerators": int(round(float(row["prefill_acc"])))}
+    return Prediction(
+        output_tokens_per_s=float(row["total"]),
+        output_tokens_per_s_per_accelerator=per_acc,
+        ttft_s=float(row["ttft_s"]), tpot_s=float(row["tpot_s"]),
+        ttft_p99_s=float(row["ttft_p99_s"]), tpot_p99_s=float(row["tpot_p99_s"]),
+        interactivity_tokens_per_s_per_user=1.0 / float(row["tpot_s"]),
+        tokens_per_s_per_mw=per_acc / hw.allin_power_w * 1e6,
+        bottleneck=_bottleneck(row), memory_bytes=mem, config=cfg, model=m.id, hardware=hw.id)
+
+
+def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | None = None, *,
+            precision: str = "fp8", input_tokens: float = 1024, output_tokens: float = 1024,
+            ttft_max_s: float | None = None, tpot_max_s: float | None = None,
+            interactivity_min: float | None = None, disaggregated: bool | None = None,
+            catalog: Catalog | None = None, calibration: Calibration | None = None
+            ) -> Prediction:
+    """Best output tokens/s per accelerator of ``model`` on ``hardware`` under the limits.
+
+    Parameters
+    ----------
+    model, hardware : str or ModelArch / Accelerator
+        Catalog ids or records.
+    count : int, optional
+        Accelerators in the deployment; None lets the engine choose the deployment size
+        (the replica with the best per-accelerator throughput, up to
+        ``max(64, scale-up domain)`` accelerators, plus its prefill pool when disaggregated).
+    precision : str
+        ``fp4``, ``fp8`` or ``bf16`` (weights and activations; KV cache FP8 unless BF16).
+    input_tokens, output_tokens : float
+        Mean prompt and output tokens per request [tokens].
+    ttft_max_s, tpot_max_s : float, optional
+        p99 limits [s].
+    interactivity_min : float, optional
+        Minimum mean tokens/s per user.
+    disaggregated : bool, optional
+        Force (True) or forbid (False) separate prefill/decode pools; None: consider both
+        when the deployment is open or larger than one scale-up domain.
+    catalog : Catalog, optional
+        Catalog to resolve ids (default :func:`load_catalog`).
+    calibration : Calibration, optional
+        Override the family's calibration constants.
+
+    Returns
+    -------
+    Prediction
+
+    Raises
+    ------
+    InfeasibleError
+        The model does not fit, or no configuration meets the limits (the message gives the
+        best achievable values).
+    """
+    df, m, hw = sweep(model, hardware, count, precisions=_precisions(
+        hardware if isinstance(hardware, Accelerator) else _resolve(model, hardware, catalog)[1],
+        precision), input_tokens=input_tokens, output_tokens=output_tokens,
+        ttft_max_s=ttft_max_s, tpot_max_s=tpot_max_s, interactivity_min=interactivity_min,
+        disaggregated=disaggregated, catalog=catalog, calibration=calibration)
+    ok = df[df["feasible"]]
+    if ok.empty:
+        raise InfeasibleError(_slo_message(df, m, hw, count, ttft_max_s, tpot_max_s,
+                                           interactivity_min), field="constraints")
+    best = ok.loc[ok["per_acc"].idxmax()]
+    return _prediction(best, m, hw)
+
+
+def _slo_message(df: pd.DataFrame, m: ModelArch, hw: Accelerator, count: int | None,
+                 ttft: float | None, tpot: float | None, inter: float | None) -> str:
+    where = f"{count} x {hw.id}" if count else hw.id
+    parts = [f"no configuration of {m.id} on {where} meets the limits"]
+    if tpot is not None:
+        parts.append(f"p99 TPOT <= {tpot:g} s (best achievable {df['tpot_p99_s'].min():.3g} s)")
+    if inter is not None:
+        parts.append(f"interactivity >= {inter:g} tok/s/user (best achievable "
+                     f"{(1.0 / df['tpot_s']).max():.3g})")
+    if ttft is not None:
+        parts.append(f"p99 TTFT <= {ttft:g} s (best achievable {df['ttft_p99_s'].min():.3g} s)")
+    return "; ".join(parts)
+
+
+def pareto(model: str | ModelArch, hardware: str | Accelerator, count: int | None = None, *,
+           precision: str | None = None, input_tokens: float = 1024,
+           output_tokens: float = 1024, ttft_max_s: float | None = None,
+           disaggregated: bool | None = None, catalog: Catalog | None = None,
+           calibration: Calibration | None = None) -> Frontier:
+    """Frontier of output tokens/s per accelerator vs tokens/s per user.
+
+    Parameters are those of :func:`predict`; ``precision=None`` sweeps every precision the
+    hardware supports natively plus FP8 and BF16. Points violating ``ttft_max_s`` (p99) are
+    excluded. The frontier keeps, for each interactivity, the best throughput: a point is
+    kept when no other point is both more interactive and faster.
+    """
+    hw = _resolve(model, hardware, catalog)[1]
+    df, m, hw = sweep(model, hw, count, precisions=_precisions(hw, precision),
+                      input_tokens=input_tokens, output_tokens=output_tokens,
+                      ttft_max_s=ttft_max_s, disaggregated=disaggregated, catalog=catalog,
+                      calibration=calibration)
+    df = df[df["feasible"]]
+    if df.empty:
+        raise InfeasibleError(f"no configuration of {m.id} on {hw.id} meets "
+                              f"p99 TTFT <= {ttft_max_s:g} s", field="ttft_max_s")
+    return Frontier(frontier_frame(df, hw), m.id, hw.id)
+
+
+def frontier_frame(df: pd.DataFrame, hw: Accelerator) -> pd.DataFrame:
+    """Non-dominated points of a :func:`sweep` frame, in the frontier column layout."""
+    inter = 1.0 / df["tpot_s"].to_numpy()
+    thr = df["per_acc"].to_numpy()
+    order = np.lexsort((-thr, -inter))  # most interactive first, fastest first on ties
+    run = np.maximum.accumulate(thr[order])
+    keep = np.r_[True, thr[order][1:] > run[:-1]]
+    sel = df.iloc[order[keep]]
+    out = pd.DataFrame({
+        "interactivity_tokens_per_s_per_user": 1.0 / sel["tpot_s"].to_numpy(),
+        "output_tokens_per_s_per_accelerator": sel["per_acc"].to_numpy(),
+        "tokens_per_s_per_mw": sel["per_acc"].to_numpy() / hw.allin_power_w * 1e6,
+        "ttft_s": sel["ttft_s"].to_numpy(), "tpot_s": sel["tpot_s"].to_numpy(),
+        "tp": sel["tp"].astype(int).to_numpy(), "ep": sel["ep"].astype(int).to_numpy(),
+        "pp": sel["pp"].astype(int).to_numpy(), "dp": np.round(sel["dp"]).astype(int).to_numpy(),
+        "batch": sel["batch"].astype(int).to_numpy(), "precision": sel["precision"].to_numpy(),
+        "disaggregated": sel["disagg"].astype(bool).to_numpy(),
+        "count": np.round(sel["count"]).astype(int).to_numpy(),
+    })
+    return out.sort_values("interactivity_tokens_per_s_per_user").reset_index(drop=True)
