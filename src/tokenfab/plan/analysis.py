@@ -1,0 +1,229 @@
+"""The plan and its verdicts: renting alone, the crossover, timing, mixed fleets, uncertainty.
+
+* **Renting alone**: the same demand served with no construction at all (no committed sites
+  either). The claim "renting alone cannot keep up" is *supported* when that plan leaves more
+  than :data:`SHORTFALL_TOLERANCE` of the horizon's tokens unserved because the rental cap
+  binds, and *not supported* otherwise.
+* **Crossover**: per year, the cost of an accelerator-hour in a site opening that year
+  (annuity + opex) against each rental contract; their ratio is the utilisation a built site
+  must reach to beat renting (:func:`tokenfab.plan.econ.breakeven_utilisation`).
+* **Timing**: the optimal construction schedule moved one year earlier or later, operations
+  re-optimised: the cost of building too early (idle capacity) or too late (rent at the cap,
+  then unserved demand).
+* **Mixed fleet**: :func:`tokenfab.plan.fleet.mix_change_penalty`.
+* **Monte Carlo**: the LP re-solved for draws of every input range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tokenfab.plan import econ
+from tokenfab.plan.fleet import MixChange, mix_change_penalty
+from tokenfab.plan.inputs import PlanInputs
+from tokenfab.plan.lp import PlanResult, solve
+from tokenfab.uncertainty import Range, percentiles
+
+__all__ = ["PlanReport", "SHORTFALL_TOLERANCE", "analyse", "crossover", "monte_carlo_plan",
+           "shifted_schedule", "timing_costs"]
+
+#: share of the horizon's demand tokens left unserved above which a plan "cannot keep up"
+SHORTFALL_TOLERANCE = 0.005
+
+
+def crossover(p: PlanInputs, result: PlanResult) -> dict[str, Any]:
+    """Build-vs-rent cost per accelerator-hour per year, and the break-even utilisation.
+
+    Both sides are per accelerator of the same generation, so the hardware speedup cancels;
+    what remains is the annualised site cost against the contract price and its trend.
+    """
+    hours = econ.HOURS_PER_YEAR
+    build_hr = result.costs.gpu_usd_per_w_year * p.accelerator_power_w / hours
+    rent_hr = result.costs.rent_usd_per_accelerator_year / hours  # (contracts, T)
+    cheapest = rent_hr.min(axis=0)
+    u_star = econ.breakeven_utilisation(build_hr, cheapest)
+    years = p.start_year + np.arange(p.years)
+    L = result.lead_years
+    # building decided in year t serves from t + L: compare with renting then
+    beats = [int(years[i]) for i in range(p.years - L) if u_star[i + L] < 1.0]
+    return {
+        "build_usd_per_accelerator_hour": float(build_hr),
+        "rent_usd_per_accelerator_hour": {n: rent_hr[i].tolist()
+                                          for i, n in enumerate(p.rent_names)},
+        "breakeven_utilisation": u_star.tolist(),
+        "first_decision_year_build_beats_rent": beats[0] if beats else None,
+        "first_build_year_in_plan": result.first_build_year,
+    }
+
+
+def shifted_schedule(result: PlanResult, shift_years: int) -> dict[str, np.ndarray]:
+    """The plan's construction starts moved by ``shift_years`` (negative: earlier).
+
+    Starts that would move before the first year stay in the first year; starts moved past
+    the last useful start year (their sites would open after the horizon) are dropped.
+    """
+    nb = max(result.inputs.years - result.lead_years, 0)
+    out = {}
+    for k, started in result.build_started_w.items():
+        b = np.asarray(started[:nb], dtype=float)
+        new = np.zeros(nb)
+        for s, w in enumerate(b):
+            j = s + shift_years
+            if j < 0:
+                j = 0
+            if j < nb:
+                new[j] += w
+        out[k] = new
+    return out
+
+
+def timing_costs(p: PlanInputs, result: PlanResult) -> dict[str, Any]:
+    """Extra present cost (cash + unserved penalty) of building one year early / one year late.
+
+    Operations (renting, ASIC dispatch, unserved) are re-optimised around the moved schedule;
+    power caps are not re-checked for the moved schedule (one year earlier may not have had
+    the power).
+    """
+    if not any(np.any(v > 0) for v in result.build_started_w.values()):
+        return {"early": None, "late": None, "note": "the plan builds nothing"}
+    out: dict[str, Any] = {}
+    for name, shift in (("early", -1), ("late", 1)):
+        r = solve(p, fixed_builds_w=shifted_schedule(result, shift))
+        out[name] = {
+            "extra_present_cost_usd": r.objective_usd - result.objective_usd,
+            "extra_cash_present_cost_usd": r.present_cost_usd - result.present_cost_usd,
+            "extra_unserved_tokens": r.total_unserved_tokens - result.total_unserved_tokens,
+            "mean_idle_fraction": float(np.mean(r.columns["idle_fraction"])),
+        }
+    return out
+
+
+def _rent_only_verdict(p: PlanInputs, plan: PlanResult, rent_only: PlanResult) -> dict[str, Any]:
+    demand = float(rent_only.columns["demand_tokens"].sum())
+    share = rent_only.total_unserved_tokens / demand if demand > 0 else 0.0
+    short = rent_only.columns["unserved_tokens"] > SHORTFALL_TOLERANCE * rent_only.columns[
+        "demand_tokens"]
+    first = int(p.start_year + np.flatnonzero(short)[0]) if short.any() else None
+    supported = share > SHORTFALL_TOLERANCE
+    if supported:
+        text = (f"supported: renting alone leaves {share:.1%} of the horizon's tokens unserved; "
+                f"the rental cap binds from {first}")
+    else:
+        text = ("not supported under these inputs: renting alone serves demand "
+                f"(present cost {rent_only.present_cost_usd / 1e9:,.1f} bn USD vs "
+                f"{plan.present_cost_usd / 1e9:,.1f} bn USD for the optimal plan)")
+    return {"claim": "renting alone cannot keep up", "supported": bool(supported),
+            "unserved_share_rent_only": share, "first_shortfall_year": first,
+            "unserved_share_plan": (plan.total_unserved_tokens / demand if demand > 0 else 0.0),
+            "rent_only_present_cost_usd": rent_only.present_cost_usd,
+            "rent_only_objective_usd": rent_only.objective_usd, "text": text}
+
+
+def monte_carlo_plan(inputs: PlanInputs, n: int, seed: int | None = 0,
+                     progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Re-solve the plan (and the rent-only plan) for ``n`` draws of the input ranges.
+
+    Returns percentiles (p10/p50/p90) of the present cost, the unserved share of the plan and
+    of renting alone, the first build year, and the share of draws in which renting alone
+    cannot keep up. ``progress(i)`` is called after each draw.
+    """
+    cost, unserved, ro_unserved, first, online = [], [], [], [], []
+    for i, d in enumerate(inputs.draw(n, seed)):
+        r = solve(d)
+        ro = solve(d, allow_build=False, include_committed=False)
+        demand = float(r.columns["demand_tokens"].sum())
+        cost.append(r.present_cost_usd)
+        unserved.append(r.total_unserved_tokens / demand)
+        ro_unserved.append(ro.total_unserved_tokens / demand)
+        first.append(np.nan if r.first_build_year is None else r.first_build_year)
+        online.append(float(r.columns["online_gw"][-1]))
+        if progress is not None:
+            progress(i + 1)
+    ro_arr = np.array(ro_unserved)
+    first_arr = np.array(first, dtype=float)
+    builds = np.isfinite(first_arr)
+    return {
+        "samples": n, "seed": seed, "uncertain_inputs": inputs.uncertain_names(),
+        "present_cost_usd": percentiles(np.array(cost)),
+        "unserved_share_plan": percentiles(np.array(unserved)),
+        "unserved_share_rent_only": percentiles(ro_arr),
+        "online_gw_final_year": percentiles(np.array(online)),
+        "share_of_draws_rent_alone_cannot_keep_up": float(np.mean(ro_arr > SHORTFALL_TOLERANCE)),
+        "share_of_draws_that_build": float(np.mean(builds)),
+        "first_build_year": percentiles(first_arr[builds]) if builds.any() else None,
+    }
+
+
+@dataclass
+class PlanReport:
+    """Everything ``tokenfab plan`` prints."""
+
+    inputs: PlanInputs
+    plan: PlanResult
+    rent_only: PlanResult
+    verdict: dict[str, Any]
+    crossover: dict[str, Any]
+    timing: dict[str, Any]
+    mix_change: MixChange | None
+    monte_carlo: dict[str, Any] | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        p = self.inputs
+        pt = p.point()
+        return {
+            **{k: v for k, v in self.meta.items() if v},
+            "years": self.plan.rows(),
+            "present_cost_usd": self.plan.present_cost_usd,
+            "present_unserved_penalty_usd": self.plan.present_penalty_usd,
+            "total_unserved_tokens": self.plan.total_unserved_tokens,
+            "first_build_year": self.plan.first_build_year,
+            "verdict": self.verdict,
+            "crossover": self.crossover,
+            "timing": self.timing,
+            "mix_change": None if self.mix_change is None else self.mix_change.to_dict(),
+            "monte_carlo": self.monte_carlo,
+            "notes": self.plan.notes,
+            "inputs": {
+                "reference_system": p.reference_system,
+                "lead_time_years_used": self.plan.lead_years,
+                "tokens_per_accelerator_year": pt.tokens_per_accelerator_year(),
+                "build_usd_per_w_year": self.plan.costs.gpu_usd_per_w_year,
+                "asic_usd_per_w_year": self.plan.costs.asic_usd_per_w_year,
+                "values": _input_values(p),
+                "sources": p.sources,
+            },
+        }
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, Range):
+        return {"low": v.low, "likely": v.likely, "high": v.high, "dist": v.dist}
+    if isinstance(v, tuple):
+        return [_plain(x) for x in v]
+    return v
+
+
+def _input_values(p: PlanInputs) -> dict[str, Any]:
+    return {name: _plain(getattr(p, name)) for name in p.__dataclass_fields__
+            if name != "sources"}
+
+
+def analyse(inputs: PlanInputs, *, samples: int | None = None, seed: int | None = 0,
+            progress: Callable[[int], None] | None = None,
+            meta: dict[str, str] | None = None) -> PlanReport:
+    """Solve the plan at the likely inputs and derive every verdict (see module docstring)."""
+    p = inputs.point()
+    plan = solve(p)
+    rent_only = solve(p, allow_build=False, include_committed=False)
+    n = inputs.samples if samples is None else samples
+    mc = monte_carlo_plan(inputs, n, seed, progress) if n > 0 else None
+    return PlanReport(
+        inputs=inputs, plan=plan, rent_only=rent_only,
+        verdict=_rent_only_verdict(p, plan, rent_only), crossover=crossover(p, plan),
+        timing=timing_costs(p, plan), mix_change=mix_change_penalty(p, plan),
+        monte_carlo=mc, meta=dict(meta or {}))
