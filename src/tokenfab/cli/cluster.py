@@ -1,0 +1,199 @@
+"""``tokenfab cluster``: power, fabric, failures, checkpointing, goodput and time to train of
+a site of N accelerators (flags or a scenario file with a ``[cluster]`` section)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from tokenfab.cli.common import console_err, fmt_si, get_catalog, print_json, stdout
+from tokenfab.errors import TokenfabError
+
+_HELP = ("A site of N accelerators: power and cooling, scale-out fabric, interruptions, "
+         "checkpoint interval, goodput (analytic and simulated) and time to train.")
+
+
+class _LazyProgress:
+    """A rich progress bar on stderr that appears only if the simulation will take > 1 s."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.t0 = time.perf_counter()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int) -> None:
+        if self.bar is None:
+            elapsed = time.perf_counter() - self.t0
+            if done >= self.total or elapsed / max(done, 1) * self.total < 1.0:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("simulating failures"), BarColumn(),
+                                TextColumn("{task.completed}/{task.total} replicas"),
+                                TimeRemainingColumn(), console=Console(stderr=True),
+                                transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("sim", total=self.total)
+        self.bar.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _txt(v: Any) -> str:
+    from tokenfab.uncertainty import Range
+
+    if isinstance(v, Range):
+        return f"{v.likely:g} (range {v.low:g}-{v.high:g})"
+    return f"{v:g}"
+
+
+def _section(scenario: Path | None, flags: dict[str, Any]) -> Any:
+    from tokenfab.cluster.site import ClusterSection
+    from tokenfab.scenario import check_top_level, load_toml, validate_section
+
+    data: dict[str, Any] = {}
+    file = None
+    if scenario is not None:
+        file = str(scenario)
+        doc = load_toml(scenario)
+        check_top_level(doc, file)
+        if "cluster" not in doc:
+            raise TokenfabError("has no [cluster] section", file=file, field="cluster")
+        data = dict(doc["cluster"])
+    data.update({k: v for k, v in flags.items() if v is not None})
+    return validate_section(ClusterSection, data, file=file, prefix="cluster")
+
+
+def plot_goodput_vs_size(section: Any, out: Path, catalog: Any) -> Path:
+    """Goodput vs job size (analytic storage and in-memory checkpointing, plus simulated
+    points for the section's mode), saved to ``out`` with matplotlib's Agg backend."""
+    import numpy as np
+
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise TokenfabError("plotting needs matplotlib: pip install 'tokenfab[plot]'",
+                            field="--plot") from None
+    from tokenfab.cluster.site import ClusterSection, evaluate_site, goodput_vs_size
+
+    n = float(section.accelerators)
+    sizes = np.unique(np.round(np.logspace(3, np.log10(max(2 * n, 1e6)), 40)))
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for mode, style in (("storage", "-"), ("memory", "--")):
+        jobs, g = goodput_vs_size(section, sizes, catalog, checkpoint=mode)
+        ax.plot(jobs, g, style, label=f"analytic (Daly), {mode} checkpoints")
+    pts = np.unique(np.round(np.logspace(3, np.log10(max(n, 1e4)), 6)))
+    sim = []
+    for size in pts:
+        sec = ClusterSection.model_validate({**section.model_dump(), "accelerators": float(size),
+                                             "samples": 100,
+                                             "model": None, "tokens": None})
+        r = evaluate_site(sec, catalog, range_samples=0)
+        assert r.simulation is not None
+        sim.append((r.job_accelerators, r.simulation.goodput.mean()))
+    xs, ys = zip(*sim, strict=True)
+    ax.plot(xs, ys, "o", label=f"simulated, {section.checkpoint} checkpoints (100 replicas)")
+    ax.axvline(n * (1 - float(section.hot_spare_fraction)), color="grey", lw=0.8)
+    ax.set_xscale("log")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(f"accelerators in the job ({float(section.hot_spare_fraction):.0%} of the site "
+                  "held as hot spares)")
+    ax.set_ylabel("goodput (effective training time ratio)")
+    ax.set_title(f"Goodput vs job size: {section.hardware}, Llama 3 failure rates")
+    ax.legend(fontsize=8, loc="lower left")
+    ax.grid(alpha=0.3, which="both")
+    fig.tight_layout()
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
+    return out
+
+
+def cluster(
+    scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]",
+                                           help="scenario file with a [cluster] section"),
+    hardware: str | None = typer.Option(None, "--hardware", help="accelerator id, e.g. gb200-nvl72"),
+    accelerators: float | None = typer.Option(None, "--accelerators", help="accelerators on the site"),
+    days: float | None = typer.Option(None, "--days", help="job length simulated [days] (90)"),
+    samples: int | None = typer.Option(None, "--samples", help="simulation replicas (1000; 0 = analytic only)"),
+    model: str | None = typer.Option(None, "--model", help="model id for time to train"),
+    tokens: str | None = typer.Option(None, "--tokens", help="training tokens, e.g. 15e12 or '15 Ttok'"),
+    checkpoint: str | None = typer.Option(None, "--checkpoint", help="storage | memory"),
+    seed: int | None = typer.Option(None, "--seed", help="random seed"),
+    json_out: bool = typer.Option(False, "--json", help="print strict JSON"),
+    plot: Path | None = typer.Option(None, "--plot", metavar="FILE", help="goodput vs size chart (PNG/SVG)"),
+    catalog: list[str] = typer.Option([], "--catalog", metavar="FILE", help="extra TOML catalog file"),
+) -> None:
+    """A site of N accelerators: power, fabric, failures, checkpoints, goodput, time to train."""
+    from tokenfab.cluster.site import evaluate_site
+
+    if scenario is None and hardware is None and accelerators is None:
+        raise TokenfabError("give a scenario file or --hardware and --accelerators",
+                            field="cluster")
+    cat = get_catalog(catalog)
+    flags = {"hardware": hardware, "accelerators": accelerators, "days": days,
+             "samples": samples, "model": model, "tokens": tokens, "checkpoint": checkpoint,
+             "seed": seed}
+    sec = _section(scenario, flags)
+    bar = _LazyProgress(int(sec.samples))
+    try:
+        res = evaluate_site(sec, cat, progress=bar)
+    finally:
+        bar.close()
+    if plot is not None:
+        plot_goodput_vs_size(sec, plot, cat)
+        console_err(f"wrote {plot}")
+    if json_out:
+        print_json(res.to_dict())
+        return
+    d = res.to_dict()
+    t = Table(title=f"{int(sec.accelerators):,} x {res.accelerator.name}", show_header=False)
+    t.add_column("item")
+    t.add_column("value", justify="right")
+    t.add_column("note")
+    rows = [
+        ("IT power", fmt_si(d["it_power_w"], "W"), res.system_power_source[:70]),
+        ("facility power", fmt_si(d["facility_power_w"], "W"), f"PUE {_txt(sec.pue)}"),
+        ("energy per year", f"{d['energy_per_year_j'] / 3.6e15:.3g} TWh", "at full load"),
+        ("racks", f"{d['racks']:,}", f"{fmt_si(d['rack_power_w'], 'W')} each, {d['cooling']} cooled"),
+        ("switches", f"{d['switches']:,}", f"{res.fabric.tiers}-tier, {res.fabric.planes} plane(s) "
+         f"x {res.fabric.radix} ports at {res.fabric.port_speed_bps / 1e9:g}G"),
+        ("links / transceivers", f"{d['links']:,} / {d['transceivers']:,}",
+         f"fabric {fmt_si(res.fabric.power_w, 'W')}, ${res.fabric.cost_usd / 1e9:.3g} B"),
+        ("job / hot spares", f"{res.job_accelerators:,} / {res.spare_accelerators:,}", ""),
+        ("job MTBF", f"{d['mtbf_hours'] * 60:.3g} min", "Llama 3 per-GPU interruption rate"),
+        ("expected interruptions", f"{d['expected_interruptions']:,.0f}", f"in {sec.days:g} days"),
+        ("checkpoint save / restart", f"{res.save_time_s:.3g} s / {res.restart_s:.3g} s",
+         f"{sec.checkpoint} checkpoints of {fmt_si(res.checkpoint_bytes, 'B')}"),
+        ("checkpoint interval", f"{res.interval_s:.3g} s",
+         f"Young {res.young_interval_s:.3g} s, Daly {res.daly_interval_s:.3g} s"),
+        ("goodput (analytic)", f"{res.goodput:.3f}", f"first-order model {res.goodput_first_order:.3f}"),
+    ]
+    if res.simulation is not None:
+        sm = res.simulation.summary()
+        rows.append(("goodput (simulated)", f"{sm['goodput_mean']:.3f}",
+                     f"p10 {sm['goodput_p10']:.3f}, p90 {sm['goodput_p90']:.3f}, "
+                     f"{res.simulation.replicas} replicas"))
+    if res.time_to_train_s is not None:
+        rows.append(("time to train", f"{res.time_to_train_s / 86400:.3g} days",
+                     f"{sec.model}, {fmt_si(sec.tokens)} tokens, MFU {_txt(sec.mfu)}"))
+    for r in rows:
+        t.add_row(*r)
+    stdout.print(t)
+    for k, v in res.ranges.items():
+        if v["p10"] != v["p90"]:
+            stdout.print(f"  {k}: p10 {v['p10']:.4g}  p50 {v['p50']:.4g}  p90 {v['p90']:.4g}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("cluster", help=_HELP)(cluster)
