@@ -185,7 +185,8 @@ def _place(value: float, sample: np.ndarray) -> dict[str, Any]:
     tol = 1e-3 * max(hi - lo, abs(value) * 1e-9)
     at_min = abs(value - lo) <= tol and hi > lo
     at_max = abs(value - hi) <= tol and hi > lo
-    return {"percentile": pct, "probability_model_reaches": float(np.mean(sample >= value - tol)),
+    reach = float(np.mean(sample >= (value - tol if at_min else value)))
+    return {"percentile": pct, "probability_model_reaches": reach,
             "verdict": _verdict(pct, at_min, at_max)}
 
 

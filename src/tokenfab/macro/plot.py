@@ -10,6 +10,14 @@ if TYPE_CHECKING:
 
 __all__ = ["waterfall_figure"]
 
+
+def _usd(x: float) -> str:
+    if abs(x) >= 1e12:
+        return f"${x / 1e12:.2f}T"
+    if abs(x) >= 1e9:
+        return f"${x / 1e9:.0f}B"
+    return f"${x / 1e6:.0f}M"
+
 _DOLLAR_STEPS = ("gdp_usd", "labour_income_usd", "knowledge_gdp_usd", "token_services_usd_per_year",
                  "augmentation_usd_per_year", "replacement_usd_per_year", "migration_usd_per_year",
                  "infrastructure_usd_per_year")
@@ -38,7 +46,7 @@ def waterfall_figure(result: MarketResult, path: str | Path) -> Path:
     import matplotlib.pyplot as plt
 
     p = Path(path)
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(13, 5.2), gridspec_kw={"width_ratios": [3.2, 1]})
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(14.5, 5.4), gridspec_kw={"width_ratios": [3.2, 1]})
     meds, los, his = [], [], []
     for key in _DOLLAR_STEPS:
         q = result.pct(key)
@@ -52,8 +60,8 @@ def waterfall_figure(result: MarketResult, path: str | Path) -> Path:
     ax.set_xticks(list(x), [_LABELS[k] for k in _DOLLAR_STEPS], fontsize=8)
     ax.set_ylabel("USD per year (median, p10-p90)")
     for i, m in enumerate(meds):
-        ax.annotate(f"${m / 1e12:.2f}T", (i, m), textcoords="offset points", xytext=(0, 4),
-                    ha="center", fontsize=8)
+        ax.annotate(_usd(m), (i, m), textcoords="offset points", xytext=(14, 4),
+                    ha="left", fontsize=8)
     ax.set_title(f"{result.region_name}: from GDP to AI-factory spend ({result.n} draws)")
     g = [result.pct("power_added_w_per_year", 1e9), result.pct("installed_power_w", 1e9)]
     ax2.bar([0, 1], [q["p50"] for q in g], color=["#31a354", "#006d2c"],
@@ -62,11 +70,15 @@ def waterfall_figure(result: MarketResult, path: str | Path) -> Path:
     ax2.set_xticks([0, 1], ["GW bought\nper year", "GW installed\n(one server life)"], fontsize=8)
     ax2.set_ylabel("GW (median, p10-p90)")
     share = result.pct("share_of_world_electricity")
-    ax2.set_title(f"= {share['p50']:.1%} of world electricity\n(p10 {share['p10']:.1%}, "
-                  f"p90 {share['p90']:.1%})", fontsize=9)
+    title = (f"= {share['p50']:.1%} of world electricity\n(p10 {share['p10']:.1%}, "
+             f"p90 {share['p90']:.1%})")
+    if result.region != "WLD":
+        own = result.pct("share_of_electricity")
+        title += f"\n= {own['p50']:.0%} of {result.region} electricity"
+    ax2.set_title(title, fontsize=9)
     for i, q in enumerate(g):
-        ax2.annotate(f"{q['p50']:.0f}", (i, q["p50"]), textcoords="offset points", xytext=(0, 4),
-                     ha="center", fontsize=8)
+        ax2.annotate(f"{q['p50']:.1f} GW", (i, q["p50"]), textcoords="offset points",
+                     xytext=(14, 4), ha="left", fontsize=8)
     fig.tight_layout()
     fig.savefig(p, dpi=130)
     plt.close(fig)

@@ -1,0 +1,47 @@
+"""The interview's arithmetic, and placing figures in a distribution."""
+
+import numpy as np
+import pytest
+
+from tokenfab.macro.claims import CLAIMS, interview_arithmetic, place_claims
+
+
+def test_interview_point_inputs_reproduce_its_arithmetic_exactly():
+    a = interview_arithmetic(capex_usd_per_w=50.0)
+    assert a["implied_ai_spend_share"] == 0.2
+    assert a["token_services_usd_per_year"] == 10e12
+    assert a["infrastructure_usd_per_year"] == 5e12
+    assert a["reproduces_headline"] is True
+    assert a["gw_per_year"] == pytest.approx(100.0)  # $5T / $50B per GW
+
+
+def test_per_worker_example_implies_half_the_headline():
+    a = interview_arithmetic(capex_usd_per_w=50.0)
+    assert a["per_worker_ai_spend_share"] == pytest.approx(0.1)  # $10k / $100k
+    assert a["per_worker_token_services_usd_per_year"] == pytest.approx(5e12)
+    assert a["per_worker_infrastructure_usd_per_year"] == pytest.approx(2.5e12)
+    assert a["headline_needs_ai_per_100k_usd"] == pytest.approx(20e3)
+    assert "not $10T" in a["finding"]
+
+
+def test_percentiles_of_claims_on_a_known_sample():
+    n = 10_001
+    samples = {c.output: np.linspace(0, 20e12, n) for c in CLAIMS
+               if c.output not in ("gross_margin", "ai_spend_share")}
+    inputs = {"gross_margin": np.linspace(0.3, 0.7, n), "ai_spend_share": np.linspace(0.1, 0.5, n)}
+    recs = {r["key"]: r for r in place_claims(samples, inputs, world=True)}
+    # $10T in a uniform 0..$20T sample sits at the 50th percentile
+    assert recs["token_services"]["percentile"] == pytest.approx(50.0, abs=0.02)
+    assert recs["token_services"]["probability_model_reaches"] == pytest.approx(0.5, abs=1e-3)
+    assert recs["ai_factories"]["percentile"] == pytest.approx(25.0, abs=0.02)
+    # $50T is beyond every draw
+    assert recs["intelligence_gdp"]["percentile"] == 100.0
+    assert recs["intelligence_gdp"]["verdict"] == "above every draw of the model"
+    # an input claim at the low end of its own range is said to be there
+    assert recs["per_worker_share"]["verdict"] == "at the low end of the model's range"
+    assert recs["gross_margin"]["percentile"] == pytest.approx(50.0, abs=0.02)
+
+
+def test_country_runs_place_no_world_figures():
+    s = {"knowledge_gdp_usd": np.ones(10)}
+    assert place_claims(s, {}, world=False) == []
