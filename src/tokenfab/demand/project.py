@@ -1,0 +1,390 @@
+"""The demand projection: three laws x growth -> FLOPs and tokens per year -> supply.
+
+:func:`demand_model` is the vectorized model (years x samples); :func:`project` runs it once at
+the likely inputs and, with ``samples > 0``, on Monte Carlo draws of every range (the shared
+:mod:`tokenfab.uncertainty` mechanism), and decomposes the growth into its factors.
+
+Identities (per year ``t``)
+---------------------------
+* pre-training   ``C_pre = runs(t) * C_run(t)``; ``C_run(0) = frontier_run_flops`` or
+  ``6 N (r o N)`` from ``frontier_params``; implied ``N, D`` by :func:`chinchilla_allocation`.
+* post-training  ``C_RL = rho(t) C_pre`` (ratio mode) or rollouts x tokens x ``N (2 + 6 f)``.
+* inference      ``C_inf = users(t) * q(t) * 365.25 * sum_k s_k(t) F_k(t) * m(t)`` over query
+  kinds ``k`` (chat, reasoning chain, tree search, agent) with shares ``s_k`` and FLOPs per
+  query ``F_k`` (:func:`tokenfab.demand.laws.query_flops`), ``m(t)`` the served-model growth.
+* supply         accelerators = tokens / (tokens/s/accelerator x year x utilization)
+  + training FLOPs / (peak x MFU x year); GW = accelerators x all-in power; capex per
+  :func:`tokenfab.demand.supply.annual_capex_usd`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tokenfab.demand import growth as gr
+from tokenfab.demand import laws, supply
+from tokenfab.demand.scenario import DemandSection, parse_years
+from tokenfab.errors import TokenfabError
+from tokenfab.uncertainty import Range, likely, sample_inputs
+
+__all__ = ["DemandProjection", "GROWTH_FACTORS", "demand_model", "flat_inputs", "project"]
+
+DAYS_PER_YEAR = 365.25
+
+#: growth factors: name -> the base-value input it multiplies
+GROWTH_FACTORS = ("frontier_run_flops", "frontier_runs", "rl_ratio", "rl_rollouts", "users",
+                  "queries_per_user", "answer_tokens", "reasoning_tokens", "reasoning_share",
+                  "tree_share", "agent_share", "agent_steps", "model_flops")
+
+_SCALAR_FIELDS = (
+    "frontier_run_flops", "tokens_per_param", "overtrain", "frontier_runs_per_year",
+    "pretraining_mfu", "rl_to_pretrain_ratio", "rl_rollouts_per_year", "rl_tokens_per_rollout",
+    "rl_trained_fraction", "post_training_mfu", "users", "queries_per_user_per_day",
+    "input_tokens", "answer_tokens", "reasoning_multiplier", "reasoning_token_share", "tree_share",
+    "tree_branching", "tree_depth", "tree_keep_fraction", "tree_tokens_per_node",
+    "tree_eval_tokens_per_node", "agent_share", "agent_steps", "agent_initial_context_tokens",
+    "agent_output_tokens_per_step", "agent_tool_tokens_per_step", "agent_cache_hit_fraction",
+    "inference_utilization", "capex_life_years", "accelerator_share_of_capex",
+    "analyst_base_usd", "analyst_growth",
+)
+
+#: outputs that get percentile bands and JSON rows
+MAIN_OUTPUTS = ("pretraining_flops", "post_training_flops", "inference_flops", "tokens",
+                "accelerators", "gw", "capex_usd", "accelerator_spend_usd")
+
+
+def flat_inputs(section: DemandSection) -> dict[str, Any]:
+    """The section's numeric inputs as one flat mapping (numbers or Ranges).
+
+    Growth factors appear as ``growth.<factor>.rate`` and ``growth.<factor>.ceiling``.
+    """
+    out: dict[str, Any] = {k: getattr(section, k) for k in _SCALAR_FIELDS}
+    for opt in ("frontier_params", "rl_active_params", "capex_usd_per_w"):
+        v = getattr(section, opt)
+        if v is not None:
+            out[opt] = v
+    for name in GROWTH_FACTORS:
+        spec = getattr(section.growth, name)
+        out[f"growth.{name}.rate"] = spec.rate
+        if spec.ceiling is not None:
+            out[f"growth.{name}.ceiling"] = spec.ceiling
+    return out
+
+
+def _check_share(name: str, x: np.ndarray, years: list[int]) -> None:
+    bad = (x < 0) | (x > 1 + 1e-12)
+    if np.any(bad):
+        row = int(np.argwhere(bad)[0][0])
+        raise TokenfabError(
+            f"reaches {float(np.asarray(x)[bad].ravel()[0]):.3g} in {years[row]}; a share must stay "
+            "in [0, 1] (give the growth a logistic curve with a ceiling <= 1, or a lower rate)",
+            field=name)
+
+
+def demand_model(t: np.ndarray, p: Mapping[str, Any], *, kinds: Mapping[str, str],
+                 rl_mode: str, costs: Any, hw: supply.GenerationTable, years: list[int],
+                 ref_flops_per_token: float, max_context_tokens: float = np.inf
+                 ) -> dict[str, np.ndarray]:
+    """Demand and supply for years ``t`` (a column, years since the base year) and inputs ``p``.
+
+    Inputs in ``p`` are numbers or arrays of samples (broadcast against ``t``); ``hw`` holds
+    the per-year hardware (arrays over years), its tokens/s measured at a request shape whose
+    FLOPs per token are ``ref_flops_per_token``: a year whose mix costs more FLOPs per token
+    (longer contexts, a larger served model) gets proportionally fewer tokens/s. Returns arrays
+    of shape (years, samples) (or (years, 1)) keyed by output name; units: FLOP/yr, tokens/yr,
+    accelerators, W, USD/yr.
+    """
+    t = np.asarray(t, float).reshape(-1, 1)
+
+    def grow(name: str, x0: Any) -> np.ndarray:
+        return gr.curve(kinds[name], t, x0, p[f"growth.{name}.rate"], p.get(f"growth.{name}.ceiling"))
+
+    # --- pre-training: 6 N D -------------------------------------------------------
+    ratio_tp = np.asarray(p["tokens_per_param"], float) * np.asarray(p["overtrain"], float)
+    if "frontier_params" in p:
+        n0 = np.asarray(p["frontier_params"], float)
+        c0 = laws.pretraining_flops(n0, ratio_tp * n0)
+    else:
+        c0 = np.asarray(p["frontier_run_flops"], float)
+    run_flops = grow("frontier_run_flops", c0)
+    runs = grow("frontier_runs", p["frontier_runs_per_year"])
+    pre = runs * run_flops
+    n_params, d_tokens = laws.chinchilla_allocation(run_flops, ratio_tp)
+    # --- post-training (RL) -------------------------------------------------------
+    if rl_mode == "ratio":
+        rho = grow("rl_ratio", p["rl_to_pretrain_ratio"])
+        post = laws.rl_flops_from_ratio(pre, rho)
+    else:
+        policy = np.asarray(p["rl_active_params"], float) if "rl_active_params" in p else n_params
+        post = laws.rl_flops_from_rollouts(grow("rl_rollouts", p["rl_rollouts_per_year"]),
+                                           p["rl_tokens_per_rollout"], policy, p["rl_trained_fraction"])
+    # --- inference ------------------------------------------------------------------
+    users = grow("users", p["users"])
+    qpd = grow("queries_per_user", p["queries_per_user_per_day"])
+    queries = users * qpd * DAYS_PER_YEAR
+    m = np.asarray(p["reasoning_multiplier"], float)
+    a0 = np.asarray(p["answer_tokens"], float)
+    answer = grow("answer_tokens", a0)
+    reasoning = grow("reasoning_tokens", (m - 1.0) * a0)
+    q_reason = grow("reasoning_share", laws.query_share_from_token_share(p["reasoning_token_share"], m))
+    s_tree = grow("tree_share", p["tree_share"])
+    s_agent = grow("agent_share", p["agent_share"])
+    for name, x in (("reasoning_share", q_reason), ("tree_share", s_tree), ("agent_share", s_agent),
+                    ("tree_share + agent_share", s_tree + s_agent)):
+        _check_share(name, x, years)
+    rest = 1.0 - s_tree - s_agent
+    inp = p["input_tokens"]
+    shapes = {
+        "chat": laws.chain_tokens(inp, answer, 0.0),
+        "reasoning": laws.chain_tokens(inp, answer, reasoning),
+        "tree": laws.tree_tokens(inp, answer, p["tree_branching"], p["tree_depth"],
+                                 p["tree_keep_fraction"], p["tree_tokens_per_node"],
+                                 p["tree_eval_tokens_per_node"]),
+        "agent": laws.agent_tokens(grow("agent_steps", p["agent_steps"]),
+                                   p["agent_initial_context_tokens"],
+                                   p["agent_output_tokens_per_step"],
+                                   p["agent_tool_tokens_per_step"], p["agent_cache_hit_fraction"],
+                                   max_context_tokens),
+    }
+    shares = {"chat": rest * (1.0 - q_reason), "reasoning": rest * q_reason, "tree": s_tree,
+              "agent": s_agent}
+    model_growth = grow("model_flops", 1.0)
+    flops_q = sum(shares[k] * laws.query_flops(costs, *shapes[k][1:]) for k in shapes) * model_growth
+    tokens_q = sum(shares[k] * (shapes[k][1] + shapes[k][2]) for k in shapes)
+    billed_q = sum(shares[k] * shapes[k][0] for k in shapes)
+    inf = queries * flops_q
+    tokens = queries * tokens_q
+    # --- supply -----------------------------------------------------------------------
+    tps = hw.tokens_per_s_per_accelerator.reshape(-1, 1)
+    peak = hw.peak_flops_per_s.reshape(-1, 1)
+    flops_per_token = flops_q / tokens_q
+    acc_inf = supply.accelerators_for_tokens(tokens, tps * ref_flops_per_token / flops_per_token,
+                                             p["inference_utilization"])
+    acc_train = (supply.accelerators_for_flops(pre, peak, p["pretraining_mfu"])
+                 + supply.accelerators_for_flops(post, peak, p["post_training_mfu"]))
+    acc = acc_inf + acc_train
+    watts = supply.power_w(acc, hw.allin_power_w.reshape(-1, 1))
+    capex_w = (np.asarray(p["capex_usd_per_w"], float) if "capex_usd_per_w" in p
+               else hw.capex_usd_per_w.reshape(-1, 1))
+    out = {
+        "pretraining_flops": pre, "post_training_flops": post, "inference_flops": inf,
+        "tokens": tokens, "tokens_billed": queries * billed_q,
+        "frontier_run_flops": run_flops, "frontier_runs": runs, "frontier_params": n_params,
+        "frontier_tokens": d_tokens, "users": users, "queries_per_user_per_day": qpd,
+        "queries": queries, "tokens_per_query": tokens_q, "flops_per_token": flops_per_token,
+        "reasoning_query_share": rest * q_reason, "agent_share": s_agent, "tree_share": s_tree,
+        "accelerators_inference": acc_inf, "accelerators_training": acc_train,
+        "accelerators": acc, "power_w": watts, "capex_usd_per_w": capex_w * np.ones_like(watts),
+    }
+    return {k: np.broadcast_to(np.asarray(v, float), np.broadcast_shapes(np.shape(v), t.shape))
+            for k, v in out.items()}
+
+
+def _finish(out: dict[str, np.ndarray], p: Mapping[str, Any], years_ext: list[int],
+            base_year: int, analyst_base_year: int, analyst_mode: str) -> dict[str, np.ndarray]:
+    """Capex (needs last year's power), spending and GW; drops the extra first year."""
+    w = out["power_w"]
+    capex = supply.annual_capex_usd(w[1:], w[:-1], out["capex_usd_per_w"][1:], p["capex_life_years"])
+    res = {k: v[1:] for k, v in out.items()}
+    res["gw"] = res["power_w"] / 1e9
+    res["capex_usd"] = capex
+    res["accelerator_spend_usd"] = capex * np.asarray(p["accelerator_share_of_capex"], float)
+    yrs = np.asarray(years_ext[1:], float).reshape(-1, 1)
+    res["analyst_spend_usd"] = supply.analyst_baseline(yrs, analyst_base_year, p["analyst_base_usd"],
+                                                       p["analyst_growth"], analyst_mode) * np.ones_like(capex)
+    return res
+
+
+@dataclass
+class DemandProjection:
+    """A projection: per-year outputs at the likely inputs, percentile bands, decomposition."""
+
+    years: list[int]
+    point: dict[str, np.ndarray]
+    bands: dict[str, dict[str, np.ndarray]] | None
+    samples: int
+    decomposition: dict[str, Any]
+    hardware: supply.GenerationTable
+    section: DemandSection
+    notes: list[str] = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per year (the JSON ``years`` list)."""
+        out = []
+        for i, y in enumerate(self.years):
+            row: dict[str, Any] = {"year": y, "hardware": self.hardware.hardware[i + 1]}
+            for k in ("pretraining_flops", "post_training_flops", "inference_flops", "tokens",
+                      "tokens_billed", "accelerators", "accelerators_inference",
+                      "accelerators_training", "gw", "capex_usd", "accelerator_spend_usd",
+                      "analyst_spend_usd", "users", "queries_per_user_per_day",
+                      "tokens_per_query", "flops_per_token", "frontier_run_flops",
+                      "frontier_params", "reasoning_query_share", "agent_share"):
+                row[k] = float(self.point[k][i])
+            if self.bands is not None:
+                row["bands"] = {k: {q: float(v[i]) for q, v in self.bands[k].items()}
+                                for k in MAIN_OUTPUTS}
+            out.append(row)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"years": self.rows(), "growth_decomposition": self.decomposition,
+                "checks": self.checks, "samples": self.samples,
+                "hardware": self.hardware.to_dict(), "notes": self.notes}
+
+
+def _decomposition(pt: dict[str, np.ndarray], years: list[int], claim_multiple: float,
+                   claim_horizon: float | None) -> dict[str, Any]:
+    """Factor multiples first -> last year, their log shares, and the claim split into them."""
+    horizon = years[-1] - years[0]
+    first, last = 0, len(years) - 1
+
+    def mult(x: np.ndarray) -> float:
+        return float(x[last] / x[first])
+
+    inf_factors = {
+        "users": mult(pt["users"]),
+        "queries_per_user": mult(pt["queries_per_user_per_day"]),
+        "tokens_per_query": mult(pt["tokens_per_query"]),
+        "flops_per_token": mult(pt["flops_per_token"]),
+    }
+    pre_factors = {"frontier_runs": mult(pt["frontier_runs"]),
+                   "flops_per_run": mult(pt["frontier_run_flops"])}
+    post_factors = {"pretraining": mult(pt["pretraining_flops"]),
+                    "rl_to_pretrain_ratio": mult(pt["post_training_flops"] / pt["pretraining_flops"])}
+
+    def law(factors: dict[str, float], total_key: str) -> dict[str, Any]:
+        shares = gr.log_shares(factors)
+        return {"total_multiple": mult(pt[total_key]),
+                "total_rate_per_year": float(gr.cagr(mult(pt[total_key]), horizon)) if horizon else 0.0,
+                "factors": {k: {"multiple": v,
+                                "rate_per_year": float(gr.cagr(v, horizon)) if horizon else 0.0,
+                                "log_share": float(shares[k])} for k, v in factors.items()}}
+
+    total = pt["pretraining_flops"] + pt["post_training_flops"] + pt["inference_flops"]
+    out: dict[str, Any] = {
+        "first_year": years[0], "last_year": years[-1], "horizon_years": horizon,
+        "inference": law(inf_factors, "inference_flops"),
+        "pretraining": law(pre_factors, "pretraining_flops"),
+        "post_training": law(post_factors, "post_training_flops"),
+        "total_compute_multiple": float(total[last] / total[first]),
+    }
+    inf_total = out["inference"]["total_multiple"]
+    claim: dict[str, Any] = {"multiple": claim_multiple}
+    h = float(claim_horizon) if claim_horizon else float(horizon)
+    claim["horizon_years"] = h
+    shares = {k: v["log_share"] for k, v in out["inference"]["factors"].items()}
+    if horizon and inf_total > 1 and abs(sum(shares.values()) - 1) < 1e-6:
+        claim["factors"] = gr.decompose_multiple(claim_multiple, h, shares)
+        rate = inf_total ** (1.0 / horizon)
+        claim["years_at_projected_rate"] = float(np.log(claim_multiple) / np.log(rate))
+    else:
+        claim["factors"] = None
+        claim["years_at_projected_rate"] = None
+    claim["projected_multiple_over_horizon"] = inf_total
+    claim["required_rate_per_year"] = float(claim_multiple ** (1.0 / h) - 1.0)
+    out["claim"] = claim
+    return out
+
+
+def project(section: DemandSection, *, years: list[int] | None = None, samples: int = 0,
+            seed: int = 0, catalog: Any = None, use_engine: bool = True) -> DemandProjection:
+    """Run the demand model over ``years`` (default: the section's), with ``samples`` draws.
+
+    Parameters
+    ----------
+    section : DemandSection
+    years : list of int, optional
+    samples : int
+        Monte Carlo draws (0: point estimate only).
+    seed : int
+    catalog : Catalog, optional
+    use_engine : bool
+        False forces the roofline throughput estimate (see :mod:`tokenfab.demand.supply`).
+
+    Returns
+    -------
+    DemandProjection
+    """
+    from tokenfab.catalog import load_catalog
+    from tokenfab.perf.model_costs import model_costs
+
+    if samples < 0:
+        raise TokenfabError(f"must be >= 0, got {samples}", field="samples")
+    cat = catalog or load_catalog()
+    yrs = list(years) if years is not None else parse_years(section.years)
+    years_ext = [yrs[0] - 1] + yrs
+    flat = flat_inputs(section)
+    pt_in = {k: (likely(v) if isinstance(v, Range) else v) for k, v in flat.items()}
+    model = cat.model(section.model)
+    costs = model_costs(model)
+    # request shape for the throughput engine: the base year's mix at likely inputs
+    a, i = pt_in["answer_tokens"], pt_in["input_tokens"]
+    o_mean = a * (1.0 + float(laws.query_share_from_token_share(
+        pt_in["reasoning_token_share"], pt_in["reasoning_multiplier"])) * (pt_in["reasoning_multiplier"] - 1.0))
+    ref_flops = float(laws.query_flops(costs, i, o_mean, i / 2.0, i + o_mean / 2.0)) / (i + o_mean)
+    capex_fallback = likely(_capex_prior(cat))
+    hw = supply.generation_table(
+        years_ext, section.cadence, model_id=section.model, precision=section.precision,
+        training_precision=section.training_precision, input_tokens=i, output_tokens=o_mean,
+        interactivity_tok_s=section.interactivity, gain_after_last=section.hardware_gain_after_last,
+        catalog=cat, capex_usd_per_w_fallback=capex_fallback, use_engine=use_engine)
+    kinds = {name: getattr(section.growth, name).curve for name in GROWTH_FACTORS}
+    t = np.asarray(years_ext, float) - section.base_year
+
+    def run(p: Mapping[str, Any]) -> dict[str, np.ndarray]:
+        raw = demand_model(t, p, kinds=kinds, rl_mode=section.rl_mode, costs=costs, hw=hw,
+                           years=years_ext, ref_flops_per_token=ref_flops,
+                           max_context_tokens=float(model.max_context_tokens))
+        res = _finish(raw, p, years_ext, section.base_year, section.analyst_base_year,
+                      section.analyst_mode)
+        for k, v in res.items():
+            if not np.all(np.isfinite(v)):
+                raise TokenfabError(f"the projection of {k} is not finite (overflow?); check the "
+                                    "growth rates and the years", field=k)
+        return res
+
+    point = {k: v[:, 0] for k, v in run(pt_in).items()}
+    bands = None
+    if samples:
+        drawn = sample_inputs(flat, samples, seed)
+        res = run(drawn)
+        bands = {k: {f"p{q}": np.percentile(res[k], q, axis=1) for q in (10, 50, 90)}
+                 for k in (*MAIN_OUTPUTS, "analyst_spend_usd")}
+    notes = list(hw.notes)
+    notes.append(f"tokens/s per accelerator: {hw.throughput_source}; capex: {hw.capex_source}")
+    notes.append("each year is served by that year's generation alone (a lower bound on power)")
+    dec = _decomposition(point, yrs, section.claim_multiple, section.claim_horizon_years)
+    return DemandProjection(yrs, point, bands, samples, dec, hw, section, notes,
+                            _checks(point, yrs, cat))
+
+
+def _checks(point: dict[str, np.ndarray], years: list[int], cat: Any) -> list[dict[str, Any]]:
+    """The projected token volume against observed ones (Google's monthly tokens)."""
+    out = []
+    for key, a in sorted(cat.economics.items()):
+        if not key.startswith("google_tokens_per_month_"):
+            continue
+        try:
+            y = int(str(a.year)[:4])
+        except ValueError:
+            continue
+        if y not in years:
+            continue
+        model = float(point["tokens_billed"][years.index(y)]) / 12.0
+        out.append({"observed": f"economics.csv:{key}", "observed_tokens_per_month": a.value,
+                    "year": y, "model_tokens_billed_per_month": model,
+                    "ratio_model_to_observed": model / a.value,
+                    "note": "the observation is one provider (Google) only; the model is the "
+                            "whole market"})
+    return out
+
+
+def _capex_prior(cat: Any) -> float | Range:
+    """``capex_per_gw_model_prior`` [USD bn per GW] as USD/W."""
+    a = cat.assumption("capex_per_gw_model_prior")
+    return a.range
