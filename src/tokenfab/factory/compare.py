@@ -1,0 +1,133 @@
+"""Comparisons at equal power: flip points, interactivity sweeps, and generations on one site.
+
+* :func:`linear_root` finds where an output crosses a target as one input moves; the break-even
+  prices and profits are linear in electricity price, building cost and the challenger's
+  throughput, so two evaluations give the exact crossing (a third checks linearity).
+* :func:`ratio_sweep` re-runs a comparison across interactivities (where on the frontier does a
+  claimed ratio hold?), masking points no configuration reaches with the reason.
+* :func:`generations` puts successive systems on the same site: tokens per MW, $ per million
+  tokens, and the implied yearly cadence ``(x_i / x_0) ** (1 / (year_i - year_0))``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tokenfab.catalog import Catalog, load_catalog
+from tokenfab.errors import InfeasibleError, TokenfabError
+from tokenfab.factory.runner import FactoryResult, run_factory
+from tokenfab.factory.spec import FactorySection
+
+
+@dataclass(frozen=True)
+class Flip:
+    """Where an output crosses a target as one input moves (others at their likely values)."""
+
+    input: str
+    value: float | None  # None: no crossing inside the allowed interval
+    output: str
+    target: float
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"input": self.input, "value": self.value, "output": self.output,
+                "target": self.target, "note": self.note}
+
+
+def linear_root(result: FactoryResult, output: str, name: str, *, target: float = 0.0,
+                lo: float, hi: float, note: str = "") -> Flip:
+    """Value of input ``name`` in ``[lo, hi]`` at which ``output`` equals ``target``.
+
+    Evaluates the model at ``lo`` and ``hi`` and interpolates; a third evaluation at the root
+    checks that the output is linear in the input there (else the root is refined by bisection).
+    """
+    f_lo = result.evaluate(**{name: lo})[output] - target
+    f_hi = result.evaluate(**{name: hi})[output] - target
+    if not (np.isfinite(f_lo) and np.isfinite(f_hi)) or f_lo == f_hi or f_lo * f_hi > 0:
+        return Flip(name, None, output, target, note or f"no crossing for {name} in [{lo:g}, {hi:g}]")
+    x = lo + (hi - lo) * f_lo / (f_lo - f_hi)
+    fx = result.evaluate(**{name: x})[output] - target
+    scale = max(abs(f_lo), abs(f_hi), 1e-300)
+    a, b, fa = lo, hi, f_lo
+    for _ in range(200):  # not linear (whole-system rounding): bisection to a relative 1e-9
+        if abs(fx) <= 1e-9 * scale:
+            break
+        if fa * fx < 0:
+            b = x
+        else:
+            a, fa = x, fx
+        x = 0.5 * (a + b)
+        fx = result.evaluate(**{name: x})[output] - target
+    return Flip(name, float(x), output, target, note)
+
+
+def ratio_sweep(section: FactorySection, interactivities: list[float],
+                catalog: Catalog | None = None, output: str = "revenue_usd_per_year",
+                ) -> list[dict[str, Any]]:
+    """``output`` of ``hardware`` over ``vs`` at each interactivity (point values).
+
+    A point that no configuration of either system reaches is kept with ``ratio: None`` and the
+    engine's reason, not dropped.
+    """
+    if section.vs is None:
+        raise TokenfabError("a ratio sweep needs 'vs'", field="vs")
+    cat = catalog if catalog is not None else load_catalog()
+    rows: list[dict[str, Any]] = []
+    for x in interactivities:
+        s = section.model_copy(update={"interactivity": float(x), "samples": 0})
+        try:
+            r = run_factory(s, cat, samples=0, with_tornado=False)
+        except InfeasibleError as e:
+            rows.append({"interactivity_tok_s": float(x), "ratio": None, "reason": str(e)})
+            continue
+        a, b = r.point[output], r.point["vs_" + output]
+        rows.append({"interactivity_tok_s": float(x), "ratio": a / b if b > 0 else None,
+                     "reason": "" if b > 0 else f"{section.vs} produces no {output}"})
+    return rows
+
+
+def generations(section: FactorySection, hardware_ids: list[str],
+                catalog: Catalog | None = None) -> list[dict[str, Any]]:
+    """Successive systems on the same site and service level.
+
+    Returns one row per system: ``hardware``, ``year``, ``tokens_per_s_per_mw``,
+    ``cost_usd_per_mtok``, ``revenue_usd_per_mw_year``, ratios to the first row, and the yearly
+    cadence of tokens per MW and of $ per million tokens since the first row. A system that
+    cannot reach the service level is reported with its reason.
+    """
+    if section.tokens_per_s_per_accelerator is not None:
+        raise TokenfabError("a generations comparison takes each system's throughput from the "
+                            "performance engine; remove 'tokens_per_s_per_accelerator'",
+                            field="tokens_per_s_per_accelerator")
+    cat = catalog if catalog is not None else load_catalog()
+    rows: list[dict[str, Any]] = []
+    for hw_id in hardware_ids:
+        hw = cat.hardware(hw_id)
+        s = section.model_copy(update={"hardware": hw.id, "vs": None, "samples": 0,
+                                       "vs_tokens_per_s_per_accelerator": None,
+                                       "vs_accelerator_price": None, "check": None})
+        try:
+            r = run_factory(s, cat, samples=0, with_tornado=False)
+        except InfeasibleError as e:
+            rows.append({"hardware": hw.id, "year": hw.year_available, "reason": str(e)})
+            continue
+        p = r.point
+        rows.append({"hardware": hw.id, "year": hw.year_available,
+                     "tokens_per_s_per_mw": p["tokens_per_s_per_mw"],
+                     "cost_usd_per_mtok": p["cost_usd_per_mtok"],
+                     "revenue_usd_per_mw_year": p["revenue_usd_per_mw_year"],
+                     "gross_margin": p["gross_margin"], "reason": ""})
+    base = next((r for r in rows if "tokens_per_s_per_mw" in r), None)
+    for r in rows:
+        if base is None or "tokens_per_s_per_mw" not in r:
+            continue
+        r["tokens_per_mw_vs_first"] = r["tokens_per_s_per_mw"] / base["tokens_per_s_per_mw"]
+        r["cost_per_mtok_vs_first"] = r["cost_usd_per_mtok"] / base["cost_usd_per_mtok"]
+        dy = r["year"] - base["year"]
+        if dy > 0:
+            r["tokens_per_mw_per_year_x"] = r["tokens_per_mw_vs_first"] ** (1.0 / dy)
+            r["cost_per_mtok_per_year_x"] = r["cost_per_mtok_vs_first"] ** (1.0 / dy)
+    return rows
