@@ -29,6 +29,8 @@ __all__ = ["ClusterSection", "SiteResult", "evaluate_site", "goodput_vs_size"]
 
 DAY_S = 86400.0
 DEFAULT_CHECKPOINT_MODEL = "llama3.1-405b"
+#: below this goodput (0.1% of wall time kept) a time to train is reported as infeasible
+MIN_GOODPUT = 1e-3
 
 
 def _d(name: str) -> float:
@@ -83,6 +85,9 @@ class ClusterSection(ScenarioSection):
         default_factory=lambda: _d("repair_time"))
     interval_policy: Literal["daly", "young"] = "daly"
     checkpoint_interval: Quantity("time", gt=0) | None = None  # type: ignore[valid-type]
+    #: floor on the optimal interval, e.g. one training step (checkpoints cannot be more
+    #: frequent than iterations; GEMINI checkpoints to CPU memory every iteration)
+    min_checkpoint_interval: Quantity("time", gt=0) | None = None  # type: ignore[valid-type]
     # fabric
     switch: str = "sn5600"
     port_speed: Quantity("bandwidth", gt=0) | None = None  # type: ignore[valid-type]
@@ -212,6 +217,8 @@ def _reliability(s: ClusterSection, acc: Accelerator, job: int, spares: int, ckp
         tau = np.broadcast_to(np.asarray(s.checkpoint_interval, dtype=float), np.shape(m)) * 1.0
     else:
         tau = gp.checkpoint_interval_s(save, m, s.interval_policy)
+        if s.min_checkpoint_interval is not None:
+            tau = np.maximum(tau, s.min_checkpoint_interval)
     g = gp.daly_goodput(tau, save, m, r)
     return {"lam": lam, "mtbf": m, "save": save, "restart": r, "p_no": p_no, "tau": tau, "g": g}
 
@@ -298,9 +305,9 @@ def evaluate_site(s: ClusterSection, catalog: Catalog | None = None,
     g = float(r["g"])
     ttt = None
     if flops is not None:
-        if g <= 0.0:
+        if g < MIN_GOODPUT:
             raise InfeasibleError(
-                f"goodput is 0: the job (MTBF {m / 60:.3g} min) never completes a checkpoint "
+                f"goodput is {g:.2g} (< {MIN_GOODPUT:g}): the job (MTBF {m / 60:.3g} min) never completes a checkpoint "
                 f"segment after a {restart / 60:.3g} min restart; use in-memory checkpointing, "
                 "a smaller job or a lower failure rate", field="cluster.accelerators", value=n)
         ttt = float(time_to_train_s(flops, job, peak, point_in["mfu"], g))
