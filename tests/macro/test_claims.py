@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tokenfab.macro.claims import CLAIMS, interview_arithmetic, place_claims
+from tokenfab.macro.claims import interview_arithmetic, interview_claims, place_claims
 
 
 def test_interview_point_inputs_reproduce_its_arithmetic_exactly():
@@ -26,7 +26,7 @@ def test_per_worker_example_implies_half_the_headline():
 
 def test_percentiles_of_claims_on_a_known_sample():
     n = 10_001
-    samples = {c.output: np.linspace(0, 20e12, n) for c in CLAIMS
+    samples = {c.output: np.linspace(0, 20e12, n) for c in interview_claims()
                if c.output not in ("gross_margin", "ai_spend_share")}
     inputs = {"gross_margin": np.linspace(0.3, 0.7, n), "ai_spend_share": np.linspace(0.1, 0.5, n)}
     recs = {r["key"]: r for r in place_claims(samples, inputs, world=True)}

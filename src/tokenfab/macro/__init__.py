@@ -9,20 +9,25 @@ AI, from dollars of GDP to gigawatts, with every input a range.
 * :mod:`tokenfab.macro.plot` -- the GDP -> GW waterfall figure (matplotlib, optional).
 """
 
-from tokenfab.macro.claims import CLAIMS, INTERVIEW, interview_arithmetic, place_claims
+from tokenfab.macro.claims import (
+    interview_arithmetic,
+    interview_claims,
+    interview_figures,
+    place_claims,
+)
 from tokenfab.macro.inputs import MarketSection, market_section, resolve_inputs
 from tokenfab.macro.layers import market_model
 from tokenfab.macro.run import MarketResult, run_market
 from tokenfab.macro.sovereign import Country, country, load_countries
 
 __all__ = [
-    "CLAIMS",
-    "INTERVIEW",
     "Country",
     "MarketResult",
     "MarketSection",
     "country",
     "interview_arithmetic",
+    "interview_claims",
+    "interview_figures",
     "load_countries",
     "market_model",
     "market_section",

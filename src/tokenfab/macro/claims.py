@@ -33,25 +33,50 @@ from tokenfab.macro.layers import (
 from tokenfab.uncertainty import percentile_of
 
 __all__ = [
-    "CLAIMS",
+    "EMPLOYEE_PAY_USD",
     "INDEPENDENT",
-    "INTERVIEW",
     "Claim",
     "interview_arithmetic",
+    "interview_claims",
+    "interview_figures",
     "place_claims",
 ]
 
 _SRC = "BG2 pod, J. Huang, 2025-09-26 (https://www.youtube.com/watch?v=pE6sw_E9Gh0)"
 
-#: The interview's point inputs (USD, fractions).
-INTERVIEW: dict[str, float] = {
-    "knowledge_gdp_usd": 50e12,           # "$50T" of human-intelligence GDP
-    "token_services_usd_per_year": 10e12,  # "$10T" of AI augmentation
-    "gross_margin": 0.5,                   # "50% gross margin"
-    "infrastructure_usd_per_year": 5e12,   # "$5T" of AI factories a year
-    "employee_pay_usd": 100e3,             # "a $100k employee"
-    "ai_per_employee_usd": 10e3,           # "$10k of AI"
-}
+#: "a $100k employee" in the interview's per-worker example [USD/year]
+EMPLOYEE_PAY_USD: float = 100e3
+
+
+def interview_figures(catalog: Catalog | None = None) -> dict[str, float]:
+    """The interview's numbers in SI units, read from the catalog's economics table.
+
+    ``knowledge_gdp_usd`` ("$50T", row ``jensen_intelligence_gdp``), ``token_services_usd_per_year``
+    ("$10T", ``jensen_ai_augmentation``), ``gross_margin`` ("50%", ``ai_token_gross_margin``),
+    ``per_worker_share`` ("$10k for a $100k employee", ``ai_spend_to_salary_ratio``),
+    ``infra_2030_low/high`` ("$3-4T by 2030", ``jensen_ai_infra_spend_2030``) and the stated
+    ``infrastructure_usd_per_year`` ("$5T"), which is ``$10T x (1 - 50%)``.
+    """
+    econ = (catalog or load_catalog()).economics
+    need = ("jensen_intelligence_gdp", "jensen_ai_augmentation", "ai_token_gross_margin",
+            "ai_spend_to_salary_ratio", "jensen_ai_infra_spend_2030")
+    missing = [k for k in need if k not in econ]
+    if missing:
+        from tokenfab.errors import TokenfabError
+
+        raise TokenfabError(f"the catalog's economics table lacks the interview rows {missing}")
+    infra = econ["jensen_ai_infra_spend_2030"]
+    services = econ["jensen_ai_augmentation"].value * 1e12
+    margin = econ["ai_token_gross_margin"].value
+    return {
+        "knowledge_gdp_usd": econ["jensen_intelligence_gdp"].value * 1e12,
+        "token_services_usd_per_year": services,
+        "gross_margin": margin,
+        "infrastructure_usd_per_year": services * (1.0 - margin),
+        "per_worker_share": econ["ai_spend_to_salary_ratio"].value,
+        "infra_2030_low": (infra.low if infra.low is not None else infra.value) * 1e12,
+        "infra_2030_high": (infra.high if infra.high is not None else infra.value) * 1e12,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,27 +93,39 @@ class Claim:
     note: str = ""
 
 
-#: The interview's numbers, each with the model quantity it is a value of.
-CLAIMS: tuple[Claim, ...] = (
-    Claim("intelligence_gdp", "$50T of 'human intelligence' GDP", 50e12, "knowledge_gdp_usd",
-          "USD/year", _SRC, "interview"),
-    Claim("token_services", "$10T a year of AI token services", 10e12,
-          "token_services_usd_per_year", "USD/year", _SRC, "interview"),
-    Claim("gross_margin", "50% gross margin on token services", 0.5, "gross_margin",
-          "fraction", _SRC, "interview", "an input: placed in its own (claim-based) range"),
-    Claim("per_worker_share", "$10k of AI for a $100k employee (10%)", 0.1, "ai_spend_share",
-          "fraction", _SRC, "interview", "an input: placed in its own (claim-based) range"),
-    Claim("ai_factories", "$5T a year of AI factories (layer 3)", 5e12,
-          "augmentation_usd_per_year", "USD/year", _SRC, "interview"),
-    Claim("infra_2030_low", "$3T a year of AI infrastructure by 2030 (low end)", 3e12,
-          "infrastructure_usd_per_year", "USD/year",
-          "NVIDIA FQ2 FY26 call, 2025-08-27 (catalog jensen_ai_infra_spend_2030)", "interview",
-          "the model is an end state, not dated: 2030 can only be lower"),
-    Claim("infra_2030_high", "$4T a year of AI infrastructure by 2030 (high end)", 4e12,
-          "infrastructure_usd_per_year", "USD/year",
-          "NVIDIA FQ2 FY26 call, 2025-08-27 (catalog jensen_ai_infra_spend_2030)", "interview",
-          "the model is an end state, not dated: 2030 can only be lower"),
-)
+def _t(x: float) -> str:
+    return f"${x / 1e12:g}T"
+
+
+def interview_claims(catalog: Catalog | None = None) -> tuple[Claim, ...]:
+    """The interview's numbers, each with the model quantity it is a value of."""
+    f = interview_figures(catalog)
+    nv = "NVIDIA FQ2 FY26 call, 2025-08-27 (catalog jensen_ai_infra_spend_2030)"
+    dated = "the model is an end state, not dated: 2030 can only be lower"
+    return (
+        Claim("intelligence_gdp", f"{_t(f['knowledge_gdp_usd'])} of 'human intelligence' GDP",
+              f["knowledge_gdp_usd"], "knowledge_gdp_usd", "USD/year", _SRC, "interview"),
+        Claim("token_services", f"{_t(f['token_services_usd_per_year'])} a year of AI token "
+              "services", f["token_services_usd_per_year"], "token_services_usd_per_year",
+              "USD/year", _SRC, "interview"),
+        Claim("gross_margin", f"{f['gross_margin']:.0%} gross margin on token services",
+              f["gross_margin"], "gross_margin", "fraction", _SRC, "interview",
+              "an input: placed in its own (claim-based) range"),
+        Claim("per_worker_share", f"${f['per_worker_share'] * EMPLOYEE_PAY_USD / 1e3:g}k of AI "
+              f"for a ${EMPLOYEE_PAY_USD / 1e3:g}k employee ({f['per_worker_share']:.0%})",
+              f["per_worker_share"], "ai_spend_share", "fraction", _SRC, "interview",
+              "an input: placed in its own (claim-based) range"),
+        Claim("ai_factories", f"{_t(f['infrastructure_usd_per_year'])} a year of AI factories "
+              "(layer 3)", f["infrastructure_usd_per_year"], "augmentation_usd_per_year",
+              "USD/year", _SRC, "interview"),
+        Claim("infra_2030_low", f"{_t(f['infra_2030_low'])} a year of AI infrastructure by 2030 "
+              "(low end)", f["infra_2030_low"], "infrastructure_usd_per_year", "USD/year", nv,
+              "interview", dated),
+        Claim("infra_2030_high", f"{_t(f['infra_2030_high'])} a year of AI infrastructure by "
+              "2030 (high end)", f["infra_2030_high"], "infrastructure_usd_per_year", "USD/year",
+              nv, "interview", dated),
+    )
+
 
 #: Independent figures from the catalog's economics table: (key, factor to SI, output, text).
 INDEPENDENT: tuple[tuple[str, float, str, str], ...] = (
@@ -115,7 +152,8 @@ INDEPENDENT: tuple[tuple[str, float, str, str], ...] = (
 )
 
 
-def interview_arithmetic(capex_usd_per_w: float | None = None) -> dict[str, Any]:
+def interview_arithmetic(capex_usd_per_w: float | None = None,
+                        catalog: Catalog | None = None) -> dict[str, Any]:
     """The interview's chain with its own point inputs, through the model's functions.
 
     ``$50T x 20% -> $10T`` of token services, ``x (1 - 50%) -> $5T`` of infrastructure a year;
@@ -127,39 +165,45 @@ def interview_arithmetic(capex_usd_per_w: float | None = None) -> dict[str, Any]
     capex_usd_per_w : float, optional
         Capex per watt [USD/W] to turn the $5T into GW per year; default: the likely value of
         the catalog's ``capex_per_gw_model_prior``.
+    catalog : Catalog, optional
+        Where the interview's figures are read (:func:`interview_figures`).
     """
-    k = INTERVIEW["knowledge_gdp_usd"]
-    headline_share = INTERVIEW["token_services_usd_per_year"] / k  # 0.2
+    cat = catalog or load_catalog()
+    f = interview_figures(cat)
+    k = f["knowledge_gdp_usd"]
+    headline_share = f["token_services_usd_per_year"] / k  # 0.2
     services = float(token_services_usd_per_year(k, headline_share))
-    infra = float(augmentation_infra_usd_per_year(services, INTERVIEW["gross_margin"]))
-    worker_share = INTERVIEW["ai_per_employee_usd"] / INTERVIEW["employee_pay_usd"]  # 0.1
+    infra = float(augmentation_infra_usd_per_year(services, f["gross_margin"]))
+    worker_share = f["per_worker_share"]  # 0.1
     worker_services = float(token_services_usd_per_year(k, worker_share))
-    worker_infra = float(augmentation_infra_usd_per_year(worker_services, INTERVIEW["gross_margin"]))
+    worker_infra = float(augmentation_infra_usd_per_year(worker_services, f["gross_margin"]))
     if capex_usd_per_w is None:
-        capex_usd_per_w = load_catalog().economics["capex_per_gw_model_prior"].value  # USD bn/GW = USD/W
+        capex_usd_per_w = cat.economics["capex_per_gw_model_prior"].value  # USD bn/GW = USD/W
     gw = float(power_added_w_per_year(infra, capex_usd_per_w)) / 1e9
-    consistent = bool(np.isclose(services, INTERVIEW["token_services_usd_per_year"])
-                      and np.isclose(infra, INTERVIEW["infrastructure_usd_per_year"]))
+    consistent = bool(np.isclose(services, f["token_services_usd_per_year"])
+                      and np.isclose(infra, f["infrastructure_usd_per_year"]))
+    need = headline_share * EMPLOYEE_PAY_USD
     return {
         "knowledge_gdp_usd": k,
         "implied_ai_spend_share": headline_share,
         "token_services_usd_per_year": services,
-        "gross_margin": INTERVIEW["gross_margin"],
+        "gross_margin": f["gross_margin"],
         "infrastructure_usd_per_year": infra,
         "reproduces_headline": consistent,
         "per_worker_ai_spend_share": worker_share,
         "per_worker_token_services_usd_per_year": worker_services,
         "per_worker_infrastructure_usd_per_year": worker_infra,
-        "headline_needs_ai_per_100k_usd": headline_share * INTERVIEW["employee_pay_usd"],
+        "headline_needs_ai_per_100k_usd": need,
         "capex_usd_per_w": float(capex_usd_per_w),
         "gw_per_year": gw,
         "finding": (
-            f"$50T x {headline_share:.0%} = ${services / 1e12:.0f}T of token services; at "
-            f"{INTERVIEW['gross_margin']:.0%} gross margin ${infra / 1e12:.0f}T a year of AI "
-            f"factories (~{gw:.0f} GW a year at ${capex_usd_per_w:.0f}B/GW). Its own example, "
-            f"$10k per $100k employee = {worker_share:.0%}, gives ${worker_services / 1e12:.0f}T of "
-            f"services (${worker_infra / 1e12:.1f}T of factories), not $10T: the headline needs "
-            f"${headline_share * INTERVIEW['employee_pay_usd'] / 1e3:.0f}k per $100k employee."),
+            f"{_t(k)} x {headline_share:.0%} = {_t(services)} of token services; at "
+            f"{f['gross_margin']:.0%} gross margin {_t(infra)} a year of AI factories "
+            f"(~{gw:.0f} GW a year at ${capex_usd_per_w:.0f}B/GW). Its own example, "
+            f"${worker_share * EMPLOYEE_PAY_USD / 1e3:g}k per ${EMPLOYEE_PAY_USD / 1e3:g}k "
+            f"employee = {worker_share:.0%}, gives {_t(worker_services)} of services "
+            f"({_t(worker_infra)} of factories), not {_t(services)}: the headline needs "
+            f"${need / 1e3:g}k per ${EMPLOYEE_PAY_USD / 1e3:g}k employee."),
     }
 
 
@@ -221,8 +265,9 @@ def place_claims(samples: dict[str, np.ndarray], input_samples: dict[str, Any] |
         if k not in pool and v is not None:
             pool[k] = v
     n = len(next(iter(samples.values())))
+    cat = catalog or load_catalog()
     if world:
-        for c in CLAIMS:
+        for c in interview_claims(cat):
             if c.output not in pool:
                 continue
             s = np.broadcast_to(np.asarray(pool[c.output], dtype=float), (n,))
@@ -233,7 +278,6 @@ def place_claims(samples: dict[str, np.ndarray], input_samples: dict[str, Any] |
             out.append(rec)
     if not world:
         return out
-    cat = catalog or load_catalog()
     econ = cat.economics
     units = {"power_added_w_per_year": "W/year", "installed_power_w": "W",
              "electricity_j_per_year": "J/year"}

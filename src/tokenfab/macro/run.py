@@ -144,7 +144,7 @@ def run_market(section: MarketSection | None = None, *, country_code: str | None
     world = region == "WLD"
     claims = place_claims(mc.samples, drawn, cat, world=world)
     capex = likely(resolved["capex_usd_per_w"].value)  # type: ignore[arg-type]
-    arithmetic = interview_arithmetic(capex)
+    arithmetic = interview_arithmetic(capex, cat)
     bars = tornado(_model, inputs, "power_added_w_per_year")
     sens = [{"input": b.name, "unit": resolved[b.name].unit if b.name in resolved else "",
              "low": _bound(inputs[b.name], "low"), "high": _bound(inputs[b.name], "high"),
