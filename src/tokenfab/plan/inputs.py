@@ -536,6 +536,9 @@ def resolve(section: PlanSection | None = None, catalog: Catalog | None = None) 
                          lambda: r.src("asic_rack_capex_saving"))
     asic_perf = r.plan_default("asic_perf_per_w", s.asic_perf_per_w)
     r.sources.setdefault("asic_share", "scenario" if section is not None else "default (none)")
+    if not isinstance(s.asic_share, Range) and float(s.asic_share) == 0.0:
+        # no ASIC in the fleet: its cost and speed do not matter, keep them out of Monte Carlo
+        asic_saving, asic_perf = likely(asic_saving), likely(asic_perf)
 
     return PlanInputs(
         start_year=s.start_year, years=s.years, reference_system=ref.id,

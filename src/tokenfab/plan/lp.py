@@ -53,12 +53,14 @@ YEAR_COLUMNS: dict[str, str] = {
     "year": "",
     "demand_tokens": "tokens/yr",
     "demand_accelerators": "accelerator-equivalents",
+    "demand_gw": "GW",
     "rented_accelerators": "accelerators",
     "build_started_gw": "GW",
     "built_gw": "GW",
     "online_gw": "GW",
     "asic_online_gw": "GW",
     "capacity_accelerators": "accelerator-equivalents",
+    "rented_capacity_accelerators": "accelerator-equivalents",
     "asic_capacity_accelerators": "accelerator-equivalents",
     "asic_served_accelerators": "accelerator-equivalents",
     "served_tokens": "tokens/yr",
@@ -234,6 +236,7 @@ def solve(p: PlanInputs, *, allow_build: bool = True, include_committed: bool = 
     cap_gpu = np.zeros((T, n))
     cap_asic = np.zeros((T, n))
     rent_rows = np.zeros((T, n))
+    rent_rows_cap = np.zeros((T, n))
     power_rows = np.zeros((T, n))
     for k in kinds:
         sl = idx[f"B_{k}"]
@@ -258,6 +261,7 @@ def solve(p: PlanInputs, *, allow_build: bool = True, include_committed: bool = 
             cost[col] = costs.rent_usd_per_accelerator_year[ci, s] * _ACC / _USD * float(
                 df[active].sum())
             cap_gpu[active, col] = speed ** (gen0 + s)
+            rent_rows_cap[active, col] = speed ** (gen0 + s)
             rent_rows[active, col] = 1.0
     for i in range(T):
         u = idx["U"].start + i
@@ -356,12 +360,15 @@ def solve(p: PlanInputs, *, allow_build: bool = True, include_committed: bool = 
         "year": (p.start_year + t).astype(float),
         "demand_tokens": demand_tok,
         "demand_accelerators": demand_acc,
+        # power that would serve all demand with the newest generation of that year
+        "demand_gw": demand_acc / speed ** (gen0 + t) / acc_per_w / 1e9,
         "rented_accelerators": rented_total,
         "build_started_gw": sum(started.values()) / 1e9,
         "built_gw": (sum(online_new.values()) + committed_new_w) / 1e9,
         "online_gw": (sum(online.values()) + committed_online_w) / 1e9,
         "asic_online_gw": online.get("asic", np.zeros(T)) / 1e9,
         "capacity_accelerators": capacity,
+        "rented_capacity_accelerators": rent_rows_cap @ x * _ACC,
         "asic_capacity_accelerators": asic_cap,
         "asic_served_accelerators": asic_served,
         "served_tokens": served_acc * tok_per_acc,
