@@ -15,7 +15,7 @@ from tokenfab.cli.common import console_err, state
 from tokenfab.errors import TokenfabError
 
 #: command modules under tokenfab.cli, each with a ``register(app)`` function
-COMMAND_MODULES: tuple[str, ...] = ("catalog", "report", "market", "cluster", "plan", "factory", "demand")
+COMMAND_MODULES: tuple[str, ...] = ("catalog", "report", "market", "cluster", "factory", "plan")
 
 app = typer.Typer(
     name="tokenfab",
