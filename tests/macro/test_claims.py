@@ -45,3 +45,22 @@ def test_percentiles_of_claims_on_a_known_sample():
 def test_country_runs_place_no_world_figures():
     s = {"knowledge_gdp_usd": np.ones(10)}
     assert place_claims(s, {}, world=False) == []
+
+
+def test_interview_figures_match_the_research_data():
+    """The catalog's copy keeps the research CSV's interview numbers (skips without ../shared)."""
+    import csv
+    from pathlib import Path
+
+    from tokenfab.macro.claims import interview_figures
+
+    path = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "economics_assumptions.csv"
+    if not path.exists():
+        pytest.skip("../shared/data/economics_assumptions.csv not available")
+    rows = {r["key"]: r for r in csv.DictReader(open(path, encoding="utf-8"))}
+    f = interview_figures()
+    assert f["knowledge_gdp_usd"] == float(rows["jensen_intelligence_gdp"]["value"]) * 1e12 == 50e12
+    assert f["token_services_usd_per_year"] == float(rows["jensen_ai_augmentation"]["value"]) * 1e12
+    assert f["gross_margin"] == float(rows["ai_token_gross_margin"]["value"]) == 0.5
+    assert f["infra_2030_low"] == float(rows["jensen_ai_infra_spend_2030"]["low"]) * 1e12 == 3e12
+    assert f["infra_2030_high"] == float(rows["jensen_ai_infra_spend_2030"]["high"]) * 1e12 == 4e12

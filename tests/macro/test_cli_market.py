@@ -89,3 +89,13 @@ def test_bad_flags_exit_2(capsys):
     assert "--samples: must be >= 1" in capsys.readouterr().err
     assert main(["market", "/nonexistent/s.toml"]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+def test_all_countries_table(capsys):
+    d = _json(capsys, ["market", "--country", "all", "--json", "--samples", "300"])
+    rows = d["countries"]
+    assert len(rows) >= 15 and rows[0]["gw"]["p50"] >= rows[-1]["gw"]["p50"]
+    world = _json(capsys, ["market", "--json", "--samples", "300"])
+    # the countries' own demand adds up to less than the world's
+    assert sum(r["gw"]["p50"] for r in rows) < world["gw"]["p50"]
+    assert all(r["sources"]["gdp_usd"].startswith("countries.csv") for r in rows)

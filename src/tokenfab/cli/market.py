@@ -36,7 +36,8 @@ def market(
     scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]",
                                            help="scenario file with a [market] section"),
     country: str | None = typer.Option(None, "--country", help="ISO alpha-2 code or name "
-                                       "(sovereign AI: that country's GDP, labour and electricity)"),
+                                       "(sovereign AI: that country's GDP, labour and "
+                                       "electricity); 'all' for a table of every country"),
     samples: int | None = typer.Option(None, "--samples", help="Monte Carlo draws (default 10000)"),
     seed: int | None = typer.Option(None, "--seed", help="random seed (default 0)"),
     json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
@@ -58,6 +59,12 @@ def market(
         raise TokenfabError(f"must be >= 1, got {samples}", field="--samples", value=samples)
     section = load_section(scenario, "market", MarketSection) if scenario else MarketSection()
     meta = scenario_meta(scenario) if scenario else {}
+    if (country or "").strip().lower() == "all":
+        if plot is not None:
+            raise TokenfabError("--plot draws one region; give one country or none",
+                                field="--plot", value=str(plot))
+        _sovereign_table(section, samples, seed, json_out, meta, scenario)
+        return
     result = run_market(section, country_code=country, samples=samples, seed=seed,
                         catalog=get_catalog())
     if plot is not None:
@@ -121,6 +128,42 @@ def market(
     stdout.print(s)
     stdout.print("Inputs and their sources: 'tokenfab market --json' (key 'inputs'); "
                  "the model is an end state, layer 2 evaluated at the horizon year.")
+
+
+def _sovereign_table(section: object, samples: int | None, seed: int | None, json_out: bool,
+                     meta: dict[str, str], scenario: Path | None) -> None:
+    from rich.progress import Progress
+
+    from tokenfab.macro.run import run_sovereign
+    from tokenfab.macro.sovereign import load_countries
+
+    n_countries = len(load_countries()) - 1
+    with Progress(console=stdout if not json_out else None, transient=True,
+                  disable=json_out) as prog:
+        task = prog.add_task("countries", total=n_countries)
+        rows = run_sovereign(section, samples=samples, seed=seed,  # type: ignore[arg-type]
+                             catalog=get_catalog(), on_country=lambda _c: prog.advance(task))
+    if json_out:
+        doc: dict[str, object] = {"region": "ALL", "countries": rows}
+        if meta:
+            doc["scenario"] = {**meta, "file": str(scenario)}
+        print_json(doc)
+        return
+    t = Table(title="Sovereign AI: each country's own knowledge work served at home (p50, p10-p90)")
+    for col in ("country", "knowledge GDP", "infrastructure / yr", "GW / yr", "GW installed",
+                "of own electricity", "of world electricity"):
+        t.add_column(col, justify="left" if col == "country" else "right")
+    for r in rows:
+        i, g = r["infrastructure_usd_per_year"], r["gw"]
+        own, wld = r["share_of_country_electricity"], r["share_of_world_electricity"]
+        t.add_row(f"{r['code']} {r['name']}", _usd(r["knowledge_gdp_usd"]["p50"]),
+                  f"{_usd(i['p50'])} ({_usd(i['p10'])}-{_usd(i['p90'])})",
+                  f"{g['p50']:.1f} ({g['p10']:.1f}-{g['p90']:.1f})",
+                  f"{r['gw_installed']['p50']:.0f}",
+                  f"{own['p50']:.0%} ({own['p10']:.0%}-{own['p90']:.0%})", f"{wld['p50']:.2%}")
+    stdout.print(t)
+    stdout.print("Layers 1-2 allocated by share of world GDP; estimate-kind country values carry "
+                 "+-20% ranges; sources: --json (key 'sources').")
 
 
 def register(app: typer.Typer) -> None:

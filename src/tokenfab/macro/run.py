@@ -23,7 +23,7 @@ from tokenfab.uncertainty import (
     tornado,
 )
 
-__all__ = ["LAYERS", "WATERFALL", "MarketResult", "run_market"]
+__all__ = ["LAYERS", "WATERFALL", "MarketResult", "run_market", "run_sovereign"]
 
 #: JSON name of each layer -> model output
 LAYERS: dict[str, str] = {
@@ -104,7 +104,7 @@ class MarketResult:
 
 def run_market(section: MarketSection | None = None, *, country_code: str | None = None,
                samples: int | None = None, seed: int | None = None,
-               catalog: Catalog | None = None) -> MarketResult:
+               catalog: Catalog | None = None, sensitivity: bool = True) -> MarketResult:
     """Run the market model (world, or one country) with every input's range.
 
     Parameters
@@ -117,6 +117,8 @@ def run_market(section: MarketSection | None = None, *, country_code: str | None
         Monte Carlo draws and seed; override the section's.
     catalog : Catalog, optional
         Catalog for the defaults (default: :func:`tokenfab.catalog.load_catalog`).
+    sensitivity : bool
+        Also rank the inputs by their one-at-a-time swing of GW per year (tornado).
     """
     section = section or MarketSection()
     cat = catalog or load_catalog()
@@ -145,7 +147,7 @@ def run_market(section: MarketSection | None = None, *, country_code: str | None
     claims = place_claims(mc.samples, drawn, cat, world=world)
     capex = likely(resolved["capex_usd_per_w"].value)  # type: ignore[arg-type]
     arithmetic = interview_arithmetic(capex, cat)
-    bars = tornado(_model, inputs, "power_added_w_per_year")
+    bars = tornado(_model, inputs, "power_added_w_per_year") if sensitivity else []
     sens = [{"input": b.name, "unit": resolved[b.name].unit if b.name in resolved else "",
              "low": _bound(inputs[b.name], "low"), "high": _bound(inputs[b.name], "high"),
              "gw_at_low": b.output_at_low / 1e9, "gw_at_high": b.output_at_high / 1e9,
@@ -157,3 +159,33 @@ def run_market(section: MarketSection | None = None, *, country_code: str | None
 
 def _bound(v: Any, which: str) -> float:
     return float(getattr(v, which)) if isinstance(v, Range) else float(v)
+
+
+def run_sovereign(section: MarketSection | None = None, *, samples: int | None = None,
+                  seed: int | None = None, catalog: Catalog | None = None,
+                  on_country: Any = None) -> list[dict[str, Any]]:
+    """Every country of ``countries.csv``: spend, GW and electricity shares (p10/p50/p90).
+
+    ``on_country(code)`` is called after each country (a progress hook for the CLI).
+    Rows are sorted by median GW bought per year, largest first.
+    """
+    rows = []
+    for code in [c for c in load_countries() if c != "WLD"]:
+        r = run_market(section, country_code=code, samples=samples, seed=seed, catalog=catalog,
+                       sensitivity=False)
+        rows.append({
+            "code": r.region, "name": r.region_name,
+            "knowledge_gdp_usd": r.pct("knowledge_gdp_usd"),
+            "infrastructure_usd_per_year": r.pct("infrastructure_usd_per_year"),
+            "gw": r.pct("power_added_w_per_year", 1e9),
+            "gw_installed": r.pct("installed_power_w", 1e9),
+            "share_of_country_electricity": r.pct("share_of_electricity"),
+            "share_of_world_electricity": r.pct("share_of_world_electricity"),
+            "sources": {k: v.source for k, v in r.inputs.items()
+                        if k in ("gdp_usd", "labour_share", "knowledge_employment_share",
+                                 "electricity_j_per_year")},
+        })
+        if on_country is not None:
+            on_country(code)
+    rows.sort(key=lambda x: x["gw"]["p50"], reverse=True)
+    return rows
