@@ -1,0 +1,126 @@
+"""``tokenfab factory``: JSON keys, Monte Carlo percentiles, the plot, and bad input (exit 2)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tokenfab.cli import main
+
+KEYS = ("accelerators", "it_power_w", "tokens_per_year", "revenue_usd_per_year", "capex_usd",
+        "opex_usd_per_year", "tco_usd_per_year", "cost_usd_per_mtok", "gross_margin",
+        "payback_years")
+
+GIVEN = """
+title = "given throughput"
+[factory]
+power = "{power}"
+hardware = "gb200-nvl72"
+tokens_per_s_per_accelerator = 2000
+interactivity = "50 tok/s"
+vs = "h100-sxm"
+vs_tokens_per_s_per_accelerator = 400
+"""
+
+
+def _run(argv, capsys):
+    rc = main(argv)
+    out = capsys.readouterr()
+    return rc, out.out, out.err
+
+
+def _scenario(tmp_path, text):
+    p = tmp_path / "s.toml"
+    p.write_text(text)
+    return str(p)
+
+
+def test_scenario_json_has_every_key_and_vs(tmp_path, capsys):
+    rc, out, err = _run([ "factory", _scenario(tmp_path, GIVEN.format(power="2 GW")), "--json"], capsys)
+    assert rc == 0, err
+    d = json.loads(out)
+    for k in KEYS:
+        assert k in d
+        assert k in d["vs"]
+    assert "breakeven_price_usd_per_accelerator" in d
+    assert d["accelerators"] % 72 == 0 and d["vs"]["accelerators"] % 8 == 0
+    # the challenger earns less than the incumbent per MW, so its break-even is below its price
+    assert d["breakeven_price_usd_per_accelerator"] < d["inputs"]["vs_accelerator_price_usd"]
+
+
+def test_samples_add_percentiles(tmp_path, capsys):
+    rc, out, err = _run(["factory", _scenario(tmp_path, GIVEN.format(power="500MW")), "--json",
+                         "--samples", "2000"], capsys)
+    assert rc == 0, err
+    d = json.loads(out)
+    for q in ("p10", "p50", "p90"):
+        for k in KEYS:
+            assert k in d[q] and k in d["vs"][q]
+    assert d["p10"]["revenue_usd_per_year"] <= d["p50"]["revenue_usd_per_year"] <= d["p90"]["revenue_usd_per_year"]
+    assert "breakeven_price_usd_per_accelerator" in d["p50"]
+
+
+def test_plot_writes_a_png(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "t.png"
+    rc, out, err = _run(["factory", _scenario(tmp_path, GIVEN.format(power="2GW")), "--plot", str(png)],
+                        capsys)
+    assert rc == 0, err
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "break-even price of h100-sxm" in out
+
+
+def test_engine_command_from_the_issue(capsys):
+    rc, out, err = _run(["factory", "--power", "2GW", "--hardware", "gb200-nvl72", "--model",
+                         "deepseek-r1", "--interactivity", "50", "--vs", "h100-sxm", "--json"], capsys)
+    assert rc == 0, err
+    d = json.loads(out)
+    assert d["operating_point"]["source"].startswith("perf engine")
+    assert d["operating_point"]["interactivity_achieved_tok_s_per_user"] >= 50
+    assert d["vs"]["operating_point"]["interactivity_achieved_tok_s_per_user"] >= 50
+    # power accepted with units: 2 GW
+    assert d["power_w"] == 2e9
+
+
+@pytest.mark.parametrize("power", ["2GW", "2000MW", "2e9W", "2e9"])
+def test_power_units(power, tmp_path, capsys):
+    rc, out, err = _run(["factory", _scenario(tmp_path, GIVEN.format(power="1 GW")), "--power", power,
+                         "--json"], capsys)
+    assert rc == 0, err
+    assert json.loads(out)["power_w"] == 2e9
+
+
+def test_power_too_small_for_one_system(capsys):
+    rc, out, err = _run(["factory", "--power", "100kW", "--hardware", "gb200-nvl72",
+                         "--interactivity", "50"], capsys)
+    assert rc == 2
+    assert "too small for one gb200-nvl72 system" in err and "Traceback" not in err
+
+
+def test_non_monotone_price_curve(tmp_path, capsys):
+    text = GIVEN.format(power="1 GW") + "price_curve = { interactivity = [10, 50], multiplier = [2, 1] }\n"
+    rc, out, err = _run(["factory", _scenario(tmp_path, text)], capsys)
+    assert rc == 2
+    assert "price_curve" in err and "not monotone" in err
+
+
+def test_unreachable_interactivity(capsys):
+    rc, out, err = _run(["factory", "--power", "1GW", "--hardware", "h100-sxm", "--model",
+                         "deepseek-r1", "--interactivity", "100000"], capsys)
+    assert rc == 2
+    assert "100000" in err.replace(",", "") or "1e+05" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["--power", "-2GW", "--hardware", "h100-sxm"], "power"),
+    (["--power", "2 parsecs", "--hardware", "h100-sxm"], "unit"),
+    (["--power", "2GW", "--hardware", "h1000"], "did you mean"),
+    (["--hardware", "h100-sxm"], "--power"),
+    (["--power", "2GW", "--hardware", "h100-sxm", "--samples", "1"], "samples"),
+])
+def test_bad_flags_exit_2(argv, fragment, capsys):
+    rc, out, err = _run(["factory", *argv], capsys)
+    assert rc == 2
+    assert fragment in err
