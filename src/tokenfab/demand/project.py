@@ -15,6 +15,11 @@ Identities (per year ``t``)
 * supply         accelerators = tokens / (tokens/s/accelerator x year x utilization)
   + training FLOPs / (peak x MFU x year); GW = accelerators x all-in power; capex per
   :func:`tokenfab.demand.supply.annual_capex_usd`.
+* comparison     ``accelerator_spend = capex x accelerator share`` (absolute level) and
+  ``demand_indexed_spend = S_0 V(t) / V(t_0)``: the analysts' observed base-year spending
+  ``S_0`` grown like the demand-implied installed capacity value ``V = GW x capex/W`` (the
+  growth of demand applied to today's real spending, whatever today's utilization), against
+  ``analyst_spend`` (``S_0`` grown ~8 %/yr).
 """
 
 from __future__ import annotations
@@ -54,7 +59,8 @@ _SCALAR_FIELDS = (
 
 #: outputs that get percentile bands and JSON rows
 MAIN_OUTPUTS = ("pretraining_flops", "post_training_flops", "inference_flops", "tokens",
-                "accelerators", "gw", "capex_usd", "accelerator_spend_usd")
+                "accelerators", "gw", "capex_usd", "accelerator_spend_usd",
+                "demand_indexed_spend_usd")
 
 
 def flat_inputs(section: DemandSection) -> dict[str, Any]:
@@ -196,6 +202,12 @@ def _finish(out: dict[str, np.ndarray], p: Mapping[str, Any], years_ext: list[in
     yrs = np.asarray(years_ext[1:], float).reshape(-1, 1)
     res["analyst_spend_usd"] = supply.analyst_baseline(yrs, analyst_base_year, p["analyst_base_usd"],
                                                        p["analyst_growth"], analyst_mode) * np.ones_like(capex)
+    # observed base-year spending grown like the demand-implied installed capacity (USD of it)
+    value = res["power_w"] * res["capex_usd_per_w"]
+    yl = years_ext[1:]
+    b = yl.index(analyst_base_year) if analyst_base_year in yl else 0
+    res["demand_indexed_spend_usd"] = (np.asarray(p["analyst_base_usd"], float)
+                                       * value / value[b:b + 1])
     return res
 
 
@@ -221,7 +233,7 @@ class DemandProjection:
             for k in ("pretraining_flops", "post_training_flops", "inference_flops", "tokens",
                       "tokens_billed", "accelerators", "accelerators_inference",
                       "accelerators_training", "gw", "capex_usd", "accelerator_spend_usd",
-                      "analyst_spend_usd", "users", "queries_per_user_per_day",
+                      "analyst_spend_usd", "demand_indexed_spend_usd", "users", "queries_per_user_per_day",
                       "tokens_per_query", "flops_per_token", "frontier_run_flops",
                       "frontier_params", "reasoning_query_share", "agent_share"):
                 row[k] = float(self.point[k][i])
@@ -320,7 +332,13 @@ def project(section: DemandSection, *, years: list[int] | None = None, samples: 
     years_ext = [yrs[0] - 1] + yrs
     flat = flat_inputs(section)
     pt_in = {k: (likely(v) if isinstance(v, Range) else v) for k, v in flat.items()}
-    model = cat.model(section.model)
+    try:
+        model = cat.model(section.model)
+        for hw_id in section.generations.values():
+            cat.hardware(hw_id)
+    except TokenfabError as e:
+        raise TokenfabError(str(e), field="demand.model" if "model" in str(e).split("'")[0]
+                            else "demand.generations") from None
     costs = model_costs(model)
     # request shape for the throughput engine: the base year's mix at likely inputs
     a, i = pt_in["answer_tokens"], pt_in["input_tokens"]

@@ -1,0 +1,200 @@
+"""``tokenfab demand [SCENARIO.toml]`` and ``tokenfab demand fit``.
+
+``demand`` is a command group that runs the projection when no subcommand is given; its
+optional SCENARIO argument is rewritten to the ``--scenario`` option before parsing, so that
+``demand fit`` (a subcommand) and ``demand my.toml`` (a file) both work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from typer.core import TyperGroup
+
+from tokenfab.cli.common import console_err, fmt_si, get_catalog, print_json, stdout
+from tokenfab.errors import TokenfabError
+
+
+class _DemandGroup(TyperGroup):
+    """A group whose first positional argument is a scenario file unless it names a subcommand."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        args = list(args)
+        takes_value = {o for p in self.params if getattr(p, "param_type_name", "") == "option"
+                       and not getattr(p, "is_flag", False) for o in p.opts}
+        i = 0
+        while i < len(args):
+            a = args[i]
+            if a == "--":
+                break
+            if a.startswith("-"):
+                i += 2 if (a in takes_value and "=" not in a) else 1
+                continue
+            if a not in self.commands:
+                args[i:i + 1] = ["--scenario", a]
+            break
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        formatter.write_usage(ctx.command_path, "[SCENARIO.toml] [OPTIONS] | fit [--json]")
+
+
+demand_app = typer.Typer(
+    cls=_DemandGroup, invoke_without_command=True, no_args_is_help=False,
+    help="Compute demand from the three scaling laws (pre-training, RL post-training, "
+    "inference-time thinking) x users x compute per user, and the accelerators, GW and capex it "
+    "takes, against the analysts' ~8% extrapolation. SCENARIO.toml: a file with a [demand] "
+    "section (defaults: the catalog's sourced assumptions).")
+
+
+@demand_app.callback()
+def demand(
+    ctx: typer.Context,
+    scenario: str | None = typer.Option(None, "--scenario", metavar="SCENARIO.toml",
+                                        help="scenario file (may also be given as the first argument)"),
+    years: str | None = typer.Option(None, "--years", metavar="FIRST:LAST",
+                                     help="years to project, e.g. 2025:2032 (default: the scenario's)"),
+    json_out: bool = typer.Option(False, "--json", help="print strict JSON"),
+    plot: str | None = typer.Option(None, "--plot", metavar="FILE",
+                                    help="write the chart (stacked by law, bands, analysts' line)"),
+    samples: int = typer.Option(1000, "--samples", metavar="N",
+                                help="Monte Carlo draws for the p10-p90 bands (0: none)"),
+    seed: int = typer.Option(0, "--seed", help="random seed of the Monte Carlo draws"),
+) -> None:
+    """Project compute demand and the supply it takes (no subcommand), or see ``fit``."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from tokenfab.demand.project import project
+    from tokenfab.demand.scenario import DemandSection, parse_years
+    from tokenfab.scenario import load_section, scenario_meta
+
+    if samples < 0 or samples > 1_000_000:
+        raise TokenfabError(f"must be between 0 and 1000000, got {samples}", field="--samples")
+    yrs = parse_years(years, field="--years") if years is not None else None
+    if scenario is not None:
+        section = load_section(scenario, "demand", DemandSection, required=False)
+        meta = scenario_meta(scenario)
+    else:
+        section = DemandSection()
+        meta = {"title": "", "description": "", "claim": ""}
+    cat = get_catalog()
+    if json_out or samples == 0:
+        proj = project(section, years=yrs, samples=samples, seed=seed, catalog=cat)
+    else:
+        from rich.progress import Progress, SpinnerColumn, TextColumn
+
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
+                      console=stdout) as prog:
+            prog.add_task(f"projecting demand ({samples} samples)...", total=None)
+            proj = project(section, years=yrs, samples=samples, seed=seed, catalog=cat)
+    if plot:
+        from tokenfab.demand.plot import plot_projection
+
+        path = plot_projection(proj, plot)
+        if not json_out:
+            console_err(f"chart written to {path}")
+    if json_out:
+        d = proj.to_dict()
+        d["scenario"] = {k: v for k, v in meta.items() if v}
+        print_json(d)
+        return
+    _print_projection(proj, meta)
+
+
+def _sci(x: float) -> str:
+    return f"{x:.3g}"
+
+
+def _band(proj: Any, key: str, i: int, fmt: Any = _sci) -> str:
+    v = fmt(float(proj.point[key][i]))
+    if proj.bands is None:
+        return v
+    b = proj.bands[key]
+    return escape(f"{v} [{fmt(float(b['p10'][i]))}–{fmt(float(b['p90'][i]))}]")
+
+
+def _print_projection(proj: Any, meta: dict[str, str]) -> None:
+    if meta.get("title"):
+        stdout.print(escape(meta["title"]), style="bold")
+    if meta.get("claim"):
+        stdout.print(escape(f"claim: {meta['claim']}"))
+    t = Table(title=escape(f"Compute demand and supply ({proj.section.model}; likely inputs"
+                           + (f", [p10–p90] of {proj.samples} draws)" if proj.bands is not None
+                              else ")")))
+    for col in ("year", "hardware", "pre-train FLOP", "post-train FLOP", "inference FLOP",
+                "tokens", "accelerators", "GW", "capex/yr", "accel. spend", "indexed", "analysts"):
+        t.add_column(col, justify="left" if col == "hardware" else "right", no_wrap=True)
+    for i, y in enumerate(proj.years):
+        p = proj.point
+        t.add_row(str(y), proj.hardware.hardware[i + 1],
+                  _sci(float(p["pretraining_flops"][i])),
+                  _sci(float(p["post_training_flops"][i])),
+                  _band(proj, "inference_flops", i),
+                  _sci(float(p["tokens"][i])),
+                  fmt_si(float(p["accelerators"][i])),
+                  _band(proj, "gw", i),
+                  "$" + fmt_si(float(p["capex_usd"][i])),
+                  "$" + fmt_si(float(p["accelerator_spend_usd"][i])),
+                  "$" + fmt_si(float(p["demand_indexed_spend_usd"][i])),
+                  "$" + fmt_si(float(p["analyst_spend_usd"][i])))
+    stdout.print(t)
+    d = proj.decomposition
+    inf = d["inference"]
+    stdout.print(f"\nInference FLOPs {d['first_year']}→{d['last_year']}: "
+                 f"x{inf['total_multiple']:.3g} ({100 * inf['total_rate_per_year']:.0f}%/yr) = "
+                 + " x ".join(f"{k} x{v['multiple']:.3g} ({100 * v['log_share']:.0f}% of log)"
+                              for k, v in inf["factors"].items()))
+    stdout.print(f"Pre-training x{d['pretraining']['total_multiple']:.3g}, post-training "
+                 f"x{d['post_training']['total_multiple']:.3g}, all compute "
+                 f"x{d['total_compute_multiple']:.3g}")
+    c = d["claim"]
+    yrs_txt = (f"{c['years_at_projected_rate']:.1f} years at the projected rate"
+               if c["years_at_projected_rate"] is not None else "never at the projected rates")
+    stdout.print(f"Claim x{c['multiple']:.3g} over {c['horizon_years']:g} years needs "
+                 f"{100 * c['required_rate_per_year']:.0f}%/yr; the projection gives "
+                 f"x{c['projected_multiple_over_horizon']:.3g}; reached in {yrs_txt}.")
+    if c["factors"]:
+        stdout.print("  split like the projection: " + ", ".join(
+            f"{k} x{v['multiple']:.3g}" for k, v in c["factors"].items()))
+    for ch in proj.checks:
+        stdout.print(f"check {ch['year']}: model {fmt_si(ch['model_tokens_billed_per_month'])} "
+                     f"tokens/month (whole market) vs {fmt_si(ch['observed_tokens_per_month'])} "
+                     f"observed ({ch['observed']}, one provider)")
+    stdout.print("accel. spend = capex x accelerator share (absolute); indexed = the analysts' "
+                 "base-year spending grown like the demand-implied capacity; analysts = the "
+                 "~8%/yr extrapolation")
+    for n in proj.notes:
+        stdout.print(escape(f"note: {n}"))
+
+
+@demand_app.command("fit")
+def fit(
+    json_out: bool = typer.Option(False, "--json", help="print strict JSON"),
+) -> None:
+    """Fit growth rates to data (Google's monthly tokens, ChatGPT users) with 95% intervals."""
+    from tokenfab.demand.fit import fit_all
+
+    res = fit_all(get_catalog())
+    if json_out:
+        print_json(res)
+        return
+    t = Table(title="Exponential growth fits (least squares on log; 95% confidence intervals)")
+    for col in ("series", "n", "x per year", "95% CI", "doubling [months]", "95% CI", "R²"):
+        t.add_column(col, justify="left" if col == "series" else "right", no_wrap=True)
+    for f in res["fits"]:
+        ci = f["multiple_ci95"]
+        dci = f["doubling_months_ci95"]
+        t.add_row(f["name"], str(f["n"]), f"{f['multiple_per_year']:.3g}",
+                  f"{ci[0]:.3g}–{ci[1]:.3g}" if ci else "—", f"{f['doubling_months']:.3g}",
+                  f"{dci[0]:.3g}–{dci[1]:.3g}" if dci else "—", f"{f['r2']:.3f}")
+    stdout.print(t)
+    for p in res["published"]:
+        stdout.print(f"published: {p['name']}: x{p['multiple_per_year']:g}/yr "
+                     f"({p['low']:g}–{p['high']:g}) — {p['source']}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(demand_app, name="demand")
