@@ -65,6 +65,16 @@ class Calibration:
         Fixed cost per layer per step (launches, kernel tails) [s].
     step_overhead_s : float
         Fixed cost per step (scheduling, sampling, host sync) [s].
+    gemm_m_half_tokens : float
+        GEMM rows at which a GEMM reaches half its large-size efficiency,
+        ``eta(M) = M / (M + M_half)``; set by the tensor-core MMA tile height: Hopper
+        ``wgmma`` M=64 per warp group (128-row CTA tiles), Blackwell ``tcgen05.mma`` M=128
+        (256 with 2-CTA pairs), CDNA MFMA tiles 64-128 (CUTLASS / CK tile shapes) [tokens].
+    static_shape_padding : float
+        Work multiplier of graph-compiled stacks that pad sequences and batches to static
+        bucket shapes (Habana TGI-gaudi ``PAD_SEQUENCE_TO_MULTIPLE_OF=128`` and batch
+        buckets; XLA/JetStream and Neuron bucketing); 1 for CUDA/HIP eager kernels with
+        paged attention [-].
     software_era : str
         Which software generation the constants represent.
     """
@@ -78,7 +88,9 @@ class Calibration:
     scaleout_latency_s: float
     layer_overhead_s: float
     step_overhead_s: float
+    gemm_m_half_tokens: float
     software_era: str
+    static_shape_padding: float = 1.0
 
     def compute_efficiency(self, precision: str) -> float:
         """The compute fraction for ``precision`` (``fp4`` has its own)."""
@@ -89,20 +101,20 @@ _NV_2025 = "MLPerf Inference v5.0/v5.1 (2025), TensorRT-LLM"
 
 #: one entry per hardware family (keys = catalog ``family`` values)
 CALIBRATION: dict[str, Calibration] = {
-    "hopper": Calibration(0.62, 0.62, 0.85, 0.80, 0.75, 10e-6, 25e-6, 10e-6, 1.5e-3, _NV_2025),
-    "blackwell": Calibration(0.62, 0.40, 0.85, 0.80, 0.75, 10e-6, 25e-6, 8e-6, 1.5e-3, _NV_2025),
-    "rubin": Calibration(0.62, 0.40, 0.85, 0.80, 0.75, 10e-6, 25e-6, 8e-6, 1.5e-3,
+    "hopper": Calibration(0.62, 0.62, 0.85, 0.80, 0.75, 10e-6, 25e-6, 10e-6, 1.5e-3, 128.0, _NV_2025),
+    "blackwell": Calibration(0.62, 0.43, 0.85, 0.80, 0.75, 10e-6, 25e-6, 8e-6, 1.5e-3, 256.0, _NV_2025),
+    "rubin": Calibration(0.62, 0.43, 0.85, 0.80, 0.75, 10e-6, 25e-6, 8e-6, 1.5e-3, 256.0,
                          "assumed equal to Blackwell (no measurements: not shipping)"),
-    "cdna3": Calibration(0.50, 0.50, 0.75, 0.60, 0.70, 20e-6, 30e-6, 12e-6, 2.0e-3,
+    "cdna3": Calibration(0.40, 0.40, 0.81, 0.60, 0.70, 20e-6, 30e-6, 12e-6, 2.0e-3, 128.0,
                          "MLPerf v4.1/v5.1 (2024-2025), vLLM/ROCm 6.x"),
-    "cdna4": Calibration(0.50, 0.35, 0.75, 0.60, 0.70, 20e-6, 30e-6, 12e-6, 2.0e-3,
+    "cdna4": Calibration(0.50, 0.35, 0.81, 0.60, 0.70, 20e-6, 30e-6, 12e-6, 2.0e-3, 128.0,
                          "MLPerf v5.1 (2025), vLLM/ROCm 7 (open division)"),
-    "gaudi": Calibration(0.45, 0.45, 0.70, 0.60, 0.70, 25e-6, 35e-6, 15e-6, 3.0e-3,
-                         "MLPerf v4.0 (2024), SynapseAI 1.14 / TGI-gaudi"),
-    "tpu": Calibration(0.55, 0.55, 0.80, 0.70, 0.70, 15e-6, 30e-6, 10e-6, 2.0e-3,
-                       "estimate: no LLM measurement in the validation set"),
-    "trainium": Calibration(0.50, 0.50, 0.75, 0.70, 0.70, 20e-6, 35e-6, 12e-6, 2.0e-3,
-                            "estimate: no LLM measurement in the validation set"),
+    "gaudi": Calibration(0.45, 0.45, 0.70, 0.60, 0.70, 25e-6, 35e-6, 15e-6, 3.0e-3, 128.0,
+                         "MLPerf v4.0 (2024), SynapseAI 1.14 / TGI-gaudi", 1.3),
+    "tpu": Calibration(0.55, 0.55, 0.80, 0.70, 0.70, 15e-6, 30e-6, 10e-6, 2.0e-3, 128.0,
+                       "estimate: no LLM measurement in the validation set", 1.15),
+    "trainium": Calibration(0.50, 0.50, 0.75, 0.70, 0.70, 20e-6, 35e-6, 12e-6, 2.0e-3, 128.0,
+                            "estimate: no LLM measurement in the validation set", 1.15),
 }
 
 
@@ -127,13 +139,10 @@ class ServingConstants:
         Squared coefficient of variation of prefill service time (prompt length) for the
         Kingman M/G/1 waiting time; MLPerf prompt-length CVs are ~0.5-1.0 [-].
     tpot_p99_over_mean : float
-        p99 over requests of their mean TPOT / overall mean TPOT (batch-composition and
-        context-length jitter across a run) [-]. Estimate.
-    gemm_m_half_tokens : float
-        GEMM rows at which a GEMM reaches half its large-size efficiency,
-        ``eta(M) = M / (M + M_half)``. cuBLAS/CUTLASS tiles are 64-128 rows; measured H100
-        GEMM throughput at M=64-128 is about half of its large-M value (aiconfigurator GEMM
-        tables; Calculon efficiency curves) [tokens].
+        Residual p99 / mean of a request's TPOT from batch-composition and context-length
+        jitter, on top of the modelled prefill-stall spread [-]. Estimate.
+    tail_z : float
+        Standard-normal 99th percentile, 2.326, for Poisson counts (normal approximation).
     moe_gemm_rel_eff : float
         Grouped (MoE) GEMM efficiency relative to a dense GEMM of the same size, including
         routing, permutation and un-permutation kernels. MegaBlocks (Gale et al. 2023,
@@ -144,13 +153,13 @@ class ServingConstants:
     """
 
     memory_reserve_frac: float = 0.10
-    gemm_m_half_tokens: float = 64.0
     moe_gemm_rel_eff: float = 0.65
     ep_load_imbalance: float = 1.2
     prefill_chunk_tokens: float = 8192.0
     input_p99_over_mean: float = 2.43
     service_cv2: float = 0.5
-    tpot_p99_over_mean: float = 1.15
+    tpot_p99_over_mean: float = 1.05
+    tail_z: float = 2.326
 
 
 SERVING = ServingConstants()

@@ -16,12 +16,19 @@ OSDI'22; Kwon et al., SOSP'23). With ``B`` sequences per microbatch decoding at
 replica ``t_occ = t_pre(C) * I / C`` per request, a fraction ``rho = lambda * t_occ`` of the
 time goes to prefill, and Little's law gives the arrival rate the batch sustains::
 
-    lambda = R_d / (n_out + R_d * t_occ);   X = lambda * n_out;   TPOT = pp * t_dec / (1 - rho)
+    lambda = R_d / (O + R_d * t_occ);   X = lambda * O;   TPOT = pp * t_dec / (1 - rho)
 
-TTFT: prefill latency of the p99 prompt plus an M/G/1 wait of the prefill queue (Kingman's
-formula for the mean, exponential tail for the p99)::
+The p99 over requests of their mean TPOT adds the Poisson spread of the number of prefill
+chunks ``n = rho * O * TPOT / t_chunk`` that stall a request:
+``TPOT_99 = (TPOT + z_99 * sqrt(n) * t_chunk / O) * j`` (``z_99 = 2.33``, ``j`` a small
+batch-jitter factor).
+
+TTFT: prefill latency ``S`` plus an M/G/1 wait ``W`` of the prefill queue (Kingman's formula
+for the mean, exponential tail for the p99); the p99 of the sum combines the two excesses over
+their means in quadrature (independent, roughly Gaussian-tailed sum)::
 
     E[W] = rho / (1 - rho) * (1 + cv^2) / 2 * t_occ;   W_99 = E[W] / rho * ln(100 rho)
+    TTFT_99 = E[S] + E[W] + sqrt((S_99 - E[S])^2 + (W_99 - E[W])^2)
 
 Disaggregated serving (Splitwise, Patel et al., ISCA'24; DistServe, Zhong et al., OSDI'24):
 decode pool at ``x_d`` tokens/s per accelerator without prefill interference, prefill pool
@@ -96,8 +103,8 @@ class StageTime:
 
 
 def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
-               lay: Layouts, tokens: np.ndarray, attn_context: np.ndarray,
-               kv_sequences: np.ndarray, kv_context: float, prefill: bool) -> StageTime:
+               lay: Layouts, tokens: np.ndarray, attn_flops: np.ndarray,
+               kv_sequences: np.ndarray, kv_context: float) -> StageTime:
     """Time of one microbatch step through one pipeline stage on one accelerator.
 
     Parameters
@@ -114,14 +121,13 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
         Layout arrays (``tp``, ``pp``, ``ep``), broadcastable against ``tokens``.
     tokens : ndarray
         Tokens of the microbatch on one attention replica [tokens].
-    attn_context : ndarray
-        Mean attended context per token [tokens].
+    attn_flops : ndarray
+        Attention-core FLOPs of the microbatch on its attention replica [FLOP]
+        (:meth:`ModelCosts.decode_attn_flops` / :meth:`ModelCosts.prefill_attn_flops`).
     kv_sequences : ndarray
         Sequences whose KV cache is read in the step [-].
     kv_context : float
         Mean context of those sequences [tokens].
-    prefill : bool
-        Use the prefill (expanded-MLA) attention FLOPs.
 
     Returns
     -------
@@ -137,7 +143,7 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
     bw = hw.hbm_bw_bytes_per_s * cal.mem_eff
     b_w = WEIGHT_BYTES[precision]
     t = np.asarray(tokens, dtype=float)
-    m_half = SERVING.gemm_m_half_tokens
+    m_half = cal.gemm_m_half_tokens
     # dense GEMMs (attention projections, dense FFN, shared experts, LM head)
     f_dense = t * 2.0 * mc.matmul_params_dense / n
     w_dense = ((mc.matmul_params_dense - mc.head_params) * b_w
@@ -157,10 +163,11 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
     else:
         c_exp = m_exp = 0.0
     # attention core: FLOPs against the context, KV-cache reads
-    a_ctx = mc.attn_flops_prefill_per_ctx if prefill else mc.attn_flops_decode_per_ctx
-    c_att = t * a_ctx * mc.effective_context(attn_context) / n / peak_a
+    c_att = np.asarray(attn_flops, dtype=float) / n / peak_a
     m_att = np.asarray(kv_sequences, dtype=float) \
         * kv_bytes_per_sequence(mc, tp, kv_context, precision) / bw
+    pad = cal.static_shape_padding
+    c_dense, c_exp, c_att, m_att = c_dense * pad, c_exp * pad, c_att * pad, m_att * pad
     t_c = (np.where(c_dense >= m_dense, c_dense, 0.0) + np.where(c_exp >= m_exp, c_exp, 0.0)
            + np.where(c_att >= m_att, c_att, 0.0))
     t_m = (np.where(c_dense >= m_dense, 0.0, m_dense) + np.where(c_exp >= m_exp, 0.0, m_exp)
@@ -201,6 +208,12 @@ def _wait(rho: np.ndarray, t_occ: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, p99
 
 
+def _p99_sum(mean_a: np.ndarray, p99_a: np.ndarray, mean_b: np.ndarray,
+             p99_b: np.ndarray) -> np.ndarray:
+    """p99 of a sum of two independent delays: means plus excesses in quadrature [s]."""
+    return mean_a + mean_b + np.hypot(p99_a - mean_a, p99_b - mean_b)
+
+
 def _batch_grid(b_max: np.ndarray) -> np.ndarray:
     """(n_layouts, N_BATCH) geometric grid of microbatch sizes from 1 to ``b_max``."""
     f = np.linspace(0.0, 1.0, N_BATCH)[None, :]
@@ -213,12 +226,14 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
              modes: tuple[str, ...] = ("aggregated", "disaggregated")) -> dict[str, np.ndarray]:
     """All operating points of ``lay`` x batch sizes at one precision, flattened.
 
+    Modes: ``aggregated`` (one replica does both; prefill chunks stall decoding, equations
+    in the module docstring) and ``disaggregated`` (separate prefill / decode pools).
+
     Returns a dict of 1-D arrays (one entry per point): ``per_acc`` (output tokens/s per
     accelerator), ``total`` (tokens/s of the deployment), ``ttft_s``/``tpot_s`` (means),
     ``ttft_p99_s``/``tpot_p99_s``, ``tp``, ``pp``, ``ep``, ``dp``, ``batch`` (concurrent
-    sequences per attention replica), ``count`` (accelerators), ``disagg`` (0/1),
-    ``prefill_acc`` (accelerators in the prefill pool), components of the decode step and
-    the memory breakdown per accelerator. Layouts whose weights do not fit are dropped.
+    sequences per attention replica), ``count`` (accelerators), ``disagg`` (0/1), ``prefill_acc`` (accelerators in the prefill pool), components of the decode step
+    and the memory breakdown per accelerator. Layouts whose weights do not fit are dropped.
     """
     n_in, n_out = float(wl.input_tokens), float(wl.output_tokens)
     cap = usable_memory_bytes(hw)
@@ -233,50 +248,54 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
     nl = len(lay)
     col = Layouts(lay.tp[:, None], lay.pp[:, None], lay.ep[:, None])
     B = _batch_grid(b_fit)  # (nl, nb) sequences per microbatch
+    n_att = col.tp * col.pp
+    rep = np.maximum(col.tp, col.ep) * col.pp
+    a_dec = mc.decode_attn_flops(ctx_mem)
+    a_pre = mc.prefill_attn_flops(n_in)
 
-    dec = stage_time(mc, hw, cal, precision, col, B, np.full_like(B, ctx_mem), B, ctx_mem,
-                     prefill=False)
+    dec = stage_time(mc, hw, cal, precision, col, B, B * a_dec, B, ctx_mem)
     t_dec = dec.total
     C = max(SERVING.prefill_chunk_tokens, n_in)
-    pre = stage_time(mc, hw, cal, precision, col, np.full((nl, 1), C), np.full((nl, 1), n_in / 2),
-                     np.zeros((nl, 1)), 0.0, prefill=True)
+    zeros = np.zeros((nl, 1))
+    pre = stage_time(mc, hw, cal, precision, col, np.full((nl, 1), C), C * a_pre, zeros, 0.0)
     t_occ = pre.total * (n_in / C)  # stage occupancy per request
-    I99 = SERVING.input_p99_over_mean * n_in
-    C99 = max(C, I99)
+    in99 = SERVING.input_p99_over_mean * n_in
+    C99 = max(C, in99)
     pre99 = stage_time(mc, hw, cal, precision, col, np.full((nl, 1), C99),
-                       np.full((nl, 1), I99 / 2), np.zeros((nl, 1)), 0.0, prefill=True)
+                       C99 * mc.prefill_attn_flops(in99), zeros, 0.0)
     lat_pre = col.pp * pre.total
     lat_pre99 = col.pp * pre99.total
-    n_att = col.tp * col.pp
 
     out: dict[str, list[np.ndarray]] = {}
+    shape = B.shape
 
-    def emit(**arrays: np.ndarray) -> None:
-        for k, v in arrays.items():
-            out.setdefault(k, []).append(np.broadcast_to(v, B.shape).ravel())
+    def emit(st: StageTime, per_acc: np.ndarray, **arrays: np.ndarray) -> None:
+        if count:
+            total, used = per_acc * count, np.full_like(per_acc, float(count))
+        else:
+            total, used = per_acc * rep, np.broadcast_to(rep, per_acc.shape)
+        base = dict(per_acc=per_acc, total=total, count=used, dp=used / n_att, tp=col.tp,
+                    pp=col.pp, ep=col.ep, batch=B * col.pp, t_compute=st.compute,
+                    t_memory=st.memory, t_comm=st.comm, t_overhead=st.overhead,
+                    mem_weights=w[:, None], mem_kv=B * kv_seq[:, None], disagg=np.zeros(1),
+                    prefill_acc=np.zeros(1), rho=np.zeros(1))
+        base.update(arrays)
+        for k, v in base.items():
+            out.setdefault(k, []).append(np.broadcast_to(v, per_acc.shape).ravel())
 
-    mem_kv = B * kv_seq[:, None]
-    common = dict(tp=col.tp, pp=col.pp, ep=col.ep, batch=B * col.pp,
-                  t_compute=dec.compute, t_memory=dec.memory, t_comm=dec.comm,
-                  t_overhead=dec.overhead, mem_weights=w[:, None], mem_kv=mem_kv)
     r_d = B / t_dec  # tokens/s of one attention replica while decoding
     if "aggregated" in modes:
         lam = r_d / (n_out + r_d * t_occ)
         rho = lam * t_occ
-        x = lam * n_out
         tpot = col.pp * t_dec / (1.0 - rho)
+        # a request's own mean TPOT carries a Poisson number of prefill-chunk stalls
+        stall = pre.total
+        n_stalls = rho * n_out * tpot / stall
+        tpot99 = (tpot + SERVING.tail_z * np.sqrt(n_stalls) * stall / n_out) \
+            * SERVING.tpot_p99_over_mean
         w_mean, w99 = _wait(rho, t_occ)
-        per_acc = x / n_att
-        if count:
-            total = per_acc * count
-            used = np.full_like(per_acc, float(count))
-        else:
-            rep = np.maximum(col.tp, col.ep) * col.pp
-            total = per_acc * rep
-            used = rep
-        emit(per_acc=per_acc, total=total, tpot_s=tpot, tpot_p99_s=tpot * SERVING.tpot_p99_over_mean,
-             ttft_s=lat_pre + w_mean, ttft_p99_s=lat_pre99 + w99, count=used,
-             dp=used / n_att, disagg=np.zeros(1), prefill_acc=np.zeros(1), rho=rho, **common)
+        emit(dec, lam * n_out / n_att, tpot_s=tpot, tpot_p99_s=tpot99, ttft_s=lat_pre + w_mean,
+             ttft_p99_s=_p99_sum(lat_pre, lat_pre99, w_mean, w99), rho=rho)
 
     if "disaggregated" in modes:
         # prefill pool: best layout (same candidates) at the highest utilization meeting TTFT
@@ -285,25 +304,23 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
         if g is not None:
             x_d = r_d / n_att  # decode tokens/s per decode accelerator
             tpot = col.pp * t_dec
-            per_acc = n_out / (n_out / x_d + g)
-            rep = np.maximum(col.tp, col.ep) * col.pp
+            phi = (g / n_out) / (1.0 / x_d + g / n_out)  # share of accelerators prefilling
             if count:
-                phi = (g / n_out) / (1.0 / x_d + g / n_out)  # share of accelerators prefilling
                 n_pre = np.maximum(np.ceil(phi * count / n_p), 1.0) * n_p
                 n_dec = np.floor((count - n_pre) / rep) * rep
-                total = np.minimum(n_dec * x_d, n_pre / g * n_out)
-                total = np.where(n_dec >= rep, total, 0.0)
-                used = np.full_like(per_acc, float(count))
-                per_acc = total / count
-                pre_acc = np.broadcast_to(n_pre, B.shape)
+                total = np.where(n_dec >= rep, np.minimum(n_dec * x_d, n_pre / g * n_out), 0.0)
+                per_acc, pre_acc = total / count, n_pre
             else:
-                total = per_acc * rep / (1.0 - np.minimum((g / n_out) / (1.0 / x_d + g / n_out), 0.99))
-                used = total / np.maximum(per_acc, 1e-30)
-                pre_acc = used - rep
-            emit(per_acc=per_acc, total=total, tpot_s=tpot,
+                per_acc = n_out / (n_out / x_d + g)
+                pre_acc = rep * phi / (1.0 - np.minimum(phi, 0.99))
+            emit(dec, np.broadcast_to(per_acc, shape).copy(), tpot_s=tpot,
                  tpot_p99_s=tpot * SERVING.tpot_p99_over_mean, ttft_s=np.full(1, ttft_mean),
-                 ttft_p99_s=np.full(1, ttft99), count=used, dp=rep / n_att, disagg=np.ones(1),
-                 prefill_acc=pre_acc, rho=np.zeros(1), **common)
+                 ttft_p99_s=np.full(1, ttft99), disagg=np.ones(1), prefill_acc=pre_acc)
+            if not count:
+                # the deployment is the decode replica plus its prefill share
+                out["count"][-1] = out["count"][-1] + np.broadcast_to(pre_acc, shape).ravel()
+                out["total"][-1] = out["per_acc"][-1] * out["count"][-1]
+                out["dp"][-1] = np.broadcast_to(rep / n_att, shape).ravel()
     return {k: np.concatenate(v) for k, v in out.items()}
 
 
@@ -319,7 +336,7 @@ def _prefill_pool(mc: ModelCosts, hw: Accelerator, lay: Layouts, t_occ: np.ndarr
         + cal.scaleout_latency_s
     rho = _RHO_GRID[None, :]
     w_mean, w99 = _wait(rho, t_occ[:, None])
-    ttft99 = lat99[:, None] + w99 + t_x[:, None]
+    ttft99 = _p99_sum(lat[:, None], lat99[:, None], w_mean, w99) + t_x[:, None]
     feasible = ttft99 <= wl.ttft_max_s if wl.ttft_max_s is not None \
         else np.ones_like(ttft99, dtype=bool)
     g = np.where(feasible, (n_p * t_occ)[:, None] / rho, np.inf)

@@ -124,6 +124,14 @@ class ModelCosts:
         return (2.0 * self.matmul_params_active
                 + self.attn_flops_decode_per_ctx * self.effective_context(ctx))
 
+    def decode_attn_flops(self, ctx: ArrayLike) -> np.ndarray:
+        """Attention-core FLOPs of one decode token at context ``ctx`` [FLOP] (absorbed MLA)."""
+        return self.attn_flops_decode_per_ctx * self.effective_context(ctx)
+
+    def prefill_attn_flops(self, prompt: ArrayLike) -> np.ndarray:
+        """Attention-core FLOPs per token of a ``prompt``-token prefill [FLOP] (causal: ``c = I/2``)."""
+        return self.attn_flops_prefill_per_ctx * self.effective_context(np.asarray(prompt) / 2.0)
+
     def kv_bytes_per_token(self, kv_bytes_per_elem: float) -> float:
         """KV-cache bytes of one token over all layers [B] (no sliding-window discount)."""
         return self.kv_elems_per_token * kv_bytes_per_elem
