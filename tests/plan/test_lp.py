@@ -195,3 +195,13 @@ def test_monte_carlo_runs_over_ranges():
 
 def test_rent_hours_constant():
     assert HOURS_PER_YEAR == pytest.approx(8766.0)
+
+
+def test_verdict_distinguishes_cap_from_cost():
+    # renting is not capped but costs more per token (3 USD/h over 3.6 Mtok/h) than the
+    # 0.1 USD/Mtok the tokens are worth: unserved by choice, not because renting cannot keep up
+    rep = analyse(resolve(PlanSection(**{**BASE, "unserved_penalty": "0.1 USD/Mtok",
+                                          "power_cap_per_year": "0 GW"})))
+    assert rep.verdict["supported"] is True
+    assert rep.verdict["rental_cap_binds"] is False
+    assert "supported only in cost" in rep.verdict["text"]

@@ -76,16 +76,18 @@ def plan(
         stdout.print(f"[bold]{meta['title']}[/bold]")
     t = Table(title=f"Rent or build ({inputs.reference_system} accelerator-equivalents; "
               f"lead time {p.lead_years} yr)")
-    cols = ("year", "demand tok", "rented acc", "started GW", "built GW", "online GW",
-            "capacity acc-eq", "unserved tok", "idle", "cost")
+    cols = ("year", "demand tok", "demand GW", "rented acc", "started GW", "built GW",
+            "online GW", "unserved tok", "idle", "cost")
     for col in cols:
         t.add_column(col, justify="right", no_wrap=True)
     for r in p.rows():
-        t.add_row(str(r["year"]), fmt_si(r["demand_tokens"]), fmt_si(r["rented_accelerators"]),
-                  f"{r['build_started_gw']:.2f}", f"{r['built_gw']:.2f}", f"{r['online_gw']:.2f}",
-                  fmt_si(r["capacity_accelerators"]), fmt_si(r["unserved_tokens"]),
+        t.add_row(str(r["year"]), fmt_si(r["demand_tokens"]), f"{r['demand_gw']:.2f}",
+                  fmt_si(r["rented_accelerators"]), f"{r['build_started_gw']:.2f}",
+                  f"{r['built_gw']:.2f}", f"{r['online_gw']:.2f}", fmt_si(r["unserved_tokens"]),
                   f"{r['idle_fraction']:.0%}", _usd(r["cost_usd"]))
     stdout.print(t)
+    stdout.print("demand GW: power that would serve all demand with that year's newest "
+                 "generation; built GW: new power online that year (incl. committed sites)")
     stdout.print(f"present cost {_usd(p.present_cost_usd)} (cash, discounted at "
                  f"{float(inputs.point().cost_of_capital):.0%}); unserved "
                  f"{fmt_si(p.total_unserved_tokens)} tokens, valued at "

@@ -103,20 +103,29 @@ def timing_costs(p: PlanInputs, result: PlanResult) -> dict[str, Any]:
 
 
 def _rent_only_verdict(p: PlanInputs, plan: PlanResult, rent_only: PlanResult) -> dict[str, Any]:
+    from tokenfab.plan.lp import _powers
+
     demand = float(rent_only.columns["demand_tokens"].sum())
     share = rent_only.total_unserved_tokens / demand if demand > 0 else 0.0
     short = rent_only.columns["unserved_tokens"] > SHORTFALL_TOLERANCE * rent_only.columns[
         "demand_tokens"]
     first = int(p.start_year + np.flatnonzero(short)[0]) if short.any() else None
+    rcap, _ = _powers(p)
+    at_cap = short & (rent_only.columns["rented_accelerators"] >= rcap * (1 - 1e-6))
     supported = share > SHORTFALL_TOLERANCE
-    if supported:
+    if supported and at_cap.any():
         text = (f"supported: renting alone leaves {share:.1%} of the horizon's tokens unserved; "
-                f"the rental cap binds from {first}")
+                f"the rental cap binds from {int(p.start_year + np.flatnonzero(at_cap)[0])}")
+    elif supported:
+        text = (f"supported only in cost: renting alone leaves {share:.1%} of the tokens "
+                "unserved because renting more costs more than the tokens are worth (the "
+                "rental cap does not bind)")
     else:
         text = ("not supported under these inputs: renting alone serves demand "
                 f"(present cost {rent_only.present_cost_usd / 1e9:,.1f} bn USD vs "
                 f"{plan.present_cost_usd / 1e9:,.1f} bn USD for the optimal plan)")
     return {"claim": "renting alone cannot keep up", "supported": bool(supported),
+            "rental_cap_binds": bool(at_cap.any()),
             "unserved_share_rent_only": share, "first_shortfall_year": first,
             "unserved_share_plan": (plan.total_unserved_tokens / demand if demand > 0 else 0.0),
             "rent_only_present_cost_usd": rent_only.present_cost_usd,
