@@ -12,7 +12,7 @@ from tokenfab.cli import main
 from tokenfab.cluster.site import ClusterSection, evaluate_site
 from tokenfab.cluster.training import time_to_train_s, training_flops
 from tokenfab.perf.params import param_counts
-from tokenfab.scenario import load_section
+from tokenfab.scenario import load_section, load_toml
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIO = REPO / "scenarios" / "interview" / "colossus2.toml"
@@ -40,6 +40,10 @@ def test_cli_json_keys(capsys):
     assert "time_to_train_days" not in d
     assert 0 < d["goodput"] <= 1 and d["simulation"]["replicas"] == 20
     assert abs(d["simulation"]["goodput_mean"] - d["goodput"]) < 0.01
+    by_cause = d["expected_interruptions_by_cause"]
+    assert sum(by_cause.values()) == pytest.approx(d["expected_interruptions"])
+    # Llama 3: faulty GPUs 148 of 419
+    assert by_cause["faulty_gpu"] / d["expected_interruptions"] == pytest.approx(148 / 419)
 
 
 def test_cli_time_to_train(capsys):
@@ -74,6 +78,9 @@ def test_storage_checkpoints_at_this_scale_with_slow_restart_have_no_goodput():
 
 
 def test_colossus2_scenario(capsys, tmp_path):
+    meta = load_toml(SCENARIO)
+    for k in ("title", "description", "claim", "verdict_note"):
+        assert len(str(meta.get(k, ""))) > 20
     sec = load_section(SCENARIO, "cluster", ClusterSection)
     assert sec.accelerators == 550_000
     assert main(["cluster", str(SCENARIO), "--samples", "50", "--json"]) == 0
