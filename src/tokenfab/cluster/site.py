@@ -140,13 +140,18 @@ class SiteResult:
     time_to_train_s: float | None = None
     ranges: dict[str, dict[str, float]] = field(default_factory=dict)
 
-    def _unexpected_share(self) -> float:
-        """Share of the modelled interruptions that are unexpected (1 unless planned ones
-        are included; planned ones have no cause breakdown)."""
-        if not self.inputs.include_planned:
-            return 1.0
-        unexpected, planned = _d("llama3_unexpected"), _d("llama3_planned")
-        return unexpected / (unexpected + planned)
+    def _by_cause(self) -> dict[str, float]:
+        """Expected interruptions per cause; planned ones (no cause breakdown in the Llama 3
+        report) appear as ``planned`` when included."""
+        share = 1.0
+        out: dict[str, float] = {}
+        if self.inputs.include_planned:
+            unexpected, planned = _d("llama3_unexpected"), _d("llama3_planned")
+            share = unexpected / (unexpected + planned)
+        out = {k: v * self.expected_interruptions * share for k, v in self.cause_share.items()}
+        if self.inputs.include_planned:
+            out["planned"] = self.expected_interruptions * (1.0 - share)
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``tokenfab cluster --json``."""
@@ -169,9 +174,7 @@ class SiteResult:
             "expected_interruptions": self.expected_interruptions,
             "mtbf_hours": self.mtbf_s / 3600.0,
             "interruption_share_by_cause": self.cause_share,
-            "expected_interruptions_by_cause": {
-                k: v * self.expected_interruptions * self._unexpected_share()
-                for k, v in self.cause_share.items()},
+            "expected_interruptions_by_cause": self._by_cause(),
             "checkpoint": self.inputs.checkpoint,
             "checkpoint_bytes": self.checkpoint_bytes,
             "checkpoint_save_time_s": self.save_time_s,
