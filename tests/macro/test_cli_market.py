@@ -99,3 +99,15 @@ def test_all_countries_table(capsys):
     # the countries' own demand adds up to less than the world's
     assert sum(r["gw"]["p50"] for r in rows) < world["gw"]["p50"]
     assert all(r["sources"]["gdp_usd"].startswith("countries.csv") for r in rows)
+
+
+def test_waterfall_to_a_file_object():
+    import io
+
+    pytest.importorskip("matplotlib")
+    from tokenfab.macro import run_market
+    from tokenfab.macro.plot import waterfall_figure
+
+    buf = io.BytesIO()
+    waterfall_figure(run_market(samples=200, sensitivity=False), buf)
+    assert buf.getvalue()[:4] == b"\x89PNG"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tokenfab.macro.run import MarketResult
@@ -33,19 +33,22 @@ _LABELS = {
 }
 
 
-def waterfall_figure(result: MarketResult, path: str | Path) -> Path:
+def waterfall_figure(result: MarketResult, path: str | Path | IO[bytes],
+                     fmt: str | None = None) -> Path | IO[bytes]:
     """Write the waterfall from GDP to GW: medians as bars, p10-p90 as error bars.
 
     Left: the dollar steps (log scale, USD/year): GDP, labour income, knowledge-work GDP,
     token services, layer 3, plus layers 1 and 2, total infrastructure. Right: GW bought per
     year and installed at steady state, annotated with the share of world electricity.
+    ``path`` may be a file name (format from its suffix) or a binary file object (``fmt``,
+    default PNG), e.g. ``io.BytesIO()`` for a report.
     """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    p = Path(path)
+    target: Path | IO[bytes] = path if hasattr(path, "write") else Path(path)  # type: ignore[arg-type]
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(14.5, 5.4), gridspec_kw={"width_ratios": [3.2, 1]})
     meds, los, his = [], [], []
     for key in _DOLLAR_STEPS:
@@ -80,6 +83,8 @@ def waterfall_figure(result: MarketResult, path: str | Path) -> Path:
         ax2.annotate(f"{q['p50']:.1f} GW", (i, q["p50"]), textcoords="offset points",
                      xytext=(14, 4), ha="left", fontsize=8)
     fig.tight_layout()
-    fig.savefig(p, dpi=130)
-    plt.close(fig)
-    return p
+    try:
+        fig.savefig(target, dpi=130, format=fmt or (None if isinstance(target, Path) else "png"))
+    finally:
+        plt.close(fig)
+    return target
