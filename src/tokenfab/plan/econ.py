@@ -63,13 +63,16 @@ def demand_path(base: ArrayLike, users_growth: ArrayLike, per_user_growth: Array
     References
     ----------
     Demand identity ``tokens/yr = users x queries/user/yr x tokens/query`` (tokenfab
-    background note ``economics.md`` sec. 2.3; the interview's "double exponential").
+    background note ``economics.md`` sec. 2.3; the interview's "double exponential"). Each
+    factor is :func:`tokenfab.demand.growth.exponential`.
     """
+    from tokenfab.demand.growth import exponential
+
     t = np.arange(years, dtype=float)
     b = np.asarray(base, dtype=float)[..., None]
     gu = np.asarray(users_growth, dtype=float)[..., None]
     gc = np.asarray(per_user_growth, dtype=float)[..., None]
-    return b * (1.0 + gu) ** t * (1.0 + gc) ** t
+    return exponential(t, exponential(t, b, gu), gc)
 
 
 def discount_factors(rate: ArrayLike, years: int) -> np.ndarray:

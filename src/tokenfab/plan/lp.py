@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import linprog
 
+from tokenfab.demand.supply import accelerators_for_tokens
 from tokenfab.errors import InfeasibleError, TokenfabError
 from tokenfab.plan import econ
 from tokenfab.plan.inputs import PlanInputs
@@ -194,7 +195,7 @@ def solve(p: PlanInputs, *, allow_build: bool = True, include_committed: bool = 
     df = econ.discount_factors(p.cost_of_capital, T)
     tok_per_acc = p.tokens_per_accelerator_year()
     demand_tok = econ.demand_path(p.base_demand_tokens(), p.users_growth, p.per_user_growth, T)
-    demand_acc = demand_tok / tok_per_acc
+    demand_acc = accelerators_for_tokens(demand_tok, p.tokens_per_accelerator_s, p.utilisation)
     n_it = float(p.it_life_years)  # type: ignore[arg-type]
     speed = float(p.speedup_per_year)  # type: ignore[arg-type]
     gen0 = p.start_year - p.reference_year
