@@ -140,3 +140,37 @@ def test_hot_spares_poisson_hand_calculation():
     assert p_spares_exhausted(1.0, 2.0, 2) == pytest.approx(1 - 3 * math.exp(-2))
     p = p_spares_exhausted(1.0, 2.0, np.arange(0, 10))
     assert np.all(np.diff(p) <= 0)
+
+
+def test_epoch_job_mtbf_at_100k_and_1m_gpus():
+    # Epoch AI, "Hardware failures won't limit AI scaling": 50,000 h per GPU -> a failure
+    # every 30 min at 100k GPUs and every 3 min at 1M
+    gpu = cluster_value("epoch.gpu_mtbf_assumed").value
+    assert job_mtbf_s(100_000, 1 / gpu) / MIN == pytest.approx(30.0)
+    assert job_mtbf_s(1_000_000, 1 / gpu) / MIN == pytest.approx(3.0)
+
+
+def test_scale_out_collapse_and_the_in_memory_fix():
+    # research notes validation case 3: at 1M GPUs a 10-min storage restart exceeds the 3-min
+    # job MTBF and goodput collapses; in-memory checkpoints with ~seconds of restart bring it
+    # back to the >90% regime (Gemini 85% -> 97%, ByteRobust 97%)
+    m = job_mtbf_s(1_000_000, 1 / (50_000 * H))
+    storage, _ = optimal_goodput(3.0, m, 10 * MIN)
+    memory, _ = optimal_goodput(0.01, m, 10.0)
+    assert float(storage) < 0.05
+    assert float(memory) > 0.9
+
+
+@pytest.mark.parametrize("mode", ["storage", "memory"])
+def test_site_goodput_rises_with_storage_bandwidth_and_falls_with_size(mode):
+    from tokenfab.cluster.site import ClusterSection, evaluate_site
+
+    def g(n: int, bw: float) -> float:
+        s = ClusterSection(hardware="gb200-nvl72", accelerators=n, samples=0, checkpoint=mode,
+                           storage_bandwidth=bw)
+        return evaluate_site(s, range_samples=0).goodput
+
+    bws = [0.5e12, 2e12, 8e12]
+    assert [g(200_000, b) for b in bws] == sorted(g(200_000, b) for b in bws)
+    sizes = [20_000, 100_000, 500_000]
+    assert [g(n, 2e12) for n in sizes] == sorted((g(n, 2e12) for n in sizes), reverse=True)
