@@ -74,6 +74,9 @@ def _scenario(tmp_path, body):
     ("capex_per_power = 0", "market.capex_per_power: must be > 0"),
     ("labor_share = 0.5", "did you mean 'labour_share'"),
     ("samples = 0", "market.samples"),
+    ("seed = -1", "market.seed: must be >= 0"),
+    ('country = "Germny"', "market.country: unknown country 'Germny'; did you mean 'Germany'?"),
+    ("migration_width_years = 0", "market.migration_width_years: must be > 0"),
 ])
 def test_bad_scenario_values_exit_2_with_a_message(tmp_path, capsys, body, expect):
     assert main(["market", _scenario(tmp_path, body)]) == 2

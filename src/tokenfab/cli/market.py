@@ -55,8 +55,6 @@ def market(
     from tokenfab.macro.run import LAYERS, WATERFALL, run_market
     from tokenfab.scenario import load_section, scenario_meta
 
-    if samples is not None and samples < 1:
-        raise TokenfabError(f"must be >= 1, got {samples}", field="--samples", value=samples)
     section = load_section(scenario, "market", MarketSection) if scenario else MarketSection()
     meta = scenario_meta(scenario) if scenario else {}
     if (country or "").strip().lower() == "all":

@@ -33,7 +33,11 @@ from tokenfab.scenario import (
 )
 from tokenfab.uncertainty import Range
 
+#: largest Monte Carlo run accepted (memory: ~25 arrays of this many float64)
+MAX_SAMPLES: int = 1_000_000
+
 __all__ = [
+    "MAX_SAMPLES",
     "MODULE_DEFAULTS",
     "InputSpec",
     "MarketSection",
@@ -73,8 +77,15 @@ class MarketSection(ScenarioSection):
     @field_validator("samples")
     @classmethod
     def _samples_positive(cls, v: int) -> int:
-        if v < 1 or v > 10_000_000:
-            raise ValueError(f"must be >= 1 and <= 10000000; got {v}")
+        if v < 1 or v > MAX_SAMPLES:
+            raise ValueError(f"must be >= 1 and <= {MAX_SAMPLES}; got {v}")
+        return v
+
+    @field_validator("seed")
+    @classmethod
+    def _seed_non_negative(cls, v: int) -> int:
+        if v < 0:
+            raise ValueError(f"must be >= 0; got {v}")
         return v
 
 

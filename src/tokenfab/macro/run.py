@@ -9,8 +9,15 @@ from typing import Any
 import numpy as np
 
 from tokenfab.catalog import Catalog, load_catalog
+from tokenfab.errors import TokenfabError
 from tokenfab.macro.claims import interview_arithmetic, place_claims
-from tokenfab.macro.inputs import MarketSection, ResolvedInput, model_inputs, resolve_inputs
+from tokenfab.macro.inputs import (
+    MAX_SAMPLES,
+    MarketSection,
+    ResolvedInput,
+    model_inputs,
+    resolve_inputs,
+)
 from tokenfab.macro.layers import market_model
 from tokenfab.macro.sovereign import country, country_inputs, load_countries
 from tokenfab.uncertainty import (
@@ -124,15 +131,16 @@ def run_market(section: MarketSection | None = None, *, country_code: str | None
     cat = catalog or load_catalog()
     n = int(samples if samples is not None else section.samples)
     s = int(seed if seed is not None else section.seed)
-    if n < 1:
-        from tokenfab.errors import TokenfabError
-
-        raise TokenfabError(f"must be >= 1, got {n}", field="--samples", value=n)
+    if not 1 <= n <= MAX_SAMPLES:
+        raise TokenfabError(f"must be >= 1 and <= {MAX_SAMPLES}, got {n}", field="--samples",
+                            value=n)
+    if s < 0:
+        raise TokenfabError(f"must be >= 0, got {s}", field="--seed", value=s)
     resolved = resolve_inputs(section, cat)
     code = country_code if country_code is not None else section.country
     extra: dict[str, Any] = {}
     if code is not None and code.strip().upper() not in ("WLD", "WORLD"):
-        c = country(code)
+        c = country(code, "--country" if country_code is not None else "market.country")
         world_gdp = likely(resolved["gdp_usd"].value)  # type: ignore[arg-type]
         world_el = resolved["electricity_j_per_year"].value
         resolved = country_inputs(resolved, c, world_gdp)

@@ -107,8 +107,11 @@ def load_countries() -> dict[str, Country]:
     return out
 
 
-def country(code: str) -> Country:
-    """A country by ISO alpha-2 code or English name (case-insensitive); ``did you mean``."""
+def country(code: str, field: str = "--country") -> Country:
+    """A country by ISO alpha-2 code or English name (case-insensitive); ``did you mean``.
+
+    ``field`` names where the code came from in the error message.
+    """
     table = load_countries()
     key = code.strip().upper()
     if key in table:
@@ -118,7 +121,7 @@ def country(code: str) -> Country:
         return by_name[key]
     choices = [c for c in table if c != "WLD"] + [c.name for c in table.values() if c.code != "WLD"]
     raise unknown("country", code, choices, "codes are ISO 3166 alpha-2, e.g. US, CN, DE",
-                  field="--country")
+                  field=field)
 
 
 def _scale(v: float | Range | None, k: float) -> float | Range | None:
