@@ -384,7 +384,7 @@ def solve(p: PlanInputs, *, allow_build: bool = True, include_committed: bool = 
         if not np.all(np.isfinite(v)):
             raise FloatingPointError(f"plan column {k!r} is not finite")
     notes = []
-    if L != float(p.lead_time_years):  # type: ignore[arg-type]
+    if abs(L - float(p.lead_time_years)) > 1e-6:  # type: ignore[arg-type]
         notes.append(f"lead time {float(p.lead_time_years):.2f} yr rounded up to {L} whole "  # type: ignore[arg-type]
                      "years: a site serves from the first full year after it opens")
     if nb == 0:
