@@ -15,7 +15,7 @@ from tokenfab.cli.common import console_err, state
 from tokenfab.errors import TokenfabError
 
 #: command modules under tokenfab.cli, each with a ``register(app)`` function
-COMMAND_MODULES: tuple[str, ...] = ("catalog", "report", "market", "cluster", "factory", "plan", "demand")
+COMMAND_MODULES: tuple[str, ...] = ("catalog", "report", "market", "cluster", "factory", "plan", "demand", "perf")
 
 app = typer.Typer(
     name="tokenfab",

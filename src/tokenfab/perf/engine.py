@@ -74,6 +74,10 @@ class Workload:
         p99 limits on time to first token and time per output token [s].
     interactivity_min : float or None
         Minimum mean decode speed per user [tokens/s].
+    input_p99_over_mean : float or None
+        p99 / mean prompt length of the request mix; None: the global MLPerf-like default
+        (:class:`~tokenfab.perf.calibration.ServingConstants`); 1: fixed-length prompts
+        (synthetic benchmarks), which also makes prefill service deterministic (M/D/1).
     """
 
     input_tokens: float
@@ -81,6 +85,7 @@ class Workload:
     ttft_max_s: float | None = None
     tpot_max_s: float | None = None
     interactivity_min: float | None = None
+    input_p99_over_mean: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,10 +204,10 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
                      np.broadcast_to(comm, shape), np.broadcast_to(over, shape))
 
 
-def _wait(rho: np.ndarray, t_occ: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _wait(rho: np.ndarray, t_occ: np.ndarray, cv2: float) -> tuple[np.ndarray, np.ndarray]:
     """Mean and p99 M/G/1 wait (Kingman; exponential tail with P(W>0) = rho) [s]."""
     rho = np.clip(rho, 0.0, 0.999)
-    mean = rho / (1.0 - rho) * (1.0 + SERVING.service_cv2) / 2.0 * t_occ
+    mean = rho / (1.0 - rho) * (1.0 + cv2) / 2.0 * t_occ
     p99 = np.where(rho > 0.01, mean / np.maximum(rho, 1e-9) * np.log(np.maximum(100.0 * rho, 1.0)),
                    0.0)
     return mean, p99
@@ -259,12 +264,17 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
     zeros = np.zeros((nl, 1))
     pre = stage_time(mc, hw, cal, precision, col, np.full((nl, 1), C), C * a_pre, zeros, 0.0)
     t_occ = pre.total * (n_in / C)  # stage occupancy per request
-    in99 = SERVING.input_p99_over_mean * n_in
+    fixed = wl.input_p99_over_mean is not None and wl.input_p99_over_mean <= 1.0
+    in99 = (SERVING.input_p99_over_mean if wl.input_p99_over_mean is None
+            else wl.input_p99_over_mean) * n_in
+    cv2 = 0.0 if fixed else SERVING.service_cv2
     C99 = max(C, in99)
     pre99 = stage_time(mc, hw, cal, precision, col, np.full((nl, 1), C99),
                        C99 * mc.prefill_attn_flops(in99), zeros, 0.0)
-    lat_pre = col.pp * pre.total
-    lat_pre99 = col.pp * pre99.total
+    # a prompt split in chunks of C tokens pipelines through the pp stages
+    chunk = SERVING.prefill_chunk_tokens
+    lat_pre = pre.total * (1.0 + (col.pp - 1.0) / max(n_in / chunk, 1.0))
+    lat_pre99 = pre99.total * (1.0 + (col.pp - 1.0) / max(in99 / chunk, 1.0))
 
     out: dict[str, list[np.ndarray]] = {}
     shape = B.shape
@@ -293,14 +303,15 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
         n_stalls = rho * n_out * tpot / stall
         tpot99 = (tpot + SERVING.tail_z * np.sqrt(n_stalls) * stall / n_out) \
             * SERVING.tpot_p99_over_mean
-        w_mean, w99 = _wait(rho, t_occ)
+        w_mean, w99 = _wait(rho, t_occ, cv2)
         emit(dec, lam * n_out / n_att, tpot_s=tpot, tpot_p99_s=tpot99, ttft_s=lat_pre + w_mean,
              ttft_p99_s=_p99_sum(lat_pre, lat_pre99, w_mean, w99), rho=rho)
 
     if "disaggregated" in modes:
         # prefill pool: best layout (same candidates) at the highest utilization meeting TTFT
         g, ttft_mean, ttft99, n_p = _prefill_pool(mc, hw, lay, t_occ[:, 0], lat_pre[:, 0],
-                                                  lat_pre99[:, 0], n_in, precision, cal, wl)
+                                                  lat_pre99[:, 0], n_in, precision, cal, wl,
+                                                  cv2)
         if g is not None:
             x_d = r_d / n_att  # decode tokens/s per decode accelerator
             tpot = col.pp * t_dec
@@ -326,7 +337,7 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
 
 def _prefill_pool(mc: ModelCosts, hw: Accelerator, lay: Layouts, t_occ: np.ndarray,
                   lat: np.ndarray, lat99: np.ndarray, n_in: float, precision: str,
-                  cal: Calibration, wl: Workload
+                  cal: Calibration, wl: Workload, cv2: float
                   ) -> tuple[float | None, float, float, float]:
     """Cheapest prefill pool: accelerator-seconds per request, TTFT mean/p99, pool size."""
     n_p = lay.tp * lay.pp
@@ -335,7 +346,7 @@ def _prefill_pool(mc: ModelCosts, hw: Accelerator, lay: Layouts, t_occ: np.ndarr
     t_x = kv / (n_p * hw.scaleout_bw_bytes_per_s_unidir * cal.scaleout_eff) \
         + cal.scaleout_latency_s
     rho = _RHO_GRID[None, :]
-    w_mean, w99 = _wait(rho, t_occ[:, None])
+    w_mean, w99 = _wait(rho, t_occ[:, None], cv2)
     ttft99 = _p99_sum(lat[:, None], lat99[:, None], w_mean, w99) + t_x[:, None]
     feasible = ttft99 <= wl.ttft_max_s if wl.ttft_max_s is not None \
         else np.ones_like(ttft99, dtype=bool)

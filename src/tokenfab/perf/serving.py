@@ -143,7 +143,7 @@ def _resolve(model: str | ModelArch, hardware: str | Accelerator,
 
 def _check_workload(input_tokens: float, output_tokens: float, ttft_max_s: float | None,
                     tpot_max_s: float | None, interactivity_min: float | None,
-                    count: int | None) -> Workload:
+                    count: int | None, input_p99_over_mean: float | None = None) -> Workload:
     def pos(name: str, v: float | None, allow_none: bool = True) -> None:
         if v is None and allow_none:
             return
@@ -155,11 +155,16 @@ def _check_workload(input_tokens: float, output_tokens: float, ttft_max_s: float
     pos("ttft_max_s", ttft_max_s)
     pos("tpot_max_s", tpot_max_s)
     pos("interactivity_min", interactivity_min)
+    pos("input_p99_over_mean", input_p99_over_mean)
+    if input_p99_over_mean is not None and input_p99_over_mean < 1:
+        raise TokenfabError(f"must be >= 1 (a p99 is not below the mean), got "
+                            f"{input_p99_over_mean!r}", field="input_p99_over_mean",
+                            value=input_p99_over_mean)
     if count is not None and (not isinstance(count, (int, np.integer)) or count < 1):
         raise TokenfabError(f"must be a whole number >= 1, got {count!r}", field="count",
                             value=count)
     return Workload(float(input_tokens), float(output_tokens), ttft_max_s, tpot_max_s,
-                    interactivity_min)
+                    interactivity_min, input_p99_over_mean)
 
 
 def _precisions(hw: Accelerator, precision: str | None) -> list[str]:
@@ -186,18 +191,22 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
           output_tokens: float = 1024, ttft_max_s: float | None = None,
           tpot_max_s: float | None = None, interactivity_min: float | None = None,
           disaggregated: bool | None = None, catalog: Catalog | None = None,
-          calibration: Calibration | None = None) -> tuple[pd.DataFrame, ModelArch, Accelerator]:
+          calibration: Calibration | None = None,
+          max_batch_per_accelerator: float | None = None,
+          input_p99_over_mean: float | None = None
+          ) -> tuple[pd.DataFrame, ModelArch, Accelerator]:
     """Every operating point (all layouts x batches x precisions x modes) as a DataFrame.
 
     Columns: ``per_acc``, ``total``, ``ttft_s``, ``tpot_s``, ``ttft_p99_s``, ``tpot_p99_s``,
     ``tp``, ``pp``, ``ep``, ``dp``, ``batch``, ``count``, ``disagg``, ``prefill_acc``,
     ``t_compute``/``t_memory``/``t_comm``/``t_overhead`` (decode step components),
     ``mem_weights``/``mem_kv`` (per accelerator), ``rho``, ``precision``, ``feasible``
-    (meets the latency limits).
+    (meets the latency limits). ``max_batch_per_accelerator`` drops points with more
+    concurrent sequences per decode accelerator (what-if studies of batch size).
     """
     m, hw = _resolve(model, hardware, catalog)
     wl = _check_workload(input_tokens, output_tokens, ttft_max_s, tpot_max_s, interactivity_min,
-                         count)
+                         count, input_p99_over_mean)
     mc = model_costs(m)
     cal = calibration or calibration_for(hw.family)
     frames = []
@@ -216,6 +225,8 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
                               field="count", value=count)
     df = pd.concat(frames, ignore_index=True)
     df = df[np.isfinite(df["per_acc"]) & (df["per_acc"] > 0)]
+    if max_batch_per_accelerator is not None:
+        df = df[df["batch"] / (df["tp"] * df["pp"]) <= max_batch_per_accelerator]
     feas = np.ones(len(df), dtype=bool)
     if wl.ttft_max_s is not None:
         feas &= df["ttft_p99_s"].to_numpy() <= wl.ttft_max_s
@@ -278,8 +289,9 @@ def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | No
             precision: str = "fp8", input_tokens: float = 1024, output_tokens: float = 1024,
             ttft_max_s: float | None = None, tpot_max_s: float | None = None,
             interactivity_min: float | None = None, disaggregated: bool | None = None,
-            catalog: Catalog | None = None, calibration: Calibration | None = None
-            ) -> Prediction:
+            catalog: Catalog | None = None, calibration: Calibration | None = None,
+            max_batch_per_accelerator: float | None = None,
+            input_p99_over_mean: float | None = None) -> Prediction:
     """Best output tokens/s per accelerator of ``model`` on ``hardware`` under the limits.
 
     Parameters
@@ -305,6 +317,11 @@ def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | No
         Catalog to resolve ids (default :func:`load_catalog`).
     calibration : Calibration, optional
         Override the family's calibration constants.
+    max_batch_per_accelerator : float, optional
+        Cap on concurrent sequences per decode accelerator (what-if studies).
+    input_p99_over_mean : float, optional
+        p99 / mean prompt length (default: MLPerf-like request mixes, 2.43; 1 for
+        fixed-length prompts).
 
     Returns
     -------
@@ -320,7 +337,13 @@ def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | No
         hardware if isinstance(hardware, Accelerator) else _resolve(model, hardware, catalog)[1],
         precision), input_tokens=input_tokens, output_tokens=output_tokens,
         ttft_max_s=ttft_max_s, tpot_max_s=tpot_max_s, interactivity_min=interactivity_min,
-        disaggregated=disaggregated, catalog=catalog, calibration=calibration)
+        disaggregated=disaggregated, catalog=catalog, calibration=calibration,
+        max_batch_per_accelerator=max_batch_per_accelerator,
+        input_p99_over_mean=input_p99_over_mean)
+    if df.empty:
+        raise InfeasibleError(f"no configuration of {m.id} on {hw.id} with at most "
+                              f"{max_batch_per_accelerator:g} concurrent sequences per "
+                              "accelerator", field="max_batch_per_accelerator")
     ok = df[df["feasible"]]
     if ok.empty:
         raise InfeasibleError(_slo_message(df, m, hw, count, ttft_max_s, tpot_max_s,
@@ -347,7 +370,8 @@ def pareto(model: str | ModelArch, hardware: str | Accelerator, count: int | Non
            precision: str | None = None, input_tokens: float = 1024,
            output_tokens: float = 1024, ttft_max_s: float | None = None,
            disaggregated: bool | None = None, catalog: Catalog | None = None,
-           calibration: Calibration | None = None) -> Frontier:
+           calibration: Calibration | None = None,
+           input_p99_over_mean: float | None = None) -> Frontier:
     """Frontier of output tokens/s per accelerator vs tokens/s per user.
 
     Parameters are those of :func:`predict`; ``precision=None`` sweeps every precision the
@@ -359,7 +383,7 @@ def pareto(model: str | ModelArch, hardware: str | Accelerator, count: int | Non
     df, m, hw = sweep(model, hw, count, precisions=_precisions(hw, precision),
                       input_tokens=input_tokens, output_tokens=output_tokens,
                       ttft_max_s=ttft_max_s, disaggregated=disaggregated, catalog=catalog,
-                      calibration=calibration)
+                      calibration=calibration, input_p99_over_mean=input_p99_over_mean)
     df = df[df["feasible"]]
     if df.empty:
         raise InfeasibleError(f"no configuration of {m.id} on {hw.id} meets "

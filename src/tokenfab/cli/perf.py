@@ -1,0 +1,203 @@
+"""``tokenfab predict | pareto | validate``: the inference performance engine from the shell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from tokenfab.cli.common import console_err, fmt_si, get_catalog, print_json, stdout
+from tokenfab.errors import TokenfabError
+
+_CATALOG_OPT = typer.Option([], "--catalog", metavar="FILE",
+                            help="extra TOML catalog file (repeatable)")
+
+
+def _print_prediction(d: dict[str, Any]) -> None:
+    t = Table(title=f"{d['model']} on {d['hardware']}", show_header=False)
+    t.add_column("quantity")
+    t.add_column("value", justify="right")
+    c = d["config"]
+    rows = [
+        ("output tokens/s (deployment)", f"{d['output_tokens_per_s']:,.0f}"),
+        ("output tokens/s per accelerator", f"{d['output_tokens_per_s_per_accelerator']:,.1f}"),
+        ("tokens/s per user (interactivity)", f"{d['interactivity_tokens_per_s_per_user']:.1f}"),
+        ("TTFT mean / p99", f"{d['ttft_s']:.3g} s / {d['ttft_p99_s']:.3g} s"),
+        ("TPOT mean / p99", f"{d['tpot_s'] * 1e3:.3g} ms / {d['tpot_p99_s'] * 1e3:.3g} ms"),
+        ("tokens/s per MW (all-in)", fmt_si(d["tokens_per_s_per_mw"], "tok/s/MW")),
+        ("bottleneck", d["bottleneck"]),
+        ("layout", f"TP{c['tp']} PP{c['pp']} EP{c['ep']} DP{c['dp']} x {c['count']} "
+                   f"accelerators, {c['precision']}"),
+        ("concurrent sequences per replica", str(c["batch"])),
+        ("disaggregated", f"yes ({c['prefill_accelerators']} prefill accelerators)"
+         if c["disaggregated"] else "no"),
+    ]
+    m = d["memory_bytes"]
+    rows.append(("memory per accelerator", f"weights {m['weights'] / 1e9:.1f} GB + KV "
+                 f"{m['kv_cache'] / 1e9:.1f} GB + reserve {m['reserve'] / 1e9:.1f} GB of "
+                 f"{m['capacity'] / 1e9:.0f} GB"))
+    for r in rows:
+        t.add_row(*r)
+    stdout.print(t)
+
+
+def predict_cmd(
+    scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]",
+                                           help="scenario file with a [predict] section"),
+    model: str | None = typer.Option(None, "--model", help="model id (tokenfab catalog models)"),
+    hardware: str | None = typer.Option(None, "--hardware", help="accelerator id"),
+    count: int | None = typer.Option(None, "--count", min=1,
+                                     help="accelerators (default: the engine chooses)"),
+    precision: str = typer.Option("fp8", "--precision", help="fp4 | fp8 | bf16"),
+    input_tokens: float = typer.Option(1024, "--input-tokens", help="mean prompt tokens"),
+    output_tokens: float = typer.Option(1024, "--output-tokens", help="mean output tokens"),
+    ttft_max_s: float | None = typer.Option(None, "--ttft-max-s", help="p99 TTFT limit [s]"),
+    tpot_max_s: float | None = typer.Option(None, "--tpot-max-s", help="p99 TPOT limit [s]"),
+    interactivity_min: float | None = typer.Option(
+        None, "--interactivity-min", help="minimum tokens/s per user"),
+    disaggregated: bool | None = typer.Option(
+        None, "--disaggregated/--aggregated", help="force or forbid separate prefill pools"),
+    json_out: bool = typer.Option(False, "--json", help="print JSON"),
+    catalog: list[str] = _CATALOG_OPT,
+) -> None:
+    """Best tokens/s per accelerator of a model on a system under latency limits."""
+    from tokenfab.perf.serving import predict
+
+    cat = get_catalog(catalog)
+    if scenario is not None:
+        from tokenfab.perf.claims import run_scenario
+
+        result = run_scenario(scenario, catalog=cat)
+        if json_out:
+            print_json(result)
+            return
+        _print_scenario(result)
+        return
+    if model is None or hardware is None:
+        missing = [n for n, v in (("--model", model), ("--hardware", hardware)) if v is None]
+        raise TokenfabError(f"give a scenario file or {' and '.join(missing)}",
+                            field=missing[0])
+    pred = predict(model, hardware, count, precision=precision, input_tokens=input_tokens,
+                   output_tokens=output_tokens, ttft_max_s=ttft_max_s, tpot_max_s=tpot_max_s,
+                   interactivity_min=interactivity_min, disaggregated=disaggregated,
+                   catalog=cat)
+    if json_out:
+        print_json(pred.to_dict())
+        return
+    _print_prediction(pred.to_dict())
+
+
+def _print_scenario(result: dict[str, Any]) -> None:
+    if result.get("title"):
+        stdout.print(f"[bold]{result['title']}[/bold]")
+    if result.get("claim"):
+        stdout.print(f"claim: {result['claim']}")
+    _print_prediction(result["prediction"])
+    if "baseline" in result:
+        _print_prediction(result["baseline"])
+        stdout.print(f"ratio per accelerator: [bold]{result['ratio_per_accelerator']:.2f}x[/bold]"
+                     f" (claim {result.get('claimed_ratio', '—')}x)")
+        t = Table(title="where the ratio comes from (waterfall: one factor added at a time)")
+        for col in ("step", "tok/s per acc", "factor", "cumulative"):
+            t.add_column(col, justify="left" if col == "step" else "right")
+        for s in result["waterfall"]:
+            t.add_row(s["step"], f"{s['output_tokens_per_s_per_accelerator']:,.1f}",
+                      f"{s['factor']:.2f}x", f"{s['cumulative']:.2f}x")
+        stdout.print(t)
+        t = Table(title="one factor removed from the full configuration")
+        for col in ("without", "tok/s per acc", "full / without"):
+            t.add_column(col, justify="left" if col == "without" else "right")
+        for s in result["one_at_a_time"]:
+            t.add_row(s["without"], f"{s['output_tokens_per_s_per_accelerator']:,.1f}",
+                      f"{s['factor']:.2f}x")
+        stdout.print(t)
+        if result.get("verdict"):
+            stdout.print(result["verdict"])
+
+
+def pareto_cmd(
+    model: str = typer.Option(..., "--model", help="model id"),
+    hardware: str = typer.Option(..., "--hardware", help="accelerator id"),
+    count: int | None = typer.Option(None, "--count", min=1, help="accelerators"),
+    precision: str | None = typer.Option(
+        None, "--precision", help="fp4 | fp8 | bf16 (default: every supported one)"),
+    input_tokens: float = typer.Option(1024, "--input-tokens"),
+    output_tokens: float = typer.Option(1024, "--output-tokens"),
+    ttft_max_s: float | None = typer.Option(None, "--ttft-max-s", help="p99 TTFT limit [s]"),
+    plot: Path | None = typer.Option(None, "--plot", help="write the frontier to PNG or HTML"),
+    json_out: bool = typer.Option(False, "--json", help="print JSON"),
+    catalog: list[str] = _CATALOG_OPT,
+) -> None:
+    """Frontier of tokens/s per accelerator (and per MW) against tokens/s per user."""
+    from tokenfab.perf.serving import pareto
+
+    cat = get_catalog(catalog)
+    fr = pareto(model, hardware, count, precision=precision, input_tokens=input_tokens,
+                output_tokens=output_tokens, ttft_max_s=ttft_max_s, catalog=cat)
+    if plot is not None:
+        from tokenfab.perf.plotting import plot_frontier
+
+        plot_frontier(fr, plot)
+        console_err(f"wrote {plot}")
+    df = fr.to_frame()
+    if json_out:
+        print_json(fr.to_dict())
+        return
+    t = Table(title=f"Pareto frontier: {model} on {hardware} ({input_tokens:g} in / "
+              f"{output_tokens:g} out)")
+    for col in ("tok/s/user", "tok/s/acc", "tok/s/MW", "TTFT s", "TPOT ms", "TP", "EP", "PP",
+                "DP", "batch", "prec", "disagg"):
+        t.add_column(col, justify="right")
+    for r in df.itertuples(index=False):
+        t.add_row(f"{r.interactivity_tokens_per_s_per_user:.1f}",
+                  f"{r.output_tokens_per_s_per_accelerator:,.1f}",
+                  fmt_si(r.tokens_per_s_per_mw), f"{r.ttft_s:.3g}", f"{r.tpot_s * 1e3:.3g}",
+                  str(r.tp), str(r.ep), str(r.pp), str(r.dp), str(r.batch), r.precision,
+                  "yes" if r.disaggregated else "no")
+    stdout.print(t)
+
+
+def validate_cmd(
+    data: Path = typer.Option(..., "--data", help="CSV of measured results "
+                              "(format of shared/validation/measured_inference.csv)"),
+    json_out: bool = typer.Option(False, "--json", help="print JSON"),
+    catalog: list[str] = _CATALOG_OPT,
+) -> None:
+    """Predict every measured row under its conditions; print the % errors."""
+    from tokenfab.perf.validate import read_rows, validate
+
+    cat = get_catalog(catalog)
+    if json_out:
+        print_json(validate(data, catalog=cat))
+        return
+    from rich.progress import Progress
+
+    n = len(read_rows(data))
+    with Progress(transient=True, console=stdout) as prog:
+        task = prog.add_task("predicting rows", total=n)
+        res = validate(data, catalog=cat, progress=lambda: prog.advance(task))
+    t = Table(title=f"Validation: {data.name}")
+    for col in ("id", "round", "hardware", "model", "scenario", "predicted", "measured",
+                "error %", "layout"):
+        t.add_column(col, justify="right" if col in ("predicted", "measured", "error %")
+                     else "left")
+    for r in res["rows"]:
+        c = r["config"]
+        t.add_row(r["id"], r["round"], r["accelerator_id"], r["model_id"], r["scenario"],
+                  f"{r['predicted']:,.1f}", f"{r['measured']:,.1f}", f"{r['error_pct']:+.1f}",
+                  f"TP{c['tp']} PP{c['pp']} EP{c['ep']}" + (" disagg" if c["disaggregated"]
+                                                          else ""))
+    stdout.print(t)
+    fam = ", ".join(f"{k} {v:.1f}%" for k, v in res["by_family"].items())
+    stdout.print(f"median |error|: [bold]{res['median_abs_pct_error']:.1f}%[/bold] over "
+                 f"{len(res['rows'])} rows; by family: {fam}")
+    for s in res["skipped"]:
+        console_err(f"skipped {s['id']}: {s['reason']}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("predict")(predict_cmd)
+    app.command("pareto")(pareto_cmd)
+    app.command("validate")(validate_cmd)
