@@ -153,11 +153,14 @@ def _revenue_ratio(r: FactoryResult, c: ClaimCheck, catalog: Catalog) -> Verdict
               "partly" if dev <= math.log(2.0) else "not supported")
     s = r.section
     head = (f"at equal power ({s.power / 1e9:g} GW) {s.hardware} earns {ratio:.2f}x the revenue of "
-            f"{s.vs}; the claim is {claim:g}x")
+            f"{_vs_label(s)}; the claim is {claim:g}x")
     findings = [
         f"tokens per MW: {p['tokens_per_s_per_mw']:,.0f} vs {p['vs_tokens_per_s_per_mw']:,.0f} tok/s "
         f"({p['tokens_per_s_per_mw'] / p['vs_tokens_per_s_per_mw']:.2f}x)",
         f"cost per million tokens: ${p['cost_usd_per_mtok']:.3g} vs ${p['vs_cost_usd_per_mtok']:.3g}; "
+        f"profit {_usd(p['profit_usd_per_year'])}/yr vs {_usd(p['vs_profit_usd_per_year'])}/yr "
+        f"({p['profit_usd_per_year'] / p['vs_profit_usd_per_year']:.2f}x): revenue scales with "
+        "tokens per watt, cost does not" if p["vs_profit_usd_per_year"] > 0 else
         f"profit {_usd(p['profit_usd_per_year'])}/yr vs {_usd(p['vs_profit_usd_per_year'])}/yr",
     ]
     if r.mc is not None:
@@ -171,7 +174,7 @@ def _revenue_ratio(r: FactoryResult, c: ClaimCheck, catalog: Catalog) -> Verdict
                     "equal power and price)")
     numbers: dict[str, Any] = {"revenue_ratio": ratio, "claimed_ratio": claim}
     if r.op.source.startswith("perf engine") and r.vs_op is not None \
-            and r.vs_op.source.startswith("perf engine"):
+            and r.vs_op.source.startswith("perf engine") and s.vs != s.hardware:
         rows = ratio_sweep(s, list(SWEEP_INTERACTIVITIES), catalog)
         numbers["sweep"] = rows
         ok = [row for row in rows if row["ratio"] is not None]
@@ -254,6 +257,26 @@ def _free_challenger(r: FactoryResult, c: ClaimCheck) -> Verdict:
                     "share_free_loses": share})
 
 
+def _vs_label(s: FactorySection) -> str:
+    f = s.vs_throughput_factor
+    if s.vs == s.hardware or (not hasattr(f, "likely") and float(f) != 1.0):
+        return f"{s.vs} (x{_likely(f):g} throughput)"
+    return str(s.vs)
+
+
+def volume_finding(r: FactoryResult, catalog: Catalog) -> str | None:
+    """How the site's token output compares with the largest published token volume."""
+    try:
+        g = catalog.assumption("google_tokens_per_month_2026_05")
+    except Exception:  # the catalog row is optional for this sanity check
+        return None
+    yearly = 12.0 * g.value
+    x = r.point["tokens_per_year"] / yearly
+    return (f"this site would produce {r.point['tokens_per_year']:.2g} tokens a year, {x:.2g}x "
+            f"Google's annualised volume of {g.value:.2g} tokens per month ({g.source}, {g.year}); "
+            "the revenue assumes buyers for all of it at the assumed price")
+
+
 def judge(result: FactoryResult, check: ClaimCheck, *, claim: str = "", title: str = "",
           catalog: Catalog | None = None) -> Verdict:
     """The verdict of ``result`` on the claim described by ``check``."""
@@ -269,6 +292,9 @@ def judge(result: FactoryResult, check: ClaimCheck, *, claim: str = "", title: s
         v = _revenue_ratio(result, check, cat)
     else:
         v = _free_challenger(result, check)
+    extra = volume_finding(result, cat)
+    if extra:
+        v.findings.append(extra)
     v.claim, v.title = claim, title
     return v
 
