@@ -114,3 +114,21 @@ def test_waterfall_to_a_file_object():
     buf = io.BytesIO()
     waterfall_figure(run_market(samples=200, sensitivity=False), buf)
     assert buf.getvalue()[:4] == b"\x89PNG"
+
+
+def test_hardware_capex_keeps_the_catalog_spread(capsys):
+    from tokenfab.catalog import load_catalog
+    from tokenfab.factory import capex_usd_per_it_w
+
+    d = _json(capsys, ["market", "--hardware", "gb200-nvl72", "--json", "--samples", "300"])
+    v = d["inputs"]["capex_usd_per_w"]["value"]
+    econ = load_catalog().economics
+    pue = econ["pue_ai_liquid_cooled"].value
+    prior = econ["capex_per_gw_model_prior"]
+    assert v["likely"] == pytest.approx(capex_usd_per_it_w("gb200-nvl72") / pue)
+    assert v["high"] / v["likely"] == pytest.approx(prior.high / prior.value)
+    # a GB200 site lands among the independent per-GW estimates (Bernstein $35B, Epoch $38B
+    # per IT GW, NVIDIA $50-60B): 30-60 USD/W
+    assert 30 < v["likely"] < 60
+    assert main(["market", "--hardware", "h1000"]) == 2
+    assert "did you mean 'h100-sxm'" in capsys.readouterr().err

@@ -38,6 +38,9 @@ def market(
     country: str | None = typer.Option(None, "--country", help="ISO alpha-2 code or name "
                                        "(sovereign AI: that country's GDP, labour and "
                                        "electricity); 'all' for a table of every country"),
+    hardware: str | None = typer.Option(None, "--hardware", help="accelerator id: capex per W "
+                                        "from tokenfab.factory for a site of it (default: the "
+                                        "catalog's blended capex per GW)"),
     samples: int | None = typer.Option(None, "--samples", help="Monte Carlo draws (default 10000)"),
     seed: int | None = typer.Option(None, "--seed", help="random seed (default 0)"),
     json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
@@ -56,6 +59,8 @@ def market(
     from tokenfab.scenario import load_section, scenario_meta
 
     section = load_section(scenario, "market", MarketSection) if scenario else MarketSection()
+    if hardware is not None:
+        section = section.model_copy(update={"hardware": hardware})
     meta = scenario_meta(scenario) if scenario else {}
     if (country or "").strip().lower() == "all":
         if plot is not None:

@@ -52,6 +52,7 @@ class MarketSection(ScenarioSection):
     """``[market]``: every field optional; a missing one takes its sourced default."""
 
     country: str | None = None
+    hardware: str | None = None  # catalog accelerator id: capex per W from tokenfab.factory
     samples: int = 10_000
     seed: int = 0
     horizon_year: Quantity("count", ge=2000, le=2100) = 2030.0  # type: ignore[valid-type]
@@ -243,6 +244,43 @@ def world_electricity_default() -> ResolvedInput:
         "(via ideas.energy)", "measured")
 
 
+def hardware_capex_default(hardware: str, cat: Catalog, prior: ResolvedInput) -> ResolvedInput:
+    """Capex per facility watt for a site built with ``hardware``, with the prior's spread.
+
+    .. math:: c = c_{IT} / \\mathrm{PUE}
+
+    ``c_IT`` is :func:`tokenfab.factory.capex_usd_per_it_w` (all-in capex per watt of IT
+    power: systems, network, power and cooling, building); dividing by the catalog's PUE for
+    liquid-cooled AI sites (``pue_ai_liquid_cooled``, likely value) gives capex per watt drawn
+    from the grid. The uncertainty stays the catalog's: low and high scale with the ratios
+    low/likely and high/likely of ``capex_per_gw_model_prior``.
+    """
+    from tokenfab.errors import UnknownNameError
+    from tokenfab.factory import capex_usd_per_it_w
+
+    try:
+        acc = cat.hardware(hardware)
+    except UnknownNameError as e:
+        raise TokenfabError(str(e), field="market.hardware", value=hardware) from None
+    if "pue_ai_liquid_cooled" not in cat.economics:
+        raise TokenfabError("the catalog's economics table has no row 'pue_ai_liquid_cooled' "
+                            "(needed with market.hardware)")
+    pue = cat.economics["pue_ai_liquid_cooled"].value
+    c_it = capex_usd_per_it_w(acc, cat)
+    likely_c = c_it / pue
+    p = prior.value
+    if isinstance(p, Range) and p.likely > 0:
+        value: float | Range = Range(likely_c * p.low / p.likely, likely_c,
+                                     likely_c * p.high / p.likely, p.dist)
+    else:
+        value = likely_c
+    return ResolvedInput(
+        "capex_usd_per_w", value, "USD/W",
+        f"tokenfab.factory.capex_usd_per_it_w('{acc.id}') = {c_it:.1f} USD/W(IT) / PUE {pue:g} "
+        "(catalog pue_ai_liquid_cooled); range: relative spread of " + prior.source,
+        "derived")
+
+
 def resolve_inputs(section: MarketSection | None = None,
                    catalog: Catalog | None = None) -> dict[str, ResolvedInput]:
     """Every keyword of :func:`~tokenfab.macro.layers.market_model` with its value and source.
@@ -260,6 +298,9 @@ def resolve_inputs(section: MarketSection | None = None,
         out[spec.model_name] = ResolvedInput(spec.model_name, spec.value, spec.unit, spec.source,
                                              spec.kind)
     out["electricity_j_per_year"] = world_electricity_default()
+    if section.hardware is not None:
+        out["capex_usd_per_w"] = hardware_capex_default(section.hardware, cat,
+                                                        out["capex_usd_per_w"])
     out["horizon_year"] = ResolvedInput("horizon_year", float(section.horizon_year), "year",
                                         "the interview's '$3-4T by 2030' (scenario horizon_year)",
                                         "user" if "horizon_year" in section.model_fields_set
@@ -269,7 +310,7 @@ def resolve_inputs(section: MarketSection | None = None,
         "derived: world GDP x labour share x knowledge share of labour income", "derived")
     units = {r.name: r.unit for r in out.values()}
     for fname in section.model_fields_set:
-        if fname in ("country", "samples", "seed", "horizon_year"):
+        if fname in ("country", "hardware", "samples", "seed", "horizon_year"):
             continue
         value = getattr(section, fname)
         if value is None:
