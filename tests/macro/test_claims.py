@@ -64,3 +64,15 @@ def test_interview_figures_match_the_research_data():
     assert f["gross_margin"] == float(rows["ai_token_gross_margin"]["value"]) == 0.5
     assert f["infra_2030_low"] == float(rows["jensen_ai_infra_spend_2030"]["low"]) * 1e12 == 3e12
     assert f["infra_2030_high"] == float(rows["jensen_ai_infra_spend_2030"]["high"]) * 1e12 == 4e12
+
+
+def test_a_fixed_output_equal_to_the_claim_is_said_so():
+    n = 100
+    samples = {"token_services_usd_per_year": np.full(n, 10e12),
+               "knowledge_gdp_usd": np.full(n, 50e12)}
+    recs = {r["key"]: r for r in place_claims(samples, {"ai_spend_share": np.full(n, 0.2)})}
+    assert recs["token_services"]["verdict"] == "equal to the model's fixed value"
+    assert recs["intelligence_gdp"]["verdict"] == "equal to the model's fixed value"
+    # the per-worker 10% against a fixed 20%: below it, and the model always reaches it
+    assert recs["per_worker_share"]["verdict"] == "below every draw of the model"
+    assert recs["per_worker_share"]["probability_model_reaches"] == 1.0

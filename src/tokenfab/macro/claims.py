@@ -226,9 +226,16 @@ def _verdict(pct: float, at_min: bool = False, at_max: bool = False) -> str:
 def _place(value: float, sample: np.ndarray) -> dict[str, Any]:
     pct = percentile_of(sample, value)
     lo, hi = float(np.min(sample)), float(np.max(sample))
-    tol = 1e-3 * max(hi - lo, abs(value) * 1e-9)
-    at_min = abs(value - lo) <= tol and hi > lo
-    at_max = abs(value - hi) <= tol and hi > lo
+    scale = max(abs(value), abs(lo), abs(hi), 1e-300)
+    if hi - lo <= 1e-12 * scale:  # a fixed quantity (e.g. an input set in the scenario)
+        if abs(value - lo) <= 1e-9 * scale:
+            return {"percentile": pct, "probability_model_reaches": 1.0,
+                    "verdict": "equal to the model's fixed value"}
+        return {"percentile": pct, "probability_model_reaches": float(value <= lo),
+                "verdict": _verdict(pct)}
+    tol = 1e-3 * (hi - lo)
+    at_min = abs(value - lo) <= tol
+    at_max = abs(value - hi) <= tol
     reach = float(np.mean(sample >= (value - tol if at_min else value)))
     return {"percentile": pct, "probability_model_reaches": reach,
             "verdict": _verdict(pct, at_min, at_max)}
