@@ -322,7 +322,8 @@ def agent_tokens(steps: ArrayLike, initial_context_tokens: ArrayLike,
     cap = np.asarray(max_context_tokens, float)
     d = o + r
     with np.errstate(divide="ignore", invalid="ignore"):
-        room = np.where(d > 0, np.floor((cap - c0) / np.where(d > 0, d, 1.0)) + 1.0, np.inf)
+        room = np.where(d > 0, np.floor((cap - c0) / np.where(d > 0, d, 1.0)) + 1.0,
+                        np.where(c0 <= cap, np.inf, 0.0))
     k = np.clip(room, 0.0, s)
     capped_calls = np.where(np.isfinite(cap), (s - k) * np.where(np.isfinite(cap), cap, 0.0), 0.0)
     inp = k * c0 + d * k * (k - 1.0) / 2.0 + capped_calls

@@ -169,9 +169,9 @@ def roofline_tokens_per_s_per_accelerator(
     """Roofline estimate of tokens (input + output) per second per accelerator.
 
     Fallback used only when ``tokenfab.perf.predict`` is not importable. A replica of ``G``
-    accelerators (the smallest power of two whose HBM holds the weights ``W`` at half
-    occupancy, leaving the other half for the KV cache; a replica larger than the scale-up
-    domain pays no network cost here, part of why this is an upper bound) decodes a batch ``B``; one step takes
+    accelerators (a power of two from the smallest whose HBM holds the weights ``W`` at half
+    occupancy up to the scale-up domain, the best per-accelerator result kept; communication
+    is free here, part of why this is an upper bound) decodes a batch ``B``; one step takes
     ``t(B) = max(B F_dec / (G P), (W + B K) / (G BW))`` (compute vs HBM traffic; ``K`` = KV
     bytes of a sequence at its mean context). ``B`` is the largest batch with
     ``t(B) <= 1/u`` (interactivity ``u``) whose KV cache fits. Prefill is compute bound:
@@ -200,10 +200,10 @@ def roofline_tokens_per_s_per_accelerator(
     """
     i, o = float(input_tokens), float(output_tokens)
     w = costs.stored_params * bytes_per_param
-    g = 1
-    while g * hbm_bytes * 0.5 < w:
-        g *= 2
-        if g > 4096:
+    g_min = 1
+    while g_min * hbm_bytes * 0.5 < w:
+        g_min *= 2
+        if g_min > 4096:
             raise InfeasibleError(f"the weights ({w / 1e9:.0f} GB) do not fit in 4096 "
                                   "accelerators at half HBM occupancy")
     f_dec = float(costs.decode_flops_per_token(i + o / 2.0))
@@ -212,16 +212,22 @@ def roofline_tokens_per_s_per_accelerator(
     k_mean = costs.kv_bytes_per_token(kv_bytes_per_elem) * (i + o / 2.0)
     k_full = costs.kv_bytes_per_token(kv_bytes_per_elem) * (i + o)
     step = 1.0 / interactivity_tok_s
-    b_compute = g * peak_flops_per_s * step / f_dec
-    b_memory = (g * hbm_bw_bytes_per_s * step - w) / k_mean
-    b_capacity = (g * hbm_bytes - w) / k_full
-    b = min(b_compute, b_memory, b_capacity)
-    if b < 1.0:
-        raise InfeasibleError(f"no batch of one sequence reaches {interactivity_tok_s:g} tok/s/user "
-                              f"on {g} accelerators (roofline)")
-    t = max(b * f_dec / (g * peak_flops_per_s), (w + b * k_mean) / (g * hbm_bw_bytes_per_s))
-    acc_s = i * f_pre / peak_flops_per_s + o * g * t / b
-    return (i + o) / acc_s
+    best = 0.0
+    g = g_min
+    while g <= max(g_min, scaleup_domain):
+        b_compute = g * peak_flops_per_s * step / f_dec
+        b_memory = (g * hbm_bw_bytes_per_s * step - w) / k_mean
+        b_capacity = (g * hbm_bytes - w) / k_full
+        b = min(b_compute, b_memory, b_capacity)
+        if b >= 1.0:
+            t = max(b * f_dec / (g * peak_flops_per_s), (w + b * k_mean) / (g * hbm_bw_bytes_per_s))
+            acc_s = i * f_pre / peak_flops_per_s + o * g * t / b
+            best = max(best, (i + o) / acc_s)
+        g *= 2
+    if best == 0.0:
+        raise InfeasibleError(f"no replica of up to {max(g_min, scaleup_domain)} accelerators "
+                              f"reaches {interactivity_tok_s:g} tok/s/user (roofline)")
+    return best
 
 
 def generation_for_years(years: Sequence[int], cadence: Mapping[int, str]) -> list[str]:

@@ -1,0 +1,85 @@
+"""Supply: accelerators, power, capex, the analysts' line, the roofline fallback."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tokenfab.catalog import load_catalog
+from tokenfab.demand import supply
+from tokenfab.errors import TokenfabError
+from tokenfab.perf.model_costs import model_costs
+
+
+def test_accelerators_hand_calc():
+    # 1e16 tokens/yr at 10k tok/s per accelerator, 50% utilization
+    n = supply.accelerators_for_tokens(1e16, 1e4, 0.5)
+    assert float(n) == pytest.approx(1e16 / (1e4 * 0.5 * 365.25 * 86400))
+    # 3e26 FLOP in a year at 2.5 PFLOP/s and 40% MFU: ~9.5k accelerators
+    m = supply.accelerators_for_flops(3e26, 2.5e15, 0.4)
+    assert float(m) == pytest.approx(3e26 / (1e15 * 365.25 * 86400))
+    assert float(supply.power_w(1e5, 2100.0)) == pytest.approx(0.21e9)
+
+
+def test_capex_new_plus_replacement():
+    # 10 GW needed after 8 GW, $40/W, 5-year life: 2 GW new + 1.6 GW replaced
+    assert float(supply.annual_capex_usd(10e9, 8e9, 40.0, 5.0)) == pytest.approx(40 * 3.6e9)
+    # shrinking demand builds nothing new but still replaces
+    assert float(supply.annual_capex_usd(6e9, 8e9, 40.0, 5.0)) == pytest.approx(40 * 1.6e9)
+
+
+def test_analyst_baseline_linear_and_compound():
+    y = np.array([2025, 2027, 2029])
+    np.testing.assert_allclose(supply.analyst_baseline(y, 2025, 200e9, 0.08),
+                               [200e9, 232e9, 264e9])
+    np.testing.assert_allclose(supply.analyst_baseline(y, 2025, 200e9, 0.08, "compound"),
+                               200e9 * 1.08 ** np.array([0, 2, 4]))
+    with pytest.raises(TokenfabError, match="analyst_mode"):
+        supply.analyst_baseline(y, 2025, 1.0, 0.08, "exponential")
+
+
+def test_generation_for_years():
+    cad = {2023: "h100-sxm", 2025: "gb200-nvl72", 2027: "vr200-nvl144"}
+    assert supply.generation_for_years([2024, 2025, 2026, 2030], cad) == [
+        "h100-sxm", "gb200-nvl72", "gb200-nvl72", "vr200-nvl144"]
+    with pytest.raises(TokenfabError, match="no hardware generation available in 2020"):
+        supply.generation_for_years([2020], cad)
+
+
+def _roofline(hw_id: str, model: str = "llama3.1-70b", u: float = 50.0) -> float:
+    cat = load_catalog()
+    hw = cat.hardware(hw_id)
+    return supply.roofline_tokens_per_s_per_accelerator(
+        model_costs(cat.model(model)), input_tokens=1000, output_tokens=1000,
+        peak_flops_per_s=hw.peak_flops_per_s("fp8"), hbm_bw_bytes_per_s=hw.hbm_bw_bytes_per_s,
+        hbm_bytes=hw.hbm_capacity_bytes, scaleup_domain=hw.scaleup_domain_size,
+        interactivity_tok_s=u)
+
+
+def test_roofline_is_monotone_and_bounds_the_engine():
+    # a stricter interactivity leaves a smaller batch: never more tokens/s per accelerator
+    # (equal while the KV-cache capacity, not the step time, limits the batch)
+    r = [_roofline("h100-sxm", u=u) for u in (20, 50, 100, 200)]
+    assert r[0] >= r[1] >= r[2] >= r[3] and r[3] < r[0]
+    # newer hardware is faster
+    assert _roofline("gb200-nvl72") > _roofline("h100-sxm")
+    # the roofline (100% of peaks, free communication) bounds the calibrated engine from above
+    serving = pytest.importorskip("tokenfab.perf.serving")
+    for hw in ("h100-sxm", "gb200-nvl72"):
+        r = serving.predict("llama3.1-70b", hw, precision="fp8", input_tokens=1000,
+                            output_tokens=1000, interactivity_min=50)
+        engine_all_tokens = r.output_tokens_per_s_per_accelerator * 2.0
+        assert engine_all_tokens < _roofline(hw)
+
+
+def test_generation_table_gain_after_last_generation():
+    tab = supply.generation_table([2026, 2027, 2028, 2029], {2025: "gb200-nvl72", 2027: "vr200-nvl144"},
+                                  model_id="llama3.1-70b", precision="fp8", training_precision="bf16",
+                                  input_tokens=1000, output_tokens=1000, interactivity_tok_s=50,
+                                  gain_after_last=0.5, use_engine=False,
+                                  capex_usd_per_w_fallback=45.0)
+    assert tab.hardware == ["gb200-nvl72", "vr200-nvl144", "vr200-nvl144", "vr200-nvl144"]
+    tps = tab.tokens_per_s_per_accelerator
+    assert tps[2] / tps[1] == pytest.approx(1.5) and tps[3] / tps[1] == pytest.approx(2.25)
+    assert tab.allin_power_w[3] == tab.allin_power_w[1]
+    assert np.all(tab.capex_usd_per_w > 20) and np.all(tab.capex_usd_per_w < 80)
