@@ -267,24 +267,23 @@ def place_claims(samples: dict[str, np.ndarray], input_samples: dict[str, Any] |
         below the value (0-100); ``probability_model_reaches`` the share at or above it.
     """
     out: list[dict[str, Any]] = []
+    if not world:
+        return out
     pool: dict[str, Any] = dict(samples)
     for k, v in (input_samples or {}).items():
         if k not in pool and v is not None:
             pool[k] = v
     n = len(next(iter(samples.values())))
     cat = catalog or load_catalog()
-    if world:
-        for c in interview_claims(cat):
-            if c.output not in pool:
-                continue
-            s = np.broadcast_to(np.asarray(pool[c.output], dtype=float), (n,))
-            rec = {"key": c.key, "text": c.text, "value": c.value, "unit": c.unit,
-                   "compared_with": c.output, "kind": c.kind, "source": c.source, **_place(c.value, s)}
-            if c.note:
-                rec["note"] = c.note
-            out.append(rec)
-    if not world:
-        return out
+    for c in interview_claims(cat):
+        if c.output not in pool:
+            continue
+        s = np.broadcast_to(np.asarray(pool[c.output], dtype=float), (n,))
+        rec = {"key": c.key, "text": c.text, "value": c.value, "unit": c.unit,
+               "compared_with": c.output, "kind": c.kind, "source": c.source, **_place(c.value, s)}
+        if c.note:
+            rec["note"] = c.note
+        out.append(rec)
     econ = cat.economics
     units = {"power_added_w_per_year": "W/year", "installed_power_w": "W",
              "electricity_j_per_year": "J/year"}
