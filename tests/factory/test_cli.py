@@ -124,3 +124,27 @@ def test_bad_flags_exit_2(argv, fragment, capsys):
     rc, out, err = _run(["factory", *argv], capsys)
     assert rc == 2
     assert fragment in err
+
+
+def test_generations_on_the_same_site(capsys):
+    ids = ["h100-sxm", "gb200-nvl72", "vr200-nvl144"]
+    rc, out, err = _run(["factory", "--power", "1GW", "--hardware", "h100-sxm", "--interactivity", "50",
+                         "--generations", ",".join(ids), "--json"], capsys)
+    assert rc == 0, err
+    rows = json.loads(out)["generations"]
+    assert [r["hardware"] for r in rows] == ids
+    first = rows[0]
+    assert first["tokens_per_mw_vs_first"] == pytest.approx(1.0)
+    for r in rows[1:]:
+        if r.get("reason"):
+            continue
+        dy = r["year"] - first["year"]
+        assert r["tokens_per_mw_per_year_x"] == pytest.approx(r["tokens_per_mw_vs_first"] ** (1 / dy))
+        assert r["tokens_per_mw_vs_first"] == pytest.approx(
+            r["tokens_per_s_per_mw"] / first["tokens_per_s_per_mw"])
+
+
+def test_generations_unknown_id_exit_2(capsys):
+    rc, out, err = _run(["factory", "--power", "1GW", "--hardware", "h100-sxm", "--interactivity", "50",
+                         "--generations", "h100-sxm,rubin9000"], capsys)
+    assert rc == 2 and "rubin9000" in err

@@ -4,6 +4,16 @@ Public entry points
 -------------------
 :func:`capex_usd_per_it_w`, :func:`opex_usd_per_it_w_year`
     All-in site cost per watt of IT power from the catalog defaults (used by other modules).
+:func:`factory_model`
+    The pure, vectorized model (throughput per accelerator is an input).
+:func:`run_factory`, :class:`FactorySection`
+    A ``[factory]`` scenario section evaluated with the performance engine's operating point.
+:func:`scenario_verdict`, :func:`judge`, :class:`Verdict`
+    The verdict on a scenario's claim (supported / partly / not supported, and flip points).
+:func:`generations`, :func:`ratio_sweep`
+    Successive systems on one site; a comparison across interactivities.
+
+See ``docs/factory.md`` for the equations, defaults and a worked example.
 """
 
 from __future__ import annotations
@@ -21,9 +31,42 @@ from tokenfab.factory.facility import (
 from tokenfab.uncertainty import point_inputs
 
 __all__ = [
+    "FactorySection",
+    "Verdict",
     "capex_usd_per_it_w",
+    "factory_model",
+    "generations",
+    "judge",
     "opex_usd_per_it_w_year",
+    "ratio_sweep",
+    "run_factory",
+    "scenario_verdict",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Lazy access to the runner-level API (keeps ``import tokenfab.factory`` light)."""
+    if name == "factory_model":
+        from tokenfab.factory.economics import factory_model
+
+        return factory_model
+    if name in ("run_factory",):
+        from tokenfab.factory import runner
+
+        return getattr(runner, name)
+    if name == "FactorySection":
+        from tokenfab.factory.spec import FactorySection
+
+        return FactorySection
+    if name in ("scenario_verdict", "judge", "Verdict"):
+        from tokenfab.factory import verdict
+
+        return getattr(verdict, name)
+    if name in ("generations", "ratio_sweep"):
+        from tokenfab.factory import compare
+
+        return getattr(compare, name)
+    raise AttributeError(f"module 'tokenfab.factory' has no attribute {name!r}")
 
 
 def capex_usd_per_it_w(hardware: Accelerator | str, catalog: Catalog | None = None,
