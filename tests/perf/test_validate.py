@@ -1,0 +1,113 @@
+"""Accuracy against published measurements, and the validate command on unseen files."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from tokenfab.cli import main
+from tokenfab.perf.validate import validate
+
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "validation" / \
+    "measured_inference.csv"
+needs_data = pytest.mark.skipif(not DATA.exists(), reason="../shared/validation not present")
+
+
+@pytest.fixture(scope="module")
+def result():
+    if not DATA.exists():
+        pytest.skip("../shared/validation not present")
+    return validate(DATA)
+
+
+@needs_data
+def test_median_error_below_20_percent(result):
+    assert result["n_scored"] >= 40
+    assert result["median_abs_pct_error"] <= 20.0, result["by_family"]
+
+
+@needs_data
+def test_no_family_above_30_percent(result):
+    for fam, err in result["by_family"].items():
+        assert err <= 30.0, (fam, err)
+
+
+@needs_data
+def test_rows_are_predictions_not_copies(result):
+    # the measured value never enters: errors are spread, not all zero
+    errs = [abs(r["error_pct"]) for r in result["rows"]]
+    assert sum(e < 1e-6 for e in errs) == 0
+    assert all(r["predicted"] > 0 for r in result["rows"])
+
+
+HEADER = ["id", "round", "date", "submitter", "division", "accelerator_id", "family",
+          "num_accelerators", "model_id", "precision", "scenario", "input_tokens_mean",
+          "output_tokens_mean", "ttft_p99_max_s", "tpot_p99_max_s",
+          "interactivity_min_tokens_per_s_per_user", "metric", "value", "source_url",
+          "system_description", "notes"]
+
+
+def _write(path: Path, rows: list[dict]) -> Path:
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=HEADER)
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: r.get(k, "") for k in HEADER})
+    return path
+
+
+def test_unseen_file_scores_and_skips(tmp_path):
+    base = dict(accelerator_id="h100-sxm", family="hopper", model_id="llama3.1-70b",
+                precision="fp8", input_tokens_mean="1000", output_tokens_mean="500")
+    f = _write(tmp_path / "m.csv", [
+        base | dict(id="A", num_accelerators="8", scenario="offline",
+                    metric="output_tokens_per_s", value="20000"),
+        base | dict(id="B", scenario="interactive", metric="output_tokens_per_s_per_accelerator",
+                    interactivity_min_tokens_per_s_per_user="50", value="1000"),
+        base | dict(id="C", accelerator_id="z900", num_accelerators="8", scenario="offline",
+                    metric="output_tokens_per_s", value="1"),
+        base | dict(id="D", num_accelerators="8", scenario="offline", metric="joules",
+                    value="1"),
+        base | dict(id="E", num_accelerators="8", scenario="server", ttft_p99_max_s="0.0001",
+                    tpot_p99_max_s="0.2", metric="output_tokens_per_s", value="1000"),
+    ])
+    res = validate(f)
+    assert [r["id"] for r in res["rows"]] == ["A", "B"]
+    reasons = {s["id"]: s["reason"] for s in res["skipped"]}
+    assert "z900" in reasons["C"] and "metric" in reasons["D"] and "TTFT" in reasons["E"]
+    assert res["rows"][1]["config"]["count"] >= 1  # blank count: engine's choice
+
+
+def test_cli_validate_json_and_errors(tmp_path, capsys):
+    base = dict(accelerator_id="h200-sxm", family="hopper", model_id="llama2-70b",
+                precision="fp8", input_tokens_mean="222.3", output_tokens_mean="293",
+                num_accelerators="8", scenario="offline", metric="output_tokens_per_s")
+    f = _write(tmp_path / "m.csv", [base | dict(id="X", value="34812.1")])
+    assert main(["validate", "--data", str(f), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"rows", "median_abs_pct_error", "by_family", "skipped"} <= set(out)
+    assert {"id", "predicted", "measured", "error_pct"} <= set(out["rows"][0])
+    assert main(["validate", "--data", str(tmp_path / "missing.csv")]) == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    assert main(["validate", "--data", str(bad)]) == 2
+    assert "missing column" in capsys.readouterr().err
+
+
+def test_cli_predict_and_pareto(capsys, tmp_path):
+    assert main(["predict", "--model", "llama2-70b", "--hardware", "h100-sxm", "--count", "8",
+                 "--precision", "fp8", "--ttft-max-s", "2", "--tpot-max-s", "0.2",
+                 "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["config"]["tp"] * d["config"]["pp"] * d["config"]["dp"] == 8
+    assert main(["predict", "--model", "llama3.1-405b", "--hardware", "h100-sxm",
+                 "--count", "1"]) == 2
+    assert "does not fit" in capsys.readouterr().err
+    assert main(["pareto", "--model", "llama3.1-8b", "--hardware", "h100-sxm", "--json"]) == 0
+    pts = json.loads(capsys.readouterr().out)["points"]
+    assert len(pts) > 3
+    assert main(["pareto", "--model", "llama3.1-8b", "--hardware", "h100-sxm", "--plot",
+                 str(tmp_path / "f.svg")]) == 2
