@@ -5,10 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from tokenfab.cli.common import console_err, get_catalog, print_json, stdout
 from tokenfab.errors import TokenfabError
+
+
+def _progress() -> Progress:
+    """A transient progress display on stderr (stdout stays clean for --json)."""
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                    TimeElapsedColumn(), console=Console(stderr=True), transient=True)
 
 
 def _usd(x: float) -> str:
@@ -68,8 +76,10 @@ def market(
                                 field="--plot", value=str(plot))
         _sovereign_table(section, samples, seed, json_out, meta, scenario)
         return
-    result = run_market(section, country_code=country, samples=samples, seed=seed,
-                        catalog=get_catalog())
+    with _progress() as prog:
+        prog.add_task(f"Monte Carlo, {samples or section.samples} draws", total=None)
+        result = run_market(section, country_code=country, samples=samples, seed=seed,
+                            catalog=get_catalog())
     if plot is not None:
         try:
             from tokenfab.macro.plot import waterfall_figure
@@ -135,14 +145,11 @@ def market(
 
 def _sovereign_table(section: object, samples: int | None, seed: int | None, json_out: bool,
                      meta: dict[str, str], scenario: Path | None) -> None:
-    from rich.progress import Progress
-
     from tokenfab.macro.run import run_sovereign
     from tokenfab.macro.sovereign import load_countries
 
     n_countries = len(load_countries()) - 1
-    with Progress(console=stdout if not json_out else None, transient=True,
-                  disable=json_out) as prog:
+    with _progress() as prog:
         task = prog.add_task("countries", total=n_countries)
         rows = run_sovereign(section, samples=samples, seed=seed,  # type: ignore[arg-type]
                              catalog=get_catalog(), on_country=lambda _c: prog.advance(task))
