@@ -116,3 +116,17 @@ def test_unknown_ids_name_the_field():
         project(DemandSection(model="deepseek-v9"), years=YEARS)
     with pytest.raises(TokenfabError, match="demand.generations: unknown accelerator"):
         project(DemandSection(generations={"2024": "gb20"}), years=YEARS)
+
+
+def test_docs_list_every_input():
+    from pathlib import Path
+
+    from tokenfab.demand.scenario import Growth
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "demand.md"
+    if not doc.exists():
+        pytest.skip("docs/demand.md not present")
+    text = doc.read_text()
+    missing = [k for k in (*DemandSection.model_fields, *Growth.model_fields)
+               if k != "growth" and f"`{k}`" not in text]
+    assert not missing, f"docs/demand.md does not list: {missing}"

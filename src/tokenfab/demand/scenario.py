@@ -181,8 +181,9 @@ CATALOG_DEFAULTS: dict[str, str] = {
 
 def default_sources() -> dict[str, str]:
     """``field -> source`` of every default (for docs and resolved scenarios)."""
-    out = {k: f"{src} [{kind}]" for k, (_, src, kind) in OWN_DEFAULTS.items()}
-    out.update({k: f"economics.csv: {v}" for k, v in CATALOG_DEFAULTS.items()})
+    out = {k: f"{src} — {kind}" for k, (_, src, kind) in OWN_DEFAULTS.items()}
+    out.update({k: (v if v.startswith("tokenfab.") else f"economics.csv: {v}")
+                for k, v in CATALOG_DEFAULTS.items()})
     return out
 
 
