@@ -64,7 +64,7 @@ class ReportContext:
                                 field="scenario", value=name)
         return p
 
-    def figure(self, title: str, draw: Callable[..., Any], *args: Any, caption: str = "",
+    def figure(self, title: str, draw: Callable[..., Any], /, *args: Any, caption: str = "",
                **kwargs: Any) -> FigureData:
         """Call ``draw(*args, **kwargs)`` -> a matplotlib Figure (or PNG bytes) and render it.
 

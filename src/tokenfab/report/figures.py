@@ -255,3 +255,26 @@ def histogram(sample: Sequence[float], *, marks: Mapping[str, float] | None = No
     if marks:
         ax.legend(fontsize=8, frameon=False)
     return fig
+
+
+def grouped_bars(categories: Sequence[str], series: Mapping[str, Sequence[float]], *,
+                 ylabel: str = "", title: str = "", scale: float = 1.0, logy: bool = False,
+                 fmt: str = "{:,.3g}") -> Any:
+    """Bars grouped by category, one colour per series (e.g. revenue/TCO/profit per system)."""
+    fig, ax = new_figure(8, 4.0)
+    n = max(len(series), 1)
+    width = 0.8 / n
+    x = np.arange(len(categories))
+    for i, (name, vals) in enumerate(series.items()):
+        v = np.asarray(vals, float) / scale
+        pos = x - 0.4 + width * (i + 0.5)
+        ax.bar(pos, v, width=width * 0.95, color=_COLORS[i % len(_COLORS)], label=name)
+        for xi, vi in zip(pos, v, strict=True):
+            ax.text(xi, vi, fmt.format(vi), ha="center", va="bottom", fontsize=7)
+    ax.axhline(0, color="#333", lw=0.8)
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xticks(x, list(categories), fontsize=9)
+    _style(ax, title, "", ylabel)
+    ax.legend(fontsize=8, frameon=False)
+    return fig

@@ -165,12 +165,22 @@ def format_value(value: float | str | None, unit: str = "") -> str:
     if unit == "x":
         return f"{v:.3g}×"
     if unit in ("", "count"):
-        if abs(v) >= 1e6:
-            return _si(v, "")
-        return f"{v:,.0f}" if v == int(v) and abs(v) < 1e6 else f"{v:.3g}"
+        if abs(v) >= 1e9:
+            return _sci(v, "")
+        return f"{v:,.0f}" if abs(v) >= 1000 or v == int(v) else f"{v:.3g}"
+    if unit in ("tok", "tokens", "FLOP", "FLOP/yr", "tokens/yr"):
+        return _sci(v, unit)
     if unit in ("years", "year", "days", "hours", "s"):
         return f"{v:.3g} {unit}"
     return _si(v, unit)
+
+
+def _sci(v: float, unit: str) -> str:
+    """``1.53e17 tokens``: scientific notation with three significant digits."""
+    if v == 0:
+        return f"0 {unit}".strip()
+    m, e = f"{v:.2e}".split("e")
+    return f"{float(m):.3g}e{int(e)} {unit}".strip()
 
 
 def _si(v: float, unit: str) -> str:

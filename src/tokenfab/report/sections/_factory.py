@@ -1,0 +1,157 @@
+"""What the factory-based sections share: run a scenario through ``tokenfab.factory``'s own
+verdict (:func:`tokenfab.factory.verdict.scenario_verdict`), and show its P&L, tornado and sources.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tokenfab.report.context import ReportContext
+from tokenfab.report.figures import histogram, waterfall
+from tokenfab.report.section import FigureData, Row, Source, format_value
+from tokenfab.report.sections._common import band_note, dedupe, source_from_text
+
+#: the outputs shown for each system: (key, label, unit)
+MAIN_OUTPUTS: tuple[tuple[str, str, str], ...] = (
+    ("accelerators", "accelerators", ""),
+    ("it_power_w", "IT power", "W"),
+    ("tokens_per_s_per_mw", "tokens/s per MW of site power", "tok/s"),
+    ("tokens_per_year", "tokens per year", "tok"),
+    ("revenue_usd_per_year", "revenue", "USD/yr"),
+    ("capex_usd", "capex", "USD"),
+    ("opex_usd_per_year", "opex (electricity, maintenance, staff)", "USD/yr"),
+    ("tco_usd_per_year", "TCO (opex + capital charge)", "USD/yr"),
+    ("profit_usd_per_year", "profit", "USD/yr"),
+    ("cost_usd_per_mtok", "cost per million tokens", "USD"),
+    ("gross_margin", "gross margin", "%"),
+    ("payback_years", "payback", "years"),
+)
+
+
+def run(ctx: ReportContext, scenario: str) -> tuple[Path, Any, Any]:
+    """Run ``scenario`` (a file in the scenario folder) with the report's sample count.
+
+    Returns the path, the :class:`~tokenfab.factory.runner.FactoryResult` and the factory's own
+    :class:`~tokenfab.factory.verdict.Verdict` (None when the file has no check).
+    """
+    from tokenfab.factory.verdict import scenario_verdict
+
+    path = ctx.scenario(scenario)
+    result, verdict = scenario_verdict(path, ctx.catalog, samples=ctx.samples)
+    return path, result, verdict
+
+
+def label(result: Any, vs: bool = False) -> str:
+    """The system's id; a challenger that is the same system is marked as such."""
+    s = result.section
+    if vs and s.vs == s.hardware:
+        return f"{s.vs} (challenger)"
+    return str(s.vs if vs else s.hardware)
+
+
+def rows(result: Any, keys: tuple[tuple[str, str, str], ...] = MAIN_OUTPUTS) -> list[Row]:
+    """Point values of the main outputs (with the challenger's beside, when there is one),
+    each with its Monte Carlo p10-p90 band."""
+    out = []
+    samples = result.mc.samples if result.mc is not None else {}
+    has_vs = result.vs_op is not None
+    for key, name, unit in keys:
+        for prefix in ("", "vs_") if has_vs else ("",):
+            k = prefix + key
+            if k not in result.point:
+                continue
+            who = f" — {label(result, vs=bool(prefix))}" if has_vs else ""
+            out.append(Row(name + who, result.point[k], unit,
+                           band_note(samples.get(k), unit, format_value)))
+    return out
+
+
+def operating_point_rows(result: Any) -> list[Row]:
+    """The performance engine's operating point behind each system."""
+    out = []
+    for op, vs in ((result.op, False), (result.vs_op, True)):
+        if op is None:
+            continue
+        d = op.to_dict()
+        cfg = d.get("config") or {}
+        conf = ", ".join(f"{k}={cfg[k]}" for k in ("tp", "ep", "pp", "dp", "batch", "precision")
+                         if k in cfg)
+        if cfg.get("disaggregated"):
+            conf += ", disaggregated"
+        out.append(Row(f"tokens/s per accelerator — {label(result, vs)}",
+                       d.get("tokens_per_s_per_accelerator"), "tok/s",
+                       f"at {d.get('interactivity_tok_s_per_user', 0):g} tok/s/user; {conf}; "
+                       f"{d.get('source', '')}"))
+    return out
+
+
+def pnl_figure(ctx: ReportContext, result: Any, *, vs: bool = False, title: str = "") -> FigureData:
+    """A yearly P&L waterfall: revenue, minus opex, minus the capital charge, is profit."""
+    p = "vs_" if vs else ""
+    pt = result.point
+    steps = [("revenue", pt[p + "revenue_usd_per_year"]),
+             ("opex", -pt[p + "opex_usd_per_year"]),
+             ("capital charge", -pt[p + "capital_charge_usd_per_year"])]
+    t = title or f"{label(result, vs)}, {result.section.power / 1e9:g} GW: yearly P&L"
+    return ctx.figure(t, waterfall, steps, total_label="profit", ylabel="USD bn per year",
+                      title=t, scale=1e9,
+                      caption="Revenue at the assumed token price, minus operating cost, minus "
+                      "the capital charge (capex annuitised over its life at the cost of capital), "
+                      "at the likely value of every input.")
+
+
+def tornado_figure(ctx: ReportContext, result: Any) -> FigureData:
+    """The factory module's own tornado chart (inputs ranked by their swing)."""
+    from tokenfab.factory.plots import tornado_png
+
+    def draw() -> bytes:
+        with tempfile.TemporaryDirectory() as d:
+            return tornado_png(result, Path(d) / "tornado.png").read_bytes()
+
+    return ctx.figure(f"Sensitivity of {result.tornado_output.replace('_', ' ')}", draw,
+                      caption="One input at a time moved from its low to its high value, all "
+                      "others at their likely values (tokenfab.uncertainty.tornado).")
+
+
+def histogram_figure(ctx: ReportContext, result: Any, key: str, *, scale: float = 1.0,
+                     xlabel: str = "", marks: dict[str, float] | None = None,
+                     title: str = "") -> FigureData:
+    """A Monte Carlo histogram of one output, with the claim marked."""
+    if result.mc is None or key not in result.mc.samples:
+        return FigureData(title or key, None, error="no Monte Carlo samples for " + key)
+    import numpy as np
+
+    x = np.asarray(result.mc.samples[key], float)
+    x = x[np.isfinite(x)] / scale
+    return ctx.figure(title or key, histogram, x, marks=marks, xlabel=xlabel, title=title,
+                      caption=f"{result.mc.n:,} Monte Carlo draws of every input given as a range.")
+
+
+def sources(result: Any) -> list[Source]:
+    """Where every default input of the run comes from."""
+    return dedupe(source_from_text(k, d.source) for k, d in result.sources.items())
+
+
+def findings_flip(verdict: Any, words: tuple[str, ...]) -> str:
+    """The first finding that mentions one of ``words`` (used for 'turns on')."""
+    for f in verdict.findings:
+        if any(w in f for w in words):
+            return f
+    return ""
+
+
+def compare_figure(ctx: ReportContext, result: Any, title: str = "") -> FigureData:
+    """Revenue, TCO and profit per year of both systems on the same power."""
+    from tokenfab.report.figures import grouped_bars
+
+    pt = result.point
+    cats = ["revenue", "TCO", "profit"]
+    keys = ["revenue_usd_per_year", "tco_usd_per_year", "profit_usd_per_year"]
+    series = {label(result): [pt[k] for k in keys]}
+    series[label(result, vs=True)] = [pt["vs_" + k] for k in keys]
+    t = title or f"Same {result.section.power / 1e9:g} GW, two systems: yearly P&L"
+    return ctx.figure(t, grouped_bars, cats, series, ylabel="USD bn per year", title=t, scale=1e9,
+                      caption="Point values at the likely inputs; both sites buy the same power "
+                      "and buildings.")
