@@ -148,3 +148,18 @@ def test_generations_unknown_id_exit_2(capsys):
     rc, out, err = _run(["factory", "--power", "1GW", "--hardware", "h100-sxm", "--interactivity", "50",
                          "--generations", "h100-sxm,rubin9000"], capsys)
     assert rc == 2 and "rubin9000" in err
+
+
+def test_bare_numbers_on_the_command_line_use_the_quoted_units(tmp_path, capsys):
+    rc, out, err = _run(["factory", _scenario(tmp_path, GIVEN.format(power="1 GW")), "--price", "3",
+                         "--electricity-price", "90", "--json"], capsys)
+    assert rc == 0, err
+    inputs = json.loads(out)["inputs"]
+    assert inputs["price_usd_per_mtok"] == pytest.approx(3.0)
+    assert inputs["electricity_usd_per_j"] * 3.6e9 == pytest.approx(90.0)
+
+
+def test_bare_price_in_a_scenario_is_rejected_not_read_as_usd_per_token(tmp_path, capsys):
+    rc, out, err = _run(["factory", _scenario(tmp_path, GIVEN.format(power="1 GW") + "price = 2\n")],
+                        capsys)
+    assert rc == 2 and "factory.price" in err and "USD/token" in err

@@ -98,6 +98,18 @@ def _section_from(scenario: Path | None, flags: dict[str, Any]) -> tuple[Any, st
     return validate_section(FactorySection, flags), None
 
 
+def _default_unit(text: str | None, unit: str) -> str | None:
+    """A bare number on the command line is read in the unit people quote (``--price 2`` is
+    2 USD/Mtok, ``--electricity-price 80`` is 80 USD/MWh), not the SI base unit."""
+    if text is None:
+        return None
+    try:
+        float(text.replace("_", ""))
+    except ValueError:
+        return text
+    return f"{text} {unit}"
+
+
 def factory_cmd(
     scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]",
                                            help="scenario file with a [factory] section"),
@@ -108,8 +120,9 @@ def factory_cmd(
                                              help="service level, tokens/s per user, e.g. 50"),
     vs: str | None = typer.Option(None, "--vs", help="compare with this system at equal power"),
     price: str | None = typer.Option(None, "--price", help="revenue per million output tokens at the "
-                                     "reference tier, e.g. '2 USD/Mtok'"),
-    electricity_price: str | None = typer.Option(None, "--electricity-price", help="e.g. '80 USD/MWh'"),
+                                     "reference (Standard) tier; a bare number is USD/Mtok"),
+    electricity_price: str | None = typer.Option(None, "--electricity-price",
+                                                 help="a bare number is USD/MWh, e.g. 80"),
     accelerator_price: str | None = typer.Option(None, "--accelerator-price", help="USD per accelerator"),
     vs_accelerator_price: str | None = typer.Option(None, "--vs-accelerator-price",
                                                     help="USD per accelerator of the --vs system"),
@@ -133,6 +146,8 @@ def factory_cmd(
     from tokenfab.scenario import scenario_meta
 
     cat = get_catalog(catalog)
+    price = _default_unit(price, "USD/Mtok")
+    electricity_price = _default_unit(electricity_price, "USD/MWh")
     flags = {"power": power, "hardware": hardware, "model": model, "interactivity": interactivity,
              "vs": vs, "price": price, "electricity_price": electricity_price,
              "accelerator_price": accelerator_price, "vs_accelerator_price": vs_accelerator_price,

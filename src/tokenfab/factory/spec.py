@@ -92,11 +92,13 @@ class FactorySection(ScenarioSection):
     vs_throughput_factor: Uncertain("count", gt=0) = 1.0
     vs_accelerator_price: Uncertain("money", ge=0) | None = None
 
-    price: Uncertain("token_price", gt=0) | None = None
+    #: bounded so that a bare number (read as USD per token) fails loudly: write "2 USD/Mtok"
+    price: Uncertain("token_price", gt=0, le=1e-3) | None = None
     #: None: the sourced default curve (:data:`~tokenfab.factory.pricing.DEFAULT_PRICE_CURVE`)
     price_curve: PriceCurveSpec | None = None
     pue: Uncertain("count", ge=1, le=3) | None = None
-    electricity_price: Uncertain("electricity_price", ge=0) | None = None
+    #: bounded at $2,000/MWh so that a bare number (read as USD per J) fails: write "80 USD/MWh"
+    electricity_price: Uncertain("electricity_price", ge=0, le=2000 / 3.6e9) | None = None
     opex_nonenergy_per_year: Uncertain("money_per_power", ge=0) | None = None
     networking_cost: Uncertain("money_per_power", ge=0) | None = None
     power_cooling_cost: Uncertain("money_per_power", ge=0) | None = None
