@@ -273,7 +273,7 @@ def volume_finding(r: FactoryResult, catalog: Catalog) -> str | None:
     yearly = 12.0 * g.value
     x = r.point["tokens_per_year"] / yearly
     return (f"this site would produce {r.point['tokens_per_year']:.2g} tokens a year, {x:.2g}x "
-            f"Google's annualised volume of {g.value:.2g} tokens per month ({g.source}, {g.year}); "
+            f"Google's annualised volume of {g.value:.2g} tokens per month ({g.source}); "
             "the revenue assumes buyers for all of it at the assumed price")
 
 
