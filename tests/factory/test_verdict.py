@@ -97,3 +97,20 @@ def test_perf_per_watt_scenario_is_exactly_two():
     # but profit does not double: the slower site pays the same costs for half the tokens
     p = result.point
     assert p["profit_usd_per_year"] / p["vs_profit_usd_per_year"] > 2.0
+
+
+def test_unknown_factory_key_gets_a_did_you_mean(tmp_path, capsys):
+    p = tmp_path / "s.toml"
+    p.write_text('[factory]\npower = "1 GW"\nhardware = "gb200-nvl72"\nelectricity_prize = "80 USD/MWh"\n')
+    rc = main(["factory", str(p)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "did you mean 'electricity_price'" in err
+
+
+def test_check_that_compares_needs_vs(tmp_path, capsys):
+    p = tmp_path / "s.toml"
+    p.write_text('[factory]\npower = "1 GW"\nhardware = "gb200-nvl72"\n'
+                 'tokens_per_s_per_accelerator = 100\n[factory.check]\nkind = "free_challenger_loses"\n')
+    rc = main(["factory", str(p)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "vs" in err
