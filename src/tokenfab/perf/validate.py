@@ -11,7 +11,8 @@ Row -> prediction:
   engine's modelled p99, see :mod:`tokenfab.perf.calibration`), and the interactivity floor
   when the row gives one;
 * ``num_accelerators`` blank: the engine chooses the deployment size (per-accelerator
-  metric); otherwise exactly that many accelerators.
+  metric); otherwise exactly that many accelerators;
+* ``precision`` blank: the family's usual MLPerf choice (Blackwell/CDNA4 FP4, else FP8).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ REQUIRED_COLUMNS = ("id", "accelerator_id", "model_id", "scenario", "input_token
 METRICS = {"output_tokens_per_s": "output_tokens_per_s",
            "output_tokens_per_s_per_accelerator": "output_tokens_per_s_per_accelerator"}
 SCENARIOS = ("offline", "server", "interactive")
+_DEFAULT_PRECISION = {"blackwell": "fp4", "rubin": "fp4", "cdna4": "fp4"}
 
 
 def _num(row: dict[str, str], key: str) -> float | None:
@@ -92,7 +94,10 @@ def _row_prediction(row: dict[str, str], cat: Catalog) -> tuple[float | None, st
         return None, f"num_accelerators {n!r} is not a whole number >= 1", {}
     if metric == "output_tokens_per_s" and n is None:
         return None, "metric output_tokens_per_s needs num_accelerators", {}
-    prec = (row.get("precision") or "").strip().lower() or "fp8"
+    hw = cat.hardware(hw_id)
+    # blank precision: the family's usual MLPerf choice (README of the validation data)
+    prec = (row.get("precision") or "").strip().lower() or _DEFAULT_PRECISION.get(hw.family,
+                                                                                  "fp8")
     if prec not in ("fp4", "fp8", "bf16"):
         return None, f"precision {prec!r} not one of fp4, fp8, bf16", {}
     if scen == "offline":
