@@ -114,3 +114,16 @@ def test_check_that_compares_needs_vs(tmp_path, capsys):
     rc = main(["factory", str(p)])
     err = capsys.readouterr().err
     assert rc == 2 and "vs" in err
+
+
+def test_equal_power_profit_break_even_ignores_electricity_but_cost_break_even_does_not():
+    """Both sites buy the same power, so electricity cancels out of the profit comparison (up
+    to whole-system rounding); per token the less efficient challenger uses more energy, so
+    dearer electricity lowers its cost-per-token break-even."""
+    weak = _run(vs="h100-sxm", vs_tokens_per_s_per_accelerator=300, vs_accelerator_price=0)
+    v = judge(weak, ClaimCheck(kind="free_challenger_loses"))
+    rows = v.numbers["sensitivity"]["electricity_usd_per_mwh"]
+    profit = [r["breakeven_price_usd_per_accelerator"] for r in rows]
+    cost = [r["breakeven_price_equal_cost_per_mtok_usd_per_accelerator"] for r in rows]
+    assert max(profit) - min(profit) < 1e-3 * abs(profit[0])
+    assert all(b < a for a, b in zip(cost, cost[1:], strict=False))

@@ -254,7 +254,27 @@ def _free_challenger(r: FactoryResult, c: ClaimCheck) -> Verdict:
                         f"${lo * k:g} to ${hi * k:g}{unit} (default ${now:,.3g}{unit})")
     return Verdict("", c.kind, status, head, findings, flips,
                    {BREAKEVEN_KEY: b, BREAKEVEN_COST_KEY: bc, "perf_per_watt_ratio": gap,
-                    "share_free_loses": share})
+                    "share_free_loses": share, "sensitivity": break_even_grid(r)})
+
+
+def break_even_grid(r: FactoryResult) -> dict[str, list[dict[str, float]]]:
+    """Both break-even prices of the challenger over electricity price [USD/MWh], building &
+    land cost [USD/W of IT] and the challenger's perf/W relative to the model's (one input
+    moved at a time, the others at their likely values)."""
+    grids = {"electricity_usd_per_mwh": ("electricity_usd_per_j", (20, 40, 70, 100, 150, 200),
+                                         1 / _MWH),
+             "building_land_usd_per_it_w": ("building_land_usd_per_it_w", (0, 2.5, 5, 10, 20), 1.0),
+             "challenger_perf_per_watt_x": ("vs_throughput_factor", (0.5, 1, 2, 4, 8), None)}
+    out: dict[str, list[dict[str, float]]] = {}
+    for label, (name, xs, k) in grids.items():
+        rows = []
+        for x in xs:
+            v = x * k if k is not None else x * _likely(r.inputs["vs_throughput_factor"])
+            e = r.evaluate(**{name: v})
+            rows.append({label: float(x), BREAKEVEN_KEY: e[BREAKEVEN_KEY],
+                         BREAKEVEN_COST_KEY: e[BREAKEVEN_COST_KEY]})
+        out[label] = rows
+    return out
 
 
 def _vs_label(s: FactorySection) -> str:
