@@ -284,6 +284,7 @@ def run_factory(section: FactorySection, catalog: Catalog | None = None, *,
     n = section.samples if samples is None else samples
     if n < 0 or n == 1:
         raise TokenfabError(f"must be 0 or >= 2, got {n}", field="samples", value=n)
+    cat.model(section.model)  # an unknown model id is an error even when throughput is given
     inputs, sources, op = system_inputs(section, section.hardware, cat)
     vs_op = None
     if section.vs is not None:
