@@ -127,3 +127,17 @@ def test_equal_power_profit_break_even_ignores_electricity_but_cost_break_even_d
     cost = [r["breakeven_price_equal_cost_per_mtok_usd_per_accelerator"] for r in rows]
     assert max(profit) - min(profit) < 1e-3 * abs(profit[0])
     assert all(b < a for a, b in zip(cost, cost[1:], strict=False))
+
+
+def test_scenario_json_carries_the_verdict(capsys):
+    import json
+
+    rc = main(["factory", str(SCENARIOS / "free_asic.toml"), "--json", "--samples", "300"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    d = json.loads(out)
+    v = d["verdict"]
+    assert v["status"] in ("supported", "partly", "not supported")
+    assert (d["breakeven_price_usd_per_accelerator"] < 0) == (v["status"] != "not supported") \
+        or v["status"] == "partly"
+    assert d["vs"]["capex_usd"] < d["capex_usd"] or d["inputs"]["vs_accelerator_price_usd"] == 0
