@@ -140,4 +140,8 @@ def test_scenario_json_carries_the_verdict(capsys):
     assert v["status"] in ("supported", "partly", "not supported")
     assert (d["breakeven_price_usd_per_accelerator"] < 0) == (v["status"] != "not supported") \
         or v["status"] == "partly"
-    assert d["vs"]["capex_usd"] < d["capex_usd"] or d["inputs"]["vs_accelerator_price_usd"] == 0
+    # the free challenger's capex is only its site: IT power x (network + power/cooling + building)
+    i = d["inputs"]
+    assert i["vs_accelerator_price_usd"] == 0
+    per_w = i["networking_usd_per_it_w"] + i["power_cooling_usd_per_it_w"] + i["building_land_usd_per_it_w"]
+    assert d["vs"]["capex_usd"] == pytest.approx(d["vs"]["it_power_w"] * per_w, rel=1e-9)
