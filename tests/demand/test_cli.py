@@ -79,3 +79,11 @@ def test_bad_scenario_exit_2(capsys, tmp_path, body, message):
     err = capsys.readouterr().err
     assert message in err, err
     assert "Traceback" not in err
+
+
+def test_single_year_has_no_horizon(capsys):
+    d = _json(capsys, ["demand", "--json", "--years", "2025:2025", "--samples", "0"])
+    assert len(d["years"]) == 1
+    assert d["growth_decomposition"]["claim"]["required_rate_per_year"] is None
+    assert main(["demand", "--years", "2025:2025", "--samples", "0"]) == 0
+    assert "has no horizon" in capsys.readouterr().out

@@ -153,9 +153,11 @@ def _print_projection(proj: Any, meta: dict[str, str]) -> None:
     c = d["claim"]
     yrs_txt = (f"{c['years_at_projected_rate']:.1f} years at the projected rate"
                if c["years_at_projected_rate"] is not None else "never at the projected rates")
-    stdout.print(f"Claim x{c['multiple']:.3g} over {c['horizon_years']:g} years needs "
-                 f"{100 * c['required_rate_per_year']:.0f}%/yr; the projection gives "
-                 f"x{c['projected_multiple_over_horizon']:.3g}; reached in {yrs_txt}.")
+    need = (f"needs {100 * c['required_rate_per_year']:.0f}%/yr"
+            if c["required_rate_per_year"] is not None else "has no horizon (one year)")
+    stdout.print(f"Claim x{c['multiple']:.3g} over {c['horizon_years']:g} years {need}; the "
+                 f"projection gives x{c['projected_multiple_over_horizon']:.3g}; reached in "
+                 f"{yrs_txt}.")
     if c["factors"]:
         stdout.print("  split like the projection: " + ", ".join(
             f"{k} x{v['multiple']:.3g}" for k, v in c["factors"].items()))
@@ -182,7 +184,7 @@ def fit(
         print_json(res)
         return
     t = Table(title="Exponential growth fits (least squares on log; 95% confidence intervals)")
-    for col in ("series", "n", "x per year", "95% CI", "doubling [months]", "95% CI", "R²"):
+    for col in ("series", "n", "x per year", "95% CI", "doubling (months)", "95% CI", "R²"):
         t.add_column(col, justify="left" if col == "series" else "right", no_wrap=True)
     for f in res["fits"]:
         ci = f["multiple_ci95"]
@@ -192,8 +194,8 @@ def fit(
                   f"{dci[0]:.3g}–{dci[1]:.3g}" if dci else "—", f"{f['r2']:.3f}")
     stdout.print(t)
     for p in res["published"]:
-        stdout.print(f"published: {p['name']}: x{p['multiple_per_year']:g}/yr "
-                     f"({p['low']:g}–{p['high']:g}) — {p['source']}")
+        stdout.print(escape(f"published: {p['name']}: x{p['multiple_per_year']:g}/yr "
+                            f"({p['low']:g}–{p['high']:g}) — {p['source']}"))
 
 
 def register(app: typer.Typer) -> None:

@@ -298,7 +298,7 @@ def _decomposition(pt: dict[str, np.ndarray], years: list[int], claim_multiple: 
         claim["factors"] = None
         claim["years_at_projected_rate"] = None
     claim["projected_multiple_over_horizon"] = inf_total
-    claim["required_rate_per_year"] = float(claim_multiple ** (1.0 / h) - 1.0)
+    claim["required_rate_per_year"] = float(claim_multiple ** (1.0 / h) - 1.0) if h > 0 else None
     out["claim"] = claim
     return out
 
