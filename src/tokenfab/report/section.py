@@ -163,14 +163,16 @@ def format_value(value: float | str | None, unit: str = "") -> str:
     if unit == "%":
         return f"{100 * v:.3g}%"
     if unit == "x":
-        return f"{v:.3g}×"
+        if abs(v) >= 1e4:
+            return f"{_sci(v, '')}×"
+        return f"{v:,.0f}×" if abs(v) >= 1000 else f"{v:.3g}×"
     if unit in ("", "count"):
         if abs(v) >= 1e9:
             return _sci(v, "")
         return f"{v:,.0f}" if abs(v) >= 1000 or v == int(v) else f"{v:.3g}"
     if unit in ("tok", "tokens", "FLOP", "FLOP/yr", "tokens/yr"):
         return _sci(v, unit)
-    if unit in ("years", "year", "days", "hours", "s"):
+    if unit in ("years", "year", "days", "hours", "minutes", "s"):
         return f"{v:.3g} {unit}"
     return _si(v, unit)
 

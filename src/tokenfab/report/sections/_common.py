@@ -77,3 +77,15 @@ def band_note(sample: Any, unit: str, fmt: Any) -> str:
     if b is None:
         return ""
     return f"p10–p90: {fmt(b[0], unit)} – {fmt(b[2], unit)}"
+
+
+def png_via_file(write: Any, *args: Any, **kwargs: Any) -> bytes:
+    """Call a module's ``write(*args, path, **kwargs)`` plotting function on a temporary PNG
+    file and return its bytes (to reuse the module authors' charts as they are)."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "figure.png"
+        write(*args, p, **kwargs)
+        return p.read_bytes()

@@ -1,0 +1,138 @@
+"""Inference demand and the three scaling laws (``three_scaling_laws.toml``).
+
+:func:`tokenfab.demand.project` with the report's Monte Carlo draws: compute demand of
+pre-training, RL post-training and inference-time thinking per year, the accelerators, GW and
+capex that serve it, the decomposition of the growth, and the analysts' ~8% line.
+
+Verdict rule, over the claim's three parts -- (a) all three laws grow at once (each law's
+demand rises over the horizon), (b) inference grows by the claimed multiple ("a billion
+times") within the horizon at the projected rate, (c) demand-implied accelerator spending
+(median) is above the analysts' extrapolation in every year from 2027: supported when all
+three hold; partly when (a) holds and (b) or (c) does; not supported otherwise.
+"""
+
+from __future__ import annotations
+
+from tokenfab.report.context import ReportContext
+from tokenfab.report.figures import bands, bars
+from tokenfab.report.section import Row, Section, Table, Verdict
+from tokenfab.report.sections import INTERVIEW, spec
+from tokenfab.report.sections._common import catalog_source, dedupe, png_via_file, source_from_text
+
+SCENARIO = "three_scaling_laws.toml"
+ANALYST_FROM_YEAR = 2027
+LAWS = (("pretraining", "pre-training", "pretraining_flops"),
+        ("post_training", "post-training (RL)", "post_training_flops"),
+        ("inference", "inference-time thinking", "inference_flops"))
+
+
+def build(ctx: ReportContext) -> Section:
+    from tokenfab.demand import DemandSection, project
+    from tokenfab.demand.plot import plot_projection
+    from tokenfab.demand.scenario import default_sources
+    from tokenfab.scenario import load_section, scenario_meta
+
+    sp = spec("demand")
+    path = ctx.scenario(SCENARIO)
+    meta = scenario_meta(path)
+    sec = load_section(path, "demand", DemandSection)
+    pj = project(sec, samples=ctx.samples, seed=ctx.seed, catalog=ctx.catalog)
+    dec = pj.decomposition
+    years = list(pj.years)
+    pt = pj.point
+    laws_grow = all(dec[k]["total_multiple"] > 1.0 for k, _, _ in LAWS)
+    claim = dec["claim"]
+    inf_mult = dec["inference"]["total_multiple"]
+    billion = inf_mult >= claim["multiple"] and claim["horizon_years"] >= dec["horizon_years"]
+    spend = (pj.bands["accelerator_spend_usd"]["p50"] if pj.bands is not None
+             else pt["accelerator_spend_usd"])
+    idx = [i for i, y in enumerate(years) if y >= ANALYST_FROM_YEAR]
+    above = bool(idx) and all(spend[i] > pt["analyst_spend_usd"][i] for i in idx)
+    if laws_grow and billion and above:
+        verdict = Verdict.SUPPORTED
+    elif laws_grow and (billion or above):
+        verdict = Verdict.PARTLY
+    else:
+        verdict = Verdict.NOT_SUPPORTED
+    span = f"{years[0]}-{years[-1]}"
+    yrs_needed = claim.get("years_at_projected_rate")
+    reason = (
+        f"All three laws grow at once over {span}" if laws_grow else
+        f"Not all three laws grow over {span}") + (
+        f" (pre-training x{dec['pretraining']['total_multiple']:.3g}, post-training "
+        f"x{dec['post_training']['total_multiple']:.3g}, inference x{inf_mult:.3g}). "
+        f"A {claim['multiple']:.0e}-fold rise of inference needs "
+        f"{claim['required_rate_per_year'] + 1:.3g}x a year over {claim['horizon_years']:g} years; "
+        f"the projection gives {dec['inference']['total_rate_per_year'] + 1:.3g}x a year"
+        + (f", so it takes ~{yrs_needed:.0f} years" if yrs_needed else "") + ". "
+        + (f"Demand-implied accelerator spending (median) is above the analysts' line in every "
+           f"year from {ANALYST_FROM_YEAR}." if above else
+           f"Demand-implied accelerator spending (median) is not above the analysts' line in "
+           f"every year from {ANALYST_FROM_YEAR}."))
+    gw_last = float(pt["gw"][-1])
+    iea = ctx.catalog.economics.get("dc_electricity_world_2030")
+    if iea is not None:
+        avg_gw = iea.value * 1e12 * 3600 / (365.25 * 86400) / 1e9  # TWh per year -> average GW
+        reason += (f" Serving it would take {gw_last:,.0f} GW of {years[-1]}'s hardware; for scale, "
+                   f"the IEA puts all data centres at {iea.value:,.0f} TWh in 2030 (~{avg_gw:,.0f} GW "
+                   "on average): power, not the scaling laws, would bind first.")
+    f = dec["inference"]["factors"]
+    top = max(f, key=lambda k: f[k]["log_share"])
+    assumption = (f"the growth of tokens per query (reasoning chains, trees, agents): it carries "
+                  f"{f['tokens_per_query']['log_share']:.0%} of inference's log-growth"
+                  if top == "tokens_per_query" else
+                  f"the growth of {top.replace('_', ' ')} ({f[top]['log_share']:.0%} of "
+                  "inference's log-growth)")
+    rows = []
+    for k, name, key in LAWS:
+        d = dec[k]
+        rows.append(Row(f"{name}: compute {years[0]} → {years[-1]}", d["total_multiple"], "x",
+                        f"{d['total_rate_per_year'] + 1:.3g}x a year; {years[-1]}: "
+                        f"{pt[key][-1]:.3g} FLOP/yr"))
+    rows += [
+        Row("claimed rise of inference", claim["multiple"], "x", "BG2 interview"),
+        Row("growth rate it needs", claim["required_rate_per_year"] + 1, "x",
+            f"per year over {claim['horizon_years']:g} years"),
+        Row("years to the claim at the projected rate", yrs_needed, "years"),
+    ]
+    for k, v in f.items():
+        rows.append(Row(f"inference factor: {k.replace('_', ' ')}", v["multiple"], "x",
+                        f"{v['log_share']:.0%} of the log-growth"))
+    for i in idx[:2] + idx[-1:]:
+        rows.append(Row(f"{years[i]}: demand-implied accelerator spending (median)", spend[i],
+                        "USD/yr", f"analysts' line {pt['analyst_spend_usd'][i] / 1e9:,.0f} B"))
+    rows.append(Row(f"{years[-1]}: power to serve the demand", gw_last * 1e9, "W",
+                    f"{pt['accelerators'][-1]:.3g} accelerators of that year's generation"))
+    for c in pj.checks:
+        rows.append(Row(f"check {c['year']}: model tokens / {c['observed'].split(':')[-1]}",
+                        c["ratio_model_to_observed"], "x", c["note"]))
+    table = Table("Per year (likely inputs)", [
+        {"year": r["year"], "hardware": r["hardware"], "pre-training FLOP": r["pretraining_flops"],
+         "post-training FLOP": r["post_training_flops"], "inference FLOP": r["inference_flops"],
+         "tokens": r["tokens"], "accelerators": r["accelerators"], "GW": r["gw"],
+         "capex USD": r["capex_usd"]} for r in pj.rows()])
+    figs = [ctx.figure("Compute demand by scaling law, and spending vs the analysts",
+                       png_via_file, plot_projection, pj,
+                       caption="tokenfab.demand's chart: FLOP per year stacked by law (left); "
+                       "demand-implied accelerator spending against a ~8% extrapolation (right).")]
+    if pj.bands is not None:
+        b = pj.bands["gw"]
+        figs.append(ctx.figure("Power needed to serve the demand", bands, years, b["p10"], b["p50"],
+                               b["p90"], label="GW (median)", xlabel="year",
+                               ylabel="GW of newest-generation capacity", logy=True,
+                               title="GW to serve the projected demand (Monte Carlo band)",
+                               caption=f"{pj.samples:,} draws of every ranged input."))
+    figs.append(ctx.figure("Where the growth of inference comes from", bars,
+                           [k.replace("_", " ") for k in f], [f[k]["log_share"] for k in f],
+                           ylabel="share of log-growth", fmt="{:.0%}",
+                           title=f"Inference compute x{inf_mult:.3g} over {span}, by factor"))
+    srcs = [INTERVIEW] + [source_from_text(k, v) for k, v in default_sources().items()]
+    srcs += [catalog_source(ctx.catalog, k) for k in ("google_tokens_per_month_2025_10",
+                                                      "training_compute_growth",
+                                                      "dc_electricity_world_2030")
+             if k in ctx.catalog.economics]
+    return Section(sp.key, sp.title, (meta.get("claim") or sp.claim).strip(), verdict,
+                   reason=reason, assumption=assumption, rows=rows, tables=[table],
+                   figures=figs, sources=dedupe(srcs), scenarios=[path], notes=list(pj.notes))
+
+

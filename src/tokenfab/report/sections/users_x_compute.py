@@ -1,0 +1,132 @@
+"""Users x compute per user, and rent or build (``three_scaling_laws.toml``, ``stargate.toml``).
+
+Two runs: the demand projection (:func:`tokenfab.demand.project`) splits inference growth into
+users and compute per user; the rent-or-build plan (:func:`tokenfab.plan.analyse`) checks
+"renting alone cannot keep up" with the plan module's own verdict.
+
+Verdict rule over three parts -- (1) users grow exponentially (their yearly growth in the last
+year of the projection is at least half of that in the first: no saturation), (2) compute per
+user grows exponentially (at least 1.5x a year in every year), (3) renting alone cannot keep up
+(the plan's verdict): supported when all three hold; partly when (3) and one of (1), (2) hold;
+not supported otherwise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tokenfab.report.context import ReportContext
+from tokenfab.report.figures import lines
+from tokenfab.report.section import Row, Section, Table, Verdict
+from tokenfab.report.sections import INTERVIEW, spec
+from tokenfab.report.sections._common import dedupe, png_via_file, source_from_text
+
+DEMAND_SCENARIO = "three_scaling_laws.toml"
+PLAN_SCENARIO = "stargate.toml"
+PER_USER_MIN_GROWTH = 1.5
+#: Monte Carlo draws of the plan (each re-solves two linear programs): kept small
+PLAN_SAMPLES_MAX = 100
+
+
+def build(ctx: ReportContext) -> Section:
+    from tokenfab.demand import DemandSection, project
+    from tokenfab.plan import PlanSection, analyse, resolve
+    from tokenfab.plan.plot import plan_figure
+    from tokenfab.scenario import load_section, scenario_meta
+
+    sp = spec("users_x_compute")
+    dpath = ctx.scenario(DEMAND_SCENARIO)
+    ppath = ctx.scenario(PLAN_SCENARIO)
+    dsec = load_section(dpath, "demand", DemandSection)
+    pj = project(dsec, samples=0, seed=ctx.seed, catalog=ctx.catalog)
+    years = np.asarray(pj.years)
+    users = np.asarray(pj.point["users"], float)
+    per_user = np.asarray(pj.point["inference_flops"], float) / users
+    g_users = users[1:] / users[:-1]
+    g_per_user = per_user[1:] / per_user[:-1]
+    users_exp = bool((g_users[-1] - 1) >= 0.5 * (g_users[0] - 1) and g_users[0] > 1)
+    per_user_exp = bool(np.all(g_per_user >= PER_USER_MIN_GROWTH))
+    psec = load_section(ppath, "plan", PlanSection)
+    meta = scenario_meta(ppath)
+    rep = analyse(resolve(psec, ctx.catalog), samples=min(ctx.samples, PLAN_SAMPLES_MAX),
+                  seed=ctx.seed, meta=meta)
+    v = rep.verdict
+    rent_cannot = bool(v["supported"])
+    if users_exp and per_user_exp and rent_cannot:
+        verdict = Verdict.SUPPORTED
+    elif rent_cannot and (users_exp or per_user_exp):
+        verdict = Verdict.PARTLY
+    else:
+        verdict = Verdict.NOT_SUPPORTED
+    f = pj.decomposition["inference"]["factors"]
+    user_share = f["users"]["log_share"]
+    reason = (
+        f"Users grow {g_users[0]:.2f}x in {years[1]} but {g_users[-1]:.2f}x in {years[-1]} "
+        + ("(still exponential)" if users_exp else "(saturating: a logistic curve, not an exponential)")
+        + f"; compute per user grows {g_per_user.min():.2g}-{g_per_user.max():.2g}x a year"
+        + (" (exponential)" if per_user_exp else "") + f". Users carry {user_share:.0%} of the "
+        f"log-growth of inference to {years[-1]}, compute per user the rest. Rent or build: "
+        f"{v['text']}.")
+    mc = rep.monte_carlo
+    if mc:
+        reason += (f" In {mc['share_of_draws_rent_alone_cannot_keep_up']:.0%} of {mc['samples']} "
+                   "Monte Carlo draws renting alone cannot keep up.")
+    ins = rep.inputs
+    assumption = (f"the growth of users ({_pct(ins.users_growth)} a year in {PLAN_SCENARIO}) and of "
+                  f"compute per user ({_pct(ins.per_user_growth)} a year) against the rental cap "
+                  "and the power that can be connected per year; with slow enough growth, renting "
+                  "plus building serves all demand")
+    plan = rep.plan
+    rows = [Row(f"users {years[0]} → {years[-1]}", users[-1] / users[0], "x",
+                f"{users[0]:.3g} → {users[-1]:.3g}"),
+            Row(f"inference compute per user {years[0]} → {years[-1]}", per_user[-1] / per_user[0],
+                "x"),
+            Row("users' share of inference log-growth", user_share, "%"),
+            Row("renting alone: unserved share of tokens", v["unserved_share_rent_only"], "%",
+                f"first shortfall {v['first_shortfall_year']}; rental cap binds: "
+                f"{v['rental_cap_binds']}"),
+            Row("optimal rent+build plan: unserved share", v["unserved_share_plan"], "%"),
+            Row("present cost of the plan", plan.present_cost_usd, "USD"),
+            Row("first build year in the plan", str(plan.first_build_year), ""),
+            Row("GW online in the last year", float(plan.columns["online_gw"][-1]) * 1e9, "W"),
+            Row("built accelerator-hour", rep.crossover["build_usd_per_accelerator_hour"], "USD",
+                f"vs {rep.crossover['rent_usd_per_accelerator_hour']['reserved_3yr'][0]:.2f} for "
+                "a 3-year rental"),
+            Row("cost of building one year late", rep.timing["late"]["extra_present_cost_usd"],
+                "USD", "present value, mostly unserved tokens"),
+            Row("cost of building one year early", rep.timing["early"]["extra_present_cost_usd"],
+                "USD", "present value")]
+    if mc:
+        pc = mc["present_cost_usd"]
+        rows.append(Row("present cost, Monte Carlo median", pc["p50"], "USD",
+                        f"p10–p90 ${pc['p10'] / 1e9:,.0f} B – ${pc['p90'] / 1e9:,.0f} B "
+                        f"({mc['samples']} draws)"))
+    table = Table("The plan, per year", [
+        {k: r[k] for k in ("year", "demand_gw", "rented_accelerators", "built_gw", "online_gw",
+                           "unserved_tokens", "cost_usd")} for r in plan.rows()])
+    figs = [
+        ctx.figure("Users and compute per user", lines,
+                   {"users (x first year)": (years, users / users[0]),
+                    "inference compute per user (x first year)": (years, per_user / per_user[0])},
+                   logy=True, xlabel="year", ylabel="multiple of the first year",
+                   title="The 'double exponential': users x compute per user",
+                   caption=f"tokenfab.demand, {DEMAND_SCENARIO}, likely inputs."),
+        ctx.figure("The rent-or-build plan", png_via_file,
+                   lambda path: plan_figure(plan, path, title="Stargate: rent or build"),
+                   caption="tokenfab.plan's chart: demand vs rented and built capacity, with the "
+                   "unserved gap; power online and construction starts, and the yearly cost."),
+    ]
+    srcs = [INTERVIEW] + [source_from_text(k, str(s)) for k, s in rep.inputs.sources.items()
+                          if s and s not in ("scenario", "default")]
+    return Section(sp.key, sp.title, sp.claim, verdict, reason=reason, assumption=assumption,
+                   rows=rows, tables=[table], figures=figs, sources=dedupe(srcs),
+                   scenarios=[dpath, ppath], notes=list(plan.notes))
+
+
+def _pct(v: object) -> str:
+    """A growth rate (a number or a Range of fractions) as ``'+15% to +60%'``."""
+    lo = getattr(v, "low", v)
+    hi = getattr(v, "high", v)
+    if lo == hi:
+        return f"+{float(lo):.0%}"
+    return f"+{float(lo):.0%} to +{float(hi):.0%}"
