@@ -192,3 +192,10 @@ def test_fuzzed_user_models_give_clear_errors_or_valid_entries(tmp_path, entry):
         return
     m = cat.model("fm")
     assert m.layers >= 1 and m.vocab_size >= 1
+
+
+def test_assumption_ranges_written_as_text_are_read_as_ranges():
+    """cluster.csv writes some values as 'low-high' (e.g. GB300 NVL72 rack 120-135 kW)."""
+    a = load_catalog(use_env=False).cluster["power.gb300_nvl72_rack"]
+    assert (a.low, a.value, a.high) == (120.0, 127.5, 135.0)
+    assert "formula.young" not in load_catalog(use_env=False).cluster  # formulas are not values

@@ -26,6 +26,7 @@ import csv
 import hashlib
 import math
 import os
+import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
@@ -199,6 +200,9 @@ class Assumption:
         return Range(lo, self.value, hi)
 
 
+_RANGE_TEXT = re.compile(r"^\s*([0-9.]+(?:[eE][-+]?\d+)?)\s*-\s*([0-9.]+(?:[eE][-+]?\d+)?)\s*$")
+
+
 def _num(x: str | None) -> float | None:
     if x is None or x.strip() == "":
         return None
@@ -217,10 +221,16 @@ def _load_assumptions(name: str) -> dict[str, Assumption]:
         return out
     for r in rows:
         v = _num(r.get("value"))
+        low, high = _num(r.get("low")), _num(r.get("high"))
         if v is None:
-            continue
-        out[r["key"]] = Assumption(r["key"], v, r.get("unit", ""), _num(r.get("low")),
-                                   _num(r.get("high")), r.get("year", "") or "",
+            # a range written as "120-135": the midpoint, with the ends as low/high
+            m = _RANGE_TEXT.match(r.get("value") or "")
+            if m is None:
+                continue  # formulas and prose ('k^3/4', 'tens of MW') are not values
+            low, high = float(m.group(1)), float(m.group(2))
+            v = (low + high) / 2.0
+        out[r["key"]] = Assumption(r["key"], v, r.get("unit", ""), low,
+                                   high, r.get("year", "") or "",
                                    r.get("source", ""), r.get("note", r.get("context", "")) or "",
                                    r.get("kind", "") or "")
     return out
