@@ -31,7 +31,7 @@ from tokenfab.catalog.schema import Accelerator
 from tokenfab.perf.calibration import SERVING
 from tokenfab.perf.model_costs import ModelCosts
 
-__all__ = ["Layouts", "enumerate_layouts", "weight_bytes_per_accelerator",
+__all__ = ["Layouts", "enumerate_layouts", "open_count_layouts", "weight_bytes_per_accelerator",
            "kv_bytes_per_sequence", "WEIGHT_BYTES", "KV_BYTES", "DEFAULT_MAX_COUNT"]
 
 #: bytes per weight. FP4 is NVFP4/MXFP4: 4-bit values plus one 8-bit scale per 16 (NVFP4)
@@ -79,7 +79,8 @@ def _degrees(limit: int, extra: int | None = None) -> list[int]:
     return out
 
 
-def enumerate_layouts(mc: ModelCosts, hw: Accelerator, count: int | None) -> Layouts:
+def enumerate_layouts(mc: ModelCosts, hw: Accelerator, count: int | None,
+                      limit: int | None = None) -> Layouts:
     """All ``(tp, pp, ep)`` layouts whose replica fits ``count`` accelerators.
 
     Degrees are powers of two (plus the scale-up domain size, e.g. 72); ``pp <= L``;
@@ -93,11 +94,15 @@ def enumerate_layouts(mc: ModelCosts, hw: Accelerator, count: int | None) -> Lay
     hw : Accelerator
         The accelerator (its ``scaleup_domain_size``).
     count : int or None
-        Accelerators in the deployment; None: any replica up to
-        ``max(DEFAULT_MAX_COUNT, domain)``.
+        Accelerators in the deployment; None: any replica up to ``limit``.
+    limit : int, optional
+        Largest replica when ``count`` is None (default ``max(DEFAULT_MAX_COUNT, domain)``).
     """
     domain = int(hw.scaleup_domain_size)
-    limit = int(count) if count else max(DEFAULT_MAX_COUNT, domain)
+    if count:
+        limit = int(count)
+    elif limit is None:
+        limit = max(DEFAULT_MAX_COUNT, domain)
     tps, pps, eps = [], [], []
     for tp in _degrees(limit, domain):
         for pp in _degrees(limit // tp):
@@ -145,6 +150,23 @@ def kv_bytes_per_sequence(mc: ModelCosts, lay: Layouts | np.ndarray, context: fl
     tp = lay.tp if isinstance(lay, Layouts) else np.asarray(lay, dtype=float)
     shard = np.minimum(tp, float(mc.kv_shard_max))
     return mc.effective_context(context) * mc.kv_elems_per_token * KV_BYTES[precision] / shard
+
+
+def open_count_layouts(mc: ModelCosts, hw: Accelerator, precision: str,
+                       context: float) -> Layouts:
+    """Layouts considered when the caller leaves the deployment size open.
+
+    Replicas stay inside one scale-up domain when the weights and one sequence of
+    ``context`` tokens fit there (serving stacks scale out over the network only when a
+    model does not fit a server or rack); otherwise replicas of up to
+    ``max(DEFAULT_MAX_COUNT, domain)`` accelerators, spanning domains, are allowed.
+    """
+    inside = enumerate_layouts(mc, hw, None, limit=int(hw.scaleup_domain_size))
+    need = weight_bytes_per_accelerator(mc, inside, precision) \
+        + kv_bytes_per_sequence(mc, inside, context, precision)
+    if len(inside) and (need <= usable_memory_bytes(hw)).any():
+        return inside
+    return enumerate_layouts(mc, hw, None)
 
 
 def usable_memory_bytes(hw: Accelerator) -> float:

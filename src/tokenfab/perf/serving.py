@@ -25,6 +25,7 @@ from tokenfab.perf.model_costs import ModelCosts, model_costs
 from tokenfab.perf.parallelism import (
     enumerate_layouts,
     kv_bytes_per_sequence,
+    open_count_layouts,
     usable_memory_bytes,
     weight_bytes_per_accelerator,
 )
@@ -211,7 +212,8 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
     cal = calibration or calibration_for(hw.family)
     frames = []
     for p in precisions or _precisions(hw, "fp8"):
-        lay = enumerate_layouts(mc, hw, count)
+        lay = enumerate_layouts(mc, hw, count) if count else open_count_layouts(
+            mc, hw, p, wl.input_tokens + wl.output_tokens / 2.0)
         if len(lay) == 0:
             continue
         r = evaluate(mc, hw, cal, p, lay, wl, count, _modes(disaggregated, count, hw))
@@ -274,7 +276,7 @@ def _prediction(row: pd.Series, m: ModelArch, hw: Accelerator) -> Prediction:
            "dp": int(round(float(row["dp"]))), "batch": int(row["batch"]),
            "precision": str(row["precision"]), "count": int(round(float(row["count"]))),
            "disaggregated": bool(row["disagg"]),
-           "prefill_accelerators": int(round(float(row["prefill_acc"])))}
+           "prefill_accelerators": round(float(row["prefill_acc"]), 2)}
     return Prediction(
         output_tokens_per_s=float(row["total"]),
         output_tokens_per_s_per_accelerator=per_acc,
@@ -299,9 +301,10 @@ def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | No
     model, hardware : str or ModelArch / Accelerator
         Catalog ids or records.
     count : int, optional
-        Accelerators in the deployment; None lets the engine choose the deployment size
-        (the replica with the best per-accelerator throughput, up to
-        ``max(64, scale-up domain)`` accelerators, plus its prefill pool when disaggregated).
+        Accelerators in the deployment; None lets the engine choose the deployment size:
+        the replica with the best per-accelerator throughput (plus its prefill pool when
+        disaggregated), inside one scale-up domain when the model fits there, else up to
+        ``max(64, scale-up domain)`` accelerators across domains.
     precision : str
         ``fp4``, ``fp8`` or ``bf16`` (weights and activations; KV cache FP8 unless BF16).
     input_tokens, output_tokens : float

@@ -36,6 +36,9 @@ METRICS = {"output_tokens_per_s": "output_tokens_per_s",
            "output_tokens_per_s_per_accelerator": "output_tokens_per_s_per_accelerator"}
 SCENARIOS = ("offline", "server", "interactive")
 _DEFAULT_PRECISION = {"blackwell": "fp4", "rubin": "fp4", "cdna4": "fp4"}
+#: spellings seen in submissions -> engine precision (same bytes per weight)
+_PRECISION_ALIASES = {"nvfp4": "fp4", "mxfp4": "fp4", "fp16": "bf16", "float16": "bf16",
+                      "int8": "fp8", "w8a8": "fp8", "e4m3": "fp8", "mxfp8": "fp8"}
 
 
 def _num(row: dict[str, str], key: str) -> float | None:
@@ -98,6 +101,7 @@ def _row_prediction(row: dict[str, str], cat: Catalog) -> tuple[float | None, st
     # blank precision: the family's usual MLPerf choice (README of the validation data)
     prec = (row.get("precision") or "").strip().lower() or _DEFAULT_PRECISION.get(hw.family,
                                                                                   "fp8")
+    prec = _PRECISION_ALIASES.get(prec, prec)
     if prec not in ("fp4", "fp8", "bf16"):
         return None, f"precision {prec!r} not one of fp4, fp8, bf16", {}
     if scen == "offline":
@@ -108,6 +112,8 @@ def _row_prediction(row: dict[str, str], cat: Catalog) -> tuple[float | None, st
                      interactivity_min=inter, catalog=cat)
     except TokenfabError as e:
         return None, f"no prediction: {e}", {}
+    except Exception as e:  # a bug on one row must not hide the other rows' scores
+        return None, f"internal error ({type(e).__name__}: {e}); please report", {}
     val = getattr(pr, METRICS[metric])
     return float(val), "", {"config": pr.config, "bottleneck": pr.bottleneck,
                             "tpot_s": pr.tpot_s, "ttft_s": pr.ttft_s}
