@@ -219,8 +219,28 @@ def validate_section(model: type[T], data: Any, *, file: str | None = None, pref
         raise format_validation_error(e, model, file, prefix) from None
 
 
+#: modules that declare the scenario sections of the shipped commands; imported before a
+#: file's top level is checked, so a file with several sections is valid for every command
+SECTION_MODULES: tuple[str, ...] = (
+    "tokenfab.perf.claims",
+    "tokenfab.factory.spec",
+    "tokenfab.demand.scenario",
+    "tokenfab.macro.inputs",
+    "tokenfab.cluster.site",
+    "tokenfab.plan.inputs",
+)
+
+
+def _import_sections() -> None:
+    import importlib
+
+    for m in SECTION_MODULES:
+        importlib.import_module(m)
+
+
 def check_top_level(data: dict[str, Any], file: str) -> None:
     """Unknown top-level keys / sections are errors with a 'did you mean'."""
+    _import_sections()
     allowed = _TOP_LEVEL | set(SECTIONS)
     for k in data:
         if k not in allowed:

@@ -142,3 +142,12 @@ def test_any_malformed_section_gives_a_tokenfab_error_or_a_valid_finite_model(tm
         vals = [v.low, v.likely, v.high] if isinstance(v, Range) else [v]
         assert all(math.isfinite(x) for x in vals)
     assert s.power > 0
+
+
+def test_a_file_with_every_shipped_section_is_valid_for_each_command(tmp_path):
+    """A scenario may hold several commands' sections; each command reads its own."""
+    from tokenfab.scenario import SECTIONS, check_top_level
+
+    check_top_level({"factory": {}, "demand": {}, "market": {}, "cluster": {}, "plan": {},
+                     "predict": {}, "title": "t"}, "f.toml")
+    assert {"factory", "demand", "market", "cluster", "plan", "predict"} <= set(SECTIONS)
