@@ -147,6 +147,10 @@ class ServingConstants:
         Grouped (MoE) GEMM efficiency relative to a dense GEMM of the same size, including
         routing, permutation and un-permutation kernels. MegaBlocks (Gale et al. 2023,
         arXiv:2211.15841) and vLLM fused-MoE benchmarks report 60-75 % [-]. Estimate.
+    gemm_min_rows : float
+        Smallest effective GEMM tile height: small-batch kernels (TensorRT-LLM / CUTLASS
+        swap-AB and GEMV paths, N-tiles of 8-16) waste at most ~16 rows, so
+        ``eta(M) = (M + 16) / (M + M_half)`` and a batch-1 GEMM remains bandwidth-bound [rows].
     ep_load_imbalance : float
         Busiest / mean expert-parallel rank load with a learned router (DeepSeek-V3 tech.
         report on EPLB; 1.1-1.4 without redundant experts) [-]. Estimate.
@@ -154,6 +158,7 @@ class ServingConstants:
 
     memory_reserve_frac: float = 0.10
     moe_gemm_rel_eff: float = 0.65
+    gemm_min_rows: float = 16.0
     ep_load_imbalance: float = 1.2
     prefill_chunk_tokens: float = 8192.0
     input_p99_over_mean: float = 2.43

@@ -6,8 +6,9 @@ Step time of one pipeline stage on one accelerator, for ``T`` tokens of one micr
                   max(F_g / (P eta_c eta_g(M)), bytes_g / (BW eta_m))
               + t_allreduce(TP) + t_alltoall(EP) + t_p2p(PP) + L/pp * o_layer + o_step / pp
 
-with the GEMM size efficiency ``eta_g(M) = M / (M + M_half)`` (rows per GEMM; tile and wave
-quantization, Calculon-style size-dependent efficiency), a relative efficiency and a load
+with the GEMM size efficiency ``eta_g(M) = (M + M_min) / (M + M_half)`` (rows per GEMM; tile and
+wave quantization, Calculon-style size-dependent efficiency; ``M_min`` rows are the smallest
+tile of the small-batch swap-AB / GEMV kernels, so a batch-1 GEMM stays bandwidth-bound), a relative efficiency and a load
 imbalance for grouped expert GEMMs (:class:`~tokenfab.perf.calibration.ServingConstants`).
 
 Continuous batching (aggregated prefill + decode on one replica, Orca/vLLM style; Yu et al.,
@@ -149,11 +150,12 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
     b_w = WEIGHT_BYTES[precision]
     t = np.asarray(tokens, dtype=float)
     m_half = cal.gemm_m_half_tokens
+    m_min = SERVING.gemm_min_rows
     # dense GEMMs (attention projections, dense FFN, shared experts, LM head)
     f_dense = t * 2.0 * mc.matmul_params_dense / n
     w_dense = ((mc.matmul_params_dense - mc.head_params) * b_w
                + mc.head_params * max(b_w, 2.0)) / n
-    c_dense = f_dense / (peak_w * t / (t + m_half))
+    c_dense = f_dense / (peak_w * (t + m_min) / (t + m_half))
     m_dense = w_dense / bw
     # routed experts: tokens of the expert group spread over the experts they touch
     if mc.is_moe:
@@ -161,7 +163,7 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
         routed = t * ad * mc.top_k
         touched = experts_touched(t * ad, mc.experts, mc.top_k)
         m_tok = routed / np.maximum(touched, 1e-9)  # GEMM rows per touched expert
-        eff_e = SERVING.moe_gemm_rel_eff * m_tok / (m_tok + m_half)
+        eff_e = SERVING.moe_gemm_rel_eff * (m_tok + m_min) / (m_tok + m_half)
         imb = np.where(ep > 1, SERVING.ep_load_imbalance, 1.0)
         c_exp = imb * t * mc.top_k * 2.0 * mc.expert_params / n / (peak_w * eff_e)
         m_exp = imb * touched * mc.expert_params * b_w / (np.maximum(ep, 1.0) * pp) / bw
