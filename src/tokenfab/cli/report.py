@@ -81,7 +81,8 @@ def app_command(
         port = _free_port(host)
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP_FILE),
            "--server.headless", "true", "--server.port", str(port), "--server.address", host,
-           "--browser.gatherUsageStats", "false", "--global.developmentMode", "false"]
+           "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
+           "--client.toolbarMode", "viewer"]
     if dry_run:
         print(" ".join(cmd))
         return

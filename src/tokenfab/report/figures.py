@@ -193,7 +193,7 @@ def tornado(bars: Sequence[Any], *, base: float | None = None, xlabel: str = "",
     ax.set_yticks(range(len(items)), [n for n, _, _ in items], fontsize=9)
     if base is not None:
         ax.axvline(b0, color="#333", lw=1)
-    _style(ax, title, xlabel + "   (green: input at its high value, red: at its low)", "")
+    _style(ax, title, xlabel + "  (green: input high, red: input low)", "")
     return fig
 
 
