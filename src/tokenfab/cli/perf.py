@@ -15,6 +15,12 @@ _CATALOG_OPT = typer.Option([], "--catalog", metavar="FILE",
                             help="extra TOML catalog file (repeatable)")
 
 
+def _err_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
 def _print_prediction(d: dict[str, Any]) -> None:
     t = Table(title=f"{d['model']} on {d['hardware']}", show_header=False)
     t.add_column("quantity")
@@ -67,9 +73,14 @@ def predict_cmd(
 
     cat = get_catalog(catalog)
     if scenario is not None:
+        from rich.progress import Progress, SpinnerColumn, TextColumn
+
         from tokenfab.perf.claims import run_scenario
 
-        result = run_scenario(scenario, catalog=cat)
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
+                      console=_err_console()) as prog:
+            prog.add_task(f"running {scenario.name} (one prediction per factor)", total=None)
+            result = run_scenario(scenario, catalog=cat)
         if json_out:
             print_json(result)
             return
