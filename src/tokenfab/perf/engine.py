@@ -239,8 +239,9 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
     Returns a dict of 1-D arrays (one entry per point): ``per_acc`` (output tokens/s per
     accelerator), ``total`` (tokens/s of the deployment), ``ttft_s``/``tpot_s`` (means),
     ``ttft_p99_s``/``tpot_p99_s``, ``tp``, ``pp``, ``ep``, ``dp``, ``batch`` (concurrent
-    sequences per attention replica), ``count`` (accelerators), ``disagg`` (0/1), ``prefill_acc`` (accelerators in the prefill pool), components of the decode step
-    and the memory breakdown per accelerator. Layouts whose weights do not fit are dropped.
+    sequences per attention replica), ``count`` (accelerators), ``disagg`` (0/1),
+    ``prefill_acc`` (accelerators in the prefill pool), components of the decode step and the
+    memory breakdown per accelerator. Layouts whose weights do not fit are dropped.
     """
     n_in, n_out = float(wl.input_tokens), float(wl.output_tokens)
     cap = usable_memory_bytes(hw)
