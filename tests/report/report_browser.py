@@ -7,13 +7,6 @@ Browser tests skip with a reason when ``/usr/bin/chromium`` or playwright is mis
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,53 +52,17 @@ def browser_page(console_errors: list[str]) -> Iterator[object]:
             browser.close()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
-def streamlit_server(app_file: Path, timeout_s: float = 60.0) -> Iterator[str]:
-    """Run ``streamlit run app_file`` headless on a free loopback port; always terminated."""
-    if shutil.which("streamlit") is None:
-        try:
-            import streamlit  # noqa: F401
-        except ImportError:
-            if os.environ.get("TOKENFAB_REQUIRE_BROWSER") == "1":
-                pytest.fail("streamlit is not installed")
-            pytest.skip("streamlit is not installed (pip install 'tokenfab[app]')")
-    port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
-           "--server.fileWatcherType", "none"]
-    env = dict(os.environ, MPLBACKEND="Agg")
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
+def streamlit_server(timeout_s: float = 60.0) -> Iterator[str]:
+    """The dashboard on a free loopback port (:func:`tokenfab.app.server.running_app`):
+    skipped when streamlit is missing, always terminated."""
     try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                out = log.read().decode(errors="replace")
-                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{out[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"streamlit did not answer on {url} within {timeout_s:.0f} s")
-            time.sleep(0.3)
+        import streamlit  # noqa: F401
+    except ImportError:
+        if os.environ.get("TOKENFAB_REQUIRE_BROWSER") == "1":
+            pytest.fail("streamlit is not installed")
+        pytest.skip("streamlit is not installed (pip install 'tokenfab[app]')")
+    from tokenfab.app.server import running_app
+
+    with running_app(timeout_s=timeout_s) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        log.close()

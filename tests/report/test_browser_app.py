@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 from report_browser import browser_page, require_browser, streamlit_server
 
-from tokenfab.app import APP_FILE
-
 pytestmark = pytest.mark.browser
 
 
@@ -23,7 +21,7 @@ def test_app_updates_when_an_input_changes(tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
     errors: list[str] = []
-    with streamlit_server(APP_FILE) as url, browser_page(errors) as page:
+    with streamlit_server() as url, browser_page(errors) as page:
         page.goto(url)
         page.get_by_text("Download the scenario (TOML)").wait_for(timeout=90_000)
         # the frontier tab: per-GPU throughput of both systems, and the chart

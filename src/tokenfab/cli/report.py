@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -62,12 +60,6 @@ def report(
                  markup=False, highlight=False)
 
 
-def _free_port(host: str) -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
-
-
 def app_command(
     port: int = typer.Option(8501, "--port", min=0, max=65535,
                              help="port to serve on (0 picks a free one)"),
@@ -75,14 +67,11 @@ def app_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="print the command instead of running it"),
 ) -> None:
     """Launch the interactive dashboard (Streamlit, headless) and print its URL."""
-    from tokenfab.app import APP_FILE
+    from tokenfab.app.server import free_port, streamlit_command
 
     if port == 0:
-        port = _free_port(host)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(APP_FILE),
-           "--server.headless", "true", "--server.port", str(port), "--server.address", host,
-           "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
-           "--client.toolbarMode", "viewer"]
+        port = free_port(host)
+    cmd = streamlit_command(port, host)
     if dry_run:
         print(" ".join(cmd))
         return
@@ -91,11 +80,7 @@ def app_command(
     except ImportError:
         raise TokenfabError("the dashboard needs streamlit: pip install 'tokenfab[app]'") from None
     console_err(f"tokenfab app: http://{host}:{port}  (Ctrl-C to stop)")
-    env = dict(os.environ)
-    env.setdefault("MPLBACKEND", "Agg")
-    if shutil.which(sys.executable) is None:  # pragma: no cover
-        raise TokenfabError(f"cannot run {sys.executable}")
-    proc = subprocess.Popen(cmd, env=env)
+    proc = subprocess.Popen(cmd, env=dict(os.environ, MPLBACKEND="Agg"))
     try:
         rc = proc.wait()
     except KeyboardInterrupt:
