@@ -198,3 +198,11 @@ def test_cli_app_dry_run_has_headless_flags(capsys) -> None:
     cmd = capsys.readouterr().out
     assert "streamlit run" in cmd and "--server.headless true" in cmd and "8765" in cmd
     assert "dashboard.py" in cmd
+
+
+def test_docs_list_every_section_and_its_rule() -> None:
+    from tokenfab.report import SECTIONS
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "report.md").read_text(encoding="utf-8")
+    for s in SECTIONS:
+        assert f"| `{s.key}` |" in doc, f"docs/report.md has no row for section {s.key}"
