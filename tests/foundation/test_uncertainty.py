@@ -84,3 +84,15 @@ def test_samples_stay_within_the_range(low, d1, d2, n):
     x = sample_inputs({"x": r}, n, seed=0)["x"]
     assert x.shape == (n,)
     assert np.all(x >= r.low - 1e-9 * max(1, abs(r.low))) and np.all(x <= r.high + 1e-9 * max(1, abs(r.high)))
+
+
+def test_pert_percentiles_match_the_exact_beta_quantiles():
+    """The inverse-CDF sampler reproduces Beta-PERT quantiles (scipy.stats.beta.ppf)."""
+    from scipy.stats import beta as beta_dist
+
+    a, m, b = 10.0, 14.0, 30.0
+    alpha, bet = 1 + 4 * (m - a) / (b - a), 1 + 4 * (b - m) / (b - a)
+    x = Range(a, m, b).sample(1_000_000, np.random.default_rng(3))
+    qs = np.array([0.01, 0.1, 0.5, 0.9, 0.99])
+    exact = a + (b - a) * beta_dist.ppf(qs, alpha, bet)
+    assert np.allclose(np.quantile(x, qs), exact, rtol=3e-3)
