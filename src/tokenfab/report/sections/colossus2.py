@@ -24,6 +24,16 @@ GOODPUT_OK = 0.9
 GOODPUT_FLOOR = 0.5
 
 
+def cluster_verdict(facility_power_w: float, goodputs: tuple[float, ...]) -> Verdict:
+    """The rule of the module docstring, over the goodput of each checkpointing mode."""
+    gw_ok = GIGAWATT_W[0] <= facility_power_w <= GIGAWATT_W[1]
+    if gw_ok and min(goodputs) >= GOODPUT_OK:
+        return Verdict.SUPPORTED
+    if gw_ok and max(goodputs) >= GOODPUT_FLOOR:
+        return Verdict.PARTLY
+    return Verdict.NOT_SUPPORTED
+
+
 def build(ctx: ReportContext) -> Section:
     from tokenfab.cli.cluster import plot_goodput_vs_size
     from tokenfab.cluster.site import ClusterSection, evaluate_site
@@ -43,12 +53,7 @@ def build(ctx: ReportContext) -> Section:
     g, g_alt = site.goodput, alt.goodput
     gw_ok = GIGAWATT_W[0] <= site.facility_power_w <= GIGAWATT_W[1]
     g_storage = g_alt if other_mode == "storage" else g
-    if gw_ok and min(g, g_alt) >= GOODPUT_OK:
-        verdict = Verdict.SUPPORTED
-    elif gw_ok and max(g, g_alt) >= GOODPUT_FLOOR:
-        verdict = Verdict.PARTLY
-    else:
-        verdict = Verdict.NOT_SUPPORTED
+    verdict = cluster_verdict(site.facility_power_w, (g, g_alt))
     n = int(sec.accelerators)
     reason = (f"{n:,} {sec.hardware} need {site.it_power_w / 1e9:.2f} GW of IT power and "
               f"{site.facility_power_w / 1e9:.2f} GW at the facility "

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from tokenfab.report.context import ReportContext
 from tokenfab.report.figures import bands, bars
-from tokenfab.report.section import Row, Section, Table, Verdict
+from tokenfab.report.section import Row, Section, Table, Verdict, format_value
 from tokenfab.report.sections import INTERVIEW, spec
 from tokenfab.report.sections._common import catalog_source, dedupe, png_via_file, source_from_text
 
@@ -24,6 +24,20 @@ ANALYST_FROM_YEAR = 2027
 LAWS = (("pretraining", "pre-training", "pretraining_flops"),
         ("post_training", "post-training (RL)", "post_training_flops"),
         ("inference", "inference-time thinking", "inference_flops"))
+
+
+def demand_verdict(laws_grow: bool, billion: bool, above_analysts: bool) -> Verdict:
+    """The rule of the module docstring: (a) and (b) and (c) supported; (a) and one of (b), (c)
+    partly; else not supported."""
+    if laws_grow and billion and above_analysts:
+        return Verdict.SUPPORTED
+    if laws_grow and (billion or above_analysts):
+        return Verdict.PARTLY
+    return Verdict.NOT_SUPPORTED
+
+
+def _x(v: float) -> str:
+    return format_value(v, "x")
 
 
 def build(ctx: ReportContext) -> Section:
@@ -48,20 +62,15 @@ def build(ctx: ReportContext) -> Section:
              else pt["accelerator_spend_usd"])
     idx = [i for i, y in enumerate(years) if y >= ANALYST_FROM_YEAR]
     above = bool(idx) and all(spend[i] > pt["analyst_spend_usd"][i] for i in idx)
-    if laws_grow and billion and above:
-        verdict = Verdict.SUPPORTED
-    elif laws_grow and (billion or above):
-        verdict = Verdict.PARTLY
-    else:
-        verdict = Verdict.NOT_SUPPORTED
+    verdict = demand_verdict(laws_grow, billion, above)
     span = f"{years[0]}-{years[-1]}"
     yrs_needed = claim.get("years_at_projected_rate")
     reason = (
         f"All three laws grow at once over {span}" if laws_grow else
         f"Not all three laws grow over {span}") + (
-        f" (pre-training x{dec['pretraining']['total_multiple']:.3g}, post-training "
-        f"x{dec['post_training']['total_multiple']:.3g}, inference x{inf_mult:.3g}). "
-        f"A {claim['multiple']:.0e}-fold rise of inference needs "
+        f" (pre-training {_x(dec['pretraining']['total_multiple'])}, post-training "
+        f"{_x(dec['post_training']['total_multiple'])}, inference {_x(inf_mult)}). "
+        f"A {_x(claim['multiple'])} rise of inference needs "
         f"{claim['required_rate_per_year'] + 1:.3g}x a year over {claim['horizon_years']:g} years; "
         f"the projection gives {dec['inference']['total_rate_per_year'] + 1:.3g}x a year"
         + (f", so it takes ~{yrs_needed:.0f} years" if yrs_needed else "") + ". "

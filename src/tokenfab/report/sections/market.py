@@ -24,6 +24,15 @@ SCENARIO = "three_layers.toml"
 INSIDE = "inside the model's p10-p90"
 
 
+def market_verdict(reproduces: bool, example_agrees: bool, n_inside: int, n_figures: int) -> Verdict:
+    """The rule of the module docstring."""
+    if reproduces and example_agrees and n_figures > 0 and n_inside == n_figures:
+        return Verdict.SUPPORTED
+    if reproduces and n_inside > 0:
+        return Verdict.PARTLY
+    return Verdict.NOT_SUPPORTED
+
+
 def build(ctx: ReportContext) -> Section:
     from tokenfab.macro import MarketSection, run_market
     from tokenfab.macro.plot import waterfall_figure
@@ -40,12 +49,8 @@ def build(ctx: ReportContext) -> Section:
                if c["kind"] == "interview" and "an input" not in c.get("note", "")]
     inside = [c for c in outputs if c["verdict"] == INSIDE]
     consistent_example = abs(ar["per_worker_ai_spend_share"] - ar["implied_ai_spend_share"]) < 1e-9
-    if ar["reproduces_headline"] and consistent_example and len(inside) == len(outputs):
-        verdict = Verdict.SUPPORTED
-    elif ar["reproduces_headline"] and inside:
-        verdict = Verdict.PARTLY
-    else:
-        verdict = Verdict.NOT_SUPPORTED
+    verdict = market_verdict(bool(ar["reproduces_headline"]), consistent_example, len(inside),
+                             len(outputs))
     placed = "; ".join(f"{c['text']}: {c['verdict']} (percentile {c['percentile']:.0f})"
                        for c in outputs)
     reason = (("The interview's chain reproduces exactly" if ar["reproduces_headline"] else

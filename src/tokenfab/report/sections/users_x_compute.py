@@ -28,6 +28,29 @@ PER_USER_MIN_GROWTH = 1.5
 PLAN_SAMPLES_MAX = 100
 
 
+def growth_checks(users: np.ndarray, per_user: np.ndarray) -> tuple[bool, bool]:
+    """(users still exponential, compute per user exponential) from yearly series.
+
+    Users: the growth in the last year is at least half the growth in the first (a logistic
+    curve near its ceiling fails). Compute per user: at least 1.5x in every year.
+    """
+    u = np.asarray(users, float)
+    c = np.asarray(per_user, float)
+    g_u = u[1:] / u[:-1]
+    g_c = c[1:] / c[:-1]
+    users_exp = bool(g_u[0] > 1 and (g_u[-1] - 1) >= 0.5 * (g_u[0] - 1))
+    return users_exp, bool(np.all(g_c >= PER_USER_MIN_GROWTH))
+
+
+def double_exponential_verdict(users_exp: bool, per_user_exp: bool, rent_cannot: bool) -> Verdict:
+    """The rule of the module docstring."""
+    if users_exp and per_user_exp and rent_cannot:
+        return Verdict.SUPPORTED
+    if rent_cannot and (users_exp or per_user_exp):
+        return Verdict.PARTLY
+    return Verdict.NOT_SUPPORTED
+
+
 def build(ctx: ReportContext) -> Section:
     from tokenfab.demand import DemandSection, project
     from tokenfab.plan import PlanSection, analyse, resolve
@@ -44,20 +67,14 @@ def build(ctx: ReportContext) -> Section:
     per_user = np.asarray(pj.point["inference_flops"], float) / users
     g_users = users[1:] / users[:-1]
     g_per_user = per_user[1:] / per_user[:-1]
-    users_exp = bool((g_users[-1] - 1) >= 0.5 * (g_users[0] - 1) and g_users[0] > 1)
-    per_user_exp = bool(np.all(g_per_user >= PER_USER_MIN_GROWTH))
+    users_exp, per_user_exp = growth_checks(users, per_user)
     psec = load_section(ppath, "plan", PlanSection)
     meta = scenario_meta(ppath)
     rep = analyse(resolve(psec, ctx.catalog), samples=min(ctx.samples, PLAN_SAMPLES_MAX),
                   seed=ctx.seed, meta=meta)
     v = rep.verdict
     rent_cannot = bool(v["supported"])
-    if users_exp and per_user_exp and rent_cannot:
-        verdict = Verdict.SUPPORTED
-    elif rent_cannot and (users_exp or per_user_exp):
-        verdict = Verdict.PARTLY
-    else:
-        verdict = Verdict.NOT_SUPPORTED
+    verdict = double_exponential_verdict(users_exp, per_user_exp, rent_cannot)
     f = pj.decomposition["inference"]["factors"]
     user_share = f["users"]["log_share"]
     reason = (
