@@ -48,6 +48,7 @@ pre { background: var(--bg); border: 1px solid var(--line); padding: 10px; overf
 .refs { font-size: 13px; color: var(--muted); }
 footer { border-top: 2px solid var(--line); margin-top: 48px; padding-top: 12px; font-size: 13px; }
 footer ol { padding-left: 22px; } a { color: #1a56a8; }
+.wide { overflow-x: auto; max-width: 100%; }
 .notes li { color: var(--muted); font-size: 14px; }
 """
 
@@ -74,7 +75,7 @@ def _table_html(t: Table) -> str:
     except ImportError:  # pandas is a core dependency; be safe anyway
         body = "<pre>" + escape(str(data)) + "</pre>"
     note = f'<p class="refs">{escape(t.note)}</p>' if t.note else ""
-    return f"<h4>{escape(t.title)}</h4>{body}{note}"
+    return f'<h4>{escape(t.title)}</h4><div class="wide">{body}</div>{note}'
 
 
 def _section_html(i: int, s: Section, ref_index: dict[str, int]) -> str:

@@ -57,10 +57,14 @@ def build(ctx: ReportContext) -> Section:
                "The interview's chain does not reproduce") + f" ({ar['finding']}) With every input "
               f"a sourced range ({ranged.n:,} draws): {placed}.")
     top = ranged.sensitivity[0] if ranged.sensitivity else None
-    assumption = ("the share of knowledge-work pay spent on AI" if top is None else
-                  f"{top['input'].replace('_', ' ')} (from {top['low']:g} to {top['high']:g} "
-                  f"{top['unit']}) moves the GW bought per year from {top['gw_at_low']:.0f} to "
-                  f"{top['gw_at_high']:.0f}, the largest swing of any input")
+    if top is None:
+        assumption = "the share of knowledge-work pay spent on AI"
+    else:
+        unit = "%" if top["unit"] == "fraction" else top["unit"]
+        assumption = (f"{top['input'].replace('_', ' ')} (from {format_value(top['low'], unit)} to "
+                      f"{format_value(top['high'], unit)}) moves the GW bought per year from "
+                      f"{top['gw_at_low']:.0f} to {top['gw_at_high']:.0f}, the largest swing of "
+                      "any input")
 
     def p(res, key, scale=1.0):
         return res.pct(key, scale)
