@@ -79,6 +79,9 @@ def _run(label: str, fn: Any, inp: L.Inputs) -> Any:
     except TokenfabError as e:
         st.error(f"{label}: {e}")
         return None
+    except Exception as e:  # a bug in a model: say where, keep the other tabs working
+        st.error(f"{label} failed ({type(e).__name__}: {e}); please report it")
+        return None
 
 
 cat = _catalog()
