@@ -48,6 +48,20 @@ def _style(ax: Any, title: str = "", xlabel: str = "", ylabel: str = "") -> None
         ax.spines[side].set_visible(False)
 
 
+def _plain_log(ax: Any, which: str = "x") -> None:
+    """Log-axis ticks as plain numbers (0.2, 1, 5) without crowded minor labels."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def _short(label: str, n: int = 60) -> str:
+    return label if len(label) <= n else label[: n - 1] + "…"
+
+
 def frontier(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], *,
              xlabel: str = "interactivity [tokens/s per user]",
              ylabel: str = "throughput [tokens/s per GPU]", title: str = "",
@@ -247,13 +261,14 @@ def histogram(sample: Sequence[float], *, marks: Mapping[str, float] | None = No
         edges = np.geomspace(s.min(), s.max(), bins + 1) if s.max() > s.min() else bins
         ax.hist(s, bins=edges, color=_COLORS[0], alpha=0.7)
         ax.set_xscale("log")
+        _plain_log(ax, "x")
     else:
         ax.hist(s, bins=bins, color=_COLORS[0], alpha=0.7)
     for i, (label, v) in enumerate((marks or {}).items(), 1):
-        ax.axvline(v, ls="--", color=_COLORS[i % len(_COLORS)], lw=1.6, label=label)
+        ax.axvline(v, ls="--", color=_COLORS[i % len(_COLORS)], lw=1.6, label=_short(label))
     _style(ax, title, xlabel, "draws")
     if marks:
-        ax.legend(fontsize=8, frameon=False)
+        ax.legend(fontsize=7, frameon=False, loc="upper left")
     return fig
 
 

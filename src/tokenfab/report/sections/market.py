@@ -102,7 +102,7 @@ def build(ctx: ReportContext) -> Section:
          "P(model >= figure)": round(c["probability_model_reaches"], 3),
          "where": c["verdict"], "kind": c["kind"]} for c in ranged.claims])
     infra = ranged.samples["infrastructure_usd_per_year"] / 1e12
-    marks = {c["text"][:38]: c["value"] / 1e12 for c in ranged.claims
+    marks = {c["text"]: c["value"] / 1e12 for c in ranged.claims
              if c["compared_with"] == "infrastructure_usd_per_year"}
 
     def wf() -> bytes:
