@@ -94,6 +94,13 @@ def build(ctx: ReportContext) -> Section:
                  f"Epoch AI, range {epoch.low:g}-{epoch.high:g}x (includes better models and "
                  "software)"),
              Row("Microsoft: cost per token fall, per year", msft.value, "x", "claim, FY25 Q3 call")]
+    by_id = {r["hardware"]: r for r in ok}
+    rubin = ctx.catalog.economics.get("rubin_cost_per_token_vs_blackwell")
+    if rubin is not None and "vr200-nvl144" in by_id and "gb200-nvl72" in by_id:
+        model_x = by_id["vr200-nvl144"]["cost_usd_per_mtok"] / by_id["gb200-nvl72"]["cost_usd_per_mtok"]
+        rows.append(Row("Rubin / Blackwell cost per token: model", model_x, "x",
+                        f"NVIDIA claims {rubin.value:g}x ({rubin.source}); the model gives "
+                        f"{model_x:.2g}x at this service level"))
     x = [r["year"] + 0.15 * i for i, r in enumerate(ok)]  # same-year systems side by side
     label = ", ".join(f"{r['hardware']}" for r in ok)
     figs = [
