@@ -77,6 +77,26 @@ class Calibration:
         paged attention [-].
     software_era : str
         Which software generation the constants represent.
+    mla_attn_eff : float
+        Largest achieved / peak FLOP/s of the absorbed-MLA decode attention kernel (long
+        contexts, large batches) [-]. FlashMLA: 660 TFLOP/s on H800 SXM5 against a 989 TFLOP/s
+        dense BF16 peak = 0.67 (deepseek-ai/FlashMLA README and "A Deep-Dive Into the New Flash
+        MLA Kernel", 2025-04-22). Measured (kernel microbenchmark).
+    mla_ctx_half_tokens : float
+        Context at which the MLA decode kernel reaches half of ``mla_attn_eff``:
+        ``eta_mla(c) = mla_attn_eff * c / (c + c_half)`` (per-sequence fixed work: split-KV
+        combine, Q load, softmax). Fitted to NVIDIA's measured TensorRT-LLM MLA generation
+        kernel tables shipped in ``aiconfigurator`` 0.12 (``systems/data/*/mla/trtllm/
+        1.3.0rc20/generation_mla_perf.parquet``, 128 heads, batch 512, contexts 1k-8k):
+        H200 BF16 math 443 -> 633 TFLOP/s gives ``c_half = 535`` and a 674 TFLOP/s
+        (0.68) asymptote, consistent with FlashMLA; B200 FP8 math 1,188 -> 2,525 TFLOP/s
+        gives ``c_half = 1,570`` and a 0.67 asymptote of the FP8 peak. Other families:
+        1,000, an estimate [tokens].
+    mla_math_fp8 : bool
+        Whether absorbed-MLA decode math runs at the FP8 rate with an FP8 KV cache
+        (TensorRT-LLM on Blackwell: "FP8 KV cache and FP8 attention", TRT-LLM tech blog 3,
+        2025) or at the BF16 rate (FlashMLA and TRT-LLM on Hopper: BF16 math, an FP8 KV
+        cache is dequantized) [-].
     """
 
     compute_eff: float
@@ -91,6 +111,9 @@ class Calibration:
     gemm_m_half_tokens: float
     software_era: str
     static_shape_padding: float = 1.0
+    mla_attn_eff: float = 0.67
+    mla_ctx_half_tokens: float = 1000.0
+    mla_math_fp8: bool = False
 
     def compute_efficiency(self, precision: str) -> float:
         """The compute fraction for ``precision`` (``fp4`` has its own)."""
@@ -101,10 +124,13 @@ _NV_2025 = "MLPerf Inference v5.0/v5.1 (2025), TensorRT-LLM"
 
 #: one entry per hardware family (keys = catalog ``family`` values)
 CALIBRATION: dict[str, Calibration] = {
-    "hopper": Calibration(0.62, 0.62, 0.85, 0.80, 0.75, 10e-6, 25e-6, 10e-6, 1.5e-3, 128.0, _NV_2025),
-    "blackwell": Calibration(0.62, 0.43, 0.85, 0.80, 0.75, 10e-6, 25e-6, 8e-6, 1.5e-3, 256.0, _NV_2025),
+    "hopper": Calibration(0.62, 0.62, 0.85, 0.80, 0.75, 10e-6, 25e-6, 10e-6, 1.5e-3, 128.0, _NV_2025,
+                          mla_ctx_half_tokens=535.0),
+    "blackwell": Calibration(0.62, 0.43, 0.85, 0.80, 0.75, 10e-6, 25e-6, 8e-6, 1.5e-3, 256.0, _NV_2025,
+                             mla_ctx_half_tokens=1570.0, mla_math_fp8=True),
     "rubin": Calibration(0.62, 0.43, 0.85, 0.80, 0.75, 10e-6, 25e-6, 8e-6, 1.5e-3, 256.0,
-                         "assumed equal to Blackwell (no measurements: not shipping)"),
+                         "assumed equal to Blackwell (no measurements: not shipping)",
+                         mla_ctx_half_tokens=1570.0, mla_math_fp8=True),
     "cdna3": Calibration(0.40, 0.40, 0.81, 0.60, 0.70, 20e-6, 30e-6, 12e-6, 2.0e-3, 128.0,
                          "MLPerf v4.1/v5.1 (2024-2025), vLLM/ROCm 6.x"),
     "cdna4": Calibration(0.50, 0.35, 0.81, 0.60, 0.70, 20e-6, 30e-6, 12e-6, 2.0e-3, 128.0,
@@ -151,6 +177,14 @@ class ServingConstants:
         Smallest effective GEMM tile height: small-batch kernels (TensorRT-LLM / CUTLASS
         swap-AB and GEMV paths, N-tiles of 8-16) waste at most ~16 rows, so
         ``eta(M) = (M + 16) / (M + M_half)`` and a batch-1 GEMM remains bandwidth-bound [rows].
+    output_cv2 : float
+        Squared coefficient of variation of output lengths of variable-length request mixes
+        (ignored for fixed-length synthetic requests, ``input_p99_over_mean = 1``). Sets the
+        mean context of the in-flight sequences by length-biased sampling (a request holds
+        its KV slot for as many steps as it generates; inspection paradox):
+        ``c = I + E[O^2] / (2 E[O]) = I + O (1 + cv^2) / 2``. 1 = exponential-like,
+        long-tailed outputs (reasoning traces: DeepSeek-R1 MLPerf set, mean 3.7k, cap 20k,
+        "pronounced long-tail distribution", TensorRT-LLM tech blog 10). Estimate [-].
     ep_load_imbalance : float
         Busiest / mean expert-parallel rank load with a learned router (DeepSeek-V3 tech.
         report on EPLB; 1.1-1.4 without redundant experts) [-]. Estimate.
@@ -160,6 +194,7 @@ class ServingConstants:
     moe_gemm_rel_eff: float = 0.65
     gemm_min_rows: float = 16.0
     ep_load_imbalance: float = 1.2
+    output_cv2: float = 1.0
     prefill_chunk_tokens: float = 8192.0
     input_p99_over_mean: float = 2.43
     service_cv2: float = 0.5

@@ -50,6 +50,7 @@ from tokenfab.perf.parallelism import (
     KV_BYTES,
     WEIGHT_BYTES,
     Layouts,
+    dense_precision,
     kv_bytes_per_sequence,
     usable_memory_bytes,
     weight_bytes_per_accelerator,
@@ -110,7 +111,8 @@ class StageTime:
 
 def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
                lay: Layouts, tokens: np.ndarray, attn_flops: np.ndarray,
-               kv_sequences: np.ndarray, kv_context: float) -> StageTime:
+               kv_sequences: np.ndarray, kv_context: float,
+               phase: str = "decode") -> StageTime:
     """Time of one microbatch step through one pipeline stage on one accelerator.
 
     Parameters
@@ -134,6 +136,11 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
         Sequences whose KV cache is read in the step [-].
     kv_context : float
         Mean context of those sequences [tokens].
+    phase : str
+        ``decode`` or ``prefill``. MLA decode runs the absorbed-MLA kernel at
+        ``P_mla * eta_mla * c / (c + c_half)`` (:class:`~tokenfab.perf.calibration.Calibration`
+        fields ``mla_*``: FlashMLA and measured TensorRT-LLM kernel rates); prefill and
+        GQA/MHA attention run at ``P_attn * eta_c``.
 
     Returns
     -------
@@ -145,17 +152,26 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
     n = tp * pp
     attn_prec = "bf16" if precision == "bf16" else "fp8"
     peak_w = hw.peak_flops_per_s(precision) * cal.compute_efficiency(precision)
-    peak_a = hw.peak_flops_per_s(attn_prec) * cal.compute_eff
+    p_dense = dense_precision(precision, mc.is_moe)
+    peak_d = hw.peak_flops_per_s(p_dense) * cal.compute_efficiency(p_dense)
+    if mc.is_mla and phase == "decode":
+        mla_prec = "fp8" if cal.mla_math_fp8 and precision != "bf16" else "bf16"
+        c_eff = float(mc.effective_context(kv_context))
+        peak_a = (hw.peak_flops_per_s(mla_prec) * cal.mla_attn_eff
+                  * c_eff / (c_eff + cal.mla_ctx_half_tokens))
+    else:
+        peak_a = hw.peak_flops_per_s(attn_prec) * cal.compute_eff
     bw = hw.hbm_bw_bytes_per_s * cal.mem_eff
     b_w = WEIGHT_BYTES[precision]
+    b_d = WEIGHT_BYTES[p_dense]
     t = np.asarray(tokens, dtype=float)
     m_half = cal.gemm_m_half_tokens
     m_min = SERVING.gemm_min_rows
     # dense GEMMs (attention projections, dense FFN, shared experts, LM head)
     f_dense = t * 2.0 * mc.matmul_params_dense / n
-    w_dense = ((mc.matmul_params_dense - mc.head_params) * b_w
-               + mc.head_params * max(b_w, 2.0)) / n
-    c_dense = f_dense / (peak_w * (t + m_min) / (t + m_half))
+    w_dense = ((mc.matmul_params_dense - mc.head_params) * b_d
+               + mc.head_params * max(b_d, 2.0)) / n
+    c_dense = f_dense / (peak_d * (t + m_min) / (t + m_half))
     m_dense = w_dense / bw
     # routed experts: tokens of the expert group spread over the experts they touch
     if mc.is_moe:
@@ -206,6 +222,13 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
                      np.broadcast_to(comm, shape), np.broadcast_to(over, shape))
 
 
+def _output_cv2(wl: Workload) -> float:
+    """Squared CV of output lengths: 0 for fixed-length synthetic requests, else the global
+    variable-length value (:attr:`ServingConstants.output_cv2`)."""
+    fixed = wl.input_p99_over_mean is not None and wl.input_p99_over_mean <= 1.0
+    return 0.0 if fixed else SERVING.output_cv2
+
+
 def _wait(rho: np.ndarray, t_occ: np.ndarray, cv2: float) -> tuple[np.ndarray, np.ndarray]:
     """Mean and p99 M/G/1 wait (Kingman; exponential tail with P(W>0) = rho) [s]."""
     rho = np.clip(rho, 0.0, 0.999)
@@ -246,7 +269,9 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
     n_in, n_out = float(wl.input_tokens), float(wl.output_tokens)
     cap = usable_memory_bytes(hw)
     w = weight_bytes_per_accelerator(mc, lay, precision)
-    ctx_mem = n_in + n_out / 2.0  # mean context held per sequence in steady state (paged KV)
+    # mean context of the in-flight sequences (paged KV): length-biased, a request holds a
+    # slot for as many steps as it generates -> I + E[O^2] / (2 E[O]) = I + O (1 + cv^2) / 2
+    ctx_mem = n_in + n_out * (1.0 + _output_cv2(wl)) / 2.0
     kv_seq = kv_bytes_per_sequence(mc, lay, ctx_mem, precision)
     b_fit = np.floor((cap - w) / kv_seq)
     ok = b_fit >= 1
@@ -265,7 +290,8 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
     t_dec = dec.total
     C = max(SERVING.prefill_chunk_tokens, n_in)
     zeros = np.zeros((nl, 1))
-    pre = stage_time(mc, hw, cal, precision, col, np.full((nl, 1), C), C * a_pre, zeros, 0.0)
+    pre = stage_time(mc, hw, cal, precision, col, np.full((nl, 1), C), C * a_pre, zeros, 0.0,
+                     phase="prefill")
     t_occ = pre.total * (n_in / C)  # stage occupancy per request
     fixed = wl.input_p99_over_mean is not None and wl.input_p99_over_mean <= 1.0
     in99 = (SERVING.input_p99_over_mean if wl.input_p99_over_mean is None
@@ -273,7 +299,7 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
     cv2 = 0.0 if fixed else SERVING.service_cv2
     C99 = max(C, in99)
     pre99 = stage_time(mc, hw, cal, precision, col, np.full((nl, 1), C99),
-                       C99 * mc.prefill_attn_flops(in99), zeros, 0.0)
+                       C99 * mc.prefill_attn_flops(in99), zeros, 0.0, phase="prefill")
     # a prompt split in chunks of C tokens pipelines through the pp stages
     chunk = SERVING.prefill_chunk_tokens
     lat_pre = pre.total * (1.0 + (col.pp - 1.0) / max(n_in / chunk, 1.0))
@@ -298,12 +324,18 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
 
     r_d = B / t_dec  # tokens/s of one attention replica while decoding
     if "aggregated" in modes:
-        lam = r_d / (n_out + r_d * t_occ)
+        # attention-DP ranks (a = ep / tp) meet at every MoE layer: a prefill chunk on any
+        # rank stalls all a ranks, and in-flight batching schedules each rank's prefills
+        # independently, so the ranks' stalls add up (TensorRT-LLM tech blog 10, "ADP
+        # Balance Strategy": round-robin baseline at 0.65 of balanced throughput)
+        a_dp = np.maximum(col.ep / col.tp, 1.0)
+        lam = r_d / (n_out + r_d * t_occ * a_dp)
         rho = lam * t_occ
-        tpot = col.pp * t_dec / (1.0 - rho)
+        rho_s = a_dp * rho  # share of time the replica's decode is stalled by prefill
+        tpot = col.pp * t_dec / (1.0 - rho_s)
         # a request's own mean TPOT carries a Poisson number of prefill-chunk stalls
         stall = pre.total
-        n_stalls = rho * n_out * tpot / stall
+        n_stalls = rho_s * n_out * tpot / stall
         tpot99 = (tpot + SERVING.tail_z * np.sqrt(n_stalls) * stall / n_out) \
             * SERVING.tpot_p99_over_mean
         w_mean, w99 = _wait(rho, t_occ, cv2)

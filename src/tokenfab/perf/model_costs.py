@@ -77,6 +77,8 @@ class ModelCosts:
         LM-head weights ``V*d`` (multiplied per token, kept in BF16 in quantized checkpoints).
     embed_stored_params : float
         Embedding + untied LM head held in memory (kept in BF16) [parameters].
+    is_mla : bool
+        Multi-head latent attention (decode runs the absorbed-MLA kernel).
     """
 
     layers: int
@@ -96,6 +98,7 @@ class ModelCosts:
     moe_layers: int = 0
     head_params: float = 0.0
     embed_stored_params: float = 0.0
+    is_mla: bool = False
 
     @property
     def is_moe(self) -> bool:
@@ -193,6 +196,7 @@ def model_costs(model: ModelArch) -> ModelCosts:
         moe_layers=int(pc.moe_layers),
         head_params=float(model.vocab_size * d),
         embed_stored_params=float(pc.embedding + pc.lm_head),
+        is_mla=bool(model.is_mla),
     )
 
 

@@ -32,7 +32,8 @@ from tokenfab.perf.calibration import SERVING
 from tokenfab.perf.model_costs import ModelCosts
 
 __all__ = ["Layouts", "enumerate_layouts", "open_count_layouts", "weight_bytes_per_accelerator",
-           "kv_bytes_per_sequence", "WEIGHT_BYTES", "KV_BYTES", "DEFAULT_MAX_COUNT"]
+           "kv_bytes_per_sequence", "WEIGHT_BYTES", "KV_BYTES", "DEFAULT_MAX_COUNT",
+           "dense_precision"]
 
 #: bytes per weight. FP4 is NVFP4/MXFP4: 4-bit values plus one 8-bit scale per 16 (NVFP4)
 #: or 32 (MXFP4) values -> 4.5 bits (NVIDIA, "Introducing NVFP4", developer blog 2025).
@@ -40,6 +41,20 @@ WEIGHT_BYTES: dict[str, float] = {"fp4": 0.5625, "fp8": 1.0, "bf16": 2.0}
 #: bytes per KV-cache element: FP8 KV cache with FP8/FP4 weights (TRT-LLM/vLLM default
 #: for quantized serving), BF16 otherwise.
 KV_BYTES: dict[str, float] = {"fp4": 1.0, "fp8": 1.0, "bf16": 2.0}
+
+
+def dense_precision(precision: str, is_moe: bool) -> str:
+    """Precision of the non-expert weights (attention, dense FFN, shared experts).
+
+    FP4 checkpoints of MoE models quantize only the routed experts: NVIDIA's
+    ``nvidia/DeepSeek-R1-FP4`` (TensorRT Model Optimizer: "the MoE layers inside this
+    checkpoint have been quantized into FP4", TensorRT-LLM tech blog 3, 2025; attention in
+    FP8) and OpenAI's ``gpt-oss`` (MXFP4 experts, other weights BF16). Those weights are then
+    served at FP8. Dense models quantize every linear layer (MLPerf llama FP4 submissions).
+    """
+    return "fp8" if precision == "fp4" and is_moe else precision
+
+
 #: deployments considered when the caller leaves ``count`` open: up to this many
 #: accelerators, or one scale-up domain if larger
 DEFAULT_MAX_COUNT = 64
@@ -129,11 +144,13 @@ def enumerate_layouts(mc: ModelCosts, hw: Accelerator, count: int | None,
 def weight_bytes_per_accelerator(mc: ModelCosts, lay: Layouts, precision: str) -> np.ndarray:
     """Weight bytes held by one accelerator of each layout [B] (module docstring).
 
-    Embedding and LM head stay in BF16 (2 B) in FP8/FP4 checkpoints.
+    Embedding and LM head stay in BF16 (2 B) in FP8/FP4 checkpoints; the non-expert
+    weights of an FP4 MoE checkpoint stay FP8 (:func:`dense_precision`).
     """
     b = WEIGHT_BYTES[precision]
-    dense = ((mc.stored_params_dense - mc.embed_stored_params) * b
-             + mc.embed_stored_params * max(b, 2.0)) / (lay.tp * lay.pp)
+    b_d = WEIGHT_BYTES[dense_precision(precision, mc.is_moe)]
+    dense = ((mc.stored_params_dense - mc.embed_stored_params) * b_d
+             + mc.embed_stored_params * max(b_d, 2.0)) / (lay.tp * lay.pp)
     expert = mc.experts * mc.expert_params * b / (np.maximum(lay.ep, 1.0) * lay.pp)
     return dense + expert
 
