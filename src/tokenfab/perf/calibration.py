@@ -185,6 +185,13 @@ class ServingConstants:
         ``c = I + E[O^2] / (2 E[O]) = I + O (1 + cv^2) / 2``. 1 = exponential-like,
         long-tailed outputs (reasoning traces: DeepSeek-R1 MLPerf set, mean 3.7k, cap 20k,
         "pronounced long-tail distribution", TensorRT-LLM tech blog 10). Estimate [-].
+    mtp_draft_tokens : float
+        Draft tokens per step when a model's MTP module is used for speculative decoding
+        (one MTP module, DeepSeek-V3 style) [tokens].
+    mtp_acceptance : float
+        Acceptance rate of an MTP draft token: "between 85% and 90%" for the second token,
+        1.8x tokens per second (DeepSeek-V3 technical report, arXiv:2412.19437, sec. 5.4.3).
+        Measured (lower end) [-].
     ep_load_imbalance : float
         Busiest / mean expert-parallel rank load with a learned router (DeepSeek-V3 tech.
         report on EPLB; 1.1-1.4 without redundant experts) [-]. Estimate.
@@ -195,6 +202,8 @@ class ServingConstants:
     gemm_min_rows: float = 16.0
     ep_load_imbalance: float = 1.2
     output_cv2: float = 1.0
+    mtp_draft_tokens: float = 1.0
+    mtp_acceptance: float = 0.85
     prefill_chunk_tokens: float = 8192.0
     input_p99_over_mean: float = 2.43
     service_cv2: float = 0.5

@@ -253,7 +253,8 @@ def _batch_grid(b_max: np.ndarray) -> np.ndarray:
 
 def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
              lay: Layouts, wl: Workload, count: int | None,
-             modes: tuple[str, ...] = ("aggregated", "disaggregated")) -> dict[str, np.ndarray]:
+             modes: tuple[str, ...] = ("aggregated", "disaggregated"),
+             mtp: bool = True) -> dict[str, np.ndarray]:
     """All operating points of ``lay`` x batch sizes at one precision, flattened.
 
     Modes: ``aggregated`` (one replica does both; prefill chunks stall decoding, equations
@@ -264,7 +265,9 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
     ``ttft_p99_s``/``tpot_p99_s``, ``tp``, ``pp``, ``ep``, ``dp``, ``batch`` (concurrent
     sequences per attention replica), ``count`` (accelerators), ``disagg`` (0/1),
     ``prefill_acc`` (accelerators in the prefill pool), components of the decode step and the
-    memory breakdown per accelerator. Layouts whose weights do not fit are dropped.
+    memory breakdown per accelerator, ``mtp`` (draft tokens per step of MTP speculative
+    decoding, 0 without; models with an MTP module are evaluated both ways when ``mtp``).
+    Layouts whose weights do not fit are dropped.
     """
     n_in, n_out = float(wl.input_tokens), float(wl.output_tokens)
     cap = usable_memory_bytes(hw)
@@ -287,7 +290,18 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
     a_pre = mc.prefill_attn_flops(n_in)
 
     dec = stage_time(mc, hw, cal, precision, col, B, B * a_dec, B, ctx_mem)
-    t_dec = dec.total
+    # decode variants: (draft tokens, step components, time per generated token)
+    variants = [(0.0, dec, dec.total)]
+    n_d = float(SERVING.mtp_draft_tokens)
+    if mtp and mc.mtp_layers and n_d > 0:
+        # MTP speculative decoding (DeepSeek-V3 report, arXiv:2412.19437 sec. 5.4.3): a
+        # verify step runs (1 + n_d) tokens per sequence through the model (KV read once),
+        # drafting runs the MTP module(s) n_d times (mtp_layers / L of a one-token step);
+        # each step yields 1 + alpha n_d tokens per sequence
+        ver = stage_time(mc, hw, cal, precision, col, B * (1.0 + n_d), B * (1.0 + n_d) * a_dec,
+                         B, ctx_mem)
+        t_step = ver.total + n_d * mc.mtp_layers / mc.layers * dec.total
+        variants.append((n_d, ver, t_step / (1.0 + SERVING.mtp_acceptance * n_d)))
     C = max(SERVING.prefill_chunk_tokens, n_in)
     zeros = np.zeros((nl, 1))
     pre = stage_time(mc, hw, cal, precision, col, np.full((nl, 1), C), C * a_pre, zeros, 0.0,
@@ -317,51 +331,56 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
                     pp=col.pp, ep=col.ep, batch=B * col.pp, t_compute=st.compute,
                     t_memory=st.memory, t_comm=st.comm, t_overhead=st.overhead,
                     mem_weights=w[:, None], mem_kv=B * kv_seq[:, None], disagg=np.zeros(1),
-                    prefill_acc=np.zeros(1), rho=np.zeros(1))
+                    prefill_acc=np.zeros(1), rho=np.zeros(1), mtp=np.zeros(1))
         base.update(arrays)
         for k, v in base.items():
             out.setdefault(k, []).append(np.broadcast_to(v, per_acc.shape).ravel())
 
-    r_d = B / t_dec  # tokens/s of one attention replica while decoding
-    if "aggregated" in modes:
-        # attention-DP ranks (a = ep / tp) meet at every MoE layer: a prefill chunk on any
-        # rank stalls all a ranks, and in-flight batching schedules each rank's prefills
-        # independently, so the ranks' stalls add up (TensorRT-LLM tech blog 10, "ADP
-        # Balance Strategy": round-robin baseline at 0.65 of balanced throughput)
-        a_dp = np.maximum(col.ep / col.tp, 1.0)
-        lam = r_d / (n_out + r_d * t_occ * a_dp)
-        rho = lam * t_occ
-        rho_s = a_dp * rho  # share of time the replica's decode is stalled by prefill
-        tpot = col.pp * t_dec / (1.0 - rho_s)
-        # a request's own mean TPOT carries a Poisson number of prefill-chunk stalls
-        stall = pre.total
-        n_stalls = rho_s * n_out * tpot / stall
-        tpot99 = (tpot + SERVING.tail_z * np.sqrt(n_stalls) * stall / n_out) \
-            * SERVING.tpot_p99_over_mean
-        w_mean, w99 = _wait(rho, t_occ, cv2)
-        emit(dec, lam * n_out / n_att, tpot_s=tpot, tpot_p99_s=tpot99, ttft_s=lat_pre + w_mean,
-             ttft_p99_s=_p99_sum(lat_pre, lat_pre99, w_mean, w99), rho=rho)
-
+    g = None
     if "disaggregated" in modes:
         # prefill pool: best layout (same candidates) at the highest utilization meeting TTFT
         g, ttft_mean, ttft99, n_p = _prefill_pool(mc, hw, lay, t_occ[:, 0], lat_pre[:, 0],
                                                   lat_pre99[:, 0], n_in, precision, cal, wl,
                                                   cv2)
-        if g is not None:
+    for n_d, st, t_dec in variants:
+        r_d = B / t_dec  # tokens/s of one attention replica while decoding
+        if "aggregated" in modes:
+            # attention-DP ranks (a = ep / tp) meet at every MoE layer: a prefill chunk on any
+            # rank stalls all a ranks, and in-flight batching schedules each rank's prefills
+            # independently, so the ranks' stalls add up (TensorRT-LLM tech blog 10, "ADP
+            # Balance Strategy": round-robin baseline at 0.65 of balanced throughput)
+            a_dp = np.maximum(col.ep / col.tp, 1.0)
+            lam = r_d / (n_out + r_d * t_occ * a_dp)
+            rho = lam * t_occ
+            rho_s = a_dp * rho  # share of time the replica's decode is stalled by prefill
+            tpot = col.pp * t_dec / (1.0 - rho_s)
+            # a request's own mean TPOT carries a Poisson number of prefill-chunk stalls
+            stall = pre.total
+            n_stalls = rho_s * n_out * tpot / stall
+            tpot99 = (tpot + SERVING.tail_z * np.sqrt(n_stalls) * stall / n_out) \
+                * SERVING.tpot_p99_over_mean
+            w_mean, w99 = _wait(rho, t_occ, cv2)
+            emit(st, lam * n_out / n_att, tpot_s=tpot, tpot_p99_s=tpot99,
+                 ttft_s=lat_pre + w_mean, ttft_p99_s=_p99_sum(lat_pre, lat_pre99, w_mean, w99),
+                 rho=rho, mtp=np.full(1, n_d))
+
+        if "disaggregated" in modes and g is not None:
             x_d = r_d / n_att  # decode tokens/s per decode accelerator
             tpot = col.pp * t_dec
             phi = (g / n_out) / (1.0 / x_d + g / n_out)  # share of accelerators prefilling
             if count:
                 n_pre = np.maximum(np.ceil(phi * count / n_p), 1.0) * n_p
                 n_dec = np.floor((count - n_pre) / rep) * rep
-                total = np.where(n_dec >= rep, np.minimum(n_dec * x_d, n_pre / g * n_out), 0.0)
+                total = np.where(n_dec >= rep, np.minimum(n_dec * x_d, n_pre / g * n_out),
+                                 0.0)
                 per_acc, pre_acc = total / count, n_pre
             else:
                 per_acc = n_out / (n_out / x_d + g)
                 pre_acc = rep * phi / (1.0 - np.minimum(phi, 0.99))
-            emit(dec, np.broadcast_to(per_acc, shape).copy(), tpot_s=tpot,
+            emit(st, np.broadcast_to(per_acc, shape).copy(), tpot_s=tpot,
                  tpot_p99_s=tpot * SERVING.tpot_p99_over_mean, ttft_s=np.full(1, ttft_mean),
-                 ttft_p99_s=np.full(1, ttft99), disagg=np.ones(1), prefill_acc=pre_acc)
+                 ttft_p99_s=np.full(1, ttft99), disagg=np.ones(1), prefill_acc=pre_acc,
+                 mtp=np.full(1, n_d))
             if not count:
                 # the deployment is the decode replica plus its prefill share
                 out["count"][-1] = out["count"][-1] + np.broadcast_to(pre_acc, shape).ravel()

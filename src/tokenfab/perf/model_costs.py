@@ -79,6 +79,9 @@ class ModelCosts:
         Embedding + untied LM head held in memory (kept in BF16) [parameters].
     is_mla : bool
         Multi-head latent attention (decode runs the absorbed-MLA kernel).
+    mtp_layers : int
+        Multi-token-prediction modules shipped with the model (usable as a speculative
+        drafter; DeepSeek-V3/R1: 1).
     """
 
     layers: int
@@ -99,6 +102,7 @@ class ModelCosts:
     head_params: float = 0.0
     embed_stored_params: float = 0.0
     is_mla: bool = False
+    mtp_layers: int = 0
 
     @property
     def is_moe(self) -> bool:
@@ -197,6 +201,7 @@ def model_costs(model: ModelArch) -> ModelCosts:
         head_params=float(model.vocab_size * d),
         embed_stored_params=float(pc.embedding + pc.lm_head),
         is_mla=bool(model.is_mla),
+        mtp_layers=int(model.mtp_layers or 0),
     )
 
 

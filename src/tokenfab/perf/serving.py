@@ -194,7 +194,7 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
           disaggregated: bool | None = None, catalog: Catalog | None = None,
           calibration: Calibration | None = None,
           max_batch_per_accelerator: float | None = None,
-          input_p99_over_mean: float | None = None
+          input_p99_over_mean: float | None = None, mtp: bool | None = None
           ) -> tuple[pd.DataFrame, ModelArch, Accelerator]:
     """Every operating point (all layouts x batches x precisions x modes) as a DataFrame.
 
@@ -202,8 +202,11 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
     ``tp``, ``pp``, ``ep``, ``dp``, ``batch``, ``count``, ``disagg``, ``prefill_acc``,
     ``t_compute``/``t_memory``/``t_comm``/``t_overhead`` (decode step components),
     ``mem_weights``/``mem_kv`` (per accelerator), ``rho``, ``precision``, ``feasible``
-    (meets the latency limits). ``max_batch_per_accelerator`` drops points with more
-    concurrent sequences per decode accelerator (what-if studies of batch size).
+    (meets the latency limits), ``mtp`` (MTP draft tokens per step, 0 without).
+    ``max_batch_per_accelerator`` drops points with more concurrent sequences per decode
+    accelerator (what-if studies of batch size). ``mtp``: None considers decoding with and
+    without the model's MTP module as a speculative drafter (models that ship one), False
+    only without, True only with.
     """
     m, hw = _resolve(model, hardware, catalog)
     wl = _check_workload(input_tokens, output_tokens, ttft_max_s, tpot_max_s, interactivity_min,
@@ -216,7 +219,8 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
             mc, hw, p, wl.input_tokens + wl.output_tokens / 2.0)
         if len(lay) == 0:
             continue
-        r = evaluate(mc, hw, cal, p, lay, wl, count, _modes(disaggregated, count, hw))
+        r = evaluate(mc, hw, cal, p, lay, wl, count, _modes(disaggregated, count, hw),
+                     mtp=mtp is not False)
         if not r:
             continue
         df = pd.DataFrame(r)
@@ -229,6 +233,8 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
     df = df[np.isfinite(df["per_acc"]) & (df["per_acc"] > 0)]
     if max_batch_per_accelerator is not None:
         df = df[df["batch"] / (df["tp"] * df["pp"]) <= max_batch_per_accelerator]
+    if mtp and mc.mtp_layers:
+        df = df[df["mtp"] > 0]
     feas = np.ones(len(df), dtype=bool)
     if wl.ttft_max_s is not None:
         feas &= df["ttft_p99_s"].to_numpy() <= wl.ttft_max_s
@@ -276,7 +282,8 @@ def _prediction(row: pd.Series, m: ModelArch, hw: Accelerator) -> Prediction:
            "dp": int(round(float(row["dp"]))), "batch": int(row["batch"]),
            "precision": str(row["precision"]), "count": int(round(float(row["count"]))),
            "disaggregated": bool(row["disagg"]),
-           "prefill_accelerators": round(float(row["prefill_acc"]), 2)}
+           "prefill_accelerators": round(float(row["prefill_acc"]), 2),
+           "mtp_draft_tokens": int(row["mtp"])}
     return Prediction(
         output_tokens_per_s=float(row["total"]),
         output_tokens_per_s_per_accelerator=per_acc,
@@ -293,7 +300,7 @@ def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | No
             interactivity_min: float | None = None, disaggregated: bool | None = None,
             catalog: Catalog | None = None, calibration: Calibration | None = None,
             max_batch_per_accelerator: float | None = None,
-            input_p99_over_mean: float | None = None) -> Prediction:
+            input_p99_over_mean: float | None = None, mtp: bool | None = None) -> Prediction:
     """Best output tokens/s per accelerator of ``model`` on ``hardware`` under the limits.
 
     Parameters
@@ -325,6 +332,10 @@ def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | No
     input_p99_over_mean : float, optional
         p99 / mean prompt length (default: MLPerf-like request mixes, 2.43; 1 for
         fixed-length prompts).
+    mtp : bool, optional
+        Speculative decoding with the model's multi-token-prediction module (DeepSeek-V3/R1):
+        None considers both (the best wins), False forbids, True requires it. Ignored for
+        models without an MTP module.
 
     Returns
     -------
@@ -342,7 +353,7 @@ def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | No
         ttft_max_s=ttft_max_s, tpot_max_s=tpot_max_s, interactivity_min=interactivity_min,
         disaggregated=disaggregated, catalog=catalog, calibration=calibration,
         max_batch_per_accelerator=max_batch_per_accelerator,
-        input_p99_over_mean=input_p99_over_mean)
+        input_p99_over_mean=input_p99_over_mean, mtp=mtp)
     if df.empty:
         raise InfeasibleError(f"no configuration of {m.id} on {hw.id} with at most "
                               f"{max_batch_per_accelerator:g} concurrent sequences per "
@@ -374,7 +385,7 @@ def pareto(model: str | ModelArch, hardware: str | Accelerator, count: int | Non
            output_tokens: float = 1024, ttft_max_s: float | None = None,
            disaggregated: bool | None = None, catalog: Catalog | None = None,
            calibration: Calibration | None = None,
-           input_p99_over_mean: float | None = None) -> Frontier:
+           input_p99_over_mean: float | None = None, mtp: bool | None = None) -> Frontier:
     """Frontier of output tokens/s per accelerator vs tokens/s per user.
 
     Parameters are those of :func:`predict`; ``precision=None`` sweeps every precision the
@@ -386,7 +397,8 @@ def pareto(model: str | ModelArch, hardware: str | Accelerator, count: int | Non
     df, m, hw = sweep(model, hw, count, precisions=_precisions(hw, precision),
                       input_tokens=input_tokens, output_tokens=output_tokens,
                       ttft_max_s=ttft_max_s, disaggregated=disaggregated, catalog=catalog,
-                      calibration=calibration, input_p99_over_mean=input_p99_over_mean)
+                      calibration=calibration, input_p99_over_mean=input_p99_over_mean,
+                      mtp=mtp)
     df = df[df["feasible"]]
     if df.empty:
         raise InfeasibleError(f"no configuration of {m.id} on {hw.id} meets "
@@ -412,5 +424,6 @@ def frontier_frame(df: pd.DataFrame, hw: Accelerator) -> pd.DataFrame:
         "batch": sel["batch"].astype(int).to_numpy(), "precision": sel["precision"].to_numpy(),
         "disaggregated": sel["disagg"].astype(bool).to_numpy(),
         "count": np.round(sel["count"]).astype(int).to_numpy(),
+        "mtp_draft_tokens": sel["mtp"].astype(int).to_numpy(),
     })
     return out.sort_values("interactivity_tokens_per_s_per_user").reset_index(drop=True)

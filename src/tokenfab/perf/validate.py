@@ -12,13 +12,18 @@ Row -> prediction:
   when the row gives one;
 * ``num_accelerators`` blank: the engine chooses the deployment size (per-accelerator
   metric); otherwise exactly that many accelerators;
-* ``precision`` blank: the family's usual MLPerf choice (Blackwell/CDNA4 FP4, else FP8).
+* ``precision`` blank: the family's usual MLPerf choice (Blackwell/CDNA4 FP4, else FP8);
+* speculative decoding with the model's MTP module only when the row's own description of
+  the system (``system_description`` / ``notes``) says the measured system used MTP or
+  speculative decoding; otherwise without (NVIDIA introduced MTP in MLPerf only with the
+  v6.0 DeepSeek-R1 interactive scenario).
 """
 
 from __future__ import annotations
 
 import csv
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +44,10 @@ _DEFAULT_PRECISION = {"blackwell": "fp4", "rubin": "fp4", "cdna4": "fp4"}
 #: spellings seen in submissions -> engine precision (same bytes per weight)
 _PRECISION_ALIASES = {"nvfp4": "fp4", "mxfp4": "fp4", "fp16": "bf16", "float16": "bf16",
                       "int8": "fp8", "w8a8": "fp8", "e4m3": "fp8", "mxfp8": "fp8"}
+
+
+#: words in a row's system description that mean the measured system decoded speculatively
+_SPECULATIVE = re.compile(r"\bmtp\b|multi-token prediction|speculative|\beagle")
 
 
 def _num(row: dict[str, str], key: str) -> float | None:
@@ -106,10 +115,12 @@ def _row_prediction(row: dict[str, str], cat: Catalog) -> tuple[float | None, st
         return None, f"precision {prec!r} not one of fp4, fp8, bf16", {}
     if scen == "offline":
         ttft = tpot = inter = None
+    text = f"{row.get('system_description') or ''} {row.get('notes') or ''}".lower()
+    spec = bool(_SPECULATIVE.search(text))
     try:
         pr = predict(model_id, hw_id, int(n) if n else None, precision=prec, input_tokens=n_in,
                      output_tokens=n_out, ttft_max_s=ttft, tpot_max_s=tpot,
-                     interactivity_min=inter, catalog=cat)
+                     interactivity_min=inter, catalog=cat, mtp=spec)
     except TokenfabError as e:
         return None, f"no prediction: {e}", {}
     except Exception as e:  # a bug on one row must not hide the other rows' scores
