@@ -45,7 +45,7 @@ def main() -> int:
                 with running_app() as url:
                     page = browser.new_page(viewport={"width": 1400, "height": 1000})
                     page.goto(url)
-                    page.get_by_text("Download the scenario (TOML)").wait_for(timeout=90_000)
+                    page.get_by_text("Download the results (JSON)").wait_for(timeout=90_000)
                     expect(page.locator('[data-testid="stMetric"]').first).to_contain_text(
                         "tokens/s per GPU", timeout=60_000)
                     page.wait_for_timeout(1000)

@@ -16,6 +16,12 @@ def _number(text: str) -> float:
     return float(re.sub(r"[^0-9.]", "", text))
 
 
+def _wait_idle(page: object) -> None:
+    """Wait until Streamlit has finished the current run (its 'running' widget is gone)."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
 def test_app_updates_when_an_input_changes(tmp_path: Path) -> None:
     require_browser()
     from playwright.sync_api import expect
@@ -23,7 +29,7 @@ def test_app_updates_when_an_input_changes(tmp_path: Path) -> None:
     errors: list[str] = []
     with streamlit_server() as url, browser_page(errors) as page:
         page.goto(url)
-        page.get_by_text("Download the scenario (TOML)").wait_for(timeout=90_000)
+        page.get_by_text("Download the results (JSON)").wait_for(timeout=90_000)
         # the frontier tab: per-GPU throughput of both systems, and the chart
         first = page.locator('[data-testid="stMetric"]').first
         expect(first).to_contain_text("tokens/s per GPU", timeout=60_000)
@@ -47,6 +53,16 @@ def test_app_updates_when_an_input_changes(tmp_path: Path) -> None:
             "([sel, old]) => { const i = document.querySelectorAll(sel)[0]; "
             "return i && i.getAttribute('src') !== old; }",
             arg=['[role="tabpanel"]:not([hidden]) img', img_before], timeout=60_000)
+        # the scenario downloads as TOML with the new power, and loads as a factory scenario
+        _wait_idle(page)
+        with page.expect_download(timeout=60_000) as dl:
+            page.get_by_role("button", name="Download the scenario (TOML)").click()
+        toml_path = tmp_path / "scenario.toml"
+        dl.value.save_as(toml_path)
+        from tokenfab.factory.spec import FactorySection
+        from tokenfab.scenario import load_section
+
+        assert load_section(toml_path, "factory", FactorySection).power == pytest.approx(1e9)
         # the cluster tab computes too
         page.get_by_role("tab", name="Cluster goodput").click()
         expect(page.get_by_role("tabpanel", name="Cluster goodput").locator(

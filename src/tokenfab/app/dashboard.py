@@ -138,6 +138,12 @@ inp = L.Inputs(model=model, hardware=hardware, vs="" if vs_choice == "(none)" el
                checkpoint=checkpoint, knowledge_gdp_tusd=float(knowledge_gdp),
                ai_spend_share=float(ai_share), gross_margin=float(margin))
 
+with st.sidebar:
+    # rendered before any computation, so it always matches the inputs on screen
+    st.download_button("Download the scenario (TOML)", L.scenario_toml(inp),
+                       file_name="tokenfab_scenario.toml", mime="application/toml",
+                       help="loads unchanged with tokenfab factory|cluster|market FILE")
+
 results: dict[str, Any] = {"inputs": inp.to_dict()}
 t_front, t_fact, t_dem, t_mkt, t_clu = st.tabs(
     ["Frontier", "Factory P&L", "Demand", "Market layers", "Cluster goodput"])
@@ -267,11 +273,8 @@ with t_clu:
                               "failure rates)")))
 
 st.divider()
-d1, d2 = st.columns(2)
-d1.download_button("Download the scenario (TOML)", L.scenario_toml(inp),
-                   file_name="tokenfab_scenario.toml", mime="application/toml")
 try:
-    d2.download_button("Download the results (JSON)", L.results_json(results),
+    st.download_button("Download the results (JSON)", L.results_json(results),
                        file_name="tokenfab_results.json", mime="application/json")
 except (TypeError, ValueError) as e:  # a result that cannot be serialized is reported, not fatal
-    d2.warning(f"results JSON not available: {e}")
+    st.warning(f"results JSON not available: {e}")
