@@ -67,7 +67,7 @@ def test_app_updates_when_an_input_changes(tmp_path: Path) -> None:
         page.get_by_role("tab", name="Cluster goodput").click()
         expect(page.get_by_role("tabpanel", name="Cluster goodput").locator(
             '[data-testid="stMetric"]', has_text="Goodput")).to_be_visible(timeout=60_000)
-        # an interactivity no system reaches is a clear message, not a crash
+        # an interactivity no system reaches (1,000 tok/s per user) is a clear message, not a crash
         page.get_by_role("slider", name="Interactivity [tokens/s per user]").press("End")
         page.get_by_role("tab", name="Factory P&L").click()
         alert = page.get_by_role("tabpanel", name="Factory P&L").locator('[data-testid="stAlert"]')

@@ -111,7 +111,7 @@ with st.sidebar:
                                     value=defaults.output_tokens, step=256)
     power_mw = st.number_input("Site power [MW]", min_value=1.0, max_value=20_000.0,
                                value=float(defaults.power_mw), step=100.0)
-    interactivity = st.slider("Interactivity [tokens/s per user]", min_value=5, max_value=300,
+    interactivity = st.slider("Interactivity [tokens/s per user]", min_value=5, max_value=1000,
                               value=int(defaults.interactivity), step=5)
     price = st.number_input("Token price [USD per million tokens]", min_value=0.001,
                             max_value=1000.0, value=float(defaults.price_usd_per_mtok), step=0.1,
