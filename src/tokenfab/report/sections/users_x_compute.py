@@ -107,8 +107,7 @@ def build(ctx: ReportContext) -> Section:
             Row("first build year in the plan", str(plan.first_build_year), ""),
             Row("GW online in the last year", float(plan.columns["online_gw"][-1]) * 1e9, "W"),
             Row("built accelerator-hour", rep.crossover["build_usd_per_accelerator_hour"], "USD",
-                f"vs {rep.crossover['rent_usd_per_accelerator_hour']['reserved_3yr'][0]:.2f} for "
-                "a 3-year rental"),
+                _rent_note(rep.crossover.get("rent_usd_per_accelerator_hour", {}))),
             Row("cost of building one year late", rep.timing["late"]["extra_present_cost_usd"],
                 "USD", "present value, mostly unserved tokens"),
             Row("cost of building one year early", rep.timing["early"]["extra_present_cost_usd"],
@@ -138,6 +137,12 @@ def build(ctx: ReportContext) -> Section:
     return Section(sp.key, sp.title, sp.claim, verdict, reason=reason, assumption=assumption,
                    rows=rows, tables=[table], figures=figs, sources=dedupe(srcs),
                    scenarios=[dpath, ppath], notes=list(plan.notes))
+
+
+def _rent_note(rents: dict) -> str:
+    """``'vs $3.30 (reserved_3yr), $4.50 (on_demand) to rent in the first year'``."""
+    parts = [f"${v[0]:.2f} ({k.replace('_', ' ')})" for k, v in rents.items() if v]
+    return ("vs " + ", ".join(parts) + " to rent in the first year") if parts else ""
 
 
 def _pct(v: object) -> str:
