@@ -14,6 +14,8 @@ from tokenfab.perf.validate import validate
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "validation" / \
     "measured_inference.csv"
 needs_data = pytest.mark.skipif(not DATA.exists(), reason="../shared/validation not present")
+#: public MoE measurements gathered for the MoE/MLA work (repo file, scored separately)
+EXTRA = Path(__file__).resolve().parents[2] / "validation" / "measured_extra.csv"
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +43,30 @@ def test_rows_are_predictions_not_copies(result):
     errs = [abs(r["error_pct"]) for r in result["rows"]]
     assert sum(e < 1e-6 for e in errs) == 0
     assert all(r["predicted"] > 0 for r in result["rows"])
+
+
+def test_extra_moe_file_scored_separately():
+    """validation/measured_extra.csv: every row scores; DeepSeek mature-software rows in range.
+
+    Reported, not gated like the shared file: the rows mix 2025-2026 software eras and
+    InferenceX recipes (see the file's notes). The gate guards the MoE/MLA physics against
+    the 3-6x over-prediction it had: DeepSeek rows from 2025-2026 production software
+    (TRT-LLM blog 3 July 2025, blog 10 ADP balance, MLPerf v6.0, InferenceX peaks).
+    """
+    with open(EXTRA, newline="") as f:
+        n_rows = sum(1 for _ in csv.DictReader(f))
+    res = validate(EXTRA)
+    assert res["skipped"] == [] and res["n_scored"] == n_rows
+    by_id = {r["id"]: r for r in res["rows"]}
+    mature = [abs(by_id[i]["error_pct"]) for i in ("E001", "E004", "E005", "E006", "E016",
+                                                      "E017")]
+    print(f"\nmeasured_extra.csv: median |error| {res['median_abs_pct_error']:.1f}% over "
+          f"{res['n_scored']} rows; by family {res['by_family']}; DeepSeek mature-software "
+          f"rows {sorted(round(e) for e in mature)}")
+    assert max(mature) < 100.0, mature  # was 3-6x before the MoE/MLA work
+    # the older-software twin of each pair is predicted no lower than the newer one
+    assert by_id["E002"]["predicted"] >= by_id["E002"]["measured"]
+    assert by_id["E007"]["error_pct"] > by_id["E006"]["error_pct"]
 
 
 HEADER = ["id", "round", "date", "submitter", "division", "accelerator_id", "family",
