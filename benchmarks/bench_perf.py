@@ -9,7 +9,10 @@ Prints figures and ratios; it asserts nothing (targets are in docs/perf.md):
 * llm-analysis (PyPI ``llm-analysis``, ``pip install tokenfab[bench]``) timed on the same
   (tp, pp, batch, precision) grid for a dense model (it has no continuous batching,
   disaggregation, MLA or p99 model, so it evaluates a subset of what we do per point);
-* a cross-check of one decode-step latency against llm-analysis.
+* a cross-check of one decode-step latency against llm-analysis;
+* a per-operator cross-check of the MoE / MLA terms against NVIDIA's measured TensorRT-LLM
+  kernel tables shipped with ``aiconfigurator`` (PyPI, optional; read only here, never by
+  the engine): fused-MoE layer time and absorbed-MLA decode kernel time for DeepSeek-R1.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ def main() -> None:
     print("== frontier: all layouts x batches x precisions (x aggregated/disaggregated) ==")
     for model, hw, count in [("llama3.1-70b", "h100-sxm", 8), ("llama3.1-70b", "b200", None),
                              ("deepseek-r1", "gb200-nvl72", 72),
+                             ("deepseek-r1", "gb200-nvl72", None),  # + MTP variants
+                             ("gpt-oss-120b", "b200", None),
                              ("gpt-moe-1.8t", "h100-sxm", None)]:
         t = best_time(lambda m=model, h=hw, c=count: pareto(m, h, c, catalog=cat))
         n = len(pareto(model, hw, count, catalog=cat).to_frame())
@@ -65,6 +70,8 @@ def main() -> None:
     t = best_time(lambda: evaluate(mc, hw, cal, "fp4", lay, wl, 512))
     print(f"{len(lay)} layouts x {n_pts // max(len(lay), 1)} batch/mode points = {n_pts} points in "
           f"{t * 1e3:.1f} ms -> {n_pts / t:,.0f} points/s (target >= 1e6/s)")
+
+    aiconfigurator_crosscheck(cat)
 
     print("\n== llm-analysis on the same dense grid (tp, pp, batch, precision), gpt-j-6b ==")
     try:
@@ -147,6 +154,84 @@ def main() -> None:
           f"{st.comm[0] * 1e3:.2f}, overhead {st.overhead[0] * 1e3:.2f}); llm-analysis "
           f"{ll * 1e3:.2f} ms/token (roofline + TP comm; no launch/step overheads, which are "
           "1.5 ms + 10 us/layer in ours)")
+
+
+def aiconfigurator_crosscheck(cat) -> None:
+    """Ours vs measured TRT-LLM kernels (aiconfigurator 0.12 tables), DeepSeek-R1 shapes."""
+    print("\n== cross-check vs measured TRT-LLM kernels (aiconfigurator tables), DeepSeek-R1 ==")
+    try:
+        import glob
+        from dataclasses import replace
+
+        import aiconfigurator_core
+        import pandas as pd
+    except ImportError:
+        print("aiconfigurator not installed (pip install aiconfigurator): skipped")
+        return
+    from tokenfab.perf.engine import stage_time
+    from tokenfab.perf.parallelism import Layouts
+
+    root = os.path.join(os.path.dirname(aiconfigurator_core.__file__), "systems", "data")
+    m = cat.model("deepseek-r1")
+    mc = model_costs(m)
+    # isolate the routed-expert term: no dense weights, no attention
+    mc_e = replace(mc, matmul_params_dense=0.0, head_params=0.0, attn_flops_decode_per_ctx=0.0,
+                   kv_elems_per_token=0.0)
+    for system, hw_id, dtype, prec in [("b200_sxm", "b200", "nvfp4", "fp4"),
+                                       ("gb200", "gb200-nvl72", "nvfp4", "fp4"),
+                                       ("h200_sxm", "h200-sxm", "fp8_block", "fp8")]:
+        files = sorted(glob.glob(os.path.join(root, system, "moe", "trtllm", "*",
+                                              "moe_perf.parquet")))
+        df = None
+        for f in reversed(files):
+            d = pd.read_parquet(f)
+            d = d[(d.hidden_size == 7168) & (d.inter_size == 2048) & (d.num_experts == 256)
+                  & (d.topk == 8) & (d.moe_tp_size == 1) & (d.moe_dtype == dtype)]
+            if len(d):
+                df = d
+                break
+        if df is None:
+            print(f"{system}: no DeepSeek MoE table")
+            continue
+        hw = cat.hardware(hw_id)
+        cal = calibration_for(hw.family, layer_overhead_s=0.0, step_overhead_s=0.0)
+        out = []
+        for ep in (8, 32):
+            for tokens in (256, 2048, 8192):
+                q = df[(df.moe_ep_size == ep) & (df.num_tokens == tokens)]
+                if q.empty:
+                    continue
+                meas = {dist: q[q.distribution == dist].latency.min() * 1e-3
+                        for dist in ("balanced", "power_law_1.01")}
+                lay = Layouts(np.array([1.0]), np.array([1.0]), np.array([float(ep)]))
+                st = stage_time(mc_e, hw, cal, prec, lay, np.array([tokens / ep]),
+                                np.array([0.0]), np.array([0.0]), 0.0)
+                ours = (st.compute[0] + st.memory[0]) / mc.moe_layers
+                out.append(f"EP{ep} T={tokens}: ours {ours * 1e6:.0f} us vs measured "
+                           f"{meas['balanced'] * 1e6:.0f} (balanced) / "
+                           f"{meas['power_law_1.01'] * 1e6:.0f} (skewed)")
+        print(f"{system} {dtype} fused MoE per layer: " + "; ".join(out))
+        # absorbed-MLA decode kernel, 128 heads, batch 512
+        fm = sorted(glob.glob(os.path.join(root, system, "mla", "trtllm", "*",
+                                           "generation_mla_perf.parquet")))
+        if not fm:
+            continue
+        g = pd.read_parquet(fm[-1])
+        g = g[(g.num_heads == 128) & (g.batch_size == 512) & (g.kv_cache_dtype == "fp8")]
+        cal0 = calibration_for(hw.family)
+        rows = []
+        for step in (1023, 4095):
+            r = g[g.step == step]
+            if r.empty:
+                continue
+            ctx = step + 1.0
+            flops = 512 * 2 * 128 * (2 * 512 + 64) * ctx
+            p = "fp8" if cal0.mla_math_fp8 else "bf16"
+            ours = flops / (hw.peak_flops_per_s(p) * cal0.mla_attn_eff * ctx
+                            / (ctx + cal0.mla_ctx_half_tokens))
+            rows.append(f"ctx {int(ctx)}: ours {ours * 1e6:.0f} us vs measured "
+                        f"{r.latency.min() * 1e3:.0f} us")
+        print(f"{system} MLA decode kernel (batch 512, one layer): " + "; ".join(rows))
 
 
 if __name__ == "__main__":

@@ -159,7 +159,7 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
     peak_d = hw.peak_flops_per_s(p_dense) * cal.compute_efficiency(p_dense)
     if mc.is_mla and phase == "decode":
         mla_prec = "fp8" if cal.mla_math_fp8 and precision != "bf16" else "bf16"
-        c_eff = float(mc.effective_context(kv_context))
+        c_eff = max(float(mc.effective_context(kv_context)), 1.0)
         peak_a = (hw.peak_flops_per_s(mla_prec) * cal.mla_attn_eff
                   * c_eff / (c_eff + cal.mla_ctx_half_tokens))
     else:
