@@ -57,7 +57,7 @@ from tokenfab.perf.parallelism import (
 )
 from tokenfab.perf.roofline import allreduce_time, alltoall_time, link_bandwidth
 
-__all__ = ["Workload", "stage_time", "evaluate", "N_BATCH"]
+__all__ = ["Workload", "stage_time", "evaluate", "in_flight_context", "N_BATCH"]
 
 #: batch sizes evaluated per layout (geometric grid from 1 to the largest that fits)
 N_BATCH = 48
@@ -232,6 +232,16 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
                      np.broadcast_to(comm, shape), np.broadcast_to(over, shape))
 
 
+def in_flight_context(wl: Workload) -> float:
+    """Mean context of the in-flight sequences [tokens]: ``I + O (1 + cv^2) / 2``.
+
+    Length-biased sampling: a request holds its KV slot for as many decode steps as it
+    generates, so ``E[c] = I + E[O^2] / (2 E[O])``; ``cv^2`` of the output lengths is 0 for
+    fixed-length requests and :attr:`ServingConstants.output_cv2` otherwise.
+    """
+    return float(wl.input_tokens) + float(wl.output_tokens) * (1.0 + _output_cv2(wl)) / 2.0
+
+
 def _output_cv2(wl: Workload) -> float:
     """Squared CV of output lengths: 0 for fixed-length synthetic requests, else the global
     variable-length value (:attr:`ServingConstants.output_cv2`)."""
@@ -282,9 +292,8 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
     n_in, n_out = float(wl.input_tokens), float(wl.output_tokens)
     cap = usable_memory_bytes(hw)
     w = weight_bytes_per_accelerator(mc, lay, precision)
-    # mean context of the in-flight sequences (paged KV): length-biased, a request holds a
-    # slot for as many steps as it generates -> I + E[O^2] / (2 E[O]) = I + O (1 + cv^2) / 2
-    ctx_mem = n_in + n_out * (1.0 + _output_cv2(wl)) / 2.0
+    # mean context of the in-flight sequences (paged KV), length-biased
+    ctx_mem = in_flight_context(wl)
     kv_seq = kv_bytes_per_sequence(mc, lay, ctx_mem, precision)
     b_fit = np.floor((cap - w) / kv_seq)
     ok = b_fit >= 1

@@ -20,7 +20,7 @@ from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.catalog.schema import PRECISIONS, Accelerator, ModelArch
 from tokenfab.errors import InfeasibleError, TokenfabError
 from tokenfab.perf.calibration import SERVING, Calibration, calibration_for
-from tokenfab.perf.engine import Workload, evaluate
+from tokenfab.perf.engine import Workload, evaluate, in_flight_context
 from tokenfab.perf.model_costs import ModelCosts, model_costs
 from tokenfab.perf.parallelism import (
     enumerate_layouts,
@@ -216,7 +216,7 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
     frames = []
     for p in precisions or _precisions(hw, "fp8"):
         lay = enumerate_layouts(mc, hw, count) if count else open_count_layouts(
-            mc, hw, p, wl.input_tokens + wl.output_tokens / 2.0)
+            mc, hw, p, in_flight_context(wl))
         if len(lay) == 0:
             continue
         r = evaluate(mc, hw, cal, p, lay, wl, count, _modes(disaggregated, count, hw),
@@ -253,7 +253,7 @@ def _no_fit_message(m: ModelArch, hw: Accelerator, mc: ModelCosts, count: int | 
     from tokenfab.perf.parallelism import Layouts
     one = Layouts(np.array([float(n)]), np.array([1.0]), np.array([float(n)]))
     need = float(weight_bytes_per_accelerator(mc, one, p)[0]
-                 + kv_bytes_per_sequence(mc, one, wl.input_tokens + wl.output_tokens / 2, p)[0])
+                 + kv_bytes_per_sequence(mc, one, in_flight_context(wl), p)[0])
     return (f"{m.id} does not fit on {n} x {hw.id} at {p}: needs {need / 1e9:.1f} GB per "
             f"accelerator for the weights and one sequence of {wl.input_tokens:g}+"
             f"{wl.output_tokens:g} tokens when spread over all {n}, has "
