@@ -15,8 +15,8 @@ Row -> prediction:
 * ``precision`` blank: the family's usual MLPerf choice (Blackwell/CDNA4 FP4, else FP8);
 * speculative decoding with the model's MTP module only when the row's own description of
   the system (``system_description`` / ``notes``) says the measured system used MTP or
-  speculative decoding; otherwise without (NVIDIA introduced MTP in MLPerf only with the
-  v6.0 DeepSeek-R1 interactive scenario).
+  speculative decoding; otherwise without (NVIDIA's MLPerf v6.0 write-up names MTP for the
+  new DeepSeek-R1 interactive scenario, not for offline or server).
 """
 
 from __future__ import annotations
