@@ -185,6 +185,15 @@ class ServingConstants:
         ``c = I + E[O^2] / (2 E[O]) = I + O (1 + cv^2) / 2``. 1 = exponential-like,
         long-tailed outputs (reasoning traces: DeepSeek-R1 MLPerf set, mean 3.7k, cap 20k,
         "pronounced long-tail distribution", TensorRT-LLM tech blog 10). Estimate [-].
+    kernels_dense_layer, kernels_moe_extra, kernels_mla_extra : float
+        Kernels launched per layer: a dense GQA decoder layer ~10 (QKV GEMM, RoPE, attention,
+        O-proj, 2 norms/residuals, gate-up GEMM, activation, down GEMM, all-reduce); a routed
+        MoE FFN adds ~8 (router GEMM, top-k, token permute + quantize, two grouped GEMMs and
+        the activation, finalize/un-permute, dispatch and combine); MLA adds ~6 (fused
+        Q/KV down-projection, Q and KV norms, Q up-projection, RoPE + FP8 quantize, the two
+        absorbed BMMs). Read off the DeepSeek-R1 dataflows of TensorRT-LLM tech blogs 1 and 3
+        (which also note Top-K alone was 18 PyTorch ops before fusion). The per-layer
+        overhead ``o_layer`` (calibrated on dense layers) scales with their ratio. Estimate.
     mtp_draft_tokens : float
         Draft tokens per step when a model's MTP module is used for speculative decoding
         (one MTP module, DeepSeek-V3 style) [tokens].
@@ -202,6 +211,9 @@ class ServingConstants:
     gemm_min_rows: float = 16.0
     ep_load_imbalance: float = 1.2
     output_cv2: float = 1.0
+    kernels_dense_layer: float = 10.0
+    kernels_moe_extra: float = 8.0
+    kernels_mla_extra: float = 6.0
     mtp_draft_tokens: float = 1.0
     mtp_acceptance: float = 0.85
     prefill_chunk_tokens: float = 8192.0

@@ -225,11 +225,21 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
     bw_pp = np.where(span <= domain, su, so)
     lat_pp = np.where(span <= domain, cal.collective_latency_s, cal.scaleout_latency_s)
     t_pp = np.where(pp > 1, act / bw_pp + lat_pp, 0.0)
-    over = layers * cal.layer_overhead_s + cal.step_overhead_s / pp
+    # per-layer fixed cost scales with the kernels a layer launches: o_layer is calibrated on
+    # dense GQA layers (~10 kernels); a routed-MoE FFN and an MLA attention block add more
+    over = layers * cal.layer_overhead_s * _kernel_factor(mc) + cal.step_overhead_s / pp
     comm = t_ar + t_ep + t_pp
     shape = np.broadcast_shapes(np.shape(t_c), np.shape(t_m), np.shape(comm), np.shape(over))
     return StageTime(np.broadcast_to(t_c, shape), np.broadcast_to(t_m, shape),
                      np.broadcast_to(comm, shape), np.broadcast_to(over, shape))
+
+
+def _kernel_factor(mc: ModelCosts) -> float:
+    """Kernels per layer relative to a dense GQA layer (``ServingConstants.kernels_*``)."""
+    k = SERVING.kernels_dense_layer
+    extra = (SERVING.kernels_moe_extra * mc.moe_layers / mc.layers
+             + (SERVING.kernels_mla_extra if mc.is_mla else 0.0))
+    return (k + extra) / k
 
 
 def in_flight_context(wl: Workload) -> float:
