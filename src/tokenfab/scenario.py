@@ -43,6 +43,7 @@ __all__ = [
     "load_section",
     "load_toml",
     "register_section",
+    "save_resolved",
     "scenario_to_dict",
     "write_resolved",
 ]
@@ -313,40 +314,137 @@ def _key(k: str) -> str:
     return k if k.replace("_", "").replace("-", "").isalnum() else f'"{k}"'
 
 
+def _is_range(v: Any) -> bool:
+    return isinstance(v, dict) and {"low", "high"} <= set(v) and set(v) <= {"low", "likely", "high",
+                                                                          "dist"}
+
+
+def _is_table_array(v: Any) -> bool:
+    return isinstance(v, list) and bool(v) and all(isinstance(x, dict) for x in v)
+
+
+def _comment(text: str | None) -> str:
+    return f"  # {' '.join(str(text).split())}" if text else ""
+
+
+def _inline(v: Any) -> str:
+    """A value on one line; ``None`` entries of inline tables are left out (TOML has no null)."""
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{_key(k)} = {_inline(x)}" for k, x in v.items()
+                                if x is not None) + " }"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_inline(x) for x in v) + "]"
+    return _toml_scalar(v)
+
+
+def _write_table(out: list[str], header: str, table: dict[str, Any], comments: dict[str, str],
+                 prefix: str, header_comment: str | None = None) -> None:
+    """``[header]``, then its scalar keys, then its sub-tables and arrays of tables (TOML needs
+    that order). ``None`` values are left out: a field that is not set stays not set."""
+    out.append(f"\n[{header}]{_comment(header_comment)}")
+    nested = []
+    for k, v in table.items():
+        if v is None:
+            continue
+        if (isinstance(v, dict) and v and not _is_range(v)) or _is_table_array(v):
+            nested.append((k, v))
+            continue
+        out.append(f"{_key(k)} = {_inline(v)}{_comment(comments.get(f'{prefix}.{k}'))}")
+    for k, v in nested:
+        if isinstance(v, dict):
+            _write_table(out, f"{header}.{_key(k)}", v, comments, f"{prefix}.{k}",
+                         comments.get(f"{prefix}.{k}"))
+        else:
+            first = True
+            for item in v:
+                out.append(f"\n[[{header}.{_key(k)}]]"
+                           + (_comment(comments.get(f"{prefix}.{k}")) if first else ""))
+                first = False
+                out.extend(f"{_key(a)} = {_inline(b)}" for a, b in item.items() if b is not None)
+
+
 def to_toml(sections: dict[str, Any], comments: dict[str, str] | None = None) -> str:
     """Serialize ``{"title": ..., "factory": {...}}`` to TOML; ``comments`` maps
-    ``section.field`` to a trailing comment (e.g. the source of a default)."""
+    ``section.field`` (``section.table.field`` in sub-tables) to a trailing comment (e.g. the
+    source of a default). Tables that are not ranges become sub-tables (``[demand.growth]``);
+    ``None`` values are left out."""
     comments = comments or {}
     out: list[str] = []
     for k, v in sections.items():
-        if not isinstance(v, dict):
+        if not isinstance(v, dict) and v is not None:
             out.append(f"{_key(k)} = {_toml_scalar(v)}")
     for k, v in sections.items():
         if isinstance(v, dict):
-            out.append(f"\n[{_key(k)}]")
-            for fk, fv in v.items():
-                if isinstance(fv, list) and fv and all(isinstance(x, dict) for x in fv):
-                    continue
-                line = f"{_key(fk)} = {_toml_scalar(fv)}"
-                c = comments.get(f"{k}.{fk}")
-                out.append(line + (f"  # {c}" if c else ""))
-            for fk, fv in v.items():
-                if isinstance(fv, list) and fv and all(isinstance(x, dict) for x in fv):
-                    for item in fv:
-                        out.append(f"\n[[{_key(k)}.{_key(fk)}]]")
-                        out.extend(f"{_key(a)} = {_toml_scalar(b)}" for a, b in item.items())
+            _write_table(out, _key(k), v, comments, k)
     return "\n".join(out).strip() + "\n"
 
 
+_HEADER = "# resolved by tokenfab: every default filled in, quantities in SI base units\n"
+
+
 def write_resolved(out_dir: str | Path, name: str, section: BaseModel,
-                   meta: dict[str, str] | None = None, comments: dict[str, str] | None = None) -> Path:
-    """Write ``out_dir/resolved_<name>.toml``: the section with every default filled in."""
-    d = Path(out_dir)
-    d.mkdir(parents=True, exist_ok=True)
+                   meta: dict[str, str] | None = None, comments: dict[str, str] | None = None,
+                   *, path: str | Path | None = None) -> Path:
+    """Write ``out_dir/resolved_<name>.toml`` (or exactly ``path`` when given): the section with
+    every default filled in; ``comments`` maps a field (``growth.users`` in a sub-table) to a
+    trailing comment."""
+    target = Path(out_dir) / f"resolved_{name}.toml" if path is None else Path(path)
     doc: dict[str, Any] = {k: v for k, v in (meta or {}).items() if v}
     doc[name] = scenario_to_dict(section)
-    path = d / f"resolved_{name}.toml"
-    header = "# resolved by tokenfab: every default filled in, quantities in SI base units\n"
-    path.write_text(header + to_toml(doc, {f"{name}.{k}": v for k, v in (comments or {}).items()}),
-                    encoding="utf-8")
-    return path
+    text = _HEADER + to_toml(doc, {f"{name}.{k}": v for k, v in (comments or {}).items()})
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise TokenfabError(f"cannot write the resolved scenario: {e}", file=str(target)) from None
+    return target
+
+
+def _user_set(section: BaseModel, dotted: str) -> bool:
+    """Whether the scenario or a flag set ``dotted`` (``growth.users``): then a default's
+    source does not apply to it."""
+    cur: Any = section
+    for part in dotted.split("."):
+        if not isinstance(cur, BaseModel) or part not in cur.model_fields_set:
+            return False
+        cur = getattr(cur, part)
+    return True
+
+
+def save_resolved(path: str | Path, name: str, section: T, meta: dict[str, str] | None = None,
+                  sources: dict[str, str] | None = None, *,
+                  fill: dict[str, Any] | None = None) -> T:
+    """Write the scenario a command ran to ``path`` (``--save-scenario``) and check it loads.
+
+    Parameters
+    ----------
+    path : str or Path
+        The TOML file to write.
+    name : str
+        The section (``factory``, ``demand`` ...).
+    section : ScenarioSection
+        The section the command ran (flags already applied).
+    meta : dict, optional
+        ``title``, ``description``, ``claim`` of the scenario file, if any.
+    sources : dict, optional
+        Field (``growth.users`` in a sub-table) -> where its default comes from; written as a
+        trailing comment, except on fields the scenario or a flag set.
+    fill : dict, optional
+        Field -> resolved default for fields the section leaves as ``None`` ("take the
+        default"): written as values, so the file runs the same without the defaults' code.
+
+    Returns
+    -------
+    The section as read back from the file (same validation as any scenario file). The file
+    is written once; a section that does not survive the trip raises :class:`TokenfabError`.
+    """
+    model = type(section)
+    data = scenario_to_dict(section)
+    for k, v in (fill or {}).items():
+        if data.get(k) is None and v is not None:
+            data[k] = _plain(v)
+    full = validate_section(model, data, prefix=name)
+    meta = {k: v for k, v in (meta or {}).items() if k in _TOP_LEVEL and v}
+    comments = {k: v for k, v in (sources or {}).items() if not _user_set(section, k)}
+    p = write_resolved(".", name, full, meta=meta, comments=comments, path=path)
+    return load_section(p, name, model)

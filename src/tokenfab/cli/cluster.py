@@ -72,6 +72,39 @@ def _section(scenario: Path | None, flags: dict[str, Any]) -> Any:
     return validate_section(ClusterSection, data, file=file, prefix="cluster")
 
 
+#: [cluster] field -> the tokenfab.cluster.defaults names its default is made of
+_DEFAULT_NAMES = {"mfu": ("mfu_low", "mfu", "mfu_high"), "pue": ("pue_low", "pue_likely", "pue_high"),
+                  "switch_price": ("switch_price_usd",), "transceiver_price": ("transceiver_price_usd",),
+                  **{f: (f,) for f in ("other_it_fraction", "checkpoint_bytes_per_param",
+                                       "storage_bandwidth", "restart_time", "memory_recovery_speedup",
+                                       "hot_spare_fraction", "repair_time", "switch_power",
+                                       "transceiver_power")}}
+
+
+def _sources(catalog: Any) -> dict[str, str]:
+    """Field -> source of its default (low / likely / high for ranges), as the model reads it."""
+    from tokenfab.cluster.defaults import default
+
+    def label(i: int, n: int) -> str:
+        return ("low ", "likely ", "high ")[i] if n == 3 else ""
+
+    return {f: "; ".join(label(i, len(names)) + default(n, catalog).describe()
+                         for i, n in enumerate(names)) for f, names in _DEFAULT_NAMES.items()}
+
+
+def _save(out: Path, sec: Any, scenario: Path | None, catalog: Any) -> None:
+    """``--save-scenario``: the section with its defaults and their sources."""
+    from tokenfab.cluster.site import DEFAULT_CHECKPOINT_MODEL
+    from tokenfab.scenario import save_resolved, scenario_meta
+
+    sources = {**_sources(catalog), "checkpoint_model": "tokenfab.cluster.site default "
+               "(DEFAULT_CHECKPOINT_MODEL), used when no model is given"}
+    fill = {"checkpoint_model": DEFAULT_CHECKPOINT_MODEL} if sec.model is None else None
+    save_resolved(out, "cluster", sec, scenario_meta(scenario) if scenario else None, sources,
+                  fill=fill)
+    console_err(f"wrote resolved scenario to {out}")
+
+
 def plot_goodput_vs_size(section: Any, out: Path, catalog: Any) -> Path:
     """Goodput vs job size (analytic storage and in-memory checkpointing, plus simulated
     points for the section's mode), saved to ``out`` with matplotlib's Agg backend."""
@@ -133,6 +166,8 @@ def cluster(
     json_out: bool = typer.Option(False, "--json", help="print strict JSON"),
     plot: Path | None = typer.Option(None, "--plot", metavar="FILE", help="goodput vs size chart (PNG/SVG)"),
     catalog: list[str] = typer.Option([], "--catalog", metavar="FILE", help="extra TOML catalog file"),
+    save_scenario: Path | None = typer.Option(None, "--save-scenario", metavar="PATH", help=(
+        "write the resolved scenario (every default filled in, with its source) to PATH")),
 ) -> None:
     """A site of N accelerators: power, fabric, failures, checkpoints, goodput, time to train."""
     from tokenfab.cluster.site import evaluate_site
@@ -145,6 +180,8 @@ def cluster(
              "samples": samples, "model": model, "tokens": tokens, "checkpoint": checkpoint,
              "seed": seed}
     sec = _section(scenario, flags)
+    if save_scenario is not None:
+        _save(save_scenario, sec, scenario, cat)
     bar = _LazyProgress(int(sec.samples))
     try:
         res = evaluate_site(sec, cat, progress=bar)

@@ -63,6 +63,8 @@ def demand(
     samples: int = typer.Option(1000, "--samples", metavar="N",
                                 help="Monte Carlo draws for the p10-p90 bands (0: none)"),
     seed: int = typer.Option(0, "--seed", help="random seed of the Monte Carlo draws"),
+    save_scenario: str | None = typer.Option(None, "--save-scenario", metavar="PATH", help=(
+        "write the resolved scenario (every default filled in, with its source) to PATH")),
 ) -> None:
     """Project compute demand and the supply it takes (no subcommand), or see ``fit``."""
     if ctx.invoked_subcommand is not None:
@@ -80,6 +82,13 @@ def demand(
     else:
         section = DemandSection()
         meta = {"title": "", "description": "", "claim": ""}
+    if save_scenario is not None:
+        from tokenfab.demand.scenario import default_sources
+        from tokenfab.scenario import save_resolved
+
+        ran = section.model_copy(update={"years": years}) if years is not None else section
+        save_resolved(save_scenario, "demand", ran, meta, default_sources())
+        console_err(f"wrote resolved scenario to {save_scenario}")
     cat = get_catalog()
     if json_out or samples == 0:
         proj = project(section, years=yrs, samples=samples, seed=seed, catalog=cat)

@@ -98,6 +98,34 @@ def _section_from(scenario: Path | None, flags: dict[str, Any]) -> tuple[Any, st
     return validate_section(FactorySection, flags), None
 
 
+def _save(out: Path, section: Any, path: str | None, cat: Any) -> None:
+    """``--save-scenario``: the section with the catalog defaults it ran on, each with its source."""
+    from tokenfab.factory.defaults import default_inputs
+    from tokenfab.factory.pricing import DEFAULT_PRICE_CURVE
+    from tokenfab.factory.spec import COST_FIELDS
+    from tokenfab.scenario import save_resolved, scenario_meta
+
+    fill: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for prefix, hw in (("", section.hardware), ("vs_", section.vs)):
+        if hw is None:
+            continue
+        defaults = default_inputs(hw, cat)
+        for field, (name, k) in COST_FIELDS.items():
+            field = prefix + field if field == "accelerator_price" else field
+            if getattr(section, field) is None and field not in fill:
+                v = defaults[name].value
+                inv = float(f"{1.0 / k:.12g}")  # 1e-6, SECONDS_PER_YEAR without float noise
+                fill[field] = v.scaled(inv) if hasattr(v, "scaled") else float(v) * inv
+                sources[field] = f"{defaults[name].source} [{defaults[name].kind}]"
+    if section.price_curve is None:
+        c = DEFAULT_PRICE_CURVE
+        fill["price_curve"] = {"interactivity": list(c.interactivity_tok_s),
+                               "multiplier": list(c.multiplier), "source": c.source}
+    save_resolved(out, "factory", section, scenario_meta(path) if path else None, sources, fill=fill)
+    console_err(f"wrote resolved scenario to {out}")
+
+
 def _default_unit(text: str | None, unit: str) -> str | None:
     """A bare number on the command line is read in the unit people quote (``--price 2`` is
     2 USD/Mtok, ``--electricity-price 80`` is 80 USD/MWh), not the SI base unit."""
@@ -134,6 +162,8 @@ def factory_cmd(
                                            "to compare on the same site, oldest first"),
     json_out: bool = typer.Option(False, "--json", help="print strict JSON"),
     catalog: list[str] = typer.Option([], "--catalog", metavar="FILE", help="extra TOML catalog file"),
+    save_scenario: Path | None = typer.Option(None, "--save-scenario", metavar="PATH", help=(
+        "write the resolved scenario (every default filled in, with its source) to PATH")),
 ) -> None:
     """Tokens, revenue, capex, opex, TCO, $/Mtok and payback of an AI factory on a power budget;
     with --vs, the challenger's break-even accelerator price (negative: even free it loses)."""
@@ -153,6 +183,8 @@ def factory_cmd(
              "accelerator_price": accelerator_price, "vs_accelerator_price": vs_accelerator_price,
              "precision": precision, "samples": samples, "seed": seed}
     section, path = _section_from(scenario, flags)
+    if save_scenario is not None:
+        _save(save_scenario, section, path, cat)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
                   console=Console(stderr=True)) as bar:
         task = bar.add_task("performance engine and factory model", total=None)

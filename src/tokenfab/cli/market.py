@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -54,6 +55,8 @@ def market(
     json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
     plot: Path | None = typer.Option(None, "--plot", metavar="FILE",
                                      help="write the GDP -> GW waterfall chart (PNG/SVG/PDF)"),
+    save_scenario: Path | None = typer.Option(None, "--save-scenario", metavar="PATH", help=(
+        "write the resolved scenario (every default filled in, with its source) to PATH")),
 ) -> None:
     """The AI market in three layers, from GDP to gigawatts, every input a sourced range.
 
@@ -70,6 +73,8 @@ def market(
     if hardware is not None:
         section = section.model_copy(update={"hardware": hardware})
     meta = scenario_meta(scenario) if scenario else {}
+    if save_scenario is not None:
+        _save(save_scenario, section, meta, country, samples, seed)
     if (country or "").strip().lower() == "all":
         if plot is not None:
             raise TokenfabError("--plot draws one region; give one country or none",
@@ -141,6 +146,29 @@ def market(
     stdout.print(s)
     stdout.print("Inputs and their sources: 'tokenfab market --json' (key 'inputs'); "
                  "the model is an end state, layer 2 evaluated at the horizon year.")
+
+
+def _save(out: Path, section: Any, meta: dict[str, str], country: str | None,
+          samples: int | None, seed: int | None) -> None:
+    """``--save-scenario``: the section with its flags and every resolved default."""
+    from tokenfab.macro.inputs import (
+        CATALOG_DEFAULTS,
+        FIELD_TO_MODEL,
+        MODULE_DEFAULTS,
+        resolve_inputs,
+    )
+    from tokenfab.scenario import save_resolved
+
+    flags = {"country": country if (country or "").strip().lower() != "all" else None,
+             "samples": samples, "seed": seed}
+    section = section.model_copy(update={k: v for k, v in flags.items() if v is not None})
+    resolved = resolve_inputs(section, get_catalog())
+    fields = {s.field: s.model_name for s in (*CATALOG_DEFAULTS.values(), *MODULE_DEFAULTS.values())}
+    fields["world_electricity"] = FIELD_TO_MODEL["world_electricity"]
+    fill = {f: resolved[m].value for f, m in fields.items()}
+    sources = {f: f"{resolved[m].source} [{resolved[m].kind}]" for f, m in fields.items()}
+    save_resolved(out, "market", section, meta, sources, fill=fill)
+    console_err(f"wrote resolved scenario to {out}")
 
 
 def _sovereign_table(section: object, samples: int | None, seed: int | None, json_out: bool,

@@ -67,11 +67,18 @@ def predict_cmd(
         None, "--disaggregated/--aggregated", help="force or forbid separate prefill pools"),
     json_out: bool = typer.Option(False, "--json", help="print JSON"),
     catalog: list[str] = _CATALOG_OPT,
+    save_scenario: Path | None = typer.Option(None, "--save-scenario", metavar="PATH", help=(
+        "write the resolved scenario (every default filled in) to PATH")),
 ) -> None:
     """Best tokens/s per accelerator of a model on a system under latency limits."""
     from tokenfab.perf.serving import predict
 
     cat = get_catalog(catalog)
+    if save_scenario is not None:
+        _save(save_scenario, scenario, dict(
+            model=model, hardware=hardware, count=count, precision=precision,
+            input_tokens=input_tokens, output_tokens=output_tokens, ttft_max_s=ttft_max_s,
+            tpot_max_s=tpot_max_s, interactivity_min=interactivity_min, disaggregated=disaggregated))
     if scenario is not None:
         from rich.progress import Progress, SpinnerColumn, TextColumn
 
@@ -98,6 +105,23 @@ def predict_cmd(
         print_json(pred.to_dict())
         return
     _print_prediction(pred.to_dict())
+
+
+def _save(out: Path, scenario: Path | None, flags: dict[str, Any]) -> None:
+    """``--save-scenario``: the ``[predict]`` section the command runs (from the file, or from
+    the flags when there is none)."""
+    from tokenfab.perf.claims import PredictSection
+    from tokenfab.scenario import load_section, save_resolved, scenario_meta, validate_section
+
+    if scenario is not None:
+        sec, meta = load_section(scenario, "predict", PredictSection), scenario_meta(scenario)
+    else:
+        for name in ("model", "hardware"):
+            if flags[name] is None:
+                raise TokenfabError(f"give a scenario file or --{name}", field=f"--{name}")
+        sec, meta = validate_section(PredictSection, flags, prefix="predict"), None
+    save_resolved(out, "predict", sec, meta)
+    console_err(f"wrote resolved scenario to {out}")
 
 
 def _print_scenario(result: dict[str, Any]) -> None:

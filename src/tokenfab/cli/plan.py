@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
 
 from tokenfab.cli.common import console_err, fmt_si, get_catalog, print_json, stdout
 from tokenfab.errors import TokenfabError
+from tokenfab.plan.econ import SECONDS_PER_YEAR
 
 
 def _usd(x: float) -> str:
@@ -20,6 +22,41 @@ def _usd(x: float) -> str:
     return f"${x / 1e6:.0f}M"
 
 
+#: [plan] field -> (resolved input of tokenfab.plan.resolve, factor to the field's SI unit)
+_RESOLVED: dict[str, tuple[str, float]] = {
+    **{f: (f, 1.0) for f in ("demand_tokens_per_year", "users_growth", "per_user_growth",
+                             "tokens_per_accelerator_s", "utilisation", "speedup_per_year",
+                             "rent_price_trend", "rental_cap", "rental_cap_growth", "it_capex_share",
+                             "cost_of_capital", "power_cap_growth", "asic_capex_saving",
+                             "asic_perf_per_w")},
+    "capex": ("capex_usd_per_w", 1.0), "opex_per_year": ("opex_usd_per_w_year", 1.0),
+    "power_cap_per_year": ("power_cap_w_per_year", 1.0),
+    "unserved_penalty": ("unserved_penalty_usd_per_token", 1.0),
+    "it_life": ("it_life_years", SECONDS_PER_YEAR),
+    "facility_life": ("facility_life_years", SECONDS_PER_YEAR),
+    "lead_time": ("lead_time_years", SECONDS_PER_YEAR),
+}
+
+
+def _save(out: Path, section: Any, inputs: Any, meta: dict[str, str]) -> None:
+    """``--save-scenario``: the section with every input :func:`tokenfab.plan.resolve` filled in."""
+    from tokenfab.scenario import save_resolved
+
+    fill: dict[str, Any] = {}
+    for f, (name, k) in _RESOLVED.items():
+        v = getattr(inputs, name)
+        if v is not None and not (f == "demand_tokens_per_year" and section.demand_accelerators):
+            fill[f] = v.scaled(k) if hasattr(v, "scaled") else float(v) * k
+    fill["rent"] = [{"name": n, "years": y, "price_usd_per_hour": p} for n, y, p in zip(
+        inputs.rent_names, inputs.rent_years, inputs.rent_prices_usd_per_hour, strict=True)]
+    src = inputs.sources
+    sources = {f: src[name] for f, (name, _) in _RESOLVED.items() if name in src}
+    if "rent" in src:
+        sources["rent"] = src["rent"]
+    save_resolved(out, "plan", section, meta, sources, fill=fill)
+    console_err(f"wrote resolved scenario to {out}")
+
+
 def plan(
     scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]",
                                            help="scenario file with a [plan] section"),
@@ -29,6 +66,8 @@ def plan(
     samples: int | None = typer.Option(None, "--samples", help="Monte Carlo draws over the input "
                                        "ranges (one LP each; default: the scenario's, else 0)"),
     seed: int = typer.Option(0, "--seed", help="random seed of the Monte Carlo"),
+    save_scenario: Path | None = typer.Option(None, "--save-scenario", metavar="PATH", help=(
+        "write the resolved scenario (every default filled in, with its source) to PATH")),
 ) -> None:
     """How much to rent and how much to build each year so demand is met at the lowest present
     cost (a linear program, SciPy HiGHS), with rental and power caps, build lead time, cost of
@@ -41,9 +80,13 @@ def plan(
     if samples is not None and not 0 <= samples <= 5000:
         raise TokenfabError(f"must be in 0..5000, got {samples}", field="--samples", value=samples)
     section = load_section(scenario, "plan", PlanSection) if scenario else PlanSection()
+    if samples is not None:  # the run's draws, also in the JSON's inputs and a saved scenario
+        section = section.model_copy(update={"samples": samples})
     meta = scenario_meta(scenario) if scenario else {}
     inputs = resolve(section, get_catalog())
-    n = inputs.samples if samples is None else samples
+    n = inputs.samples
+    if save_scenario is not None:
+        _save(save_scenario, section, inputs, meta)
     if n > 0:
         from rich.progress import Progress
 
