@@ -89,10 +89,14 @@ def build(ctx: ReportContext) -> Section:
         reason += (f" In {mc['share_of_draws_rent_alone_cannot_keep_up']:.0%} of {mc['samples']} "
                    "Monte Carlo draws renting alone cannot keep up.")
     ins = rep.inputs
+    slow = _slow_growth_plan(psec, ctx)
     assumption = (f"the growth of users ({_pct(ins.users_growth)} a year in {PLAN_SCENARIO}) and of "
                   f"compute per user ({_pct(ins.per_user_growth)} a year) against the rental cap "
-                  "and the power that can be connected per year; with slow enough growth, renting "
-                  "plus building serves all demand")
+                  "and the power that can be connected per year")
+    if slow is not None:
+        assumption += (f"; at the low ends of both ranges the rent-and-build plan leaves "
+                       f"{slow['unserved_share_plan']:.0%} of the tokens unserved and renting "
+                       f"alone {slow['unserved_share_rent_only']:.0%}")
     plan = rep.plan
     rows = [Row(f"users {years[0]} → {years[-1]}", users[-1] / users[0], "x",
                 f"{users[0]:.3g} → {users[-1]:.3g}"),
@@ -137,6 +141,18 @@ def build(ctx: ReportContext) -> Section:
     return Section(sp.key, sp.title, sp.claim, verdict, reason=reason, assumption=assumption,
                    rows=rows, tables=[table], figures=figs, sources=dedupe(srcs),
                    scenarios=[dpath, ppath], notes=list(plan.notes))
+
+
+def _slow_growth_plan(psec: object, ctx: ReportContext) -> dict | None:
+    """The plan's verdict with both growth rates at the low end of their ranges (None when
+    the scenario gives plain numbers)."""
+    from tokenfab.plan import analyse, resolve
+
+    u, c = getattr(psec, "users_growth", None), getattr(psec, "per_user_growth", None)
+    if not (hasattr(u, "low") and hasattr(c, "low")):
+        return None
+    low = psec.model_copy(update={"users_growth": u.low, "per_user_growth": c.low})  # type: ignore[attr-defined]
+    return analyse(resolve(low, ctx.catalog), samples=0).verdict
 
 
 def _rent_note(rents: dict) -> str:
