@@ -119,9 +119,14 @@ def build(ctx: ReportContext) -> Section:
         {k: r.get(k) for k in ("hardware", "year", "tokens_per_s_per_mw", "cost_usd_per_mtok",
                                "gross_margin", "tokens_per_mw_per_year_x",
                                "cost_per_mtok_per_year_x", "reason")} for r in rows_g])
-    assumption = ("each system's catalog price and all-in power, and that each runs at its native "
-                  "precision (FP4 from Blackwell on); at FP8 for all, the Blackwell Ultra step "
-                  "adds little")
+    fp8 = [r for r in generations(base.model_copy(update={"precision": "fp8"}),
+                                  list(GENERATIONS), ctx.catalog) if "tokens_per_s_per_mw" in r]
+    assumption = ("each system's catalog price and all-in power, and native precision (FP4 from "
+                  "Blackwell on)")
+    if len(fp8) >= 2:
+        x8 = fp8[-1]["tokens_per_s_per_mw"] / fp8[0]["tokens_per_s_per_mw"]
+        assumption += (f": at FP8 for all, tokens per MW rise {x8:.3g}x from {fp8[0]['hardware']} "
+                       f"to {fp8[-1]['hardware']} instead of {tok_x:.3g}x")
     return Section(sp.key, sp.title, sp.claim, verdict, reason=reason, assumption=assumption,
                    rows=rows, tables=[table], figures=figs, sources=dedupe(srcs),
                    scenarios=[path])
