@@ -169,6 +169,12 @@ first-principles models.</p>
 <p>scenarios: {escape(meta.get('scenario_dir', ''))} · {escape(tally)}</p></div></header>
 <main>
 <h2 id="contents">Claims and verdicts</h2>
+<p class="turns">Each claim is run through the models on the scenario named in its section.
+{_badge(Verdict.SUPPORTED)} the models reproduce it within the tolerance its section states;
+{_badge(Verdict.PARTLY)} part of it holds, or it holds only under an assumption the section names;
+{_badge(Verdict.NOT_SUPPORTED)} the models do not reproduce it;
+{_badge(Verdict.UNAVAILABLE)} the section could not be built (the reason is shown).
+Ranges are Monte Carlo p10-p90 over the sourced input ranges.</p>
 {''.join(toc)}
 {''.join(body)}
 {''.join(foot)}
