@@ -102,6 +102,14 @@ def run_section(spec: SectionSpec, ctx: ReportContext, *, strict: bool = False) 
     return sec
 
 
+def _shown(path: Path) -> str:
+    """A path relative to the working directory when it lies below it (no machine paths)."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _stderr_warn(msg: str) -> None:
     sys.stderr.write(f"warning: {msg}\n")
 
@@ -190,7 +198,7 @@ def build_report(
         "version": tokenfab_version(),
         "date": (today or _dt.datetime.now(_dt.UTC).date()).isoformat(),
         "catalog": _catalog_summary(ctx.catalog),
-        "scenario_dir": str(ctx.scenario_dir),
+        "scenario_dir": _shown(ctx.scenario_dir),
         "samples": ctx.samples,
         "seed": ctx.seed,
     }
