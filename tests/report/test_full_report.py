@@ -8,6 +8,7 @@ It is MEANT to fail while one is missing: the failure message lists what is not 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -40,3 +41,19 @@ def test_every_section_renders(real_report) -> None:
         assert any(f.png for f in s.figures), f"{s.key}: no chart rendered"
         assert not [f.error for f in s.figures if f.error], f"{s.key}: a chart failed"
         assert s.sources, f"{s.key}: no sources"
+
+
+def test_report_is_reproducible(tmp_path) -> None:
+    """Same scenarios, same seed: the same numbers (the docs promise it)."""
+    from tokenfab.catalog import load_catalog
+    from tokenfab.report import ReportContext, build_report
+
+    scenarios = Path(__file__).resolve().parents[2] / "scenarios" / "interview"
+    if not scenarios.is_dir():
+        pytest.skip(f"no scenarios folder {scenarios}")
+    runs = []
+    for i in range(2):
+        rep = build_report(tmp_path / str(i), only=["market", "free_asic"], warn=lambda m: None,
+                           ctx=ReportContext(load_catalog(), scenarios, samples=300, seed=7))
+        runs.append([[r.value for r in s.rows] for s in rep.sections])
+    assert runs[0] == runs[1]
