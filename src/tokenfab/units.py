@@ -59,7 +59,7 @@ _UNITS: dict[str, tuple[str, dict[str, float], set[str]]] = {
 
 DIMENSIONS: tuple[str, ...] = tuple(_UNITS)
 
-_NUM = r"[-+]?(?:\d+(?:[._]\d*)*|\.\d+)(?:[eE][-+]?\d+)?"
+_NUM = r"[-+]?(?:\d+(?:_\d+)*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _RE = re.compile(rf"^\s*(?P<num>{_NUM})\s*(?P<unit>.*?)\s*$")
 
 
@@ -118,12 +118,17 @@ def parse_quantity(text: object, dimension: str, *, field: str | None = None) ->
             raise TokenfabError(
                 f"cannot read {text!r} as a quantity; write a number and a unit, e.g. "
                 f"'2 {base}' (units: {allowed_units(dimension)})", field=field, value=text)
-        num = float(m.group("num").replace("_", ""))
+        try:
+            num = float(m.group("num").replace("_", ""))
+        except ValueError:
+            raise TokenfabError(f"cannot read {text!r} as a number", field=field, value=text) from None
         unit = m.group("unit").strip()
         factor = _unit_factor(unit, dimension)
         if factor is None:
+            allowed = allowed_units(dimension)
             raise TokenfabError(
-                f"unknown unit {unit!r} in {text!r}; allowed units: {allowed_units(dimension)}",
+                f"unknown unit {unit!r} in {text!r}; "
+                + (f"allowed units: {allowed}" if allowed else "expected a plain number"),
                 field=field, value=text)
         value = num * factor
     else:

@@ -45,6 +45,8 @@ def test_parse_quantity_known_values(text, dim, expected):
     [
         ("2 GQ", "power", "unknown unit 'GQ'"),
         ("two GW", "power", "cannot read"),
+        ("0..", "count", "expected a plain number"),  # found by hypothesis
+        ("1.2.3 GW", "power", "unknown unit '.3 GW'"),
         ("nan", "power", "cannot read"),
         (float("inf"), "power", "not a finite"),
         (float("nan"), "power", "not a finite"),
