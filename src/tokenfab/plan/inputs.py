@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.errors import TokenfabError
+from tokenfab.factory.defaults import Default
 from tokenfab.plan import econ
 from tokenfab.scenario import Quantity, ScenarioSection, Uncertain, register_section
 from tokenfab.uncertainty import Range, likely
@@ -42,58 +43,42 @@ __all__ = [
 _YEAR_S = econ.SECONDS_PER_YEAR
 
 
-@dataclass(frozen=True, slots=True)
-class Default:
-    """A default the catalog has no row for: value (SI), optional range, kind and source."""
-
-    value: float
-    low: float | None
-    high: float | None
-    kind: str
-    source: str
-
-    def get(self) -> float | Range:
-        if self.low is None or self.high is None:
-            return self.value
-        return Range(self.low, self.value, self.high)
-
-
 #: Plan inputs that no catalog table holds, with their sources (SI units).
 PLAN_DEFAULTS: dict[str, Default] = {
     "users_growth": Default(
-        0.5, 0.2, 1.2, "estimate",
+        Range(0.2, 0.5, 1.2), kind="estimate", source=
         "[est] ChatGPT weekly users 100M (Nov 2023) -> 500M (Mar 2025) -> 800M (Oct 2025) "
         "(catalog chatgpt_weekly_active_users note; OpenAI DevDay 2025-10-06) grew ~3x/yr; "
         "slower ahead as 800M approaches the ~5.5B internet users"),
     "tokens_per_accelerator_s": Default(
-        2327.0, 123.0, 4130.0, "measured",
+        Range(123.0, 2327.0, 4130.0), kind="measured", source=
         "MLPerf Inference v5.1 (2025-09-09) GB200 NVL72 DeepSeek-R1 server: 167,578 output "
         "tok/s / 72 GPUs = 2,327 (tokenfab validation row M054); low: Llama 3.1 405B server "
         "8,850/72 = 123 (v5.0, M036); high: SemiAnalysis InferenceX DeepSeek-R1 FP4 at 125 "
         "tok/s/user, 4,130 per GPU (M100)"),
     "rent_3yr_usd_per_hour": Default(
-        3.3, 2.75, 4.5, "estimate",
+        Range(2.75, 3.3, 4.5), kind="estimate", source=
         "SemiAnalysis AI Cloud TCO model, 3-year rental price of a GB200 NVL72 GPU (costr, as "
         "embedded in InferenceX-app constants.ts); low: neocloud TCO 2.75 (costn), high: "
         "on-demand price (catalog rent_gb200_usd_per_gpu_hr)"),
     "rent_price_trend": Default(
-        0.0, -0.25, 0.0, "estimate",
+        Range(-0.25, 0.0, 0.0), kind="estimate", source=
         "[est] newest-generation accelerator-hour price ~flat at hyperscalers; low: H100 -22% "
         "and H200 -29% YTD 2025 at neoclouds (RBC via FT, economics.md sec. 1.6)"),
     "rental_cap": Default(
-        300_000.0, 150_000.0, 600_000.0, "estimate",
+        Range(150_000.0, 300_000.0, 600_000.0), kind="estimate", source=
         "Microsoft to provide OpenAI ~300,000 GB200 GPUs by end of 2025 (The Information via "
         "https://aibase.com/news/12227); range [est] x0.5..x2"),
     "power_cap_per_year": Default(
-        1.5e9, 0.5e9, 3.0e9, "estimate",
+        Range(0.5e9, 1.5e9, 3.0e9), kind="estimate", source=
         "[est] one lab connects ~1/3 of the industry's new AI power per year (catalog "
         "ai_gw_added_per_year_2025 = 4.5 GW/yr, BG2 Gerstner); Stargate Abilene ~1.2 GW in ~2 yr"),
     "power_cap_growth": Default(
-        0.19, 0.0, 0.4, "derived",
+        Range(0.0, 0.19, 0.4), kind="derived", source=
         "[derived] Street view 4.5 GW/yr (2025) -> 9 GW/yr (2029) added AI power = 2x in 4 yr "
         "(catalog ai_gw_added_per_year_2025 note, BG2 Gerstner)"),
     "asic_perf_per_w": Default(
-        1.0, 0.6, 1.5, "estimate",
+        Range(0.6, 1.0, 1.5), kind="estimate", source=
         "[est] tokens per watt of the ASIC relative to the GPU generation of the same year; low "
         "= the ~0.6x at which even a free chip only breaks even (economics.md sec. 1.8)"),
 }
@@ -360,7 +345,7 @@ class _Resolver:
     def plan_default(self, name: str, given: Any, key: str | None = None, factor: float = 1.0
                      ) -> Any:
         d = PLAN_DEFAULTS[key or name]
-        return self.pick(name, given, lambda: _scaled(d.get(), factor), f"{d.kind}: {d.source}")
+        return self.pick(name, given, lambda: _scaled(d.value, factor), f"{d.kind}: {d.source}")
 
 
 def _flops_per_w(acc: Any, lowest: bool) -> float:
@@ -464,7 +449,7 @@ def resolve(section: PlanSection | None = None, catalog: Catalog | None = None) 
     if s.rent is None:
         od = r.econ("rent_gb200_usd_per_gpu_hr", "USD per GPU-hr")
         names, yrs, prices = ("on_demand", "reserved_3yr"), (1, 3), (
-            od, PLAN_DEFAULTS["rent_3yr_usd_per_hour"].get())
+            od, PLAN_DEFAULTS["rent_3yr_usd_per_hour"].value)
         r.sources["rent"] = ("on_demand: " + r.src("rent_gb200_usd_per_gpu_hr") +
                              "; reserved_3yr: " + PLAN_DEFAULTS["rent_3yr_usd_per_hour"].source)
     else:
