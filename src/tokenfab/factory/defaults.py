@@ -65,10 +65,6 @@ def _assumption(cat: Catalog, key: str) -> tuple[float | Range, str, str]:
     return _scaled(a.range, _UNIT_FACTOR[a.unit]), f"economics.csv:{key} — {src}", kind
 
 
-def _product(x: float | Range, k: float) -> float | Range:
-    return x.scaled(k) if isinstance(x, Range) else x * k
-
-
 def _sum_ranges(*xs: float | Range) -> float | Range:
     """Sum of ranges, low+low / likely+likely / high+high (comonotone: the wide reading)."""
     if not any(isinstance(x, Range) for x in xs):
@@ -131,12 +127,12 @@ def default_inputs(hardware: Accelerator | str, catalog: Catalog | None = None) 
     me, s3, _ = _assumption(cat, "share_capex_mech_electrical")
     bl, s4, _ = _assumption(cat, "share_capex_land_building_labor")
     out["networking_usd_per_it_w"] = Default(
-        _product(_sum_ranges(net, sto), usd_per_it_w), f"{base}; share = networking + storage "
+        _scaled(_sum_ranges(net, sto), usd_per_it_w), f"{base}; share = networking + storage "
         f"[{s1}; {s2}]", "derived")
     out["power_cooling_usd_per_it_w"] = Default(
-        _product(me, usd_per_it_w), f"{base}; share = mechanical & electrical [{s3}]", "derived")
+        _scaled(me, usd_per_it_w), f"{base}; share = mechanical & electrical [{s3}]", "derived")
     out["building_land_usd_per_it_w"] = Default(
-        _product(bl, usd_per_it_w), f"{base}; share = land, building & labour [{s4}]", "derived")
+        _scaled(bl, usd_per_it_w), f"{base}; share = land, building & labour [{s4}]", "derived")
 
     prov = hw.provenance.get("price_usd")
     out["accelerator_price_usd"] = Default(
