@@ -62,7 +62,7 @@ def demand(
                                     help="write the chart (stacked by law, bands, analysts' line)"),
     samples: int = typer.Option(1000, "--samples", metavar="N",
                                 help="Monte Carlo draws for the p10-p90 bands (0: none)"),
-    seed: int = typer.Option(0, "--seed", help="random seed of the Monte Carlo draws"),
+    seed: int = typer.Option(0, "--seed", min=0, help="random seed of the Monte Carlo draws"),
     save_scenario: str | None = typer.Option(None, "--save-scenario", metavar="PATH", help=(
         "write the resolved scenario (every default filled in, with its source) to PATH")),
 ) -> None:

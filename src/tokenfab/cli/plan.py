@@ -65,7 +65,7 @@ def plan(
                                      help="write the chart of the plan (PNG/SVG/PDF)"),
     samples: int | None = typer.Option(None, "--samples", help="Monte Carlo draws over the input "
                                        "ranges (one LP each; default: the scenario's, else 0)"),
-    seed: int = typer.Option(0, "--seed", help="random seed of the Monte Carlo"),
+    seed: int = typer.Option(0, "--seed", min=0, help="random seed of the Monte Carlo"),
     save_scenario: Path | None = typer.Option(None, "--save-scenario", metavar="PATH", help=(
         "write the resolved scenario (every default filled in, with its source) to PATH")),
 ) -> None:

@@ -52,7 +52,7 @@ class ClusterSection(ScenarioSection):
     accelerators: Quantity("count", gt=0) = 500_000  # type: ignore[valid-type]
     days: Quantity("count", gt=0) = 90.0  # type: ignore[valid-type]
     samples: int = Field(1000, ge=0, description="Monte Carlo replicas of the failure simulation")
-    seed: int = 0
+    seed: int = Field(0, ge=0, description="random seed (NumPy; >= 0)")
     # training
     model: str | None = None
     tokens: Quantity("tokens", gt=0) | None = None  # type: ignore[valid-type]

@@ -133,6 +133,13 @@ class FactorySection(ScenarioSection):
             raise ValueError(f"must be 0 (no Monte Carlo) or >= 2; got {v!r}")
         return v
 
+    @field_validator("seed")
+    @classmethod
+    def _seed(cls, v: int) -> int:
+        if v < 0:
+            raise ValueError(f"must be >= 0 (a NumPy seed); got {v!r}")
+        return v
+
     @model_validator(mode="after")
     def _vs_fields(self) -> FactorySection:
         if self.vs is None:
