@@ -109,6 +109,7 @@ def test_cli_json_has_the_issue_fields(capsys):
     ("[plan]\npower_cap_per_yer = \"1 GW\"\n", "did you mean 'power_cap_per_year'"),
     ("[plan]\nreference_system = \"h1000\"\n", "unknown accelerator"),
     ("[plan\n", "not valid TOML"),
+    ("[plan]\ndemand_tokens_per_year = 1e40\n", "demand_tokens_per_year"),
 ])
 def test_cli_bad_input_exits_2(tmp_path, capsys, text, needle):
     assert main(["plan", str(_write(tmp_path, text))]) == 2

@@ -321,8 +321,11 @@ def solve(p: PlanInputs, *, allow_build: bool = True, include_committed: bool = 
     res = linprog(cost, A_ub=A_ub, b_ub=b_ub, bounds=bounds, method="highs")
     if res.status != 0:
         # the slack U makes every plan feasible; only a fixed schedule can break power caps
-        raise InfeasibleError(f"the rent-or-build LP has no solution: {res.message}",
-                              field="plan")
+        raise InfeasibleError(
+            f"the rent-or-build LP has no solution: {res.message}; demand reaches "
+            f"{float(np.max(demand_acc)):.3g} accelerator-equivalents "
+            f"({float(np.max(demand_tok)):.3g} tokens/yr); if that is out of scale, check "
+            "demand_tokens_per_year, users_growth, per_user_growth and years", field="plan")
     x = res.x
 
     # --- outputs -------------------------------------------------------------------
