@@ -60,6 +60,8 @@ def test_cli_time_to_train(capsys):
     (["--hardware", "gb200-nvl72", "--accelerators", "100", "--model", "llama3.1-405b"], "tokens"),
     (["--hardware", "gb200-nvl72", "--accelerators", "100", "--checkpoint", "tape"], "checkpoint"),
     ([], "scenario file"),
+    (["--hardware", "gb200-nvl72", "--accelerators", "1000", "--days", "1e9", "--samples", "10"],
+     "cluster.samples"),
 ])
 def test_cli_bad_input_exits_2(capsys, args, msg):
     assert main(["cluster", *args]) == 2

@@ -31,6 +31,10 @@ DAY_S = 86400.0
 DEFAULT_CHECKPOINT_MODEL = "llama3.1-405b"
 #: below this goodput (0.1% of wall time kept) a time to train is reported as infeasible
 MIN_GOODPUT = 1e-3
+#: most interruptions the failure simulation draws in one run (samples x expected per job):
+#: ~1 min at the 10-35 M events/s measured for simulate_goodput on one core; a 4M-accelerator,
+#: 365-day job with 1,000 samples needs ~6.5e8
+MAX_SIMULATED_EVENTS = 2e9
 
 
 def _d(name: str) -> float:
@@ -332,6 +336,14 @@ def evaluate_site(s: ClusterSection, catalog: Catalog | None = None,
                   or "failure_rate_multiplier" in uncertain_names(inputs)}
     sim = None
     if s.samples > 0:
+        events = s.samples * s.days * DAY_S / m
+        if events > MAX_SIMULATED_EVENTS:
+            raise InfeasibleError(
+                f"the failure simulation would draw ~{events:.3g} interruptions ({s.samples} "
+                f"samples x {s.days * DAY_S / m:.3g} per {s.days:g}-day job at an MTBF of "
+                f"{m:.3g} s), more than {MAX_SIMULATED_EVENTS:.0e}; lower cluster.samples (0: "
+                "analytic goodput only), cluster.days or cluster.failure_rate_multiplier",
+                field="cluster.samples", value=s.samples)
         sim = simulate_goodput(m, s.days * DAY_S, restart, tau, save, replicas=int(s.samples),
                                seed=s.seed, progress=progress)
     return SiteResult(
