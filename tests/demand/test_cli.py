@@ -71,6 +71,8 @@ def test_bad_flags_exit_2(capsys, argv, message):
     ("[demand.growth]\nusers = { rate = -2 }\n", "demand.growth.users.rate: must be > -1"),
     ("[demand]\nmodel = 'llama9'\n", "demand.model: unknown model"),
     ("[demand]\nrl_mode = 'magic'\n", "demand.rl_mode"),
+    ("[demand]\nusers = 0\n", "demand.users: is 0 in 2025"),
+    ("[demand]\nfrontier_runs_per_year = 0\n", "demand.frontier_runs_per_year: is 0"),
 ])
 def test_bad_scenario_exit_2(capsys, tmp_path, body, message):
     f = tmp_path / "bad.toml"

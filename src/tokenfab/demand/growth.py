@@ -81,7 +81,8 @@ def logistic(t_years: ArrayLike, x0: ArrayLike, rate_per_year: ArrayLike,
     x0_ = np.asarray(x0, float)
     k_ = np.asarray(ceiling, float)
     k = np.log1p(np.asarray(rate_per_year, float))
-    return k_ / (1.0 + (k_ - x0_) / x0_ * np.exp(-k * np.asarray(t_years, float)))
+    with np.errstate(divide="ignore"):  # x0 = 0 gives K / inf = 0, the limit
+        return k_ / (1.0 + (k_ - x0_) / x0_ * np.exp(-k * np.asarray(t_years, float)))
 
 
 def curve(kind: str, t_years: ArrayLike, x0: ArrayLike, rate_per_year: ArrayLike,

@@ -255,19 +255,26 @@ def _decomposition(pt: dict[str, np.ndarray], years: list[int], claim_multiple: 
     horizon = years[-1] - years[0]
     first, last = 0, len(years) - 1
 
-    def mult(x: np.ndarray) -> float:
+    def mult(x: np.ndarray, inputs: str = "") -> float:
+        if not x[first] > 0:  # a zero start leaves every multiple of this law 0/0
+            raise TokenfabError(
+                f"is {float(x[first]):g} in {years[0]}, so its growth to {years[-1]} (the "
+                "growth decomposition) is undefined; give a positive value", field=inputs)
         return float(x[last] / x[first])
 
     inf_factors = {
-        "users": mult(pt["users"]),
-        "queries_per_user": mult(pt["queries_per_user_per_day"]),
+        "users": mult(pt["users"], "demand.users"),
+        "queries_per_user": mult(pt["queries_per_user_per_day"],
+                                 "demand.queries_per_user_per_day"),
         "tokens_per_query": mult(pt["tokens_per_query"]),
         "flops_per_token": mult(pt["flops_per_token"]),
     }
-    pre_factors = {"frontier_runs": mult(pt["frontier_runs"]),
+    pre_factors = {"frontier_runs": mult(pt["frontier_runs"], "demand.frontier_runs_per_year"),
                    "flops_per_run": mult(pt["frontier_run_flops"])}
     post_factors = {"pretraining": mult(pt["pretraining_flops"]),
-                    "rl_to_pretrain_ratio": mult(pt["post_training_flops"] / pt["pretraining_flops"])}
+                    "rl_to_pretrain_ratio": mult(
+                        pt["post_training_flops"] / pt["pretraining_flops"],
+                        "demand.rl_to_pretrain_ratio (rl_rollouts_per_year in rollouts mode)")}
 
     def law(factors: dict[str, float], total_key: str) -> dict[str, Any]:
         shares = gr.log_shares(factors)
