@@ -251,10 +251,12 @@ def check_top_level(data: dict[str, Any], file: str) -> None:
                                 f"{', '.join(sorted(allowed))})", file=file, field=k)
 
 
-def load_section(path: str | Path, name: str, model: type[T], *, required: bool = True) -> T:
+def load_section(path: str | Path, name: str, model: type[T], *, required: bool = True,
+                 overrides: dict[str, Any] | None = None) -> T:
     """Load ``[name]`` of the scenario file at ``path`` as ``model``.
 
-    A file without that section gives the defaults when ``required`` is False.
+    A file without that section gives the defaults when ``required`` is False. ``overrides``
+    (e.g. CLI flags) replace the file's fields before validation; None values are ignored.
     """
     data = load_toml(path)
     check_top_level(data, str(path))
@@ -262,7 +264,11 @@ def load_section(path: str | Path, name: str, model: type[T], *, required: bool 
         if required:
             raise TokenfabError(f"has no [{name}] section", file=str(path), field=name)
         data[name] = {}
-    return validate_section(model, data[name], file=str(path), prefix=name)
+    raw = data[name]
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    if given and isinstance(raw, dict):
+        raw = {**raw, **given}
+    return validate_section(model, raw, file=str(path), prefix=name)
 
 
 def scenario_meta(path: str | Path) -> dict[str, str]:

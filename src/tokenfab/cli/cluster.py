@@ -57,19 +57,12 @@ def _txt(v: Any) -> str:
 
 def _section(scenario: Path | None, flags: dict[str, Any]) -> Any:
     from tokenfab.cluster.site import ClusterSection
-    from tokenfab.scenario import check_top_level, load_toml, validate_section
+    from tokenfab.scenario import load_section, validate_section
 
-    data: dict[str, Any] = {}
-    file = None
     if scenario is not None:
-        file = str(scenario)
-        doc = load_toml(scenario)
-        check_top_level(doc, file)
-        if "cluster" not in doc:
-            raise TokenfabError("has no [cluster] section", file=file, field="cluster")
-        data = dict(doc["cluster"])
-    data.update({k: v for k, v in flags.items() if v is not None})
-    return validate_section(ClusterSection, data, file=file, prefix="cluster")
+        return load_section(scenario, "cluster", ClusterSection, overrides=flags)
+    return validate_section(ClusterSection, {k: v for k, v in flags.items() if v is not None},
+                            prefix="cluster")
 
 
 #: [cluster] field -> the tokenfab.cluster.defaults names its default is made of

@@ -80,17 +80,11 @@ def _table(d: dict[str, Any]) -> Table:
 
 def _section_from(scenario: Path | None, flags: dict[str, Any]) -> tuple[Any, str | None]:
     from tokenfab.factory.spec import FactorySection
-    from tokenfab.scenario import check_top_level, load_toml, validate_section
+    from tokenfab.scenario import load_section, validate_section
 
     flags = {k: v for k, v in flags.items() if v is not None}
     if scenario is not None:
-        data = load_toml(scenario)
-        check_top_level(data, str(scenario))
-        if "factory" not in data:
-            raise TokenfabError("has no [factory] section", file=str(scenario), field="factory")
-        raw = dict(data["factory"])
-        raw.update(flags)
-        return validate_section(FactorySection, raw, file=str(scenario), prefix="factory"), str(scenario)
+        return load_section(scenario, "factory", FactorySection, overrides=flags), str(scenario)
     missing = [f"--{k}" for k in ("power", "hardware") if k not in flags]
     if missing:
         raise TokenfabError(f"give a scenario file or {' and '.join(missing)} "
