@@ -84,26 +84,33 @@ def _bounds_text(gt: float | None, ge: float | None, lt: float | None, le: float
 
 
 def _check_bounds(v: float, raw: Any, gt: float | None, ge: float | None, lt: float | None,
-                  le: float | None, unit: str) -> None:
+                  le: float | None, unit: str, spellings: dict[str, float] | None = None) -> None:
     ok = ((gt is None or v > gt) and (ge is None or v >= ge)
           and (lt is None or v < lt) and (le is None or v <= le))
     if not ok:
         u = f" {unit}" if unit else ""
-        raise ValueError(f"must be {_bounds_text(gt, ge, lt, le)}{u}; got {raw!r}")
+        # the bounds also in the unit the value was written in ('80 USD/MWh' -> USD/MWh)
+        given = raw.split(maxsplit=1)[1].strip() if isinstance(raw, str) and " " in raw.strip() else ""
+        k = (spellings or {}).get(given)
+        also = ""
+        if k and given != unit:
+            b = [None if x is None else x / k for x in (gt, ge, lt, le)]
+            also = f" (in {given}: {_bounds_text(*b)})"
+        raise ValueError(f"must be {_bounds_text(gt, ge, lt, le)}{u}{also}; got {raw!r}")
 
 
 def _quantity_validator(dimension: str, gt: float | None, ge: float | None, lt: float | None,
                         le: float | None, allow_range: bool) -> Callable[[Any], Any]:
     from tokenfab.units import _UNITS  # base unit names for messages
 
-    unit = _UNITS[dimension][0]
+    unit, spellings = _UNITS[dimension][0], _UNITS[dimension][1]
 
     def one(raw: Any) -> float:
         try:
             v = parse_quantity(raw, dimension)
         except TokenfabError as e:
             raise ValueError(str(e)) from None
-        _check_bounds(v, raw, gt, ge, lt, le, unit)
+        _check_bounds(v, raw, gt, ge, lt, le, unit, spellings)
         return v
 
     def validate(raw: Any) -> Any:

@@ -151,3 +151,15 @@ def test_a_file_with_every_shipped_section_is_valid_for_each_command(tmp_path):
     check_top_level({"factory": {}, "demand": {}, "market": {}, "cluster": {}, "plan": {},
                      "predict": {}, "title": "t"}, "f.toml")
     assert {"factory", "demand", "market", "cluster", "plan", "predict"} <= set(SECTIONS)
+
+
+def test_out_of_bounds_message_gives_the_bounds_in_the_unit_written_too():
+    from pydantic import BaseModel
+
+    from tokenfab.scenario import Quantity
+
+    class _Price(BaseModel):
+        p: Quantity("electricity_price", ge=0, le=2000 / 3.6e9)  # type: ignore[valid-type]
+
+    with pytest.raises(ValueError, match=r"USD/J \(in USD/MWh: >= 0 and <= 2000\); got '5000 USD/MWh'"):
+        _Price(p="5000 USD/MWh")
