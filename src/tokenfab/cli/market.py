@@ -12,21 +12,13 @@ from rich.table import Table
 
 from tokenfab.cli.common import console_err, get_catalog, print_json, stdout
 from tokenfab.errors import TokenfabError
+from tokenfab.macro.plot import fmt_usd as _usd
 
 
 def _progress() -> Progress:
     """A transient progress display on stderr (stdout stays clean for --json)."""
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                     TimeElapsedColumn(), console=Console(stderr=True), transient=True)
-
-
-def _usd(x: float) -> str:
-    a = abs(x)
-    if a >= 1e12:
-        return f"${x / 1e12:.2f}T"
-    if a >= 1e9:
-        return f"${x / 1e9:.0f}B"
-    return f"${x / 1e6:.0f}M"
 
 
 def _value(v: float, unit: str) -> str:

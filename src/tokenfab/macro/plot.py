@@ -8,10 +8,11 @@ from typing import IO, TYPE_CHECKING
 if TYPE_CHECKING:
     from tokenfab.macro.run import MarketResult
 
-__all__ = ["waterfall_figure"]
+__all__ = ["fmt_usd", "waterfall_figure"]
 
 
-def _usd(x: float) -> str:
+def fmt_usd(x: float) -> str:
+    """``3.2e12`` -> ``$3.20T``, ``4.5e10`` -> ``$45B``, else millions (the market's labels)."""
     if abs(x) >= 1e12:
         return f"${x / 1e12:.2f}T"
     if abs(x) >= 1e9:
@@ -63,7 +64,7 @@ def waterfall_figure(result: MarketResult, path: str | Path | IO[bytes],
     ax.set_xticks(list(x), [_LABELS[k] for k in _DOLLAR_STEPS], fontsize=8)
     ax.set_ylabel("USD per year (median, p10-p90)")
     for i, m in enumerate(meds):
-        ax.annotate(_usd(m), (i, m), textcoords="offset points", xytext=(14, 4),
+        ax.annotate(fmt_usd(m), (i, m), textcoords="offset points", xytext=(14, 4),
                     ha="left", fontsize=8)
     ax.set_title(f"{result.region_name}: from GDP to AI-factory spend ({result.n} draws)")
     g = [result.pct("power_added_w_per_year", 1e9), result.pct("installed_power_w", 1e9)]
