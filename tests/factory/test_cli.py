@@ -119,6 +119,7 @@ def test_unreachable_interactivity(capsys):
     (["--power", "2GW", "--hardware", "h1000"], "did you mean"),
     (["--hardware", "h100-sxm"], "--power"),
     (["--power", "2GW", "--hardware", "h100-sxm", "--samples", "1"], "samples"),
+    (["--power", "2GW", "--hardware", "h100-sxm", "--generations", " , "], "--generations"),
 ])
 def test_bad_flags_exit_2(argv, fragment, capsys):
     rc, out, err = _run(["factory", *argv], capsys)

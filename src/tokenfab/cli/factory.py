@@ -177,6 +177,10 @@ def factory_cmd(
              "accelerator_price": accelerator_price, "vs_accelerator_price": vs_accelerator_price,
              "precision": precision, "samples": samples, "seed": seed}
     section, path = _section_from(scenario, flags)
+    gen_ids = [g.strip() for g in (generations or "").split(",") if g.strip()]
+    if generations is not None and not gen_ids:
+        raise TokenfabError(f"give comma-separated system ids, e.g. h100-sxm,gb200-nvl72; got "
+                            f"{generations!r}", field="--generations", value=generations)
     if save_scenario is not None:
         _save(save_scenario, section, path, cat)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
@@ -192,7 +196,7 @@ def factory_cmd(
         gens = None
         if generations:
             bar.update(task, description="generations on the same site")
-            gens = run_generations(section, [g.strip() for g in generations.split(",") if g.strip()], cat)
+            gens = run_generations(section, gen_ids, cat)
     if plot is not None:
         from tokenfab.factory.plots import tornado_png
 
