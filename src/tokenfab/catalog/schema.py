@@ -33,6 +33,15 @@ FAMILIES: tuple[str, ...] = (
 )
 
 PRECISIONS: tuple[str, ...] = ("fp4", "fp8", "bf16")
+
+
+def check_precision(value: str) -> str:
+    """``value`` if it is one of :data:`PRECISIONS`, else ValueError saying what is allowed."""
+    if value not in PRECISIONS:
+        raise ValueError(f"must be one of {', '.join(PRECISIONS)}, got {value!r}")
+    return value
+
+
 #: bytes per element of a weight / activation / KV value at each precision
 BYTES_PER_ELEMENT: dict[str, float] = {"fp4": 0.5, "fp8": 1.0, "bf16": 2.0}
 

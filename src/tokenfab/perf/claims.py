@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import field_validator
 
 from tokenfab.catalog import Catalog, load_catalog
-from tokenfab.catalog.schema import PRECISIONS, Accelerator
+from tokenfab.catalog.schema import Accelerator, check_precision
 from tokenfab.errors import InfeasibleError
 from tokenfab.perf.serving import Prediction, predict
 from tokenfab.scenario import Quantity, ScenarioSection, register_section
@@ -54,9 +54,7 @@ class PredictSection(ScenarioSection):
     @field_validator("precision", "baseline_precision")
     @classmethod
     def _prec(cls, v: str) -> str:
-        if v not in PRECISIONS:
-            raise ValueError(f"must be one of {', '.join(PRECISIONS)}, got {v!r}")
-        return v
+        return check_precision(v)
 
     @field_validator("count", "baseline_count")
     @classmethod
