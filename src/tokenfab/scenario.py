@@ -50,7 +50,7 @@ __all__ = [
 
 T = TypeVar("T", bound=BaseModel)
 
-_TOP_LEVEL = {"title", "description", "claim", "verdict_note"}
+_TOP_LEVEL = {"title", "description", "claim", "claims", "verdict_note"}
 SECTIONS: dict[str, type[BaseModel]] = {}
 
 

@@ -47,7 +47,7 @@ from tokenfab.catalog.schema import (
 )
 from tokenfab.errors import TokenfabError, did_you_mean, unknown
 from tokenfab.uncertainty import Range
-from tokenfab.units import parse_quantity
+from tokenfab.units import catalog_unit, parse_quantity
 
 __all__ = [
     "Accelerator",
@@ -198,6 +198,27 @@ class Assumption:
             return self.value
         lo, hi = min(self.low, self.value, self.high), max(self.low, self.value, self.high)
         return Range(lo, self.value, hi)
+
+    @property
+    def dimension(self) -> str:
+        """The :mod:`tokenfab.units` dimension of the row (from its ``unit`` column)."""
+        return catalog_unit(self.unit, where=self.key)[0]
+
+    @property
+    def si_unit(self) -> str:
+        """The SI unit of :attr:`si` (``USD/W``, ``USD/J``, ``s`` ...; ``""`` dimensionless)."""
+        return catalog_unit(self.unit, where=self.key)[2]
+
+    @property
+    def si(self) -> Range | float:
+        """The row in SI base units: a :class:`Range` where the row gives low/high, else a float.
+
+        The ``unit`` column is parsed once by :func:`tokenfab.units.catalog_unit`; no model
+        keeps its own conversion table.
+        """
+        k = catalog_unit(self.unit, where=self.key)[1]
+        r = self.range
+        return r.scaled(k) if isinstance(r, Range) else float(r) * k
 
 
 _RANGE_TEXT = re.compile(r"^\s*([0-9.]+(?:[eE][-+]?\d+)?)\s*-\s*([0-9.]+(?:[eE][-+]?\d+)?)\s*$")
