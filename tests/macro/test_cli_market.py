@@ -109,7 +109,7 @@ def test_waterfall_to_a_file_object():
 
     pytest.importorskip("matplotlib")
     from tokenfab.macro import run_market
-    from tokenfab.macro.plot import waterfall_figure
+    from tokenfab.report.figures.market import waterfall_figure
 
     buf = io.BytesIO()
     waterfall_figure(run_market(samples=200, sensitivity=False), buf)

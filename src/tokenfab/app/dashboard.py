@@ -240,7 +240,7 @@ with t_mkt:
             c[i].metric(f"{name} (median)", _usd(mr.pct(key)["p50"]) + "/yr")
         c[3].metric("GW bought per year (median)",
                     f"{mr.pct('power_added_w_per_year', 1e9)['p50']:,.0f}")
-        from tokenfab.macro.plot import waterfall_figure
+        from tokenfab.report.figures.market import waterfall_figure
 
         buf = io.BytesIO()
         waterfall_figure(mr, buf)

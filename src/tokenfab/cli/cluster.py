@@ -134,7 +134,7 @@ def cluster(
     finally:
         bar.close()
     if plot is not None:
-        from tokenfab.cluster.plot import plot_goodput_vs_size
+        from tokenfab.report.figures.cluster import plot_goodput_vs_size
 
         plot_goodput_vs_size(sec, plot, cat)
         console_err(f"wrote {plot}")

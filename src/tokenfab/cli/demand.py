@@ -100,7 +100,7 @@ def demand(
             prog.add_task(f"projecting demand ({samples} samples)...", total=None)
             proj = project(section, years=yrs, samples=samples, seed=seed, catalog=cat)
     if plot:
-        from tokenfab.demand.plot import plot_projection
+        from tokenfab.report.figures.demand import plot_projection
 
         path = plot_projection(proj, plot)
         if not json_out:

@@ -198,7 +198,7 @@ def factory_cmd(
             bar.update(task, description="generations on the same site")
             gens = run_generations(section, gen_ids, cat)
     if plot is not None:
-        from tokenfab.factory.plots import tornado_png
+        from tokenfab.report.figures.factory import tornado_png
 
         if not result.bars:
             console_err("note: no input is a range, so the tornado chart is empty")

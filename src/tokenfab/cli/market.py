@@ -12,7 +12,7 @@ from rich.table import Table
 
 from tokenfab.cli.common import console_err, get_catalog, print_json, stdout
 from tokenfab.errors import TokenfabError
-from tokenfab.macro.plot import fmt_usd as _usd
+from tokenfab.report.figures.market import fmt_usd as _usd
 
 
 def _progress() -> Progress:
@@ -79,7 +79,7 @@ def market(
                             catalog=get_catalog())
     if plot is not None:
         try:
-            from tokenfab.macro.plot import waterfall_figure
+            from tokenfab.report.figures.market import waterfall_figure
         except ImportError:  # pragma: no cover - matplotlib missing
             raise TokenfabError("--plot needs matplotlib (pip install 'tokenfab[plot]')") from None
         try:

@@ -172,7 +172,7 @@ def pareto_cmd(
     fr = pareto(model, hardware, count, precision=precision, input_tokens=input_tokens,
                 output_tokens=output_tokens, ttft_max_s=ttft_max_s, catalog=cat)
     if plot is not None:
-        from tokenfab.perf.plotting import plot_frontier
+        from tokenfab.report.figures.perf import plot_frontier
 
         plot_frontier(fr, plot)
         console_err(f"wrote {plot}")

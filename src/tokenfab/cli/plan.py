@@ -98,7 +98,7 @@ def plan(
         report = analyse(inputs, samples=0, meta=meta)
     if plot is not None:
         try:
-            from tokenfab.plan.plot import plan_figure
+            from tokenfab.report.figures.plan import plan_figure
 
             plan_figure(report.plan, plot, title=meta.get("title", ""))
         except ImportError:

@@ -6,7 +6,7 @@ AI, from dollars of GDP to gigawatts, with every input a range.
 * :mod:`tokenfab.macro.sovereign` -- bundled country data and per-country inputs;
 * :mod:`tokenfab.macro.claims` -- the interview's numbers and where each falls;
 * :mod:`tokenfab.macro.run` -- :func:`run_market`, the one entry point;
-* :mod:`tokenfab.macro.plot` -- the GDP -> GW waterfall figure (matplotlib, optional).
+* :mod:`tokenfab.report.figures.market` -- the GDP -> GW waterfall figure (matplotlib, optional).
 """
 
 from tokenfab.macro.claims import (

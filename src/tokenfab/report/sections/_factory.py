@@ -104,7 +104,7 @@ def pnl_figure(ctx: ReportContext, result: Any, *, vs: bool = False, title: str 
 
 def tornado_figure(ctx: ReportContext, result: Any) -> FigureData:
     """The factory module's own tornado chart (inputs ranked by their swing)."""
-    from tokenfab.factory.plots import tornado_png
+    from tokenfab.report.figures.factory import tornado_png
 
     def draw() -> bytes:
         with tempfile.TemporaryDirectory() as d:

@@ -42,7 +42,7 @@ def _x(v: float) -> str:
 
 def build(ctx: ReportContext) -> Section:
     from tokenfab.demand import DemandSection, project
-    from tokenfab.demand.plot import plot_projection
+    from tokenfab.report.figures.demand import plot_projection
     from tokenfab.demand.scenario import default_sources
     from tokenfab.scenario import load_section, scenario_meta
 

@@ -35,7 +35,7 @@ def market_verdict(reproduces: bool, example_agrees: bool, n_inside: int, n_figu
 
 def build(ctx: ReportContext) -> Section:
     from tokenfab.macro import MarketSection, run_market
-    from tokenfab.macro.plot import waterfall_figure
+    from tokenfab.report.figures.market import waterfall_figure
     from tokenfab.scenario import load_section, scenario_meta
 
     sp = spec("market")

@@ -54,7 +54,7 @@ def double_exponential_verdict(users_exp: bool, per_user_exp: bool, rent_cannot:
 def build(ctx: ReportContext) -> Section:
     from tokenfab.demand import DemandSection, project
     from tokenfab.plan import PlanSection, analyse, resolve
-    from tokenfab.plan.plot import plan_figure
+    from tokenfab.report.figures.plan import plan_figure
     from tokenfab.scenario import load_section, scenario_meta
 
     sp = spec("users_x_compute")
