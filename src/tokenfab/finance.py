@@ -164,9 +164,10 @@ def annualized_cost_per_w(capex_usd_per_w: ArrayLike, rate: ArrayLike, life_year
     >>> round(float(annualized_cost_per_w(10.0, 0.10, 5)), 3)
     2.638
     """
-    return (np.asarray(capex_usd_per_w, dtype=float)
-            * construction_financing_factor(rate, lead_years)
-            * capital_recovery_factor(rate, life_years))
+    out: np.ndarray = (np.asarray(capex_usd_per_w, dtype=float)
+                       * construction_financing_factor(rate, lead_years)
+                       * capital_recovery_factor(rate, life_years))
+    return out
 
 
 def discount_factors(rate: ArrayLike, years: int) -> np.ndarray:
@@ -191,7 +192,7 @@ def npv(rate: ArrayLike, cash_usd: ArrayLike) -> np.ndarray:
         Net cash of each year, year axis last [USD].
     """
     c = np.asarray(cash_usd, dtype=float)
-    return np.sum(c * discount_factors(rate, c.shape[-1]), axis=-1)
+    return np.asarray(np.sum(c * discount_factors(rate, c.shape[-1]), axis=-1))
 
 
 def irr(cash_usd: ArrayLike, *, low: float = -0.99, high: float = 100.0,

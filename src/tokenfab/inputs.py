@@ -428,7 +428,7 @@ class InputSet:
         from tokenfab.scenario import ScenarioSection
 
         cls_name = name or f"{self.section.title().replace('_', '')}Inputs"
-        return create_model(cls_name, __base__=base or ScenarioSection,  # type: ignore[call-overload,no-any-return]
+        return create_model(cls_name, __base__=base or ScenarioSection,
                             **self.section_fields())
 
     def parse_overrides(self, pairs: Sequence[str], *, flag: str = "--set") -> dict[str, Value]:

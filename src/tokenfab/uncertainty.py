@@ -99,7 +99,8 @@ def _beta_by_inverse_cdf(alpha: float, beta: float, u: np.ndarray) -> np.ndarray
     x = u * _QUANTILE_POINTS
     i = x.astype(np.intp)
     np.minimum(i, _QUANTILE_POINTS - 1, out=i)
-    return q[i] + (x - i) * dq[i]
+    out: np.ndarray = q[i] + (x - i) * dq[i]
+    return out
 
 
 def likely(value: Uncertain) -> float:

@@ -10,8 +10,8 @@ import pytest
 from tokenfab.catalog import load_catalog
 from tokenfab.cli import main
 from tokenfab.cluster.site import ClusterSection, evaluate_site
-from tokenfab.cluster.training import time_to_train_s, training_flops
 from tokenfab.perf.params import param_counts
+from tokenfab.perf.training import time_to_train_s, training_flops
 from tokenfab.scenario import load_section, load_toml
 
 REPO = Path(__file__).resolve().parents[2]

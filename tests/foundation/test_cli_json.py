@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tokenfab.cli.common import to_jsonable
 from tokenfab.errors import TokenfabError
+from tokenfab.serialize import to_jsonable
 
 
 def test_finite_values_convert():

@@ -10,7 +10,8 @@ from tokenfab.catalog import load_catalog
 from tokenfab.perf.calibration import calibration_for
 from tokenfab.perf.engine import Workload, evaluate, stage_time
 from tokenfab.perf.model_costs import model_costs
-from tokenfab.perf.parallelism import Layouts, dense_precision, weight_bytes_per_accelerator
+from tokenfab.perf.parallelism import Layouts, weight_bytes_per_accelerator
+from tokenfab.perf.precision import dense_precision
 
 
 @pytest.fixture(scope="module")

@@ -58,7 +58,7 @@ def default_inputs(catalog: Catalog) -> Inputs:
 
 def precision_of(catalog: Catalog, hardware: str, precision: str) -> str:
     """``native`` -> the narrowest format the hardware runs natively (as the factory does)."""
-    from tokenfab.factory.runner import native_precision
+    from tokenfab.perf.precision import native_precision
 
     return native_precision(catalog.hardware(hardware)) if precision == "native" else precision
 
@@ -146,7 +146,7 @@ def demand(inp: Inputs, catalog: Catalog, samples: int = 200) -> Any:
 
 def results_json(parts: dict[str, Any]) -> str:
     """Strict JSON of every result the dashboard shows (``to_dict`` where there is one)."""
-    from tokenfab.cli.common import to_jsonable
+    from tokenfab.serialize import to_jsonable
 
     def clean(v: Any) -> Any:
         if isinstance(v, pd.DataFrame):

@@ -42,10 +42,6 @@ def check_precision(value: str) -> str:
     return value
 
 
-#: bytes per element of a weight / activation / KV value at each precision
-BYTES_PER_ELEMENT: dict[str, float] = {"fp4": 0.5, "fp8": 1.0, "bf16": 2.0}
-
-
 @dataclass(frozen=True, slots=True)
 class Provenance:
     """Where one catalog value comes from."""

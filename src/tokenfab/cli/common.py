@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from rich.console import Console
 
 from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.errors import TokenfabError
+from tokenfab.serialize import to_jsonable
 
 # piped output (files, CI logs) gets a wide console instead of Rich's 80-column default
 stdout = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
@@ -38,34 +37,6 @@ def get_catalog(extra: list[str] | None = None) -> Catalog:
     for line in cat.overrides:
         console_err(f"note: {line}")
     return cat
-
-
-def to_jsonable(obj: Any, _path: str = "") -> Any:
-    """Convert NumPy scalars/arrays, dataclasses and tuples to JSON types; reject NaN/inf.
-
-    A non-finite number raises :class:`TokenfabError` (a ``ValueError``) naming its key path,
-    so the CLI prints one message instead of a traceback.
-    """
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v, f"{_path}.{k}" if _path else str(k))
-                for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v, f"{_path}[{i}]") for i, v in enumerate(obj)]
-    if isinstance(obj, np.ndarray):
-        return to_jsonable(obj.tolist(), _path)
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (np.floating, float)):
-        v = float(obj)
-        if not math.isfinite(v):
-            raise TokenfabError(f"refusing to emit a non-finite number ({v}) in JSON output; "
-                                "please report it with the inputs", field=_path or None)
-        return v
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    if hasattr(obj, "to_dict") and callable(obj.to_dict):
-        return to_jsonable(obj.to_dict(), _path)
-    return obj
 
 
 def print_json(obj: Any) -> None:

@@ -4,7 +4,7 @@ goodput and time to train.
 Pure vectorized models live in :mod:`~tokenfab.cluster.power`,
 :mod:`~tokenfab.cluster.network`, :mod:`~tokenfab.cluster.reliability`,
 :mod:`~tokenfab.cluster.goodput`, :mod:`~tokenfab.cluster.simulate` and
-:mod:`~tokenfab.cluster.training`; :mod:`~tokenfab.cluster.site` wires them to the
+:mod:`~tokenfab.perf.training`; :mod:`~tokenfab.cluster.site` wires them to the
 ``[cluster]`` scenario section. Defaults (with sources) come from the catalog's cluster
 table via :mod:`~tokenfab.cluster.defaults`.
 """
@@ -18,7 +18,7 @@ from tokenfab.cluster.reliability import (
     young_interval_s,
 )
 from tokenfab.cluster.simulate import SimulationResult, simulate_goodput
-from tokenfab.cluster.training import time_to_train_s, training_flops
+from tokenfab.perf.training import time_to_train_s, training_flops
 
 __all__ = [
     "Fabric",

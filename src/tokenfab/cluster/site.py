@@ -20,8 +20,8 @@ from tokenfab.cluster import reliability as rel
 from tokenfab.cluster.defaults import default, llama3_cause_rates_per_s
 from tokenfab.cluster.network import SWITCHES, Fabric, design_fabric
 from tokenfab.cluster.simulate import SimulationResult, simulate_goodput
-from tokenfab.cluster.training import time_to_train_s, training_flops
 from tokenfab.errors import InfeasibleError, TokenfabError
+from tokenfab.perf.training import time_to_train_s, training_flops
 from tokenfab.scenario import Quantity, ScenarioSection, Uncertain, register_section
 from tokenfab.uncertainty import Range, likely, monte_carlo, uncertain_names
 

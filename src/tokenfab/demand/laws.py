@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from tokenfab.perf.model_costs import ModelCosts
+from tokenfab.perf.training import training_flops
 
 __all__ = [
     "agent_tokens",
@@ -62,7 +63,7 @@ def pretraining_flops(params: ArrayLike, tokens: ArrayLike,
     ndarray
         Training compute [FLOP].
     """
-    return np.asarray(flops_per_param_token, float) * np.asarray(params, float) * np.asarray(tokens, float)
+    return training_flops(params, tokens, flops_per_param_token)
 
 
 def chinchilla_allocation(compute_flops: ArrayLike, tokens_per_param: ArrayLike = 20.0,

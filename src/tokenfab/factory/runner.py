@@ -26,6 +26,7 @@ from tokenfab.factory.economics import (
 from tokenfab.factory.facility import it_power_per_accelerator_w
 from tokenfab.factory.pricing import DEFAULT_PRICE_CURVE, PriceCurve
 from tokenfab.factory.spec import FactorySection, cost_overrides
+from tokenfab.perf.precision import native_precision
 from tokenfab.uncertainty import (
     MonteCarloResult,
     Range,
@@ -68,14 +69,6 @@ def _predict() -> Callable[..., Any]:
     except ImportError:  # engine not re-exported at package level
         from tokenfab.perf.serving import predict
     return predict
-
-
-def native_precision(hw: Any) -> str:
-    """The narrowest precision the accelerator runs natively (fp4 on Blackwell, fp8 on Hopper)."""
-    for p in ("fp4", "fp8", "bf16"):
-        if hw.supports(p):
-            return p
-    return "bf16"
 
 
 def engine_operating_point(model: str, hardware: str, *, interactivity_tok_s: float | None,

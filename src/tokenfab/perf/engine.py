@@ -47,14 +47,12 @@ from tokenfab.catalog.schema import Accelerator
 from tokenfab.perf.calibration import SERVING, Calibration
 from tokenfab.perf.model_costs import ModelCosts, experts_touched
 from tokenfab.perf.parallelism import (
-    KV_BYTES,
-    WEIGHT_BYTES,
     Layouts,
-    dense_precision,
     kv_bytes_per_sequence,
     usable_memory_bytes,
     weight_bytes_per_accelerator,
 )
+from tokenfab.perf.precision import KV_BYTES, WEIGHT_BYTES, dense_precision
 from tokenfab.perf.roofline import allreduce_time, alltoall_time, link_bandwidth
 
 __all__ = ["Workload", "stage_time", "evaluate", "in_flight_context", "N_BATCH"]

@@ -30,30 +30,10 @@ import numpy as np
 from tokenfab.catalog.schema import Accelerator
 from tokenfab.perf.calibration import SERVING
 from tokenfab.perf.model_costs import ModelCosts
+from tokenfab.perf.precision import KV_BYTES, WEIGHT_BYTES, dense_precision
 
 __all__ = ["Layouts", "enumerate_layouts", "open_count_layouts", "weight_bytes_per_accelerator",
-           "kv_bytes_per_sequence", "WEIGHT_BYTES", "KV_BYTES", "DEFAULT_MAX_COUNT",
-           "dense_precision"]
-
-#: bytes per weight. FP4 is NVFP4/MXFP4: 4-bit values plus one 8-bit scale per 16 (NVFP4)
-#: or 32 (MXFP4) values -> 4.5 bits (NVIDIA, "Introducing NVFP4", developer blog 2025).
-WEIGHT_BYTES: dict[str, float] = {"fp4": 0.5625, "fp8": 1.0, "bf16": 2.0}
-#: bytes per KV-cache element: FP8 KV cache with FP8/FP4 weights (TRT-LLM/vLLM default
-#: for quantized serving), BF16 otherwise.
-KV_BYTES: dict[str, float] = {"fp4": 1.0, "fp8": 1.0, "bf16": 2.0}
-
-
-def dense_precision(precision: str, is_moe: bool) -> str:
-    """Precision of the non-expert weights (attention, dense FFN, shared experts).
-
-    FP4 checkpoints of MoE models quantize only the routed experts: NVIDIA's
-    ``nvidia/DeepSeek-R1-FP4`` (TensorRT Model Optimizer: "the MoE layers inside this
-    checkpoint have been quantized into FP4", TensorRT-LLM tech blog 3, 2025; attention in
-    FP8) and OpenAI's ``gpt-oss`` (MXFP4 experts, other weights BF16). Those weights are then
-    served at FP8. Dense models quantize every linear layer (MLPerf llama FP4 submissions).
-    """
-    return "fp8" if precision == "fp4" and is_moe else precision
-
+           "kv_bytes_per_sequence", "DEFAULT_MAX_COUNT"]
 
 #: deployments considered when the caller leaves ``count`` open: up to this many
 #: accelerators, or one scale-up domain if larger

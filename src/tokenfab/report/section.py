@@ -9,23 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-
-class Verdict(StrEnum):
-    """The report's verdict on a claim (three grades, plus 'not available')."""
-
-    SUPPORTED = "supported"
-    PARTLY = "partly supported"
-    NOT_SUPPORTED = "not supported"
-    UNAVAILABLE = "not available"
-
-    @property
-    def css(self) -> str:
-        return {"supported": "ok", "partly supported": "partly", "not supported": "no",
-                "not available": "na"}[self.value]
+from tokenfab.claims import Verdict
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,8 +35,8 @@ def cluster_verdict(facility_power_w: float, goodputs: tuple[float, ...]) -> Ver
 
 
 def build(ctx: ReportContext) -> Section:
-    from tokenfab.report.figures.cluster import plot_goodput_vs_size
     from tokenfab.cluster.site import ClusterSection, evaluate_site
+    from tokenfab.report.figures.cluster import plot_goodput_vs_size
     from tokenfab.scenario import load_section, scenario_meta
 
     sp = spec("colossus2")

@@ -42,8 +42,8 @@ def _x(v: float) -> str:
 
 def build(ctx: ReportContext) -> Section:
     from tokenfab.demand import DemandSection, project
-    from tokenfab.report.figures.demand import plot_projection
     from tokenfab.demand.scenario import default_sources
+    from tokenfab.report.figures.demand import plot_projection
     from tokenfab.scenario import load_section, scenario_meta
 
     sp = spec("demand")

@@ -20,8 +20,12 @@ from numpy.typing import ArrayLike
 __all__ = ["training_flops", "time_to_train_s"]
 
 
-def training_flops(active_params: ArrayLike, tokens: ArrayLike) -> np.ndarray:
-    """Training compute ``C = 6 N D`` [FLOP] (forward 2ND + backward 4ND).
+def training_flops(active_params: ArrayLike, tokens: ArrayLike,
+                   flops_per_param_token: ArrayLike = 6.0) -> np.ndarray:
+    """Training compute ``C = k N D`` [FLOP], ``k = 6`` (forward 2ND + backward 4ND).
+
+    The one home of 6ND: the cluster's time to train and the demand model's pre-training law
+    both call it.
 
     Parameters
     ----------
@@ -29,8 +33,14 @@ def training_flops(active_params: ArrayLike, tokens: ArrayLike) -> np.ndarray:
         Parameters active per token ``N`` [count].
     tokens : array_like
         Training tokens ``D`` [count].
+    flops_per_param_token : array_like
+        ``k`` [FLOP / (param token)]; 6 (Kaplan et al. 2020, arXiv:2001.08361, sec. 2.1).
+
+    >>> f"{float(training_flops(70e9, 1.4e12)):.3e}"
+    '5.880e+23'
     """
-    return 6.0 * np.asarray(active_params, dtype=float) * np.asarray(tokens, dtype=float)
+    return (np.asarray(flops_per_param_token, dtype=float) * np.asarray(active_params, dtype=float)
+            * np.asarray(tokens, dtype=float))
 
 
 def time_to_train_s(flops: ArrayLike, accelerators: ArrayLike, peak_flops_per_s: ArrayLike,
