@@ -60,3 +60,29 @@ def fmt_si(x: float | None, unit: str = "", digits: int = 3) -> str:
         if abs(x) >= p:
             return f"{x / p:.{digits}g} {s}{unit}".strip()
     return f"{x:.{digits}g} {unit}".strip()
+
+
+#: help text of every modelling command's ``--set`` option (one meaning everywhere)
+SET_HELP = ("NAME=VALUE: set any input of the model, with units or as a range "
+            "(e.g. --set 'electricity_price=70 USD/MWh' --set pue=1.1..1.2..1.4); "
+            "'tokenfab <command> --inputs' lists them with defaults and sources")
+
+
+def parse_set(inputs: Any, pairs: list[str] | None) -> dict[str, Any]:
+    """``--set NAME=VALUE`` pairs -> ``{name: SI value}`` for an :class:`~tokenfab.inputs.InputSet`
+    (bad names and values raise :class:`TokenfabError` naming the flag, value and what is allowed)."""
+    return dict(inputs.parse_overrides(list(pairs or []), flag="--set")) if pairs else {}
+
+
+def print_inputs(inputs: Any, catalog: Catalog | None = None,
+                 context: dict[str, Any] | None = None) -> None:
+    """``--inputs``: the model's inputs as a table (name, unit, allowed, default, kind, source)."""
+    stdout.print(inputs.markdown_table(catalog, context), markup=False, highlight=False)
+
+
+def run_options(samples: int | None, seed: int | None, *, default_samples: int = 0) -> Any:
+    """One :class:`~tokenfab.inputs.RunOptions` from ``--samples`` / ``--seed`` (same meaning in
+    every command: Monte Carlo draws, 0 = point estimate; a NumPy seed >= 0)."""
+    from tokenfab.inputs import RunOptions
+
+    return RunOptions(default_samples if samples is None else samples, 0 if seed is None else seed)
