@@ -1,7 +1,7 @@
 """What the dashboard computes, without Streamlit: inputs -> scenario tables -> library calls.
 
 Every number comes from the library's public API (:mod:`tokenfab.perf`, :mod:`tokenfab.factory`,
-:mod:`tokenfab.demand`, :mod:`tokenfab.macro`, :mod:`tokenfab.cluster`); the dashboard only
+:mod:`tokenfab.demand`, :mod:`tokenfab.market`, :mod:`tokenfab.cluster`); the dashboard only
 collects :class:`Inputs`, shows the results, and offers the scenario (TOML) and results
 (CSV/JSON) for download. The scenario tables are validated by the same scenario sections as
 a TOML file, so what the user downloads runs unchanged with the CLI.
@@ -122,8 +122,8 @@ def factory(inp: Inputs, catalog: Catalog) -> Any:
 
 
 def market(inp: Inputs, catalog: Catalog, samples: int = 2000) -> Any:
-    """:func:`tokenfab.macro.run_market` with layer 3 set by the inputs."""
-    from tokenfab.macro import MarketSection, run_market
+    """:func:`tokenfab.market.run_market` with layer 3 set by the inputs."""
+    from tokenfab.market import MarketSection, run_market
 
     return run_market(_section("market", MarketSection, inp), samples=samples, seed=0,
                       catalog=catalog)

@@ -57,8 +57,8 @@ def market(
     spend share x (1 - gross margin)); the sum / capex per W = GW per year. The interview's
     numbers are placed in the distribution.
     """
-    from tokenfab.macro.inputs import MarketSection
-    from tokenfab.macro.run import LAYERS, WATERFALL, run_market
+    from tokenfab.market.inputs import MarketSection
+    from tokenfab.market.run import LAYERS, WATERFALL, run_market
     from tokenfab.scenario import load_section, scenario_meta
 
     section = load_section(scenario, "market", MarketSection) if scenario else MarketSection()
@@ -143,7 +143,7 @@ def market(
 def _save(out: Path, section: Any, meta: dict[str, str], country: str | None,
           samples: int | None, seed: int | None) -> None:
     """``--save-scenario``: the section with its flags and every resolved default."""
-    from tokenfab.macro.inputs import (
+    from tokenfab.market.inputs import (
         CATALOG_DEFAULTS,
         FIELD_TO_MODEL,
         MODULE_DEFAULTS,
@@ -165,8 +165,8 @@ def _save(out: Path, section: Any, meta: dict[str, str], country: str | None,
 
 def _sovereign_table(section: object, samples: int | None, seed: int | None, json_out: bool,
                      meta: dict[str, str], scenario: Path | None) -> None:
-    from tokenfab.macro.run import run_sovereign
-    from tokenfab.macro.sovereign import load_countries
+    from tokenfab.market.run import run_sovereign
+    from tokenfab.market.sovereign import load_countries
 
     n_countries = len(load_countries()) - 1
     with _progress() as prog:

@@ -1,6 +1,6 @@
 """The three market layers: from GDP to gigawatts (``three_layers.toml``).
 
-Two runs of :func:`tokenfab.macro.run_market`: the scenario (layer 3 pinned at the
+Two runs of :func:`tokenfab.market.run_market`: the scenario (layer 3 pinned at the
 interview's own point inputs: does its arithmetic hold?) and the model with every input a
 sourced range (where does each interview number fall in the distribution?).
 
@@ -34,7 +34,7 @@ def market_verdict(reproduces: bool, example_agrees: bool, n_inside: int, n_figu
 
 
 def build(ctx: ReportContext) -> Section:
-    from tokenfab.macro import MarketSection, run_market
+    from tokenfab.market import MarketSection, run_market
     from tokenfab.report.figures.market import waterfall_figure
     from tokenfab.scenario import load_section, scenario_meta
 
@@ -113,7 +113,7 @@ def build(ctx: ReportContext) -> Section:
     base = ranged.point.get("power_added_w_per_year", 0.0) / 1e9
     figs = [
         ctx.figure("From GDP to gigawatts", wf,
-                   caption="tokenfab.macro's waterfall: medians, with p10-p90 as error bars."),
+                   caption="tokenfab.market's waterfall: medians, with p10-p90 as error bars."),
         ctx.figure("Infrastructure spend per year: model vs the figures", histogram, infra,
                    marks=marks, xlabel="USD T per year", logx=True,
                    title="All three layers: AI infrastructure per year",

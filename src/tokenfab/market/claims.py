@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from tokenfab.catalog import Catalog, load_catalog
-from tokenfab.macro.layers import (
+from tokenfab.market.layers import (
     augmentation_infra_usd_per_year,
     power_added_w_per_year,
     token_services_usd_per_year,

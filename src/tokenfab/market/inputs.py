@@ -1,6 +1,6 @@
 """Inputs of the market model: the ``[market]`` scenario section and its sourced defaults.
 
-Every input of :func:`tokenfab.macro.layers.market_model` is a number or a
+Every input of :func:`tokenfab.market.layers.market_model` is a number or a
 :class:`~tokenfab.uncertainty.Range`. A field left out of the scenario takes its default from
 the catalog's economics table (``load_catalog().economics[key]``, whose ``low``/``high``
 become the range) or, where the catalog has no row, from :data:`MODULE_DEFAULTS` below, each
@@ -230,7 +230,7 @@ def _catalog_default(spec: InputSpec, cat: Catalog) -> ResolvedInput:
 
 def world_electricity_default() -> ResolvedInput:
     """World electricity demand [J/year]: Ember 2024 (countries.csv ``WLD``), with a range."""
-    from tokenfab.macro.sovereign import load_countries
+    from tokenfab.market.sovereign import load_countries
 
     wld = load_countries()["WLD"]
     likely = wld.electricity_j_per_year
@@ -283,11 +283,11 @@ def hardware_capex_default(hardware: str, cat: Catalog, prior: ResolvedInput) ->
 
 def resolve_inputs(section: MarketSection | None = None,
                    catalog: Catalog | None = None) -> dict[str, ResolvedInput]:
-    """Every keyword of :func:`~tokenfab.macro.layers.market_model` with its value and source.
+    """Every keyword of :func:`~tokenfab.market.layers.market_model` with its value and source.
 
     Scenario values win (kind ``user``); the rest come from the catalog or
     :data:`MODULE_DEFAULTS`. World-level inputs: use
-    :func:`tokenfab.macro.sovereign.country_inputs` to move them to one country.
+    :func:`tokenfab.market.sovereign.country_inputs` to move them to one country.
     """
     section = section or MarketSection()
     cat = catalog or load_catalog()
@@ -321,5 +321,5 @@ def resolve_inputs(section: MarketSection | None = None,
 
 
 def model_inputs(resolved: dict[str, ResolvedInput]) -> dict[str, Any]:
-    """``{keyword: number | Range | None}`` for :func:`~tokenfab.macro.layers.market_model`."""
+    """``{keyword: number | Range | None}`` for :func:`~tokenfab.market.layers.market_model`."""
     return {k: r.value for k, r in resolved.items()}

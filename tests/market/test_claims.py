@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tokenfab.macro.claims import interview_arithmetic, interview_claims, place_claims
+from tokenfab.market.claims import interview_arithmetic, interview_claims, place_claims
 
 
 def test_interview_point_inputs_reproduce_its_arithmetic_exactly():
@@ -52,7 +52,7 @@ def test_interview_figures_match_the_research_data():
     import csv
     from pathlib import Path
 
-    from tokenfab.macro.claims import interview_figures
+    from tokenfab.market.claims import interview_figures
 
     path = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "economics_assumptions.csv"
     if not path.exists():

@@ -10,16 +10,16 @@ import numpy as np
 
 from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.errors import TokenfabError
-from tokenfab.macro.claims import interview_arithmetic, place_claims
-from tokenfab.macro.inputs import (
+from tokenfab.market.claims import interview_arithmetic, place_claims
+from tokenfab.market.inputs import (
     MAX_SAMPLES,
     MarketSection,
     ResolvedInput,
     model_inputs,
     resolve_inputs,
 )
-from tokenfab.macro.layers import market_model
-from tokenfab.macro.sovereign import country, country_inputs, load_countries
+from tokenfab.market.layers import market_model
+from tokenfab.market.sovereign import country, country_inputs, load_countries
 from tokenfab.uncertainty import (
     Range,
     likely,

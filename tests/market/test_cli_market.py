@@ -108,7 +108,7 @@ def test_waterfall_to_a_file_object():
     import io
 
     pytest.importorskip("matplotlib")
-    from tokenfab.macro import run_market
+    from tokenfab.market import run_market
     from tokenfab.report.figures.market import waterfall_figure
 
     buf = io.BytesIO()
