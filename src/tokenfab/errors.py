@@ -51,29 +51,57 @@ class InfeasibleError(TokenfabError):
     """
 
 
+def _tokens(text: str) -> list[str]:
+    return [w for w in re.split(r"[_\-.\s/]+", text.lower()) if w]
+
+
 def did_you_mean(name: str, choices: Iterable[str]) -> str | None:
-    """The closest match of ``name`` among ``choices`` (difflib ratio >= 0.5), or None."""
-    choices = list(choices)
+    """The closest match of ``name`` among ``choices``, ranked by the structure of ids.
+
+    In order: the same id in another case; an id whose first part (the stem before ``-``,
+    ``_`` or ``.``) is the same as the name's (``b200-sxm`` -> ``b200``, ``h200`` ->
+    ``h200-sxm``); an id that starts with the name (``gb200`` -> ``gb200-nvl72``) or that the
+    name starts with; close spelling (difflib ratio >= 0.5, ``h1000`` -> ``h100-sxm``); shared
+    words (``hbm_bandwidth`` -> ``hbm_bw_bytes_per_s``). None when nothing is close.
+
+    >>> did_you_mean("b200-sxm", ["h200-sxm", "b200", "gb200-nvl72"])
+    'b200'
+    >>> did_you_mean("gb200", ["b200", "gb200-nvl72"])
+    'gb200-nvl72'
+    """
+    choices = list(dict.fromkeys(choices))
+    low = name.lower().strip()
+    if not low or not choices:
+        return None
     lowered = {c.lower(): c for c in choices}
-    if name.lower() in lowered:
-        return lowered[name.lower()]
-    m = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.5)
+    if low in lowered:
+        return lowered[low]
+
+    def similarity(c: str) -> float:
+        return difflib.SequenceMatcher(None, low, c.lower()).ratio()
+
+    stem = _tokens(low)[0] if _tokens(low) else low
+    same_stem = [c for c in choices if (_tokens(c) or [""])[0] == stem]
+    if same_stem:
+        return max(same_stem, key=similarity)
+    starts = [c for c in choices if c.lower().startswith(low)]
+    if starts:
+        return min(starts, key=len)
+    prefix_of = [c for c in choices if low.startswith(c.lower())]
+    if prefix_of:
+        return max(prefix_of, key=len)
+    m = difflib.get_close_matches(low, list(lowered), n=1, cutoff=0.5)
     if m:
         return lowered[m[0]]
-    # prefix match ("h100" -> "h100-sxm")
-    pref = [c for c in choices if c.lower().startswith(name.lower())]
-    if pref:
-        return pref[0]
-    # shared words ("hbm_bandwidth" -> "hbm_bw_bytes_per_s"), ties broken by similarity
-    words = [w for w in re.split(r"[_\-.\s]+", name.lower()) if w]
+    words = _tokens(low)
 
     def score(c: str) -> tuple[int, float]:
-        cw = [w for w in re.split(r"[_\-.\s]+", c.lower()) if w]
+        cw = _tokens(c)
         hits = sum(any(a.startswith(b) or b.startswith(a) for b in cw) for a in words)
-        return hits, difflib.SequenceMatcher(None, name.lower(), c.lower()).ratio()
+        return hits, similarity(c)
 
-    best = max(choices, key=score, default=None)
-    return best if best is not None and score(best)[0] > 0 else None
+    best = max(choices, key=score)
+    return best if score(best)[0] > 0 else None
 
 
 def unknown(kind: str, name: str, choices: Iterable[str], hint: str | None = None,
