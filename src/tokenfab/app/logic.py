@@ -79,7 +79,7 @@ def scenario_tables(inp: Inputs) -> dict[str, Any]:
         "description": "Exported from the tokenfab dashboard (tokenfab app).",
         "factory": factory,
         "cluster": {"hardware": inp.hardware, "accelerators": int(inp.cluster_accelerators),
-                    "checkpoint": inp.checkpoint, "samples": 100},
+                    "checkpoint": inp.checkpoint, "trials": 100, "samples": 500},
         "market": {"knowledge_gdp": f"{inp.knowledge_gdp_tusd:g} TUSD",
                    "ai_spend_share": inp.ai_spend_share, "gross_margin": inp.gross_margin},
     }
@@ -133,7 +133,7 @@ def cluster(inp: Inputs, catalog: Catalog) -> Any:
     """:func:`tokenfab.cluster.site.evaluate_site` on the inputs."""
     from tokenfab.cluster.site import ClusterSection, evaluate_site
 
-    return evaluate_site(_section("cluster", ClusterSection, inp), catalog, range_samples=500)
+    return evaluate_site(_section("cluster", ClusterSection, inp), catalog)
 
 
 def demand(inp: Inputs, catalog: Catalog, samples: int = 200) -> Any:
