@@ -47,11 +47,11 @@ def build(ctx: ReportContext) -> Section:
     ar = pinned.arithmetic
     outputs = [c for c in ranged.claims
                if c["kind"] == "interview" and "an input" not in c.get("note", "")]
-    inside = [c for c in outputs if c["verdict"] == INSIDE]
+    inside = [c for c in outputs if c["where"] == INSIDE]
     consistent_example = abs(ar["per_worker_ai_spend_share"] - ar["implied_ai_spend_share"]) < 1e-9
     verdict = market_verdict(bool(ar["reproduces_headline"]), consistent_example, len(inside),
                              len(outputs))
-    placed = "; ".join(f"{c['text']}: {c['verdict']} (percentile {c['percentile']:.0f})"
+    placed = "; ".join(f"{c['text']}: {c['where']} (percentile {c['percentile']:.0f})"
                        for c in outputs)
     reason = (("The interview's chain reproduces exactly" if ar["reproduces_headline"] else
                "The interview's chain does not reproduce") + f" ({ar['finding']}) With every input "
@@ -100,7 +100,7 @@ def build(ctx: ReportContext) -> Section:
         {"figure": c["text"], "value": format_value(c["value"], _unit(c["unit"])),
          "percentile": round(c["percentile"], 1),
          "P(model >= figure)": round(c["probability_model_reaches"], 3),
-         "where": c["verdict"], "kind": c["kind"]} for c in ranged.claims])
+         "where": c["where"], "verdict": c["verdict"], "kind": c["kind"]} for c in ranged.claims])
     infra = ranged.samples["infrastructure_usd_per_year"] / 1e12
     marks = {c["text"]: c["value"] / 1e12 for c in ranged.claims
              if c["compared_with"] == "infrastructure_usd_per_year"}
