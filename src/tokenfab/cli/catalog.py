@@ -134,3 +134,70 @@ def show(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(catalog_app, name="catalog")
+
+
+# -- importers, diff (new commands; the logic lives in tokenfab.catalog.importers / .diff) ----
+def _write_or_print(text: str, out: str | None) -> None:
+    if out:
+        from pathlib import Path
+
+        Path(out).write_text(text, encoding="utf-8")
+        from tokenfab.cli.common import console_err
+
+        console_err(f"wrote {out}")
+    else:
+        import sys
+
+        sys.stdout.write(text)
+
+
+@catalog_app.command("import-hf")
+def import_hf_cmd(
+    path: str = typer.Argument(..., metavar="PATH",
+                               help="a local config.json, or a directory with config.json "
+                                    "(and model.safetensors.index.json)"),
+    model_id: str = typer.Option(..., "--id", help="catalog id of the new model"),
+    out: str = typer.Option(None, "--out", metavar="FILE", help="write the TOML entry here"),
+    name: str = typer.Option(None, "--name", help="human-readable name"),
+    total_params: float = typer.Option(None, "--total-params",
+                                       help="published total parameters (count)"),
+    active_params: float = typer.Option(None, "--active-params",
+                                        help="published active parameters (count)"),
+    params_source: str = typer.Option(None, "--params-source", metavar="URL",
+                                      help="source of the published counts"),
+    source_date: str = typer.Option("", "--source-date", metavar="YYYY-MM-DD",
+                                    help="date of the config (e.g. its commit on the Hub)"),
+    bytes_per_weight: float = typer.Option(None, "--bytes-per-weight",
+                                           help="override for the checkpoint-size check"),
+) -> None:
+    """A Hugging Face config -> a user-catalog [[model]] entry, every field sourced to the file."""
+    from tokenfab.catalog.importers.hf import import_hf
+    from tokenfab.catalog.importers.toml_out import entry_to_toml
+    from tokenfab.cli.common import console_err
+    from tokenfab.perf.params import param_counts
+
+    res = import_hf(path, model_id, name=name, total_params=total_params,
+                    active_params=active_params, params_source=params_source,
+                    source_date=source_date, bytes_per_weight=bytes_per_weight)
+    pc = param_counts(res.model)
+    lines = [f"imported by 'tokenfab catalog import-hf' from {res.config_file}",
+             f"architecture {res.architecture}: derived {pc.total / 1e9:.3f}B parameters "
+             f"(active {pc.active_excl_input_embedding / 1e9:.3f}B excl. input embedding"
+             + (f"; MTP {pc.mtp / 1e9:.3f}B not in the total" if pc.mtp else "") + ")"]
+    pub = res.values["total_params_published"]
+    if res.provenance["total_params_published"].kind != "derived":
+        lines.append(f"published total {pub / 1e9:.3f}B: derived is {pc.total / pub - 1:+.2%}")
+    if res.checkpoint is not None:
+        c = res.checkpoint
+        lines.append(f"checkpoint {c.index_file}: total_size {c.total_size_bytes:,} B / "
+                     f"{c.bytes_per_weight:g} B per weight ({c.basis}) = "
+                     f"{c.implied_params / 1e9:.3f}B; derived incl. MTP {c.derived_params / 1e9:.3f}B"
+                     f" ({c.rel_diff:+.2%}){' (approximate: mixed precisions)' if c.approximate else ''}")
+    if res.not_counted:
+        lines.append(f"not counted (no catalog field): {res.not_counted}")
+    lines.extend(res.notes)
+    for ln in lines:
+        console_err(ln)
+    from tokenfab.catalog.schema import MODEL_FIELDS as _MF
+
+    _write_or_print(entry_to_toml("model", res.values, res.provenance, _MF, lines), out)
