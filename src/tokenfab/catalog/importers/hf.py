@@ -360,7 +360,6 @@ ARCHITECTURES: dict[str, Mapper] = {
     "DeepseekV2ForCausalLM": _deepseek,
     "DeepseekV3ForCausalLM": _deepseek,
     "DeepseekV32ForCausalLM": _deepseek,
-    "KimiK2ForCausalLM": _deepseek,
     "GptOssForCausalLM": _gpt_oss,
     "Glm4MoeForCausalLM": _glm4_moe,
     "Llama4ForConditionalGeneration": _llama4,
@@ -476,7 +475,8 @@ def _unknown_architecture(cfg: dict[str, Any], file: str) -> TokenfabError:
     except TokenfabError:
         pass
     unmapped = [s.name for s in MODEL_FIELDS
-                if s.name not in r.values and s.name not in ("id", "name")
+                if s.name not in r.values
+                and s.name not in ("id", "name", "total_params_published")
                 and (s.required or s.name in ("kv_heads", "head_dim", "ffn_intermediate_size"))]
     unknown_keys = sorted(k for k in cfg if k not in r.used and k not in _IGNORED_KEYS)
     hints = [f"{k} ({_FAMILY_KEYS[k]})" for k in unknown_keys if k in _FAMILY_KEYS]
