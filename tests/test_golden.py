@@ -183,6 +183,13 @@ class Change:
     path: str
     reason: str
     pattern: tuple
+    #: match the path itself only (e.g. a list's length), not everything beneath it
+    exact: bool = False
+
+    def matches(self, path: tuple) -> bool:
+        if self.exact:
+            return len(self.pattern) == len(path) and pattern_matches(self.pattern, path)
+        return pattern_matches(self.pattern, path)
 
     def describe(self) -> str:
         return f"case={self.case!r} path={self.path!r} ({self.reason})"
@@ -200,13 +207,16 @@ def load_changes(text: str | None = None) -> list[Change]:
     out = []
     for i, entry in enumerate(data.get("change", [])):
         where = f"CHANGES.toml [[change]] #{i + 1}"
-        if set(entry) != {"case", "path", "reason"}:
-            raise ValueError(f"{where}: needs exactly the keys case, path, reason; got "
-                             f"{sorted(entry)}")
+        if not {"case", "path", "reason"} <= set(entry) <= {"case", "path", "reason", "exact"}:
+            raise ValueError(f"{where}: needs the keys case, path, reason (and optionally "
+                             f"exact); got {sorted(entry)}")
+        exact = entry.pop("exact", False)
+        if not isinstance(exact, bool):
+            raise ValueError(f"{where}: exact is true or false")
         if not all(isinstance(entry[k], str) for k in entry) or not entry["reason"].strip():
             raise ValueError(f"{where}: case, path and reason are strings, reason not empty")
         out.append(Change(entry["case"], entry["path"], entry["reason"],
-                          parse_pattern(entry["path"])))
+                          parse_pattern(entry["path"]), exact))
     return out
 
 
@@ -218,7 +228,7 @@ def check_case(case: str, old: object, new: object,
     unexplained: list[Diff] = []
     added: list[Diff] = []
     for d in compare(old, new):
-        hits = [i for i, c in enumerate(mine) if pattern_matches(c.pattern, d.path)]
+        hits = [i for i, c in enumerate(mine) if c.matches(d.path)]
         used.update(hits)
         if hits:
             continue
