@@ -105,19 +105,19 @@ def it_power_w(systems: ArrayLike, system_power_w: ArrayLike, fabric_power_w: Ar
     """
     base = (np.asarray(systems, dtype=float) * np.asarray(system_power_w, dtype=float)
             + np.asarray(fabric_power_w, dtype=float))
-    return base * (1.0 + np.asarray(other_fraction, dtype=float))
+    return np.asarray(base * (1.0 + np.asarray(other_fraction, dtype=float)), dtype=float)
 
 
 def facility_power_w(it_w: ArrayLike, pue: ArrayLike) -> np.ndarray:
     """Facility power [W] = PUE x IT power (The Green Grid's definition of PUE)."""
-    return np.asarray(it_w, dtype=float) * np.asarray(pue, dtype=float)
+    return np.asarray(np.asarray(it_w, dtype=float) * np.asarray(pue, dtype=float), dtype=float)
 
 
 def annual_energy_j(facility_w: ArrayLike, load_factor: ArrayLike = 1.0) -> np.ndarray:
     """Energy per year [J] = facility power x 8766 h (:data:`tokenfab.units.HOURS_PER_YEAR`)
     x 3600 s/h x load factor."""
-    return (np.asarray(facility_w, dtype=float) * HOURS_PER_YEAR * SECONDS_PER_HOUR
-            * np.asarray(load_factor, dtype=float))
+    return np.asarray((np.asarray(facility_w, dtype=float) * HOURS_PER_YEAR * SECONDS_PER_HOUR
+                       * np.asarray(load_factor, dtype=float)), dtype=float)
 
 
 def cooling_type(rack_power_w: float, air_limit_w: float) -> str:

@@ -176,7 +176,7 @@ def run_sovereign(section: MarketOptions | None = None, *, samples: int | None =
     ``on_country(code)`` is called after each country (a progress hook for the CLI).
     Rows are sorted by median GW bought per year, largest first.
     """
-    rows = []
+    rows: list[dict[str, Any]] = []
     for code in [c for c in load_countries() if c != "WLD"]:
         r = run_market(section, country_code=code, samples=samples, seed=seed, catalog=catalog,
                        sensitivity=False, flags=flags)
