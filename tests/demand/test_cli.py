@@ -29,7 +29,7 @@ def test_demand_json_rows(capsys):
             assert r[k] > 0, k
     dec = d["growth_decomposition"]
     assert set(dec["inference"]["factors"]) == {"users", "queries_per_user", "tokens_per_query",
-                                                 "flops_per_token"}
+                                                 "api_uplift", "flops_per_token"}
     assert dec["claim"]["multiple"] == 1e9
 
 

@@ -18,6 +18,8 @@ YEARS = [2025, 2026, 2027, 2028]
 def _flat_section(**kw):
     growth = {name: {"curve": "exponential", "rate": 0.0} for name in GROWTH_FACTORS}
     return DemandSection.model_validate({"growth": growth, "hardware_gain_after_last": 0.0,
+                                         "installed_power_growth": 0.0,
+                                         "other_workloads_growth": 0.0,
                                          "generations": {"2020": "gb200-nvl72"}, **kw})
 
 
@@ -39,9 +41,9 @@ def test_every_rate_zero_gives_flat_demand():
 def test_doubling_users_doubles_inference_only():
     # (exponential users: a logistic ceiling would, rightly, saturate the doubled base)
     growth = {"users": {"curve": "exponential", "rate": 0.5}}
-    base = project(DemandSection(growth=growth), years=YEARS)
+    base = project(DemandSection(growth=growth, api_tokens_per_year=0.0), years=YEARS)
     users = base.inputs.resolved.values["users"]
-    doubled = project(DemandSection(growth=growth, users={
+    doubled = project(DemandSection(growth=growth, api_tokens_per_year=0.0, users={
         "low": 2 * users.low, "likely": 2 * users.likely, "high": 2 * users.high}),
         years=YEARS)
     np.testing.assert_allclose(doubled.point["inference_flops"], 2 * base.point["inference_flops"],

@@ -193,6 +193,9 @@ def _print_projection(proj: Any, meta: dict[str, str]) -> None:
         stdout.print(f"check {ch['year']}: model {fmt_si(ch['model_tokens_billed_per_month'])} "
                      f"tokens/month (whole market) vs {fmt_si(ch['observed_tokens_per_month'])} "
                      f"observed ({ch['observed']}, one provider)")
+    for f in proj.base_year:
+        stdout.print(escape(f"{f.claim.id}: {f.verdict.value} — model/published "
+                            f"{f.numbers['ratio_model_to_published']:.2f} ({f.claim.text})"))
     stdout.print("accel. spend = capex x accelerator share (absolute); indexed = the analysts' "
                  "base-year spending grown like the demand-implied capacity; analysts = the "
                  "~8%/yr extrapolation")

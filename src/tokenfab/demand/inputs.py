@@ -60,7 +60,7 @@ _DAY_S = 86400.0
 GROWTH_FACTORS: tuple[str, ...] = (
     "frontier_run_flops", "frontier_runs", "rl_ratio", "rl_rollouts", "users",
     "queries_per_user", "answer_tokens", "reasoning_tokens", "reasoning_share", "tree_share",
-    "agent_share", "agent_steps", "model_flops")
+    "agent_share", "agent_steps", "model_flops", "api_tokens")
 
 Curve = Literal["exponential", "logistic"]
 
@@ -70,7 +70,7 @@ DEFAULT_CURVES: dict[str, Curve] = {
     "rl_rollouts": "exponential", "users": "logistic", "queries_per_user": "exponential",
     "answer_tokens": "logistic", "reasoning_tokens": "logistic", "reasoning_share": "logistic",
     "tree_share": "exponential", "agent_share": "logistic", "agent_steps": "logistic",
-    "model_flops": "exponential"}
+    "model_flops": "exponential", "api_tokens": "exponential"}
 
 #: the annual cadence: first year each generation serves the demand -> accelerator id
 DEFAULT_CADENCE: dict[str, str] = {"2023": "h100-sxm", "2025": "gb200-nvl72",
@@ -117,6 +117,14 @@ def _queries_per_user_per_day(catalog: Catalog | None, context: Mapping[str, Any
                else Range(float(si) * _DAY_S, float(si) * _DAY_S, float(si) * _DAY_S))
     return Range(per_day.low / (wau.high or wau.value), per_day.likely / wau.value,
                  per_day.high / (wau.low or wau.value))
+
+
+def _api_tokens_per_year(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+    cat = _cat(catalog)
+    per_s = sum(float(likely(cat.assumption(k).si))
+                for k in ("openai_api_tokens_per_min", "google_api_tokens_per_min"))
+    exit_rate = per_s * SECONDS_PER_YEAR
+    return Range(0.5 * exit_rate, 0.75 * exit_rate, exit_rate)
 
 
 def _factory_utilization(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
@@ -273,6 +281,28 @@ DEMAND_INPUTS = InputSet("demand", [
     _ceiling("agent_steps", 1000.0, "[est]"),
     _rate("model_flops", 0.0, "served model size held constant (distillation and MoE offset "
           "scale) [est]"),
+    # -- the base year: workloads the three laws leave out (issue 13 item 6) ----------
+    Input("api_tokens_per_year", "tokens", "developer-API tokens in the base year, beyond the "
+          "assistant apps' users x queries", Derived(
+              _api_tokens_per_year, "(catalog openai_api_tokens_per_min + "
+              "google_api_tokens_per_min) x a year = the 2025 exit rate (high); the year's "
+              "average at ~3x/yr growth is lower: likely 0.75x, low 0.5x [est]"), ge=0.0),
+    _rate("api_tokens", Range(0.5, 1.5, 4.0), "Google API 7B tokens/min (Q3 2025) -> 16B "
+          "(Q1 2026), ~2.3x in two quarters; Google tokens fit 5.8x/yr since May 2025, "
+          "decelerating (tokenfab demand fit) [est]"),
+    Input("installed_power_w", "power", "all-in power of the installed AI accelerator fleet "
+          "in the base year", FromCatalog("ai_fleet_power_2025"), gt=0.0),
+    Input("installed_power_growth", "fraction", "growth of the fleet's power into the base "
+          "year (previous year -> base year)", Range(1.0, 1.5, 2.0), gt=-1.0, kind="derived",
+          source="catalog ai_compute_stock_growth 3.3x/yr (Epoch AI, H100e) / ~1.3x/yr FLOP "
+                 "per watt of the fleet as Blackwell (~1.6x H100's FP8 FLOP/W) joins = ~2.5x "
+                 "in power [est]"),
+    Input("other_workloads_growth", "fraction", "growth per year of the fleet power the three "
+          "laws leave out (other models, recommendation, research, capacity ahead of demand)",
+          Range(0.15, 0.25, 0.5), gt=-1.0, source=(
+              "IEA Energy and AI (2025-04-10): data-centre electricity +15%/yr 2024-2030 (low); "
+              "AI-focused data-centre electricity ~triples 2025-2030 = +25%/yr (likely); high "
+              "[est]")),
     # -- not sampled -----------------------------------------------------------------
     Input("interactivity", "token_rate", "output tokens/s per user (the service level)", 50.0,
           gt=0.0, uncertain=False, source=("InferenceMAX reports operating points at ~35-90 "

@@ -25,15 +25,17 @@ Identities (per year ``t``)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tokenfab.catalog import Catalog, load_catalog
+from tokenfab.claims import Finding
 from tokenfab.demand import growth as gr
 from tokenfab.demand import laws, supply
+from tokenfab.demand.baseyear import base_year_findings
 from tokenfab.demand.inputs import (
     DemandInputs,
     DemandSection,
@@ -54,7 +56,8 @@ MAIN_OUTPUTS = ("pretraining_flops", "post_training_flops", "inference_flops", "
 
 #: outputs in each year's JSON row (units: FLOP/yr, tokens/yr, accelerators, GW, USD/yr ...)
 ROW_OUTPUTS = ("pretraining_flops", "post_training_flops", "inference_flops", "tokens",
-               "tokens_billed", "accelerators", "accelerators_inference",
+               "tokens_billed", "api_tokens", "power_w_three_laws", "power_w_other",
+               "accelerators_three_laws", "accelerators_other", "accelerators", "accelerators_inference",
                "accelerators_training", "gw", "capex_usd", "accelerator_spend_usd",
                "analyst_spend_usd", "demand_indexed_spend_usd", "users",
                "queries_per_user_per_day", "tokens_per_query", "flops_per_token",
@@ -142,8 +145,10 @@ def demand_model(t: np.ndarray, p: Mapping[str, Any], *, kinds: Mapping[str, str
     flops_q = sum(shares[k] * laws.query_flops(costs, *shapes[k][1:]) for k in shapes) * model_growth
     tokens_q = sum(shares[k] * (shapes[k][1] + shapes[k][2]) for k in shapes)
     billed_q = sum(shares[k] * shapes[k][0] for k in shapes)
-    inf = queries * flops_q
-    tokens = queries * tokens_q
+    api = grow("api_tokens", p["api_tokens_per_year"])
+    assistant_tokens = queries * tokens_q
+    tokens = assistant_tokens + api
+    inf = tokens * flops_q / tokens_q
     # --- supply -----------------------------------------------------------------------
     tps = hw.processed_tokens_per_s_per_accelerator.reshape(-1, 1)
     peak = hw.peak_flops_per_s.reshape(-1, 1)
@@ -158,7 +163,10 @@ def demand_model(t: np.ndarray, p: Mapping[str, Any], *, kinds: Mapping[str, str
                else hw.capex_usd_per_w.reshape(-1, 1))
     out = {
         "pretraining_flops": pre, "post_training_flops": post, "inference_flops": inf,
-        "tokens": tokens, "tokens_billed": queries * billed_q,
+        "tokens": tokens, "tokens_billed": queries * billed_q + api,
+        "api_tokens": api,
+        "token_uplift": np.divide(tokens, assistant_tokens, out=np.ones(np.broadcast_shapes(
+            np.shape(tokens), np.shape(assistant_tokens))), where=assistant_tokens > 0),
         "frontier_run_flops": run_flops, "frontier_runs": runs, "frontier_params": n_params,
         "frontier_tokens": d_tokens, "users": users, "queries_per_user_per_day": qpd,
         "queries": queries, "tokens_per_query": tokens_q, "flops_per_token": flops_per_token,
@@ -172,7 +180,23 @@ def demand_model(t: np.ndarray, p: Mapping[str, Any], *, kinds: Mapping[str, str
 
 def _finish(out: dict[str, np.ndarray], p: Mapping[str, Any], years_ext: list[int],
             base_year: int, analyst_base_year: int, analyst_mode: str) -> dict[str, np.ndarray]:
-    """Capex (needs last year's power), spending and GW; drops the extra first year."""
+    """The fleet the three laws leave out, capex (needs last year's power), spending and GW;
+    drops the extra first year."""
+    t = np.asarray(years_ext, float) - base_year
+    if base_year not in years_ext:
+        raise TokenfabError(f"must include the base year {base_year} (its published fleet "
+                            "anchors the workloads the three laws leave out); got "
+                            f"{years_ext[1]}:{years_ext[-1]}", field="years")
+    b = years_ext.index(base_year)
+    laws_w = out["power_w"]
+    other_w = supply.other_workloads_power_w(t, laws_w, b, p["installed_power_w"],
+                                             p["installed_power_growth"],
+                                             p["other_workloads_growth"])
+    allin = out["power_w"] / np.where(out["accelerators"] > 0, out["accelerators"], 1.0)
+    out = {**out, "power_w_three_laws": laws_w, "power_w_other": other_w,
+           "accelerators_three_laws": out["accelerators"],
+           "accelerators_other": other_w / allin,
+           "power_w": laws_w + other_w, "accelerators": out["accelerators"] + other_w / allin}
     w = out["power_w"]
     capex = supply.annual_capex_usd(w[1:], w[:-1], out["capex_usd_per_w"][1:], p["capex_life_years"])
     res = {k: v[1:] for k, v in out.items()}
@@ -209,6 +233,7 @@ class DemandProjection:
     inputs: DemandInputs
     notes: list[str] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
+    base_year: list[Finding] = field(default_factory=list)
 
     def rows(self) -> list[dict[str, Any]]:
         """One dict per year (the JSON ``years`` list)."""
@@ -227,6 +252,7 @@ class DemandProjection:
     def to_dict(self) -> dict[str, Any]:
         return {"years": self.rows(), "growth_decomposition": self.decomposition,
                 "checks": self.checks, "samples": self.samples,
+                "base_year": [f.to_dict() for f in self.base_year],
                 "hardware": self.hardware.to_dict(), "notes": self.notes}
 
     def to_frame(self) -> pd.DataFrame:
@@ -253,6 +279,7 @@ def _decomposition(pt: dict[str, np.ndarray], years: list[int], claim_multiple: 
         "queries_per_user": mult(pt["queries_per_user_per_day"],
                                  "demand.queries_per_user_per_day"),
         "tokens_per_query": mult(pt["tokens_per_query"]),
+        "api_uplift": mult(pt["token_uplift"]),
         "flops_per_token": mult(pt["flops_per_token"]),
     }
     pre_factors = {"frontier_runs": mult(pt["frontier_runs"], "demand.frontier_runs_per_year"),
@@ -367,8 +394,9 @@ def project(section: DemandSection, *, years: list[int] | None = None,
     notes.append("each year is served by that year's generation alone (a lower bound on power)")
     horizon = pt_in.get("claim_horizon_years")
     dec = _decomposition(point, yrs, pt_in["claim_multiple"], horizon)
-    return DemandProjection(yrs, point, bands, opts.samples, dec, hw, section, inputs, notes,
+    proj = DemandProjection(yrs, point, bands, opts.samples, dec, hw, section, inputs, notes,
                             _checks(point, yrs, cat))
+    return replace(proj, base_year=base_year_findings(proj, cat))
 
 
 def _checks(point: dict[str, np.ndarray], years: list[int], cat: Catalog) -> list[dict[str, Any]]:

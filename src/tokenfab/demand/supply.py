@@ -36,6 +36,7 @@ __all__ = [
     "annual_capex_usd",
     "generation_for_years",
     "generation_table",
+    "other_workloads_power_w",
     "power_w",
 ]
 
@@ -98,6 +99,47 @@ def power_w(accelerators: ArrayLike, allin_power_w: ArrayLike) -> np.ndarray:
     """Facility power of a fleet: ``W = N * p_allin`` (all-in per accelerator: host,
     network, cooling and facility overhead) [W]."""
     out: np.ndarray = np.asarray(accelerators, float) * np.asarray(allin_power_w, float)
+    return out
+
+
+def other_workloads_power_w(t_years: ArrayLike, three_laws_w: ArrayLike, base_index: int,
+                            installed_w: ArrayLike, installed_growth: ArrayLike,
+                            other_growth: ArrayLike) -> np.ndarray:
+    """Fleet power the three laws leave out, anchored on the published base-year fleet.
+
+    The base year's installed fleet ``P_0`` (published) minus what the three laws need then,
+    ``D_0``, is the power of everything else (other models and workloads, research and
+    experiments, older generations, capacity built ahead of demand):
+    ``O_0 = max(P_0 - D_0, 0)``; it grows at ``g_o`` a year, ``O_t = O_0 (1 + g_o)^t`` for
+    ``t >= 0``. Before the base year the fleet was ``P_t = P_0 / (1 + g_b)^{-t}`` and
+    ``O_t = max(P_t - D_t, 0)``.
+
+    Parameters
+    ----------
+    t_years : array_like
+        Years since the base year ``t``, a column (years, 1).
+    three_laws_w : array_like
+        ``D_t``, power the three laws need [W], (years, samples).
+    base_index : int
+        Row of ``t = 0`` in ``t_years``.
+    installed_w : array_like
+        ``P_0`` [W].
+    installed_growth, other_growth : array_like
+        ``g_b``, ``g_o`` [1/year].
+
+    Returns
+    -------
+    ndarray
+        ``O_t`` [W], broadcast (years, samples).
+    """
+    t = np.asarray(t_years, float).reshape(-1, 1)
+    d = np.asarray(three_laws_w, float)
+    p0 = np.asarray(installed_w, float)
+    o0 = np.maximum(p0 - d[base_index:base_index + 1], 0.0)
+    ahead = o0 * (1.0 + np.asarray(other_growth, float)) ** np.maximum(t, 0.0)
+    before = np.maximum(p0 / (1.0 + np.asarray(installed_growth, float)) ** np.maximum(-t, 0.0)
+                        - d, 0.0)
+    out: np.ndarray = np.where(t >= 0, ahead, before)
     return out
 
 
