@@ -232,13 +232,8 @@ def validate_section(model: type[T], data: Any, *, file: str | None = None, pref
 SECTION_MODULES: tuple[str, ...] = (
     "tokenfab.perf.claims",
     "tokenfab.factory.spec",
-<<<<<<< HEAD
     "tokenfab.demand.inputs",
-    "tokenfab.macro.inputs",
-=======
-    "tokenfab.demand.scenario",
     "tokenfab.market.inputs",
->>>>>>> main
     "tokenfab.cluster.site",
     "tokenfab.plan.inputs",
 )
