@@ -46,7 +46,11 @@ CLUSTER_COLUMNS: tuple[str, ...] = ("racks", "switches", "transceivers", "mtbf_h
 
 def _validate_one(name: str, value: Any, where: str, hardware: str, model: str) -> float | Range:
     data = {"power": 1e9, "hardware": hardware, "model": model, name: value}
-    section = validate_section(FactorySection, data, prefix="economics")
+    try:
+        section = validate_section(FactorySection, data, prefix="economics")
+    except TokenfabError as e:
+        msg = str(e).removeprefix(f"economics.{name}: ")
+        raise TokenfabError(msg, field=where, value=value) from None
     out = getattr(section, name)
     if isinstance(out, Range) or isinstance(out, (int, float)):
         return out if isinstance(out, Range) else float(out)
@@ -76,12 +80,7 @@ def validate_economics(table: Mapping[str, Any], hardware: str, model: str,
                 if isinstance(x, dict):
                     raise TokenfabError("a list (axis) holds values, not ranges; sample a range "
                                         "with sweep.samples instead", field=f"economics.{name}[{i}]")
-                try:
-                    v = _validate_one(name, x, f"economics.{name}[{i}]", hardware, model)
-                except TokenfabError as e:
-                    raise TokenfabError(str(e).replace(f"economics.{name}:",
-                                                       f"economics.{name}[{i}]:", 1),
-                                        field=f"economics.{name}[{i}]", value=x) from None
+                v = _validate_one(name, x, f"economics.{name}[{i}]", hardware, model)
                 vals.append(float(v) if not isinstance(v, Range) else v.likely)
             if len(set(vals)) != len(vals):
                 raise TokenfabError("lists a value twice", field=f"economics.{name}", value=raw)
