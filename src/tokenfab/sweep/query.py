@@ -58,7 +58,8 @@ def query(path: str | Path, sql: str) -> pd.DataFrame:
     """
     con, _ = connect(path)
     try:
-        return con.sql(sql).df()
+        df: pd.DataFrame = con.sql(sql).df()
+        return df
     except duckdb.Error as e:
         raise TokenfabError(f"{type(e).__name__}: {e}".splitlines()[0], field="SQL",
                             value=sql) from None
