@@ -133,3 +133,16 @@ def test_query_open_and_landscape(serial_dir: Path, serial_rows: pd.DataFrame) -
             assert w.margin.iloc[0] == pytest.approx(sorted(grp)[1] / grp.min())
     assert set(land.distribution.hardware) == set(ok.hardware)
     assert (land.distribution.p10 <= land.distribution.p90).all()
+
+
+def test_report_sweep_section(serial_dir: Path, tmp_path: Path) -> None:
+    from tokenfab.cli import main
+
+    assert main(["report", "--sweep", str(serial_dir), "--only", "sweep", "-o",
+                 str(tmp_path / "r"), "--json"]) == 0
+    sec = json.loads((tmp_path / "r" / "report.json").read_text())["sections"][0]
+    assert sec["key"] == "sweep" and sec["error"] is None
+    assert sec["verdict"] in ("supported", "partly supported", "not supported")
+    assert all(f.get("error") is None for f in sec["figures"])
+    assert main(["report", "--sweep", str(tmp_path), "--only", "sweep", "-o",
+                 str(tmp_path / "r2")]) == 2
