@@ -56,7 +56,7 @@ def main() -> None:
             t0 = time.perf_counter()
             ready: list[float] = []
             r = run_sweep(spec, out, workers=n,
-                          on_start=lambda *_: ready.append(time.perf_counter()))
+                          on_start=lambda *_, got=ready: got.append(time.perf_counter()))
             end = time.perf_counter()
             wall, compute = end - t0, end - ready[0]
             rates[n] = r.points / compute
