@@ -186,9 +186,10 @@ def cluster_block(hardware: str, accelerators: np.ndarray, catalog: Catalog,
     uniq, inv = np.unique(n[good].astype(np.int64), return_inverse=True)
     vals = np.full((len(uniq), len(CLUSTER_COLUMNS)), np.nan)
     for i, count in enumerate(uniq):
-        site = evaluate_site(ClusterSection(hardware=hardware, accelerators=int(count), samples=0),
-                             catalog, range_samples=0)
-        days = float(site.inputs.days)
+        section = ClusterSection.model_validate(
+            {"hardware": hardware, "accelerators": int(count), "samples": 0, "trials": 0})
+        site = evaluate_site(section, catalog)
+        days = float(site.to_dict()["days"])
         vals[i] = (site.racks, site.fabric.switches, site.fabric.transceivers,
                    site.mtbf_s / 3600.0, site.expected_interruptions / days, site.goodput)
     for j, k in enumerate(CLUSTER_COLUMNS):
