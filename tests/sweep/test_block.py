@@ -114,3 +114,18 @@ def test_software_scale_slows_the_engine() -> None:
     assert len(both) > 0
     assert (old.loc[both].tokens_per_s_per_accelerator
             < new.loc[both].tokens_per_s_per_accelerator).all()
+
+
+def test_cluster_chain_matches_evaluate_site() -> None:
+    from tokenfab.cluster.site import ClusterSection, evaluate_site
+
+    d = small_spec(chain="perf-factory-cluster", samples=0)
+    df = evaluate_partition(parse_spec(d), "h100-sxm", "llama3.1-8b", CAT).to_pandas()
+    row = df[df.feasible].iloc[0]
+    site = evaluate_site(ClusterSection.model_validate(
+        {"hardware": "h100-sxm", "accelerators": int(row.accelerators), "samples": 0,
+         "trials": 0}), CAT)
+    assert row.cluster_racks == site.racks
+    assert row.cluster_mtbf_hours == pytest.approx(site.mtbf_s / 3600.0)
+    assert row.cluster_goodput == pytest.approx(site.goodput)
+    assert df[~df.feasible].cluster_racks.isna().all()
