@@ -363,7 +363,7 @@ def generation_table(years: Sequence[int], cadence: Mapping[int, str], *, model_
             from tokenfab.uncertainty import likely
 
             d = default_inputs(hw, cat)
-            it_w = float(it_power_per_accelerator_w(likely(d["allin_power_w"].value),
+            it_w = float(it_power_per_accelerator_w(likely(d["allin_power"].value),
                                                     likely(d["reference_pue"].value)))
             capex = float(capex_usd_per_it_w(hw, cat)) * it_w / hw.allin_power_w
             capex_sources.add("tokenfab.factory.capex_usd_per_it_w (per IT W, x IT/all-in power)")

@@ -390,8 +390,8 @@ def _factory_defaults(r: _Resolver, ref: str) -> dict[str, tuple[Num, str]]:
 
     pue = float(likely(r.econ("pue_ai_liquid_cooled", "ratio")))
     per_it = capex_usd_per_it_w(ref, r.cat)
-    it_only = capex_usd_per_it_w(ref, r.cat, power_cooling_usd_per_it_w=0.0,
-                                 building_land_usd_per_it_w=0.0)
+    it_only = capex_usd_per_it_w(ref, r.cat, power_cooling_cost=0.0,
+                                 building_cost=0.0)
     opex_it = opex_usd_per_it_w_year(ref, r.cat)
     pue_src = r.src("pue_ai_liquid_cooled")
     coc, util = OWN_DEFAULTS["cost_of_capital"], OWN_DEFAULTS["utilization"]
