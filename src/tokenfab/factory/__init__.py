@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from tokenfab.catalog import Accelerator, Catalog, load_catalog
+from tokenfab.errors import TokenfabError, did_you_mean
 from tokenfab.factory.compare import cadence_finding, generations, ratio_sweep
 from tokenfab.factory.economics import FactoryOutputs, PairOutputs, factory_model
 from tokenfab.factory.facility import (
@@ -37,7 +38,6 @@ from tokenfab.factory.inputs import FACTORY_INPUTS, SITE_COST_INPUTS
 from tokenfab.factory.runner import FactoryResult, run_factory
 from tokenfab.factory.spec import FactorySection
 from tokenfab.factory.verdict import judge, scenario_verdict
-from tokenfab.errors import TokenfabError
 
 __all__ = [
     "FACTORY_INPUTS",
@@ -63,11 +63,13 @@ def site_inputs(hardware: Accelerator | str, catalog: Catalog | None = None,
     """The site-cost inputs (:data:`SITE_COST_INPUTS`) for ``hardware``: defaults (likely values)
     with ``overrides`` (SI, by input name) applied."""
     cat = catalog if catalog is not None else load_catalog()
-    bad = [k for k in overrides if k not in SITE_COST_INPUTS]
-    if bad:
-        raise TokenfabError(f"unknown site-cost input '{bad[0]}'", field=bad[0],
-                            allowed=", ".join(SITE_COST_INPUTS))
-    hw = cat.hardware(hardware)
+    for k in overrides:
+        if k not in SITE_COST_INPUTS:
+            guess = did_you_mean(k, SITE_COST_INPUTS)
+            hint = f"; did you mean '{guess}'?" if guess else ""
+            raise TokenfabError(f"unknown site-cost input '{k}'{hint}", field=k,
+                                allowed=", ".join(SITE_COST_INPUTS))
+    hw = (hardware if isinstance(hardware, Accelerator) else cat.hardware(hardware))
     res = FACTORY_INPUTS.resolve({"power": 1.0, **overrides}, cat, {"hardware": hw})
     return {k: res.point()[k] for k in SITE_COST_INPUTS}
 

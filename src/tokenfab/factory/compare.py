@@ -124,16 +124,16 @@ def generations(section: FactorySection, hardware_ids: list[str],
                      "cost_usd_per_mtok": p["cost_usd_per_mtok"],
                      "revenue_usd_per_mw_year": p["revenue_usd_per_mw_year"],
                      "gross_margin": p["gross_margin"], "reason": ""})
-    base = next((r for r in rows if "tokens_per_s_per_mw" in r), None)
-    for r in rows:
-        if base is None or "tokens_per_s_per_mw" not in r:
+    base = next((row for row in rows if "tokens_per_s_per_mw" in row), None)
+    for row in rows:
+        if base is None or "tokens_per_s_per_mw" not in row:
             continue
-        r["tokens_per_mw_vs_first"] = r["tokens_per_s_per_mw"] / base["tokens_per_s_per_mw"]
-        r["cost_per_mtok_vs_first"] = r["cost_usd_per_mtok"] / base["cost_usd_per_mtok"]
-        dy = r["year"] - base["year"]
+        row["tokens_per_mw_vs_first"] = row["tokens_per_s_per_mw"] / base["tokens_per_s_per_mw"]
+        row["cost_per_mtok_vs_first"] = row["cost_usd_per_mtok"] / base["cost_usd_per_mtok"]
+        dy = row["year"] - base["year"]
         if dy > 0:
-            r["tokens_per_mw_per_year_x"] = r["tokens_per_mw_vs_first"] ** (1.0 / dy)
-            r["cost_per_mtok_per_year_x"] = r["cost_per_mtok_vs_first"] ** (1.0 / dy)
+            row["tokens_per_mw_per_year_x"] = row["tokens_per_mw_vs_first"] ** (1.0 / dy)
+            row["cost_per_mtok_per_year_x"] = row["cost_per_mtok_vs_first"] ** (1.0 / dy)
     return rows
 
 

@@ -43,6 +43,6 @@ def default_inputs(hardware: Accelerator | str, catalog: Catalog | None = None,
                    ) -> dict[str, Default]:
     """Every defaulted factory input for ``hardware`` (SI, by input name), as ``Default``s."""
     cat = catalog if catalog is not None else load_catalog()
-    res = FACTORY_INPUTS.resolve({"power": 1.0}, cat, {"hardware": cat.hardware(hardware)})
+    res = FACTORY_INPUTS.resolve({"power": 1.0}, cat, {"hardware": (hardware if isinstance(hardware, Accelerator) else cat.hardware(hardware))})
     return {k: Default(v, res.sources[k].text, res.sources[k].kind)
             for k, v in res.values.items() if k != "power"}

@@ -86,11 +86,10 @@ _RECIPE = (f"share x {_RACK_USD} / {_RACK_W} (Bernstein Oct 2025 GB200 NVL72 bot
            "$5.9M per rack / 125 kW IT = 47.2 USD per IT W); share = ")
 
 _EPOCH_COC = (
-    "Epoch AI 2026-05-14 'Servers account for 60% of the TCO of a one-gigawatt AI data center' "
-    "(https://epoch.ai/data-insights/ai-datacenter-cost-breakdown: $38B capex per GW IT, TCO "
-    "$8.5B/yr, servers $5B/yr, IT life 5 yr, facility 14 yr, opex $0.9B/yr) is reproduced by "
-    "annuities at ~10%/yr [est]; low 7% = investment-grade hyperscaler WACC, high 15% = neocloud "
-    "GPU-backed debt [est]")
+    "derived: Epoch AI 2026-05-14 'Servers account for 60% of the TCO of a one-gigawatt AI data "
+    "center' ($38B capex per GW IT, TCO $8.5B/yr, servers $5B/yr, IT life 5 yr, facility 14 yr, "
+    "opex $0.9B/yr) is reproduced by annuities at ~10%/yr [est]; low 7% = investment-grade "
+    "hyperscaler WACC, high 15% = neocloud GPU-backed debt [est]")
 _UTILIZATION = (
     "fraction of the year the installed accelerators serve at the operating point: Nesov "
     "(LessWrong 2025) 60%; Epoch AI 2026 TCO model 80-100% load [est]")

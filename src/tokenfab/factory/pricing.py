@@ -56,8 +56,9 @@ class PriceCurve:
         if np.any(~np.isfinite(x)) or np.any(x <= 0):
             raise TokenfabError("interactivity must be > 0 tok/s/user for the price curve",
                                 field="interactivity", value=interactivity_tok_s)
-        return np.interp(np.log(x), np.log(np.asarray(self.interactivity_tok_s)),
-                         np.asarray(self.multiplier))
+        out: np.ndarray = np.interp(np.log(x), np.log(np.asarray(self.interactivity_tok_s)),
+                                    np.asarray(self.multiplier))
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {"interactivity_tok_s": list(self.interactivity_tok_s),

@@ -153,6 +153,14 @@ def check_fits(power_w: float, pue: Value, hw: Accelerator, allin_power_w: Value
             field="power", value=power_w)
 
 
+def _system_id(section: FactorySection, vs: bool) -> str:
+    if not vs:
+        return section.hardware
+    if section.vs is None:
+        raise TokenfabError("no system to compare with; set 'vs'", field="factory.vs")
+    return section.vs
+
+
 def resolve_inputs(section: FactorySection, catalog: Catalog, *,
                    vs: bool = False) -> Resolved:
     """The factory inputs of one system on the site: the section's values over the defaults.
@@ -162,7 +170,7 @@ def resolve_inputs(section: FactorySection, catalog: Catalog, *,
     shared.
     """
     given = section.numeric()
-    hw = catalog.hardware(section.vs if vs else section.hardware)
+    hw = catalog.hardware(_system_id(section, vs))
     if not vs:
         return FACTORY_INPUTS.resolve(given, catalog, {"hardware": hw})
     main = FACTORY_INPUTS.resolve(given, catalog, {"hardware": catalog.hardware(section.hardware)})
@@ -178,7 +186,7 @@ def resolve_inputs(section: FactorySection, catalog: Catalog, *,
 def system_inputs(section: FactorySection, catalog: Catalog, *, vs: bool = False,
                   ) -> tuple[dict[str, Any], Resolved, OperatingPoint]:
     """Kernel inputs (numbers or ranges, the :func:`factory_model` keywords) of one system."""
-    hw = catalog.hardware(section.vs if vs else section.hardware)
+    hw = catalog.hardware(_system_id(section, vs))
     res = resolve_inputs(section, catalog, vs=vs)
     v = res.values
     check_fits(float(likely(v["power"])), v["pue"], hw, v["allin_power"],

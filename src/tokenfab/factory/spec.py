@@ -29,19 +29,37 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import field_validator, model_validator
 
+from tokenfab.errors import TokenfabError
 from tokenfab.factory.inputs import FACTORY_INPUTS
 from tokenfab.factory.pricing import check_price_curve
-from tokenfab.scenario import Quantity, ScenarioSection, register_section
+from tokenfab.scenario import ScenarioSection, register_section
+from tokenfab.units import parse_quantity
 
 PRECISIONS = ("fp4", "fp8", "bf16", "native")
+
+
+def _positive(raw: Any, dimension: str) -> float:
+    """A quantity in the dimension's SI unit, > 0 (a pydantic error otherwise)."""
+    try:
+        v = parse_quantity(raw, dimension)
+    except TokenfabError as e:
+        raise ValueError(str(e)) from None
+    if v <= 0:
+        raise ValueError(f"must be > 0; got {raw!r}")
+    return v
 
 
 class PriceCurveSpec(ScenarioSection):
     """A price curve: multiplier on ``price`` versus interactivity [tok/s/user]."""
 
-    interactivity: list[Quantity("token_rate", gt=0)]
+    interactivity: list[float]
     multiplier: list[float]
     source: str = "scenario file"
+
+    @field_validator("interactivity", mode="before")
+    @classmethod
+    def _rates(cls, v: Any) -> Any:
+        return [_positive(x, "token_rate") for x in v] if isinstance(v, list) else v
 
     @model_validator(mode="after")
     def _monotone(self) -> PriceCurveSpec:
@@ -62,9 +80,14 @@ class ClaimCheck(ScenarioSection):
     """
 
     kind: Literal["capex_per_gw", "revenue_ratio", "free_challenger_loses"]
-    low: Quantity("money_per_power", gt=0) | None = None
-    high: Quantity("money_per_power", gt=0) | None = None
+    low: float | None = None
+    high: float | None = None
     ratio: float | None = None
+
+    @field_validator("low", "high", mode="before")
+    @classmethod
+    def _money_per_w(cls, v: Any) -> Any:
+        return None if v is None else _positive(v, "money_per_power")
 
     @model_validator(mode="after")
     def _needs(self) -> ClaimCheck:

@@ -319,7 +319,7 @@ def judge(result: FactoryResult, chk: ClaimCheck | Claim, *, claim: str = "",
         raise TokenfabError(f"unknown factory quantity '{c.quantity}' in claim '{c.id}'",
                             field="claims.quantity", value=c.quantity,
                             allowed=", ".join(sorted(q)))
-    head, details, flips, numbers = "", [], [], {}
+    head, details, flips, numbers = "", list[str](), list[Flip](), dict[str, Any]()
     if kind == "capex_per_gw":
         head, details, flips, numbers = _capex_per_gw(result, c)
     elif kind == "revenue_ratio":
