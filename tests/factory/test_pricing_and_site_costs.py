@@ -11,16 +11,23 @@ from tokenfab.catalog import load_catalog
 from tokenfab.errors import TokenfabError
 from tokenfab.factory import capex_usd_per_it_w, opex_usd_per_it_w_year
 from tokenfab.factory.inputs import FACTORY_INPUTS
-from tokenfab.factory.pricing import DEFAULT_PRICE_CURVE, PriceCurve, check_price_curve
+from tokenfab.factory.pricing import (
+    DEFAULT_PRICE_CURVE,
+    OPENAI_TIER_CURVE,
+    PriceCurve,
+    check_price_curve,
+)
 
 
 def test_default_curve_reproduces_openai_tier_prices():
     # GPT-5 output: Batch $5, Standard $10, Priority $20 per million (multipliers 0.5, 1, 2)
-    m = DEFAULT_PRICE_CURVE(np.array([5.0, 30.0, 50.0]))
+    m = OPENAI_TIER_CURVE(np.array([5.0, 30.0, 50.0]))
     assert m.tolist() == pytest.approx([0.5, 1.0, 2.0])
     # flat outside the anchors
-    assert float(DEFAULT_PRICE_CURVE(1.0)) == 0.5
-    assert float(DEFAULT_PRICE_CURVE(500.0)) == 2.0
+    assert float(OPENAI_TIER_CURVE(1.0)) == 0.5
+    assert float(OPENAI_TIER_CURVE(500.0)) == 2.0
+    # the default is flat: no multiplier is applied unless a scenario asks for a curve
+    assert float(DEFAULT_PRICE_CURVE(500.0)) == float(DEFAULT_PRICE_CURVE(1.0)) == 1.0
 
 
 def test_curve_interpolates_in_log_interactivity():

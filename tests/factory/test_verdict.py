@@ -64,7 +64,7 @@ def test_free_challenger_rule_and_flip():
 
 
 def test_linear_root_finds_zero_profit_token_price():
-    r = _run()
+    r = _run(price_input=0)
     f = linear_root(r, "profit_usd_per_year", "price", lo=1e-15, hi=1e-2)
     assert r.evaluate(price=f.value)["profit_usd_per_year"] == pytest.approx(
         0.0, abs=1e-6 * r.point["tco_usd_per_year"])

@@ -146,7 +146,7 @@ def test_factory_file_fills_catalog_defaults_with_sources_in_si(tmp_path, capsys
     el = d["electricity_price"]
     assert doc["electricity_price"]["likely"] == pytest.approx(el.likely, rel=1e-15)
     assert doc["life_it"]["likely"] == pytest.approx(d["life_it"].likely)
-    assert doc["price_curve"]["multiplier"] == [0.5, 1.0, 2.0]
+    assert doc["price_curve"]["multiplier"] == [1.0]  # flat by default (issue 13)
     # each filled default carries its source; the user's price does not get the default's
     line = next(x for x in text.splitlines() if x.startswith("pue ="))
     assert "catalog pue_ai_liquid_cooled" in line
@@ -254,7 +254,8 @@ def test_save_resolved_fills_only_unset_fields_and_keeps_user_values(tmp_path):
 #: count, a derived knowledge GDP, a fabric design), or they are options nobody set
 LEFT_UNSET = {
     "factory": {"ttft_max", "tpot_max", "tokens_per_s_per_accelerator",
-                "vs_tokens_per_s_per_accelerator", "check"},
+                "vs_tokens_per_s_per_accelerator", "check",
+                "demand_share"},  # no default: no demand limit unless given
     "demand": {"frontier_params", "rl_active_params", "capex_usd_per_w", "claim_horizon_years"},
     "market": {"knowledge_gdp"},
     "cluster": {"accelerators_per_rack", "checkpoint_model", "checkpoint_interval",

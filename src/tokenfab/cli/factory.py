@@ -230,7 +230,27 @@ def _print_text(d: dict[str, Any], result: Any, verdicts: list[Any], gens: Any,
                  + (f" at {op['interactivity_tok_s_per_user']:g} tok/s/user"
                     if op.get("interactivity_tok_s_per_user") else "") + f" ({op['source']})",
                  markup=False, highlight=False)
+    pa = d["price_usd_per_mtok_applied"]
+    stdout.print(f"price applied: ${pa['output']:.3g} per million output tokens = "
+                 f"${pa['base_output']:.3g} x {pa['tier_multiplier']:g} (tier: "
+                 f"{pa['tier_source']}); input ${pa['input']:.3g} per million, "
+                 f"{pa['input_tokens_per_output_token']:.3g} input tokens per output token; "
+                 f"price source: {pa['source']}", markup=False, highlight=False)
     stdout.print(_table(d))
+    rent = d.get("market_rent_usd_per_accelerator_hour")
+    stdout.print(f"per accelerator-hour: revenue ${d['revenue_usd_per_accelerator_hour']:.3g}, "
+                 f"cost ${d['cost_usd_per_accelerator_hour']:.3g}"
+                 + (f", market rent ${rent:.3g} (revenue / rent {d['revenue_to_rent_ratio']:.2g}x;"
+                    f" {d['market_rent_source']})" if rent else ""), markup=False,
+                 highlight=False)
+    irr = d.get("irr")
+    dpb = d.get("discounted_payback_years")
+    stdout.print(f"cash flows (price falling, construction and ramp): NPV {_fmt(d['npv_usd'], 'usd')}"
+                 f", IRR {'none' if irr is None else f'{irr:.1%}'}, discounted payback "
+                 f"{'not within the IT life' if dpb is None else f'{dpb:.2f} yr'}; utilization "
+                 f"{d['utilization']:.2f}" + (" (DEMAND-BOUND: the demand cap, not power, "
+                                              "limits sales)" if d["demand_bound"] else ""),
+                 markup=False, highlight=False)
     if "vs" in d:
         b = d[BREAKEVEN_KEY]
         stdout.print(f"break-even price of {d['vs']['hardware']} (equal profit on this site): "

@@ -17,7 +17,10 @@ Equations (all per year; ``Y`` = :data:`tokenfab.units.SECONDS_PER_YEAR`; ``CRF`
 ``tokens_per_year = N * tokens_per_s_per_accelerator * throughput_factor * utilization * Y``
 (output tokens)
 
-``revenue = tokens_per_year * price * price_multiplier``
+``u = min(utilization, demand_share * market_tokens_per_year / (capacity * (1 + r)))``
+(``r = input_per_output``; the site sells at most its share of the market, input + output)
+
+``revenue = tokens_per_year * price_multiplier * (price + r * price_input)``
 
 ``capex_it = N * accelerator_price + P_it * networking_cost``
 ``capex_facility = P_it * (power_cooling_cost + building_cost)``
@@ -52,7 +55,7 @@ from tokenfab.factory.facility import (
     whole_systems,
 )
 from tokenfab.finance import capital_recovery_factor
-from tokenfab.units import SECONDS_PER_YEAR
+from tokenfab.units import HOURS_PER_YEAR, SECONDS_PER_YEAR
 
 __all__ = [
     "EXTRA_KEYS",
@@ -91,6 +94,11 @@ EXTRA_KEYS: tuple[str, ...] = (
     "tokens_per_s_per_mw",
     "capex_usd_per_site_w",
     "price_usd_per_mtok_effective",
+    "price_input_usd_per_mtok_effective",
+    "utilization",
+    "demand_bound",
+    "revenue_usd_per_accelerator_hour",
+    "cost_usd_per_accelerator_hour",
 )
 
 BREAKEVEN_KEY = "breakeven_price_usd_per_accelerator"
@@ -149,6 +157,16 @@ class FactoryOutputs:
     capex_usd_per_site_w: np.ndarray
     #: price applied per million output tokens (price x price_multiplier) [USD/Mtok]
     price_usd_per_mtok_effective: np.ndarray
+    #: price applied per million input tokens (price_input x price_multiplier) [USD/Mtok]
+    price_input_usd_per_mtok_effective: np.ndarray
+    #: fraction of the year serving: the utilization input, or less when demand binds [-]
+    utilization: np.ndarray
+    #: 1 where the demand cap, not power, limits the tokens sold [bool]
+    demand_bound: np.ndarray
+    #: revenue per installed accelerator and hour [USD/h]
+    revenue_usd_per_accelerator_hour: np.ndarray
+    #: TCO per installed accelerator and hour [USD/h]
+    cost_usd_per_accelerator_hour: np.ndarray
 
     def to_dict(self) -> dict[str, np.ndarray]:
         """``{field: array}`` in :data:`OUTPUT_KEYS` + :data:`EXTRA_KEYS` order (the JSON keys)."""
@@ -183,6 +201,10 @@ def factory_model(
     utilization: ArrayLike,
     price_multiplier: ArrayLike = 1.0,
     throughput_factor: ArrayLike = 1.0,
+    price_input: ArrayLike = 0.0,
+    input_per_output: ArrayLike = 0.0,
+    demand_share: ArrayLike = 0.0,
+    market_tokens_per_year: ArrayLike = 0.0,
 ) -> FactoryOutputs:
     """Economics of a token factory on a power budget (see the module docstring for equations).
 
@@ -214,6 +236,14 @@ def factory_model(
         Price-curve multiplier at the operating point's interactivity (:mod:`.pricing`).
     throughput_factor : [-]
         Multiplier on the engine's throughput (model uncertainty or a what-if).
+    price_input : [USD/token]
+        Price of an input (prompt) token.
+    input_per_output : [-]
+        Input tokens sold per output token (the workload's input / output lengths).
+    demand_share, market_tokens_per_year : [-], [tokens/yr]
+        The site sells at most ``demand_share x market_tokens_per_year`` tokens (input + output)
+        a year; ``demand_share = 0`` means no demand limit. Where it binds the utilization
+        falls to ``cap / capacity`` (``demand_bound``).
 
     Returns
     -------
@@ -225,10 +255,18 @@ def factory_model(
     n = fit["accelerators"]
     p_it = fit["it_power_w"]
 
-    tokens_per_year = (n * _a(tokens_per_s_per_accelerator) * _a(throughput_factor)
-                       * _a(utilization) * SECONDS_PER_YEAR)
+    capacity = n * _a(tokens_per_s_per_accelerator) * _a(throughput_factor) * SECONDS_PER_YEAR
+    total_per_output = 1.0 + _a(input_per_output)
+    share = _a(demand_share)
+    cap = np.where(share > 0, share * _a(market_tokens_per_year), np.inf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        room = np.where(capacity > 0, cap / (capacity * total_per_output), np.inf)
+    util = np.minimum(_a(utilization), room)
+    bound = _a(utilization) > room
+    tokens_per_year = capacity * util
     price_per_mtok = _a(price) * 1e6 * _a(price_multiplier)
-    revenue = tokens_per_year / 1e6 * price_per_mtok
+    price_in_per_mtok = _a(price_input) * 1e6 * _a(price_multiplier)
+    revenue = tokens_per_year / 1e6 * (price_per_mtok + _a(input_per_output) * price_in_per_mtok)
 
     capex_it = n * _a(accelerator_price) + p_it * _a(networking_cost)
     capex_fac = p_it * facility_capex_usd_per_it_w(power_cooling_cost, building_cost)
@@ -246,6 +284,9 @@ def factory_model(
         cash = revenue - opex
         payback = np.where(cash > 0, capex / np.where(cash > 0, cash, 1.0), np.inf)
     site_mw = _a(power) / 1e6
+    acc_hours = n * HOURS_PER_YEAR
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rev_h, cost_h = revenue / acc_hours, tco / acc_hours
     return FactoryOutputs(
         accelerators=n, it_power_w=p_it, tokens_per_year=tokens_per_year,
         revenue_usd_per_year=revenue, capex_usd=capex, opex_usd_per_year=opex,
@@ -255,7 +296,10 @@ def factory_model(
         capital_charge_usd_per_year=capital, profit_usd_per_year=profit,
         revenue_usd_per_mw_year=revenue / site_mw,
         tokens_per_s_per_mw=tokens_per_year / SECONDS_PER_YEAR / site_mw,
-        capex_usd_per_site_w=capex / _a(power), price_usd_per_mtok_effective=price_per_mtok)
+        capex_usd_per_site_w=capex / _a(power), price_usd_per_mtok_effective=price_per_mtok,
+        price_input_usd_per_mtok_effective=price_in_per_mtok, utilization=util,
+        demand_bound=bound.astype(float), revenue_usd_per_accelerator_hour=rev_h,
+        cost_usd_per_accelerator_hour=cost_h)
 
 
 def breakeven_accelerator_price_usd(

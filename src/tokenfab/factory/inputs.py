@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tokenfab.catalog import Catalog, load_catalog
+from tokenfab.factory.pricing import market_rent, model_token_price
 from tokenfab.inputs import Derived, FromCatalog, FromHardware, Input, InputSet, Value
 from tokenfab.uncertainty import Range, likely
 from tokenfab.units import SECONDS_PER_YEAR
@@ -37,6 +38,8 @@ __all__ = [
 ]
 
 VS_PREFIX = "vs_"
+#: the model priced when none is given (the [factory] section's default model)
+DEFAULT_MODEL = "deepseek-r1"
 
 #: the GB200 NVL72 bottom-up that splits the site's non-accelerator capex by Bernstein's shares
 _RACK_USD = "rack_allin_cost_gb200_nvl72"
@@ -82,6 +85,41 @@ def _shares(*keys: str) -> Any:
     return fn
 
 
+def _model_price(side: str) -> Any:
+    def fn(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+        cat = _cat(catalog)
+        model = context.get("model") or cat.model(DEFAULT_MODEL)
+        return model_token_price(cat, model, side).value
+
+    return fn
+
+
+def _rent(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+    return market_rent(_cat(catalog), context["hardware"]).value
+
+
+def _accelerator_price(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+    cat, hw = _cat(catalog), context["hardware"]
+    key = f"deal_price_{hw.id.replace('-', '_')}_per_gpu"
+    return cat.assumption(key).si if key in cat.capex else float(hw.price_usd)
+
+
+def _facility(share_of_power_cooling: bool) -> Any:
+    def fn(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+        cat = _cat(catalog)
+        base = cat.assumption("facility_cost_per_critical_w").si
+        k = 1.0 + likely(cat.assumption("ai_facility_premium").si)
+        share = likely(cat.assumption("share_facility_power_cooling").si)
+        k *= share if share_of_power_cooling else 1.0 - share
+        return base.scaled(k) if isinstance(base, Range) else float(base) * k
+
+    return fn
+
+
+_FACILITY = ("facility_cost_per_critical_w (Cushman & Wakefield 2025: $11.7M per MW of critical "
+             "load, $9.3-15M over 19 US markets) x (1 + ai_facility_premium 8.5%, Turner & "
+             "Townsend 2025) x ")
+
 _RECIPE = (f"share x {_RACK_USD} / {_RACK_W} (Bernstein Oct 2025 GB200 NVL72 bottom-up: "
            "$5.9M per rack / 125 kW IT = 47.2 USD per IT W); share = ")
 
@@ -97,7 +135,9 @@ _UTILIZATION = (
 # -- the inputs of one system (accelerator) on the site -------------------------------------
 _SYSTEM: tuple[Input, ...] = (
     Input("accelerator_price", "money", "purchase price per accelerator (system price / "
-          "accelerators per system)", default=FromHardware("price_usd"), ge=0),
+          "accelerators per system)", default=Derived(_accelerator_price, (
+              "reported deal price per GPU from capex.csv (deal_price_<system>_per_gpu) where "
+              "there is one, else the catalog accelerator's price_usd")), ge=0),
     Input("allin_power", "power", "facility power per accelerator including host, network and "
           "cooling, stated at reference_pue (SemiAnalysis 'all-in provisioned power')",
           default=FromHardware("allin_power_w"), gt=0),
@@ -107,6 +147,11 @@ _SYSTEM: tuple[Input, ...] = (
     Input("throughput_factor", "count", "multiplier on the engine's throughput (model "
           "uncertainty or a what-if)", default=1.0, gt=0, kind="estimate",
           source="1 = the performance engine's prediction unchanged"),
+    Input("market_rent", "money_rate", "market rent of one accelerator (compared with the "
+          "factory's revenue and cost per accelerator-hour; not a cost of the factory)",
+          default=Derived(_rent, "median of gpu_rents.csv for the accelerator (on-demand and "
+                          "contract), range over the rows; others: H100 rents x price ratio"),
+          ge=0),
 )
 
 #: the inputs that belong to one system; the ``vs_`` copies describe the compared system
@@ -153,20 +198,30 @@ FACTORY_INPUTS = InputSet("factory", [
           default=FromCatalog("depreciation_life_it_years"), gt=0),
     Input("life_facility", "time", "depreciation life of the facility (power, cooling, "
           "building)", default=FromCatalog("depreciation_life_facility_years"), gt=0),
-    Input("price", "token_price", "revenue per output token at the reference (Standard) tier; "
-          "bounded at 1000 USD/Mtok so that a bare number, read as USD per token, fails loudly",
-          default=FromCatalog("blended_revenue_per_m_tokens"), gt=0, le=1e-3),
+    Input("price", "token_price", "price of an OUTPUT token (standard tier); bounded at 1000 "
+          "USD/Mtok so that a bare number, read as USD per token, fails loudly",
+          default=Derived(_model_price("output"), (
+              "median over providers of the model's output price in token_prices.csv (each "
+              "provider at its latest date), provider spread as the range; a model not in the "
+              "table: priced by total parameters (rule in factory.pricing.model_token_price)")),
+          gt=0, le=1e-3),
+    Input("price_input", "token_price", "price of an INPUT (prompt) token; revenue counts "
+          "input_tokens / output_tokens of them per output token",
+          default=Derived(_model_price("input"), (
+              "median over providers of the model's input price in token_prices.csv, spread "
+              "as the range (cache-miss prices); rule by size for models not in the table")),
+          ge=0, le=1e-3),
     Input("networking_cost", "money_per_power", "scale-out network and storage per IT watt "
           "(depreciated over the IT life)",
           default=Derived(_shares("share_capex_networking", "share_capex_storage"),
                           _RECIPE + "share_capex_networking + share_capex_storage"), ge=0),
     Input("power_cooling_cost", "money_per_power", "mechanical and electrical plant per IT "
           "watt: generation, transformers, distribution, cooling",
-          default=Derived(_shares("share_capex_mech_electrical"),
-                          _RECIPE + "share_capex_mech_electrical"), ge=0),
-    Input("building_cost", "money_per_power", "land, shell and construction labour per IT "
-          "watt", default=Derived(_shares("share_capex_land_building_labor"),
-                                  _RECIPE + "share_capex_land_building_labor"), ge=0),
+          default=Derived(_facility(True), _FACILITY + "share_facility_power_cooling (critical "
+                          "capacity 53% + white space 10%, Cushman & Wakefield)"), ge=0),
+    Input("building_cost", "money_per_power", "shell, site, back of house per IT watt (land "
+          "and soft costs excluded)", default=Derived(_facility(False), _FACILITY + (
+              "(1 - share_facility_power_cooling)")), ge=0),
     _SYSTEM[0], _SYSTEM[1],
     Input("cost_of_capital", "fraction", "cost of capital per year (the discount rate of the "
           "annuities)", default=Range(0.07, 0.10, 0.15), ge=0, lt=1, kind="estimate",
@@ -174,7 +229,30 @@ FACTORY_INPUTS = InputSet("factory", [
     Input("utilization", "fraction", "fraction of the year the accelerators serve at the "
           "operating point", default=Range(0.6, 0.8, 1.0), gt=0, le=1, kind="estimate",
           source=_UTILIZATION),
-    _SYSTEM[2], _SYSTEM[3],
+    _SYSTEM[2], _SYSTEM[3], _SYSTEM[4],
+    # -- demand and time (cash flows) --
+    Input("demand_share", "fraction", "share of the market's token volume this site can sell; "
+          "given, it caps the tokens sold (and so the utilization); left out: no demand limit",
+          gt=0, le=1, uncertain=True),
+    Input("market_tokens_per_year", "tokens", "market token volume per year (input + output "
+          "tokens), the base of demand_share",
+          default=FromCatalog("market_tokens_per_year_2026"), gt=0),
+    Input("price_decline_per_year", "fraction", "fractional fall of the token price per year "
+          "over the asset life", default=FromCatalog("token_price_decline_per_year"), ge=0,
+          lt=1),
+    Input("construction_time", "time", "from the decision to the first capacity online; "
+          "facility capex is spent evenly over it", default=Range(
+              0.33 * SECONDS_PER_YEAR, 1.0 * SECONDS_PER_YEAR, 2.0 * SECONDS_PER_YEAR),
+          ge=0, kind="estimate", source=(
+              "[est] xAI Colossus: 122 days to first operation (2024); Stargate Abilene: ~1 "
+              "year from groundbreaking (mid-2024) to first GB200 racks (mid-2025); typical "
+              "hyperscale build 18-24 months")),
+    Input("ramp_time", "time", "staged deployment: capacity comes online linearly over this "
+          "time after the first (IT capex is spent as it is installed)", default=Range(
+              0.25 * SECONDS_PER_YEAR, 1.0 * SECONDS_PER_YEAR, 2.0 * SECONDS_PER_YEAR),
+          ge=0, kind="estimate", source=(
+              "[est] phased deliveries through the year after opening: IREN/Microsoft GB300 "
+              "'in phases through 2026', Nscale Texas 104k GPUs 'over 12 to 18 months' (2025)")),
     # -- the compared system (--vs) --
     *(_vs(i) for i in _SYSTEM),
 ])

@@ -16,6 +16,7 @@ import numpy as np
 
 from tokenfab.catalog import Accelerator, Catalog, load_catalog
 from tokenfab.errors import InfeasibleError, TokenfabError
+from tokenfab.factory.cashflow import CashFlows, investment_metrics, yearly_cash_flows
 from tokenfab.factory.economics import (
     BREAKEVEN_COST_KEY,
     BREAKEVEN_KEY,
@@ -28,7 +29,12 @@ from tokenfab.factory.economics import (
 )
 from tokenfab.factory.facility import it_power_per_accelerator_w
 from tokenfab.factory.inputs import FACTORY_INPUTS, SYSTEM_INPUTS, VS_PREFIX
-from tokenfab.factory.pricing import DEFAULT_PRICE_CURVE, PriceCurve
+from tokenfab.factory.pricing import (
+    DEFAULT_PRICE_CURVE,
+    PriceCurve,
+    market_rent,
+    model_token_price,
+)
 from tokenfab.factory.spec import FactorySection
 from tokenfab.inputs import Resolved, Source, Value
 from tokenfab.perf.precision import native_precision
@@ -58,8 +64,11 @@ __all__ = [
 SYSTEM_KEYS: tuple[str, ...] = ("tokens_per_s_per_accelerator", "throughput_factor",
                                 "allin_power", "accelerators_per_system",
                                 "accelerator_price", "price_multiplier")
-#: inputs of FACTORY_INPUTS that describe the service level, not the kernel
-_SERVICE = ("interactivity", "ttft_max", "tpot_max")
+#: inputs of FACTORY_INPUTS that are not keywords of the kernel (service level, the rent it is
+#: compared with)
+_SERVICE = ("interactivity", "ttft_max", "tpot_max", "market_rent")
+#: inputs of the yearly cash flows (cashflow.yearly_cash_flows), not of the kernel
+_CASH = ("price_decline_per_year", "construction_time", "ramp_time")
 
 
 @dataclass(frozen=True)
@@ -171,11 +180,13 @@ def resolve_inputs(section: FactorySection, catalog: Catalog, *,
     """
     given = section.numeric()
     hw = catalog.hardware(_system_id(section, vs))
+    model = catalog.model(section.model)
     if not vs:
-        return FACTORY_INPUTS.resolve(given, catalog, {"hardware": hw})
-    main = FACTORY_INPUTS.resolve(given, catalog, {"hardware": catalog.hardware(section.hardware)})
-    own = SYSTEM_INPUTS.resolve({k: given[VS_PREFIX + k] for k in SYSTEM_INPUTS.names}, catalog,
-                                {"hardware": hw})
+        return FACTORY_INPUTS.resolve(given, catalog, {"hardware": hw, "model": model})
+    main = FACTORY_INPUTS.resolve(given, catalog, {"hardware": catalog.hardware(section.hardware),
+                                                   "model": model})
+    own = SYSTEM_INPUTS.resolve({k: given.get(VS_PREFIX + k) for k in SYSTEM_INPUTS.names},
+                                catalog, {"hardware": hw, "model": model})
     values = dict(main.values)
     sources = dict(main.sources)
     values.update(own.values)
@@ -197,7 +208,8 @@ def system_inputs(section: FactorySection, catalog: Catalog, *, vs: bool = False
     kernel: dict[str, Any] = {k: x for k, x in v.items() if k not in _SERVICE
                               and not k.startswith(VS_PREFIX)}
     kernel.update(tokens_per_s_per_accelerator=op.tokens_per_s_per_accelerator,
-                  accelerators_per_system=hw.accelerators_per_system, price_multiplier=mult)
+                  accelerators_per_system=hw.accelerators_per_system, price_multiplier=mult,
+                  input_per_output=section.input_tokens / section.output_tokens)
     return kernel, res, op
 
 
@@ -220,6 +232,8 @@ class FactoryResult:
     mc: MonteCarloResult | None = None
     bars: list[TornadoBar] = field(default_factory=list)
     tornado_output: str = ""
+    #: where the default token price and market rent come from (provider lists)
+    table_sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def model(self) -> Callable[..., dict[str, np.ndarray]]:
@@ -246,6 +260,53 @@ class FactoryResult:
         kw = {**point_inputs(self.inputs), **changes}
         return {k: float(np.asarray(v)) for k, v in self.model(**kw).items()}
 
+    def headline(self) -> dict[str, Any]:
+        """The issue-13 keys: the price applied and why, the no-arbitrage numbers, utilization
+        and demand, and the investment metrics of the yearly cash flows."""
+        pt = self.point
+        v = self.resolved.values
+        src = self.resolved.sources
+        mult = float(likely(self.inputs.get("price_multiplier", 1.0)))
+        cash = cash_flows_of(pt, point_inputs(self.inputs))
+        npv_, irr_, dpb = (float(x) for x in investment_metrics(
+            cash, float(likely(v["cost_of_capital"]))))
+        rent = v.get("market_rent")
+        out: dict[str, Any] = {
+            "price_usd_per_mtok_applied": {
+                "output": pt["price_usd_per_mtok_effective"],
+                "input": pt["price_input_usd_per_mtok_effective"],
+                "base_output": float(likely(v["price"])) * 1e6,
+                "base_input": float(likely(v["price_input"])) * 1e6,
+                "tier_multiplier": mult,
+                "input_tokens_per_output_token": float(likely(self.inputs["input_per_output"])),
+                "source": (self.table_sources.get("price", src["price"].describe())
+                           if src["price"].origin not in ("scenario", "flag")
+                           else f"given ({src['price'].origin})"),
+                "tier_source": price_curve_of(self.section).source},
+            "revenue_usd_per_accelerator_hour": pt["revenue_usd_per_accelerator_hour"],
+            "cost_usd_per_accelerator_hour": pt["cost_usd_per_accelerator_hour"],
+            "market_rent_usd_per_accelerator_hour": (None if rent is None
+                                                     else float(likely(rent)) * 3600.0),
+            "market_rent_source": (self.table_sources.get("market_rent", "")
+                                   if rent is not None else ""),
+            "utilization": pt["utilization"],
+            "demand_bound": bool(pt["demand_bound"] > 0.5),
+            "npv_usd": npv_,
+            "irr": irr_ if np.isfinite(irr_) else None,
+            "discounted_payback_years": dpb if np.isfinite(dpb) else None,
+            "cash_flows_usd_per_year": {"revenue": cash.revenue_usd.tolist(),
+                                        "opex": cash.opex_usd.tolist(),
+                                        "capex": cash.capex_usd.tolist(),
+                                        "net": cash.net_usd.tolist()},
+        }
+        if rent is not None and float(likely(rent)) > 0:
+            out["revenue_to_rent_ratio"] = (pt["revenue_usd_per_accelerator_hour"]
+                                            / (float(likely(rent)) * 3600.0))
+        if self.mc is not None and "npv_usd" in self.mc.samples:
+            out["npv_usd_percentiles"] = {q: _pct(self.mc.samples["npv_usd"], q)
+                                          for q in ("p10", "p50", "p90")}
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         s = self.section
         pt = self.point
@@ -269,18 +330,40 @@ class FactoryResult:
             out["tornado"] = {"output": self.tornado_output, "bars": [
                 {"input": b.name, "output_at_low": b.output_at_low,
                  "output_at_high": b.output_at_high, "base": b.base} for b in self.bars]}
+        out.update(self.headline())
         out["inputs"] = point_inputs(self.inputs)
         out["sources"] = {k: {"source": d.text, "kind": d.kind, "origin": d.origin}
                           for k, d in self.sources.items()}
         return out
 
 
+def _with_npv(out: dict[str, np.ndarray], kw: dict[str, Any]) -> dict[str, np.ndarray]:
+    cash = cash_flows_of(out, kw)
+    out["npv_usd"] = investment_metrics(cash, kw["cost_of_capital"])[0]
+    return out
+
+
+def cash_flows_of(out: Mapping[str, Any], kw: Mapping[str, Any]) -> CashFlows:
+    """The yearly cash flows of the first system from its outputs and inputs."""
+    return yearly_cash_flows(
+        revenue_usd_per_year=out["revenue_usd_per_year"], opex_usd_per_year=out["opex_usd_per_year"],
+        capex_it_usd=out["capex_it_usd"], capex_facility_usd=out["capex_facility_usd"],
+        price_decline_per_year=kw.get("price_decline_per_year", 0.0),
+        construction_time=kw.get("construction_time", 0.0),
+        ramp_time=kw.get("ramp_time", 0.0), life_it=kw["life_it"],
+        life_facility=kw["life_facility"], cost_of_capital=kw["cost_of_capital"])
+
+
+def _split(kw: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in kw.items() if k not in _CASH}
+
+
 def _single_dict(**kw: Any) -> dict[str, np.ndarray]:
-    return factory_model(**kw).to_dict()
+    return _with_npv(factory_model(**_split(kw)).to_dict(), kw)
 
 
 def _pair_dict(**kw: Any) -> dict[str, np.ndarray]:
-    return pair_model(**kw).to_dict()
+    return _with_npv(pair_model(**_split(kw)).to_dict(), kw)
 
 
 def _finite_or_none(v: float) -> float | None:
@@ -349,8 +432,8 @@ def run_factory(section: FactorySection, catalog: Catalog | None = None, *,
         for k in SYSTEM_KEYS:
             inputs[VS_PREFIX + k] = vs_inputs[k]
     pt = point_inputs(inputs)
-    pair = pair_model(**pt) if vs_op is not None else None
-    outputs = pair.main if pair is not None else factory_model(**pt)
+    pair = pair_model(**_split(pt)) if vs_op is not None else None
+    outputs = pair.main if pair is not None else factory_model(**_split(pt))
     point_dict = pair.to_dict() if pair is not None else outputs.to_dict()
     _check_finite({k: float(np.asarray(v)) for k, v in point_dict.items()})
     model = _pair_dict if vs_op is not None else _single_dict
@@ -363,8 +446,12 @@ def run_factory(section: FactorySection, catalog: Catalog | None = None, *,
             mc.samples["vs_payback_years"] = _payback_samples(mc.samples, "vs_")
     out_name = tornado_output or (BREAKEVEN_KEY if vs_op is not None else "profit_usd_per_year")
     bars = tornado(model, inputs, out_name) if with_tornado else []
+    hw, mdl = cat.hardware(section.hardware), cat.model(section.model)
+    tables = {"price": model_token_price(cat, mdl, "output").source + "; input: "
+              + model_token_price(cat, mdl, "input").source,
+              "market_rent": market_rent(cat, hw).source}
     return FactoryResult(section, inputs, resolved, op, outputs, vs_res, vs_op,
-                         pair.vs if pair is not None else None, pair, mc, bars, out_name)
+                         pair.vs if pair is not None else None, pair, mc, bars, out_name, tables)
 
 
 def _check_finite(point: dict[str, float]) -> None:
