@@ -232,8 +232,8 @@ def validate_section(model: type[T], data: Any, *, file: str | None = None, pref
 SECTION_MODULES: tuple[str, ...] = (
     "tokenfab.perf.claims",
     "tokenfab.factory.spec",
-    "tokenfab.demand.scenario",
-    "tokenfab.macro.inputs",
+    "tokenfab.demand.inputs",
+    "tokenfab.market.inputs",
     "tokenfab.cluster.site",
     "tokenfab.plan.inputs",
 )

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from tokenfab.catalog import load_catalog
-from tokenfab.catalog.importers.hf import ARCHITECTURES, import_hf
 from tokenfab.cli import main
 from tokenfab.errors import TokenfabError
+from tokenfab.importers.hf import ARCHITECTURES, import_hf
 from tokenfab.perf.params import param_counts
 
 HF = Path(__file__).parent / "fixtures" / "hf"

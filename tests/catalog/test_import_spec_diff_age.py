@@ -12,10 +12,10 @@ import pytest
 from tokenfab.catalog import load_catalog
 from tokenfab.catalog.age import age_years, source_date
 from tokenfab.catalog.diff import diff_catalogs
-from tokenfab.catalog.importers.spec import import_spec
 from tokenfab.catalog.schema import ACCELERATOR_FIELDS, Provenance
 from tokenfab.cli import main
 from tokenfab.errors import TokenfabError
+from tokenfab.importers.spec import import_spec
 
 SPEC = Path(__file__).parent / "fixtures" / "spec"
 

@@ -145,7 +145,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(catalog_app, name="catalog")
 
 
-# -- importers, diff (new commands; the logic lives in tokenfab.catalog.importers / .diff) ----
+# -- importers, diff (new commands; the logic lives in tokenfab.importers / .diff) ----
 def _write_or_print(text: str, out: str | None) -> None:
     if out:
         from pathlib import Path
@@ -180,9 +180,9 @@ def import_hf_cmd(
                                            help="override for the checkpoint-size check"),
 ) -> None:
     """A Hugging Face config -> a user-catalog [[model]] entry, every field sourced to the file."""
-    from tokenfab.catalog.importers.hf import import_hf
-    from tokenfab.catalog.importers.toml_out import entry_to_toml
     from tokenfab.cli.common import console_err
+    from tokenfab.importers.hf import import_hf
+    from tokenfab.importers.toml_out import entry_to_toml
     from tokenfab.perf.params import param_counts
 
     res = import_hf(path, model_id, name=name, total_params=total_params,
@@ -218,9 +218,9 @@ def import_spec_cmd(
     out: str = typer.Option(None, "--out", metavar="FILE", help="write the TOML entry here"),
 ) -> None:
     """A vendor spec sheet -> a user-catalog [[accelerator]] entry (kind spec)."""
-    from tokenfab.catalog.importers.spec import import_spec
-    from tokenfab.catalog.importers.toml_out import entry_to_toml
     from tokenfab.cli.common import console_err
+    from tokenfab.importers.spec import import_spec
+    from tokenfab.importers.toml_out import entry_to_toml
 
     res = import_spec(spec)
     lines = [f"imported by 'tokenfab catalog import-spec' from {res.spec_file}", *res.statement]

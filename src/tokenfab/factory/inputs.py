@@ -98,27 +98,26 @@ def _rent(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
     return market_rent(_cat(catalog), context["hardware"]).value
 
 
-def _accelerator_price(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
-    cat, hw = _cat(catalog), context["hardware"]
+def deal_price(catalog: Catalog | None, hw: Any) -> Value:
+    """Reported deal price per GPU (capex.csv ``deal_price_<system>_per_gpu``) where there is
+    one, else the catalog accelerator's ``price_usd`` [USD]."""
+    cat = _cat(catalog)
     key = f"deal_price_{hw.id.replace('-', '_')}_per_gpu"
     return cat.assumption(key).si if key in cat.capex else float(hw.price_usd)
 
 
-def _facility(share_of_power_cooling: bool) -> Any:
-    def fn(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
-        cat = _cat(catalog)
-        base = cat.assumption("facility_cost_per_critical_w").si
-        k = 1.0 + likely(cat.assumption("ai_facility_premium").si)
-        share = likely(cat.assumption("share_facility_power_cooling").si)
-        k *= share if share_of_power_cooling else 1.0 - share
-        return base.scaled(k) if isinstance(base, Range) else float(base) * k
+def survey_facility_cost(catalog: Catalog | None, power_cooling: bool) -> Value:
+    """Facility cost per IT watt from the construction-cost survey [USD/W]:
+    ``facility_cost_per_critical_w x (1 + ai_facility_premium) x share`` (power & cooling) or
+    ``x (1 - share)`` (building), capex.csv (Cushman & Wakefield 2025, Turner & Townsend)."""
+    cat = _cat(catalog)
+    base = cat.assumption("facility_cost_per_critical_w").si
+    k = 1.0 + likely(cat.assumption("ai_facility_premium").si)
+    share = likely(cat.assumption("share_facility_power_cooling").si)
+    k *= share if power_cooling else 1.0 - share
+    return base.scaled(k) if isinstance(base, Range) else float(base) * k
 
-    return fn
 
-
-_FACILITY = ("facility_cost_per_critical_w (Cushman & Wakefield 2025: $11.7M per MW of critical "
-             "load, $9.3-15M over 19 US markets) x (1 + ai_facility_premium 8.5%, Turner & "
-             "Townsend 2025) x ")
 
 _RECIPE = (f"share x {_RACK_USD} / {_RACK_W} (Bernstein Oct 2025 GB200 NVL72 bottom-up: "
            "$5.9M per rack / 125 kW IT = 47.2 USD per IT W); share = ")
@@ -135,9 +134,7 @@ _UTILIZATION = (
 # -- the inputs of one system (accelerator) on the site -------------------------------------
 _SYSTEM: tuple[Input, ...] = (
     Input("accelerator_price", "money", "purchase price per accelerator (system price / "
-          "accelerators per system)", default=Derived(_accelerator_price, (
-              "reported deal price per GPU from capex.csv (deal_price_<system>_per_gpu) where "
-              "there is one, else the catalog accelerator's price_usd")), ge=0),
+          "accelerators per system)", default=FromHardware("price_usd"), ge=0),
     Input("allin_power", "power", "facility power per accelerator including host, network and "
           "cooling, stated at reference_pue (SemiAnalysis 'all-in provisioned power')",
           default=FromHardware("allin_power_w"), gt=0),
@@ -217,11 +214,11 @@ FACTORY_INPUTS = InputSet("factory", [
                           _RECIPE + "share_capex_networking + share_capex_storage"), ge=0),
     Input("power_cooling_cost", "money_per_power", "mechanical and electrical plant per IT "
           "watt: generation, transformers, distribution, cooling",
-          default=Derived(_facility(True), _FACILITY + "share_facility_power_cooling (critical "
-                          "capacity 53% + white space 10%, Cushman & Wakefield)"), ge=0),
-    Input("building_cost", "money_per_power", "shell, site, back of house per IT watt (land "
-          "and soft costs excluded)", default=Derived(_facility(False), _FACILITY + (
-              "(1 - share_facility_power_cooling)")), ge=0),
+          default=Derived(_shares("share_capex_mech_electrical"),
+                          _RECIPE + "share_capex_mech_electrical"), ge=0),
+    Input("building_cost", "money_per_power", "land, shell and construction labour per IT "
+          "watt", default=Derived(_shares("share_capex_land_building_labor"),
+                                  _RECIPE + "share_capex_land_building_labor"), ge=0),
     _SYSTEM[0], _SYSTEM[1],
     Input("cost_of_capital", "fraction", "cost of capital per year (the discount rate of the "
           "annuities)", default=Range(0.07, 0.10, 0.15), ge=0, lt=1, kind="estimate",
