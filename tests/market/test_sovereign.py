@@ -4,8 +4,8 @@ import pytest
 
 from tokenfab.catalog import load_catalog
 from tokenfab.errors import TokenfabError, UnknownNameError
-from tokenfab.macro.inputs import resolve_inputs
-from tokenfab.macro.sovereign import ESTIMATE_SPREAD, country, country_inputs, load_countries
+from tokenfab.market.inputs import resolve_inputs
+from tokenfab.market.sovereign import ESTIMATE_SPREAD, country, country_inputs, load_countries
 from tokenfab.uncertainty import Range
 
 REQUIRED = ("US", "CN", "JP", "DE", "IN", "GB", "FR", "KR", "CA", "SA", "AE", "BR")
@@ -75,7 +75,7 @@ def test_country_inputs_use_country_data_and_scale_layers_1_and_2():
 
 
 def test_a_world_knowledge_gdp_cannot_be_moved_to_a_country():
-    from tokenfab.macro.inputs import market_section
+    from tokenfab.market.inputs import market_section
 
     res = resolve_inputs(market_section(knowledge_gdp="50 TUSD"))
     with pytest.raises(TokenfabError, match="world figure"):

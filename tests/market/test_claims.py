@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tokenfab.macro.claims import interview_arithmetic, interview_claims, place_claims
+from tokenfab.market.claims import interview_arithmetic, interview_claims, place_claims
 
 
 def test_interview_point_inputs_reproduce_its_arithmetic_exactly():
@@ -36,9 +36,9 @@ def test_percentiles_of_claims_on_a_known_sample():
     assert recs["ai_factories"]["percentile"] == pytest.approx(25.0, abs=0.02)
     # $50T is beyond every draw
     assert recs["intelligence_gdp"]["percentile"] == 100.0
-    assert recs["intelligence_gdp"]["verdict"] == "above every draw of the model"
+    assert recs["intelligence_gdp"]["where"] == "above every draw of the model"
     # an input claim at the low end of its own range is said to be there
-    assert recs["per_worker_share"]["verdict"] == "at the low end of the model's range"
+    assert recs["per_worker_share"]["where"] == "at the low end of the model's range"
     assert recs["gross_margin"]["percentile"] == pytest.approx(50.0, abs=0.02)
 
 
@@ -52,7 +52,7 @@ def test_interview_figures_match_the_research_data():
     import csv
     from pathlib import Path
 
-    from tokenfab.macro.claims import interview_figures
+    from tokenfab.market.claims import interview_figures
 
     path = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "economics_assumptions.csv"
     if not path.exists():
@@ -71,8 +71,23 @@ def test_a_fixed_output_equal_to_the_claim_is_said_so():
     samples = {"token_services_usd_per_year": np.full(n, 10e12),
                "knowledge_gdp_usd": np.full(n, 50e12)}
     recs = {r["key"]: r for r in place_claims(samples, {"ai_spend_share": np.full(n, 0.2)})}
-    assert recs["token_services"]["verdict"] == "equal to the model's fixed value"
-    assert recs["intelligence_gdp"]["verdict"] == "equal to the model's fixed value"
+    assert recs["token_services"]["where"] == "equal to the model's fixed value"
+    assert recs["intelligence_gdp"]["where"] == "equal to the model's fixed value"
     # the per-worker 10% against a fixed 20%: below it, and the model always reaches it
-    assert recs["per_worker_share"]["verdict"] == "below every draw of the model"
+    assert recs["per_worker_share"]["where"] == "below every draw of the model"
     assert recs["per_worker_share"]["probability_model_reaches"] == 1.0
+
+
+def test_figures_are_graded_by_tokenfab_claims():
+    from tokenfab.claims import Verdict
+
+    n = 10_001
+    samples = {c.output: np.linspace(0, 20e12, n) for c in interview_claims()
+               if c.output not in ("gross_margin", "ai_spend_share")}
+    recs = {r["key"]: r for r in place_claims(samples, None, world=True,
+                                              point={"token_services_usd_per_year": 10e12})}
+    # the point equals the figure: supported; inside p10-p90 only: partly; beyond: not
+    assert recs["token_services"]["verdict"] == Verdict.SUPPORTED.value
+    assert recs["ai_factories"]["verdict"] == Verdict.PARTLY.value  # $5T: median $10T, in band
+    assert recs["intelligence_gdp"]["verdict"] == Verdict.NOT_SUPPORTED.value  # $50T > every draw
+    assert all(Verdict.parse(r["verdict"]) in Verdict for r in recs.values())

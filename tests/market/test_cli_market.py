@@ -34,7 +34,7 @@ def test_json_has_layers_gw_share_and_claims(capsys):
         keys["infra_2030_low"]["probability_model_reaches"]
     assert d["interview_arithmetic"]["token_services_usd_per_year"] == 10e12
     assert d["sensitivity"][0]["swing_gw"] >= d["sensitivity"][-1]["swing_gw"]
-    assert d["inputs"]["capex_usd_per_w"]["source"].startswith("catalog economics")
+    assert d["inputs"]["capex_usd_per_w"]["source"].startswith("catalog capex_per_gw_model_prior")
 
 
 def test_interview_scenario_reproduces_10T_and_5T_in_every_draw(capsys):
@@ -73,8 +73,8 @@ def _scenario(tmp_path, body):
     ("gross_margin = 1.0", "market.gross_margin: must be >= 0 and < 1"),
     ("capex_per_power = 0", "market.capex_per_power: must be > 0"),
     ("labor_share = 0.5", "did you mean 'labour_share'"),
-    ("samples = 0", "market.samples"),
-    ("seed = -1", "market.seed: must be >= 0"),
+    ("samples = -1", "market.samples"),
+    ("seed = -1", "market.seed"),
     ('country = "Germny"', "market.country: unknown country 'Germny'; did you mean 'Germany'?"),
     ("migration_width_years = 0", "market.migration_width_years: must be > 0"),
 ])
@@ -88,8 +88,8 @@ def test_bad_scenario_values_exit_2_with_a_message(tmp_path, capsys, body, expec
 def test_bad_flags_exit_2(capsys):
     assert main(["market", "--country", "Germny"]) == 2
     assert "did you mean 'Germany'" in capsys.readouterr().err
-    assert main(["market", "--samples", "0"]) == 2
-    assert "--samples: must be >= 1" in capsys.readouterr().err
+    assert main(["market", "--samples", "1"]) == 2  # 0 = point estimate, else >= 2 draws
+    assert "samples: must be 0 (point estimate) or 2" in capsys.readouterr().err
     assert main(["market", "/nonexistent/s.toml"]) == 2
     assert "not found" in capsys.readouterr().err
 
@@ -108,7 +108,7 @@ def test_waterfall_to_a_file_object():
     import io
 
     pytest.importorskip("matplotlib")
-    from tokenfab.macro import run_market
+    from tokenfab.market import run_market
     from tokenfab.report.figures.market import waterfall_figure
 
     buf = io.BytesIO()

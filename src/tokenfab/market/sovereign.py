@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenfab.errors import TokenfabError, unknown
-from tokenfab.macro.inputs import ResolvedInput
+from tokenfab.market.resolved import ResolvedInput
 from tokenfab.uncertainty import Range
 
 __all__ = ["ESTIMATE_SPREAD", "Country", "country", "country_inputs", "load_countries"]

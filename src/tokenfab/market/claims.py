@@ -13,8 +13,11 @@ https://www.audioscrape.com/person/jensen-huang?page=206). Its macro argument:
 :func:`interview_arithmetic` redoes that chain with the model's own functions and points out
 that the per-worker example (10 %) implies half the headline. :func:`place_claims` puts each
 interview number -- and the independent figures of the catalog -- in the Monte Carlo
-distribution of the matching model output: its percentile, and the probability that the model
-reaches it.
+distribution of the matching model output: its percentile, the probability that the model
+reaches it, where it falls (``where``), and a :class:`tokenfab.claims.Verdict` graded by
+:func:`tokenfab.claims.check` with ``Comparison("in_range", x, x)``: *supported* when the model's
+likely value is the figure, *partly* when the figure lies inside the model's p10-p90 band, *not
+supported* otherwise.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from typing import Any
 import numpy as np
 
 from tokenfab.catalog import Catalog, load_catalog
-from tokenfab.macro.layers import (
+from tokenfab.claims import Claim, Comparison, Finding, check
+from tokenfab.errors import TokenfabError
+from tokenfab.market.layers import (
     augmentation_infra_usd_per_year,
     power_added_w_per_year,
     token_services_usd_per_year,
@@ -35,7 +40,7 @@ from tokenfab.uncertainty import percentile_of
 __all__ = [
     "EMPLOYEE_PAY_USD",
     "INDEPENDENT",
-    "Claim",
+    "Figure",
     "interview_arithmetic",
     "interview_claims",
     "interview_figures",
@@ -62,8 +67,6 @@ def interview_figures(catalog: Catalog | None = None) -> dict[str, float]:
             "ai_spend_to_salary_ratio", "jensen_ai_infra_spend_2030")
     missing = [k for k in need if k not in econ]
     if missing:
-        from tokenfab.errors import TokenfabError
-
         raise TokenfabError(f"the catalog's economics table lacks the interview rows {missing}")
     infra = econ["jensen_ai_infra_spend_2030"]
     services = econ["jensen_ai_augmentation"].value * 1e12
@@ -80,8 +83,12 @@ def interview_figures(catalog: Catalog | None = None) -> dict[str, float]:
 
 
 @dataclass(frozen=True, slots=True)
-class Claim:
-    """A figure compared with one model output (or input)."""
+class Figure:
+    """A published figure compared with one model output (or input).
+
+    ``claim`` is the :class:`tokenfab.claims.Claim` graded by :func:`tokenfab.claims.check`
+    (quantity = the model output, comparison = the figure itself).
+    """
 
     key: str
     text: str
@@ -92,36 +99,41 @@ class Claim:
     kind: str  # "interview" or "independent"
     note: str = ""
 
+    @property
+    def claim(self) -> Claim:
+        return Claim(self.key, self.text, self.source, self.output,
+                     Comparison("in_range", low=self.value, high=self.value), self.unit)
+
 
 def _t(x: float) -> str:
     return f"${x / 1e12:g}T"
 
 
-def interview_claims(catalog: Catalog | None = None) -> tuple[Claim, ...]:
+def interview_claims(catalog: Catalog | None = None) -> tuple[Figure, ...]:
     """The interview's numbers, each with the model quantity it is a value of."""
     f = interview_figures(catalog)
     nv = "NVIDIA FQ2 FY26 call, 2025-08-27 (catalog jensen_ai_infra_spend_2030)"
     dated = "the model is an end state, not dated: 2030 can only be lower"
     return (
-        Claim("intelligence_gdp", f"{_t(f['knowledge_gdp_usd'])} of 'human intelligence' GDP",
+        Figure("intelligence_gdp", f"{_t(f['knowledge_gdp_usd'])} of 'human intelligence' GDP",
               f["knowledge_gdp_usd"], "knowledge_gdp_usd", "USD/year", _SRC, "interview"),
-        Claim("token_services", f"{_t(f['token_services_usd_per_year'])} a year of AI token "
+        Figure("token_services", f"{_t(f['token_services_usd_per_year'])} a year of AI token "
               "services", f["token_services_usd_per_year"], "token_services_usd_per_year",
               "USD/year", _SRC, "interview"),
-        Claim("gross_margin", f"{f['gross_margin']:.0%} gross margin on token services",
+        Figure("gross_margin", f"{f['gross_margin']:.0%} gross margin on token services",
               f["gross_margin"], "gross_margin", "fraction", _SRC, "interview",
               "an input: placed in its own (claim-based) range"),
-        Claim("per_worker_share", f"${f['per_worker_share'] * EMPLOYEE_PAY_USD / 1e3:g}k of AI "
+        Figure("per_worker_share", f"${f['per_worker_share'] * EMPLOYEE_PAY_USD / 1e3:g}k of AI "
               f"for a ${EMPLOYEE_PAY_USD / 1e3:g}k employee ({f['per_worker_share']:.0%})",
               f["per_worker_share"], "ai_spend_share", "fraction", _SRC, "interview",
               "an input: placed in its own (claim-based) range"),
-        Claim("ai_factories", f"{_t(f['infrastructure_usd_per_year'])} a year of AI factories "
+        Figure("ai_factories", f"{_t(f['infrastructure_usd_per_year'])} a year of AI factories "
               "(layer 3)", f["infrastructure_usd_per_year"], "augmentation_usd_per_year",
               "USD/year", _SRC, "interview"),
-        Claim("infra_2030_low", f"{_t(f['infra_2030_low'])} a year of AI infrastructure by 2030 "
+        Figure("infra_2030_low", f"{_t(f['infra_2030_low'])} a year of AI infrastructure by 2030 "
               "(low end)", f["infra_2030_low"], "infrastructure_usd_per_year", "USD/year", nv,
               "interview", dated),
-        Claim("infra_2030_high", f"{_t(f['infra_2030_high'])} a year of AI infrastructure by "
+        Figure("infra_2030_high", f"{_t(f['infra_2030_high'])} a year of AI infrastructure by "
               "2030 (high end)", f["infra_2030_high"], "infrastructure_usd_per_year", "USD/year",
               nv, "interview", dated),
     )
@@ -207,7 +219,7 @@ def interview_arithmetic(capex_usd_per_w: float | None = None,
     }
 
 
-def _verdict(pct: float, at_min: bool = False, at_max: bool = False) -> str:
+def _where(pct: float, at_min: bool = False, at_max: bool = False) -> str:
     if at_min:
         return "at the low end of the model's range"
     if at_max:
@@ -224,27 +236,64 @@ def _verdict(pct: float, at_min: bool = False, at_max: bool = False) -> str:
 
 
 def _place(value: float, sample: np.ndarray) -> dict[str, Any]:
+    """Percentile of ``value`` in ``sample``, the share of draws reaching it, and where it
+    falls (``where``)."""
     pct = percentile_of(sample, value)
     lo, hi = float(np.min(sample)), float(np.max(sample))
     scale = max(abs(value), abs(lo), abs(hi), 1e-300)
     if hi - lo <= 1e-12 * scale:  # a fixed quantity (e.g. an input set in the scenario)
         if abs(value - lo) <= 1e-9 * scale:
             return {"percentile": pct, "probability_model_reaches": 1.0,
-                    "verdict": "equal to the model's fixed value"}
+                    "where": "equal to the model's fixed value"}
         return {"percentile": pct, "probability_model_reaches": float(value <= lo),
-                "verdict": _verdict(pct)}
+                "where": _where(pct)}
     tol = 1e-3 * (hi - lo)
     at_min = abs(value - lo) <= tol
     at_max = abs(value - hi) <= tol
     reach = float(np.mean(sample >= (value - tol if at_min else value)))
     return {"percentile": pct, "probability_model_reaches": reach,
-            "verdict": _verdict(pct, at_min, at_max)}
+            "where": _where(pct, at_min, at_max)}
+
+
+def _record(f: Figure, sample: np.ndarray, point: float | None) -> dict[str, Any]:
+    """One figure placed in the model's distribution and graded (:func:`tokenfab.claims.check`)."""
+    value = float(np.median(sample)) if point is None else point
+    finding: Finding = check(f.claim, value, sample)
+    rec: dict[str, Any] = {"key": f.key, "text": f.text, "value": f.value, "unit": f.unit,
+                           "compared_with": f.output, "kind": f.kind, "source": f.source,
+                           **_place(f.value, sample), "verdict": finding.verdict.value,
+                           "finding": finding.headline}
+    if f.note:
+        rec["note"] = f.note
+    return rec
+
+
+def independent_figures(catalog: Catalog | None = None) -> tuple[Figure, ...]:
+    """The independent figures of :data:`INDEPENDENT` that the catalog has, in SI."""
+    econ = (catalog or load_catalog()).economics
+    units = {"power_added_w_per_year": "W/year", "installed_power_w": "W",
+             "electricity_j_per_year": "J/year"}
+    out = []
+    for key, factor, output, text in INDEPENDENT:
+        if key not in econ:
+            continue
+        row = econ[key]
+        if key == "labor_income_share_global":
+            if "world_gdp_2025" not in econ:
+                continue
+            value = row.value * econ["world_gdp_2025"].value * 1e12
+        else:
+            value = row.value * factor
+        out.append(Figure(key, text, value, output, units.get(output, "USD/year"),
+                          f"catalog economics '{key}': {row.source}", "independent"))
+    return tuple(out)
 
 
 def place_claims(samples: dict[str, np.ndarray], input_samples: dict[str, Any] | None = None,
-                 catalog: Catalog | None = None, *,
-                 world: bool = True) -> list[dict[str, Any]]:
-    """Each interview number and independent figure with its percentile in the model.
+                 catalog: Catalog | None = None, *, world: bool = True,
+                 point: dict[str, float] | None = None) -> list[dict[str, Any]]:
+    """Each interview number and independent figure with its percentile in the model and its
+    :class:`~tokenfab.claims.Verdict`.
 
     Parameters
     ----------
@@ -258,13 +307,18 @@ def place_claims(samples: dict[str, np.ndarray], input_samples: dict[str, Any] |
     world : bool
         False for a country run: the interview's numbers and the independent figures are world
         figures, so nothing is placed.
+    point : dict, optional
+        The model at the likely inputs (the value :func:`tokenfab.claims.check` grades);
+        default: the median of each sample.
 
     Returns
     -------
     list of dict
         ``key, text, value, unit, compared_with, kind, source, percentile,
-        probability_model_reaches, verdict[, note]``. ``percentile`` is the share of draws at or
-        below the value (0-100); ``probability_model_reaches`` the share at or above it.
+        probability_model_reaches, where, verdict, finding[, note]``. ``percentile`` is the
+        share of draws at or below the value (0-100); ``probability_model_reaches`` the share
+        at or above it; ``where`` says where the figure falls; ``verdict`` is the
+        :class:`tokenfab.claims.Verdict` and ``finding`` its headline.
     """
     out: list[dict[str, Any]] = []
     if not world:
@@ -275,31 +329,10 @@ def place_claims(samples: dict[str, np.ndarray], input_samples: dict[str, Any] |
             pool[k] = v
     n = len(next(iter(samples.values())))
     cat = catalog or load_catalog()
-    for c in interview_claims(cat):
-        if c.output not in pool:
+    for f in (*interview_claims(cat), *independent_figures(cat)):
+        if f.output not in pool:
             continue
-        s = np.broadcast_to(np.asarray(pool[c.output], dtype=float), (n,))
-        rec = {"key": c.key, "text": c.text, "value": c.value, "unit": c.unit,
-               "compared_with": c.output, "kind": c.kind, "source": c.source, **_place(c.value, s)}
-        if c.note:
-            rec["note"] = c.note
-        out.append(rec)
-    econ = cat.economics
-    units = {"power_added_w_per_year": "W/year", "installed_power_w": "W",
-             "electricity_j_per_year": "J/year"}
-    for key, factor, output, text in INDEPENDENT:
-        if key not in econ or output not in pool:
-            continue
-        row = econ[key]
-        if key == "labor_income_share_global":
-            if "world_gdp_2025" not in econ:
-                continue
-            value = row.value * econ["world_gdp_2025"].value * 1e12
-        else:
-            value = row.value * factor
-        s = np.broadcast_to(np.asarray(pool[output], dtype=float), (n,))
-        out.append({"key": key, "text": text, "value": value,
-                    "unit": units.get(output, "USD/year"), "compared_with": output,
-                    "kind": "independent", "source": f"catalog economics '{key}': {row.source}",
-                    **_place(value, s)})
+        s = np.broadcast_to(np.asarray(pool[f.output], dtype=float), (n,))
+        p = (point or {}).get(f.output)
+        out.append(_record(f, s, None if p is None else float(p)))
     return out

@@ -9,17 +9,12 @@ from typing import Any
 import numpy as np
 
 from tokenfab.catalog import Catalog, load_catalog
-from tokenfab.errors import TokenfabError
-from tokenfab.macro.claims import interview_arithmetic, place_claims
-from tokenfab.macro.inputs import (
-    MAX_SAMPLES,
-    MarketSection,
-    ResolvedInput,
-    model_inputs,
-    resolve_inputs,
-)
-from tokenfab.macro.layers import market_model
-from tokenfab.macro.sovereign import country, country_inputs, load_countries
+from tokenfab.inputs import RunOptions
+from tokenfab.market.claims import interview_arithmetic, place_claims
+from tokenfab.market.inputs import MarketOptions, MarketSection, model_inputs, resolve_inputs
+from tokenfab.market.layers import market_model
+from tokenfab.market.resolved import ResolvedInput
+from tokenfab.market.sovereign import country, country_inputs, load_countries
 from tokenfab.uncertainty import (
     Range,
     likely,
@@ -109,9 +104,10 @@ class MarketResult:
         return d
 
 
-def run_market(section: MarketSection | None = None, *, country_code: str | None = None,
+def run_market(section: MarketOptions | None = None, *, country_code: str | None = None,
                samples: int | None = None, seed: int | None = None,
-               catalog: Catalog | None = None, sensitivity: bool = True) -> MarketResult:
+               catalog: Catalog | None = None, sensitivity: bool = True,
+               flags: dict[str, Any] | None = None) -> MarketResult:
     """Run the market model (world, or one country) with every input's range.
 
     Parameters
@@ -121,22 +117,21 @@ def run_market(section: MarketSection | None = None, *, country_code: str | None
     country_code : str, optional
         ISO alpha-2 code or name; overrides ``section.country``.
     samples, seed : int, optional
-        Monte Carlo draws and seed; override the section's.
+        Monte Carlo draws (0 = point estimate at every input's likely value) and seed
+        (:class:`tokenfab.inputs.RunOptions`); override the section's.
     catalog : Catalog, optional
         Catalog for the defaults (default: :func:`tokenfab.catalog.load_catalog`).
     sensitivity : bool
         Also rank the inputs by their one-at-a-time swing of GW per year (tornado).
+    flags : dict, optional
+        ``--set`` values (SI) over the section's.
     """
     section = section or MarketSection()
     cat = catalog or load_catalog()
-    n = int(samples if samples is not None else section.samples)
-    s = int(seed if seed is not None else section.seed)
-    if not 1 <= n <= MAX_SAMPLES:
-        raise TokenfabError(f"must be >= 1 and <= {MAX_SAMPLES}, got {n}", field="--samples",
-                            value=n)
-    if s < 0:
-        raise TokenfabError(f"must be >= 0, got {s}", field="--seed", value=s)
-    resolved = resolve_inputs(section, cat)
+    opts = RunOptions(int(samples if samples is not None else section.samples),
+                      int(seed if seed is not None else section.seed))
+    n, s = max(opts.samples, 1), opts.seed
+    resolved = resolve_inputs(section, cat, flags)
     code = country_code if country_code is not None else section.country
     extra: dict[str, Any] = {}
     if code is not None and code.strip().upper() not in ("WLD", "WORLD"):
@@ -149,10 +144,14 @@ def run_market(section: MarketSection | None = None, *, country_code: str | None
     else:
         region, region_name = "WLD", load_countries()["WLD"].name
     inputs = {**model_inputs(resolved), **extra}
-    mc = monte_carlo(_model, inputs, n=n, seed=s)
-    drawn = sample_inputs(inputs, n, s)  # the same draws (same seed, same order)
+    drawn_from = inputs if opts.monte_carlo else point_inputs(inputs)
+    mc = monte_carlo(_model, drawn_from, n=n, seed=s)
+    drawn = sample_inputs(drawn_from, n, s)  # the same draws (same seed, same order)
     world = region == "WLD"
-    claims = place_claims(mc.samples, drawn, cat, world=world)
+    point = {k: float(np.asarray(v)) for k, v in _model(**point_inputs(inputs)).items()}
+    at_likely = {**{k: float(likely(v)) for k, v in inputs.items()
+                    if isinstance(v, (int, float, Range))}, **point}
+    claims = place_claims(mc.samples, drawn, cat, world=world, point=at_likely)
     capex = likely(resolved["capex_usd_per_w"].value)  # type: ignore[arg-type]
     arithmetic = interview_arithmetic(capex, cat)
     bars = tornado(_model, inputs, "power_added_w_per_year") if sensitivity else []
@@ -160,7 +159,6 @@ def run_market(section: MarketSection | None = None, *, country_code: str | None
              "low": _bound(inputs[b.name], "low"), "high": _bound(inputs[b.name], "high"),
              "gw_at_low": b.output_at_low / 1e9, "gw_at_high": b.output_at_high / 1e9,
              "swing_gw": b.swing / 1e9} for b in bars if b.swing > 0]
-    point = {k: float(np.asarray(v)) for k, v in _model(**point_inputs(inputs)).items()}
     return MarketResult(region, region_name, n, s, resolved, mc.samples, claims, arithmetic,
                         sens, point)
 
@@ -169,18 +167,19 @@ def _bound(v: Any, which: str) -> float:
     return float(getattr(v, which)) if isinstance(v, Range) else float(v)
 
 
-def run_sovereign(section: MarketSection | None = None, *, samples: int | None = None,
+def run_sovereign(section: MarketOptions | None = None, *, samples: int | None = None,
                   seed: int | None = None, catalog: Catalog | None = None,
-                  on_country: Any = None) -> list[dict[str, Any]]:
+                  on_country: Any = None,
+                  flags: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Every country of ``countries.csv``: spend, GW and electricity shares (p10/p50/p90).
 
     ``on_country(code)`` is called after each country (a progress hook for the CLI).
     Rows are sorted by median GW bought per year, largest first.
     """
-    rows = []
+    rows: list[dict[str, Any]] = []
     for code in [c for c in load_countries() if c != "WLD"]:
         r = run_market(section, country_code=code, samples=samples, seed=seed, catalog=catalog,
-                       sensitivity=False)
+                       sensitivity=False, flags=flags)
         rows.append({
             "code": r.region, "name": r.region_name,
             "knowledge_gdp_usd": r.pct("knowledge_gdp_usd"),

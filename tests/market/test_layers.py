@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tokenfab.macro.layers import (
+from tokenfab.market.layers import (
     YEAR_S,
     augmentation_infra_usd_per_year,
     electricity_share,
