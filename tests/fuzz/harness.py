@@ -38,7 +38,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +180,17 @@ def command_keys() -> set[str]:
     if not _KEYS:
         _KEYS.update(c.key for c in discover() if c.path)
     return _KEYS
+
+
+_FLAGS: set[str] = set()
+
+
+def all_flags() -> set[str]:
+    """Every ``--flag`` of the app (a rejection naming one names a field)."""
+    if not _FLAGS:
+        _FLAGS.update(o for c in discover() for p in c.options for o in (*p.opts, *p.secondary)
+                      if o.startswith("--"))
+    return _FLAGS
 
 
 #: names an API case's argument text may use beyond literals
@@ -376,7 +387,8 @@ def classify(case: Case, o: Outcome) -> tuple[str, str]:
         if not err.strip():
             return "vague", "exit 2 with nothing on stderr"
         names = _names(case)
-        if case.targets and not any(n.lower() in low for n in names):
+        named_flag = any(f in all_flags() for f in re.findall(r"--[a-z][\w-]*", err))
+        if case.targets and not named_flag and not any(n.lower() in low for n in names):
             return "vague", f"names none of {', '.join(case.targets)}"
         return "rejected", ""
     if o.rc == 130:
@@ -636,9 +648,9 @@ def run_subprocess(case: Case, limit_s: float = 60.0) -> tuple[Result, list[str]
         env["MPLBACKEND"] = "Agg"
         code = ("import sys; from tokenfab.cli import main; sys.exit(main(sys.argv[1:]))"
                 if not case.api else
-                "import sys, json; sys.path.insert(0, %r); from tests.fuzz.harness import "
+                f"import sys, json; sys.path.insert(0, {str(REPO)!r}); from tests.fuzz.harness import "
                 "Case, _api_call; rc, o, e = _api_call(Case.from_json(json.loads(sys.argv[1])));"
-                " sys.stdout.write(o); sys.stderr.write(e); sys.exit(rc)" % str(REPO))
+                " sys.stdout.write(o); sys.stderr.write(e); sys.exit(rc)")
         args = [sys.executable, "-c", code] + (argv if not case.api
                                                else [json.dumps(case.to_json())])
         t0 = time.perf_counter()

@@ -85,7 +85,7 @@ def _net_message(e: BaseException, argv: list[str]) -> str:
             "the run is too large for memory"
         return (f"{name}: {size} (a {type(e).__name__}); use fewer samples, accelerators or "
                 f"days, or a smaller range")
-    what = {RecursionError: "recursion too deep"}.get(type(e), "input out of range")
+    what = "recursion too deep" if isinstance(e, RecursionError) else "input out of range"
     return (f"{name}: {what}: a value is beyond what the model can compute "
             f"({type(e).__name__}: {e}); check the magnitudes of the inputs")
 
