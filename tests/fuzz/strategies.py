@@ -112,12 +112,13 @@ def float_values(opt: Opt) -> list[V]:
 # cannot be created or are rejected; nothing here may replace a real file (never /dev/null)
 OUT_FILES = _v("out.png", "out.svg", "out.pdf", "out.html", "out.toml", "out.txt", "out",
                "missing/x.png", "ro/x.png", "existing.png") + _v(
-    "", " ", ".", "existing_dir", "existing_dir/", "/missing/dir/x.png", "/proc/x.png",
+    "", " ", ".", "existing_dir", "existing_dir/", "missing/dir/x.png", "/proc/x.png",
     "a" * 300 + ".png", "existing.png/x.png", "x\ny.png", "-", "./", absurd=True)
-# ("/" itself is left out: some commands would write "/.png" as root; "existing_dir/" takes
-# the same path through the code)
+# ("/" and "/missing/dir/..." are left out: as root, some commands write "/.png" or create
+# /missing/dir (report -o, --save-scenario make parent folders); "existing_dir/" and
+# "missing/dir/x.png" take the same paths through the code inside the scratch folder)
 OUT_DIRS = _v("outdir", "existing_dir", "existing_dir/sub", "ro") + _v(
-    "", " ", "/missing/dir", "existing.png", "missing/sub/deeper", "a" * 300, "/proc",
+    "", " ", "missing/dir", "existing.png", "missing/sub/deeper", "a" * 300, "/proc",
     absurd=True)
 IN_FILES = _v("", "/", "/missing/file.toml", "existing_dir", "existing.png", "/dev/null",
               "/etc/hostname", "a" * 5000)

@@ -63,6 +63,11 @@ def _command_name(argv: list[str]) -> str:
             continue
         if a.startswith("-") or len(words) == 2:
             break
+        if words:  # a second word only when the first is a group (``catalog show``)
+            group = typer.main.get_command(app)
+            sub = getattr(group, "commands", {}).get(words[0])
+            if a not in (getattr(sub, "commands", None) or {}):
+                break
         words.append(a)
     return " ".join(words) or "tokenfab"
 
