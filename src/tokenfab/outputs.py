@@ -41,8 +41,9 @@ def check_output_file(path: str | os.PathLike[str] | None, *, flag: str,
         raise TokenfabError(f"needs a file name; got {raw!r}", field=flag, value=raw)
     p = Path(raw).expanduser()
     if raw.endswith(("/", os.sep)) or p.is_dir():
+        example = p / ("out" + (suffixes[0] if suffixes else ""))
         raise TokenfabError(f"{raw!r} is a directory; give a file name inside it "
-                            f"(e.g. {str(p / 'out.png')!r})", field=flag, value=raw)
+                            f"(e.g. {str(example)!r})", field=flag, value=raw)
     if suffixes is not None and p.suffix.lower() not in {s.lower() for s in suffixes}:
         raise TokenfabError(f"must end in {' or '.join(suffixes)}; got {p.name!r}", field=flag,
                             value=raw)

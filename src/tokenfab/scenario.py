@@ -33,6 +33,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError
 
 from tokenfab.errors import TokenfabError, did_you_mean
+from tokenfab.outputs import atomic_write, check_output_file
 from tokenfab.uncertainty import Range
 from tokenfab.units import parse_quantity
 
@@ -401,13 +402,19 @@ def write_resolved(out_dir: str | Path, name: str, section: BaseModel,
     """Write ``out_dir/resolved_<name>.toml`` (or exactly ``path`` when given): the section with
     every default filled in; ``comments`` maps a field (``growth.users`` in a sub-table) to a
     trailing comment."""
-    target = Path(out_dir) / f"resolved_{name}.toml" if path is None else Path(path)
+    if path is None:  # into a folder the caller owns (the report's): create it
+        target = Path(out_dir) / f"resolved_{name}.toml"
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise TokenfabError(f"cannot create the folder: {e}", file=str(target)) from None
+    else:  # a path the user named: checked, never a folder created for it
+        target = check_output_file(path, flag="--save-scenario")
     doc: dict[str, Any] = {k: v for k, v in (meta or {}).items() if v}
     doc[name] = scenario_to_dict(section)
     text = _HEADER + to_toml(doc, {f"{name}.{k}": v for k, v in (comments or {}).items()})
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        atomic_write(target, text)
     except OSError as e:
         raise TokenfabError(f"cannot write the resolved scenario: {e}", file=str(target)) from None
     return target

@@ -104,6 +104,7 @@ def _result(cmd: str, doc: Any) -> Any:
 @pytest.mark.parametrize(("cmd", "argv", "again"), FLAG_RUNS, ids=[r[0] for r in FLAG_RUNS])
 def test_flags_round_trip(cmd, argv, again, tmp_path, capsys):
     out = tmp_path / "sub" / "resolved.toml"
+    out.parent.mkdir()  # an output path's folder must exist (tokenfab.outputs creates none)
     first, err = _run([cmd, *argv, "--save-scenario", str(out), "--json"], capsys)
     assert f"wrote resolved scenario to {out}" in err
     second, _ = _run([cmd, str(out), *again, "--json"], capsys)
@@ -195,7 +196,8 @@ def test_save_scenario_error_exits_2(tmp_path, capsys):
     rc = main(["predict", "--model", "llama3.1-70b", "--hardware", "h100-sxm",
                "--save-scenario", str(target / "sub.toml")])
     assert rc == 2
-    assert "cannot write the resolved scenario" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--save-scenario" in err and "is not a folder" in err
 
 
 # -- the writer ------------------------------------------------------------------------------

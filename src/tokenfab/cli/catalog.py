@@ -7,7 +7,7 @@ from rich.table import Table
 
 from tokenfab.catalog import Accelerator, as_record
 from tokenfab.catalog.schema import ACCELERATOR_FIELDS, MODEL_FIELDS
-from tokenfab.cli.common import fmt_si, get_catalog, print_json, stdout
+from tokenfab.cli.common import fmt_si, get_catalog, print_json, stdout, toml_out_option
 
 catalog_app = typer.Typer(help="The catalog of accelerators/systems and LLM architectures, "
                           "every number with its source.", no_args_is_help=True)
@@ -166,7 +166,7 @@ def import_hf_cmd(
                                help="a local config.json, or a directory with config.json "
                                     "(and model.safetensors.index.json)"),
     model_id: str = typer.Option(..., "--id", help="catalog id of the new model"),
-    out: str = typer.Option(None, "--out", metavar="FILE", help="write the TOML entry here"),
+    out: str = typer.Option(None, "--out", callback=toml_out_option, metavar="FILE", help="write the TOML entry here"),
     name: str = typer.Option(None, "--name", help="human-readable name"),
     total_params: float = typer.Option(None, "--total-params",
                                        help="published total parameters (count)"),
@@ -215,7 +215,7 @@ def import_hf_cmd(
 @catalog_app.command("import-spec")
 def import_spec_cmd(
     spec: str = typer.Argument(..., metavar="SPEC.toml", help="a spec sheet (docs/catalog.md)"),
-    out: str = typer.Option(None, "--out", metavar="FILE", help="write the TOML entry here"),
+    out: str = typer.Option(None, "--out", callback=toml_out_option, metavar="FILE", help="write the TOML entry here"),
 ) -> None:
     """A vendor spec sheet -> a user-catalog [[accelerator]] entry (kind spec)."""
     from tokenfab.cli.common import console_err

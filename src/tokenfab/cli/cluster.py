@@ -18,8 +18,10 @@ from tokenfab.cli.common import (
     fmt_si,
     get_catalog,
     parse_set,
+    plot_option,
     print_inputs,
     print_json,
+    save_scenario_option,
     stdout,
 )
 from tokenfab.cluster.inputs import CLUSTER_INPUTS
@@ -111,9 +113,9 @@ def cluster(
     list_inputs: bool = typer.Option(False, "--inputs", help=(
         "list the model's inputs (unit, allowed values, default, kind, source) and exit")),
     json_out: bool = typer.Option(False, "--json", help="print strict JSON"),
-    plot: Path | None = typer.Option(None, "--plot", metavar="FILE", help="goodput vs size chart (PNG/SVG)"),
+    plot: Path | None = typer.Option(None, "--plot", callback=plot_option, metavar="FILE", help="goodput vs size chart (PNG/SVG)"),
     catalog: list[str] = typer.Option([], "--catalog", metavar="FILE", help="extra TOML catalog file"),
-    save_scenario: Path | None = typer.Option(None, "--save-scenario", metavar="PATH", help=(
+    save_scenario: Path | None = typer.Option(None, "--save-scenario", callback=save_scenario_option, metavar="PATH", help=(
         "write the resolved scenario (every default filled in, with its source) to PATH")),
 ) -> None:
     """A site of N accelerators: power, fabric, failures, checkpoints, goodput, time to train."""

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.errors import TokenfabError
+from tokenfab.outputs import check_output_dir, check_output_file
 from tokenfab.serialize import to_jsonable
 
 # piped output (files, CI logs) gets a wide console instead of Rich's 80-column default
@@ -86,3 +87,36 @@ def run_options(samples: int | None, seed: int | None, *, default_samples: int =
     from tokenfab.inputs import RunOptions
 
     return RunOptions(default_samples if samples is None else samples, 0 if seed is None else seed)
+
+
+# -- output paths: checked when the flag is read, before any computation ---------------------
+#: image formats every ``--plot`` writer supports (matplotlib backends)
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def plot_option(value: Any) -> Any:
+    """typer callback of ``--plot``: a writable image path (PNG, SVG or PDF) or None."""
+    return None if value is None else check_output_file(value, flag="--plot",
+                                                        suffixes=PLOT_SUFFIXES)
+
+
+def plot_or_html_option(value: Any) -> Any:
+    """typer callback of ``--plot`` where an interactive HTML page is also offered."""
+    return None if value is None else check_output_file(value, flag="--plot",
+                                                        suffixes=(*PLOT_SUFFIXES, ".html"))
+
+
+def save_scenario_option(value: Any) -> Any:
+    """typer callback of ``--save-scenario``: a writable ``.toml`` path or None."""
+    return None if value is None else check_output_file(value, flag="--save-scenario",
+                                                        suffixes=(".toml",))
+
+
+def toml_out_option(value: Any) -> Any:
+    """typer callback of a ``--out FILE`` that receives TOML."""
+    return None if value is None else check_output_file(value, flag="--out", suffixes=(".toml",))
+
+
+def out_dir_option(value: Any) -> Any:
+    """typer callback of ``--out DIR``: a folder that exists or can be created in place."""
+    return None if value is None else check_output_dir(value, flag="--out")

@@ -21,9 +21,11 @@ from tokenfab.cli.common import (
     fmt_si,
     get_catalog,
     parse_set,
+    plot_option,
     print_inputs,
     print_json,
     run_options,
+    save_scenario_option,
     stdout,
 )
 from tokenfab.demand.fit import fit_all
@@ -82,12 +84,12 @@ def demand(
     show_inputs: bool = typer.Option(False, "--inputs", help=(
         "list every input with its default, bounds and source, and exit")),
     json_out: bool = typer.Option(False, "--json", help="print strict JSON"),
-    plot: str | None = typer.Option(None, "--plot", metavar="FILE",
+    plot: str | None = typer.Option(None, "--plot", callback=plot_option, metavar="FILE",
                                     help="write the chart (stacked by law, bands, analysts' line)"),
     samples: int | None = typer.Option(None, "--samples", metavar="N", help=(
         "Monte Carlo draws for the p10-p90 bands (0: point estimate; default 1000)")),
     seed: int | None = typer.Option(None, "--seed", help="NumPy seed of the Monte Carlo draws"),
-    save_scenario: str | None = typer.Option(None, "--save-scenario", metavar="PATH", help=(
+    save_scenario: str | None = typer.Option(None, "--save-scenario", callback=save_scenario_option, metavar="PATH", help=(
         "write the resolved scenario (every default filled in, with its source) to PATH")),
 ) -> None:
     """Project compute demand and the supply it takes (no subcommand), or see ``fit``."""

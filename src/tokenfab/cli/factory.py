@@ -17,7 +17,16 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from tokenfab.catalog import Catalog
-from tokenfab.cli.common import SET_HELP, console_err, get_catalog, parse_set, print_json, stdout
+from tokenfab.cli.common import (
+    SET_HELP,
+    console_err,
+    get_catalog,
+    parse_set,
+    plot_option,
+    print_json,
+    save_scenario_option,
+    stdout,
+)
 from tokenfab.errors import TokenfabError
 from tokenfab.factory.compare import generations as run_generations
 from tokenfab.factory.economics import BREAKEVEN_COST_KEY, BREAKEVEN_KEY
@@ -156,12 +165,12 @@ def factory_cmd(
     precision: str | None = typer.Option(None, "--precision", help="fp4, fp8, bf16 or native"),
     samples: int | None = typer.Option(None, "--samples", help="Monte Carlo draws (adds p10/p50/p90)"),
     seed: int | None = typer.Option(None, "--seed", help="random seed of the Monte Carlo"),
-    plot: Path | None = typer.Option(None, "--plot", help="write a tornado chart (PNG) here"),
+    plot: Path | None = typer.Option(None, "--plot", callback=plot_option, help="write a tornado chart (PNG) here"),
     generations: str | None = typer.Option(None, "--generations", help="comma-separated system ids "
                                            "to compare on the same site, oldest first"),
     json_out: bool = typer.Option(False, "--json", help="print strict JSON"),
     catalog: list[str] = typer.Option([], "--catalog", metavar="FILE", help="extra TOML catalog file"),
-    save_scenario: Path | None = typer.Option(None, "--save-scenario", metavar="PATH", help=(
+    save_scenario: Path | None = typer.Option(None, "--save-scenario", callback=save_scenario_option, metavar="PATH", help=(
         "write the resolved scenario (every default filled in, with its source) to PATH")),
     set_: list[str] = typer.Option([], "--set", metavar="NAME=VALUE", help=SET_HELP),
     show_inputs: bool = typer.Option(False, "--inputs", help="list every input of the factory "

@@ -15,8 +15,10 @@ from tokenfab.cli.common import (
     console_err,
     get_catalog,
     parse_set,
+    plot_option,
     print_inputs,
     print_json,
+    save_scenario_option,
     stdout,
 )
 from tokenfab.errors import TokenfabError
@@ -62,9 +64,9 @@ def market(
     list_inputs: bool = typer.Option(False, "--inputs", help=(
         "list the model's inputs (unit, allowed values, default, kind, source) and exit")),
     json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
-    plot: Path | None = typer.Option(None, "--plot", metavar="FILE",
+    plot: Path | None = typer.Option(None, "--plot", callback=plot_option, metavar="FILE",
                                      help="write the GDP -> GW waterfall chart (PNG/SVG/PDF)"),
-    save_scenario: Path | None = typer.Option(None, "--save-scenario", metavar="PATH", help=(
+    save_scenario: Path | None = typer.Option(None, "--save-scenario", callback=save_scenario_option, metavar="PATH", help=(
         "write the resolved scenario (every default filled in, with its source) to PATH")),
 ) -> None:
     """The AI market in three layers, from GDP to gigawatts, every input a sourced range.

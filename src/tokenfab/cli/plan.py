@@ -14,9 +14,11 @@ from tokenfab.cli.common import (
     fmt_si,
     get_catalog,
     parse_set,
+    plot_option,
     print_inputs,
     print_json,
     run_options,
+    save_scenario_option,
     stdout,
 )
 from tokenfab.errors import TokenfabError
@@ -39,7 +41,7 @@ def plan(
     scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]",
                                            help="scenario file with a [plan] section"),
     json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
-    plot: Path | None = typer.Option(None, "--plot", metavar="FILE",
+    plot: Path | None = typer.Option(None, "--plot", callback=plot_option, metavar="FILE",
                                      help="write the chart of the plan (PNG/SVG/PDF)"),
     set_: list[str] | None = typer.Option(None, "--set", metavar="NAME=VALUE", help=SET_HELP),
     show_inputs: bool = typer.Option(False, "--inputs", help=(
@@ -47,7 +49,7 @@ def plan(
     samples: int | None = typer.Option(None, "--samples", help="Monte Carlo draws over the input "
                                        "ranges (one LP each; default: the scenario's, else 0)"),
     seed: int | None = typer.Option(None, "--seed", help="NumPy seed of the Monte Carlo draws"),
-    save_scenario: Path | None = typer.Option(None, "--save-scenario", metavar="PATH", help=(
+    save_scenario: Path | None = typer.Option(None, "--save-scenario", callback=save_scenario_option, metavar="PATH", help=(
         "write the resolved scenario (every default filled in, with its source) to PATH")),
 ) -> None:
     """How much to rent and how much to build each year so demand is met at the lowest present

@@ -8,12 +8,12 @@ from typing import Any
 
 import typer
 
-from tokenfab.cli.common import console_err, get_catalog, print_json, stdout
+from tokenfab.cli.common import console_err, get_catalog, out_dir_option, print_json, stdout
 from tokenfab.errors import TokenfabError
 
 
 def report(
-    out: Path = typer.Option(Path("report"), "-o", "--out", metavar="DIR",
+    out: Path = typer.Option(Path("report"), "-o", "--out", callback=out_dir_option, metavar="DIR",
                              help="folder to write index.html (self-contained) and report.json into"),
     scenarios: Path | None = typer.Option(None, "--scenarios", metavar="DIR",
                                           help="folder of the interview scenarios "

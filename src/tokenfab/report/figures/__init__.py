@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from tokenfab.outputs import atomic_target
 
 _COLORS = ("#1a56a8", "#d1495b", "#2e933c", "#edae49", "#6c4f9c", "#00798c", "#8c564b",
            "#7f7f7f")
@@ -34,6 +37,20 @@ def to_png(fig: Any, dpi: int = 110) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
+
+
+def save(fig: Any, path: str | Path, dpi: int = 120) -> Path:
+    """Write ``fig`` to ``path`` (PNG, SVG or PDF by its suffix) atomically: a temporary file
+    beside it, renamed when complete, so an interrupted run leaves no half-written chart."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    target = Path(path)
+    if fig.canvas is None or not hasattr(fig.canvas, "print_figure"):
+        FigureCanvasAgg(fig)
+    fmt = target.suffix.lstrip(".").lower() or "png"
+    with atomic_target(target) as tmp:
+        fig.savefig(tmp, format=fmt, dpi=dpi)
+    return target
 
 
 def _style(ax: Any, title: str = "", xlabel: str = "", ylabel: str = "") -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenfab.errors import TokenfabError
+from tokenfab.report.figures import save
 
 
 def plot_goodput_vs_size(section: Any, out: Path, catalog: Any,
@@ -51,6 +52,6 @@ def plot_goodput_vs_size(section: Any, out: Path, catalog: Any,
     ax.legend(fontsize=8, loc="lower left")
     ax.grid(alpha=0.3, which="both")
     fig.tight_layout()
-    fig.savefig(out, dpi=120)
+    save(fig, out, dpi=120)
     plt.close(fig)
     return out

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tokenfab.errors import TokenfabError
+from tokenfab.report.figures import save
 from tokenfab.uncertainty import Range, likely
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def plot_projection(proj: DemandProjection, path: str | Path) -> Path:
         ax.tick_params(axis="x", labelrotation=45)
     fig.suptitle(f"tokenfab demand — {s.model}, {years[0]}-{years[-1]}", fontsize=11)
     fig.tight_layout()
-    fig.savefig(out, dpi=120)
+    save(fig, out, dpi=120)
     plt.close(fig)
     return out
 

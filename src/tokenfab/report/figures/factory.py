@@ -17,12 +17,10 @@ _LABELS = {
 
 def tornado_png(result: FactoryResult, path: str | Path) -> Path:
     """Write the tornado chart of ``result`` (inputs ranked by their swing) to a PNG file."""
-    from tokenfab.report.figures import to_png, tornado
+    from tokenfab.report.figures import save, tornado
 
     name, scale, unit = _LABELS.get(result.tornado_output, (result.tornado_output, 1.0, ""))
     s = result.section
     title = f"{s.hardware}" + (f" vs {s.vs}" if s.vs else "") + f", {s.power / 1e9:g} GW: {name}"
     fig = tornado(result.bars, xlabel=unit, title=title, scale=scale)
-    out = Path(path)
-    out.write_bytes(to_png(fig))
-    return out
+    return save(fig, path, dpi=110)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from tokenfab.report.figures import save
+
 if TYPE_CHECKING:
     from tokenfab.market.run import MarketResult
 
@@ -85,7 +87,10 @@ def waterfall_figure(result: MarketResult, path: str | Path | IO[bytes],
                      xytext=(14, 4), ha="left", fontsize=8)
     fig.tight_layout()
     try:
-        fig.savefig(target, dpi=130, format=fmt or (None if isinstance(target, Path) else "png"))
+        if isinstance(target, Path):
+            save(fig, target, dpi=130)
+        else:
+            fig.savefig(target, dpi=130, format=fmt or "png")
     finally:
         plt.close(fig)
     return target

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from tokenfab.plan.lp import PlanResult
+from tokenfab.report.figures import save
 
 __all__ = ["plan_figure"]
 
@@ -61,6 +62,6 @@ def plan_figure(result: PlanResult, path: str | Path | None = None, title: str =
     ax2.set_xticks(years)
     fig.tight_layout()
     if path is not None:
-        fig.savefig(str(path), dpi=120)
+        save(fig, path, dpi=120)
         plt.close(fig)
     return fig
