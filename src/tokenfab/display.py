@@ -140,3 +140,34 @@ def label(name: str) -> str:
     if first == first.lower():
         out[0] = first[:1].upper() + first[1:]
     return " ".join(out)
+
+
+def of_dimension(x: float | None, dimension: str, unit: str = "") -> str:
+    """A value of a :mod:`tokenfab.units` dimension in the unit a person would read.
+
+    >>> of_dimension(4.73e8, "time"), of_dimension(5e10, "power", "W"), of_dimension(0.1, "fraction")
+    ('15 years', '50 GW', '10%')
+    """
+    if not _finite(x):
+        return _DASH
+    v = float(x)  # type: ignore[arg-type]
+    if dimension == "time":
+        year = 365.25 * 86400.0
+        if abs(v) >= 0.5 * year:
+            return f"{_sig(v / year)} years"
+        if abs(v) >= 86400.0:
+            return f"{_sig(v / 86400.0)} days"
+        return quantity(v, "s")
+    if dimension == "money":
+        return money(v)
+    if dimension == "fraction":
+        return percent(v)
+    if dimension == "electricity_price":
+        return money(v * 3.6e9, "MWh")
+    if dimension == "token_price":
+        return money(v * 1e6, "Mtok")
+    if dimension == "money_per_power":
+        return money(v, "W")
+    if dimension == "money_rate":
+        return money(v * 3600.0, "h")
+    return quantity(v, unit)

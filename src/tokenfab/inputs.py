@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tokenfab.display import of_dimension
 from tokenfab.errors import TokenfabError, did_you_mean
 from tokenfab.uncertainty import Range, likely
 from tokenfab.units import _UNITS, DIMENSIONS, parse_quantity
@@ -276,9 +277,11 @@ class Input:
         bad = [v for v in ends if v < lo or v > hi]
         if not bad:
             return None
-        u = f" {self.unit}" if self.unit else ""
-        return (f"{self.name} = {bad[0]:g}{u} is outside the range the model was validated for "
-                f"({lo:g} to {hi:g}{u}); the result is an extrapolation")
+        def h(v: float) -> str:
+            return of_dimension(v, self.dimension, self.unit)
+
+        return (f"{self.name} = {h(bad[0])} is outside the range the model was validated for "
+                f"({h(lo)} to {h(hi)}); the result is an extrapolation")
 
 
 # -----------------------------------------------------------------------------------

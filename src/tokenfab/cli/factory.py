@@ -220,6 +220,12 @@ def factory_cmd(
             console_err("note: no input is a range, so the tornado chart is empty")
         tornado_png(result, plot)
     d = result.to_dict()
+    warnings = [*result.resolved.warnings,
+                *(result.vs_resolved.warnings if result.vs_resolved is not None else ())]
+    if warnings:  # inside the bounds, outside what the model was validated for: said, not hidden
+        d["warnings"] = warnings
+        for w in warnings:
+            console_err(f"warning: {w}")
     if verdict is not None:
         d["verdict"] = {"title": meta["title"], **verdict.to_dict()}
     if claims:

@@ -168,7 +168,8 @@ SITE_COST_INPUTS: tuple[str, ...] = (
 
 FACTORY_INPUTS = InputSet("factory", [
     # -- the site and its service level (never ranges) --
-    Input("power", "power", "site (utility) power budget", gt=0, uncertain=False,
+    Input("power", "power", "site (utility) power budget", gt=0, le=1e12, uncertain=False,
+          plausible=(1e6, 2e10),
           required=True),
     Input("interactivity", "token_rate", "service level: output tokens/s seen by one user "
           "(the operating point is the highest-throughput configuration reaching it)", gt=0,
@@ -192,9 +193,11 @@ FACTORY_INPUTS = InputSet("factory", [
           default=FromCatalog("opex_nonenergy_per_gw_year", scale=SECONDS_PER_YEAR,
                               note="USD per GW-yr read as USD/(W yr)"), ge=0),
     Input("life_it", "time", "depreciation life of IT equipment (accelerators, network)",
-          default=FromCatalog("depreciation_life_it_years"), gt=0),
+          default=FromCatalog("depreciation_life_it_years"), gt=0, le=30 * SECONDS_PER_YEAR,
+          plausible=(2 * SECONDS_PER_YEAR, 10 * SECONDS_PER_YEAR)),
     Input("life_facility", "time", "depreciation life of the facility (power, cooling, "
-          "building)", default=FromCatalog("depreciation_life_facility_years"), gt=0),
+          "building)", default=FromCatalog("depreciation_life_facility_years"), gt=0,
+          le=100 * SECONDS_PER_YEAR, plausible=(5 * SECONDS_PER_YEAR, 40 * SECONDS_PER_YEAR)),
     Input("price", "token_price", "price of an OUTPUT token (standard tier); bounded at 1000 "
           "USD/Mtok so that a bare number, read as USD per token, fails loudly",
           default=Derived(_model_price("output"), (
@@ -240,14 +243,16 @@ FACTORY_INPUTS = InputSet("factory", [
     Input("construction_time", "time", "from the decision to the first capacity online; "
           "facility capex is spent evenly over it", default=Range(
               0.33 * SECONDS_PER_YEAR, 1.0 * SECONDS_PER_YEAR, 2.0 * SECONDS_PER_YEAR),
-          ge=0, kind="estimate", source=(
+          ge=0, le=20 * SECONDS_PER_YEAR, plausible=(0, 5 * SECONDS_PER_YEAR),
+          kind="estimate", source=(
               "[est] xAI Colossus: 122 days to first operation (2024); Stargate Abilene: ~1 "
               "year from groundbreaking (mid-2024) to first GB200 racks (mid-2025); typical "
               "hyperscale build 18-24 months")),
     Input("ramp_time", "time", "staged deployment: capacity comes online linearly over this "
           "time after the first (IT capex is spent as it is installed)", default=Range(
               0.25 * SECONDS_PER_YEAR, 1.0 * SECONDS_PER_YEAR, 2.0 * SECONDS_PER_YEAR),
-          ge=0, kind="estimate", source=(
+          ge=0, le=20 * SECONDS_PER_YEAR, plausible=(0, 5 * SECONDS_PER_YEAR),
+          kind="estimate", source=(
               "[est] phased deliveries through the year after opening: IREN/Microsoft GB300 "
               "'in phases through 2026', Nscale Texas 104k GPUs 'over 12 to 18 months' (2025)")),
     # -- the compared system (--vs) --
