@@ -26,6 +26,19 @@ from tokenfab.errors import TokenfabError
 __all__ = ["atomic_target", "atomic_write", "check_output_dir", "check_output_file"]
 
 
+#: longest file or folder name most file systems accept (POSIX NAME_MAX) [bytes]
+NAME_MAX = 255
+
+
+def _check_names(p: Path, raw: str, flag: str) -> None:
+    for part in p.parts:
+        if len(part.encode("utf-8", "surrogateescape")) > NAME_MAX:
+            raise TokenfabError(f"a name in the path is longer than {NAME_MAX} bytes "
+                                f"({len(part)} characters)", field=flag, value=raw[:80] + "...")
+    if "\x00" in raw:
+        raise TokenfabError("the path contains a NUL character", field=flag)
+
+
 def check_output_file(path: str | os.PathLike[str] | None, *, flag: str,
                       suffixes: Sequence[str] | None = None) -> Path:
     """The path of a file to write, checked: not empty, not a directory, its folder exists and
@@ -40,6 +53,7 @@ def check_output_file(path: str | os.PathLike[str] | None, *, flag: str,
     if not raw.strip():
         raise TokenfabError(f"needs a file name; got {raw!r}", field=flag, value=raw)
     p = Path(raw).expanduser()
+    _check_names(p, raw, flag)
     if raw.endswith(("/", os.sep)) or p.is_dir():
         example = p / ("out" + (suffixes[0] if suffixes else ""))
         raise TokenfabError(f"{raw!r} is a directory; give a file name inside it "
@@ -67,6 +81,7 @@ def check_output_dir(path: str | os.PathLike[str] | None, *, flag: str) -> Path:
     if not raw.strip():
         raise TokenfabError(f"needs a folder name; got {raw!r}", field=flag, value=raw)
     p = Path(raw).expanduser()
+    _check_names(p, raw, flag)
     if p.exists() and not p.is_dir():
         raise TokenfabError(f"{raw!r} is a file, not a folder", field=flag, value=raw)
     target = p if p.exists() else p.parent
