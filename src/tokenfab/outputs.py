@@ -39,6 +39,18 @@ def _check_names(p: Path, raw: str, flag: str) -> None:
         raise TokenfabError("the path contains a NUL character", field=flag)
 
 
+def _probe(folder: Path, raw: str, flag: str) -> None:
+    """Create (and remove) a temporary file in ``folder``: the only sure test that a file can be
+    written there (``os.access`` says yes to root in /proc or on a read-only mount)."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tokenfab-probe.", dir=str(folder))
+    except OSError as e:
+        raise TokenfabError(f"cannot write in the folder {str(folder)!r}: {e.strerror or e}",
+                            field=flag, value=raw) from None
+    os.close(fd)
+    Path(tmp).unlink(missing_ok=True)
+
+
 def check_output_file(path: str | os.PathLike[str] | None, *, flag: str,
                       suffixes: Sequence[str] | None = None) -> Path:
     """The path of a file to write, checked: not empty, not a directory, its folder exists and
@@ -71,6 +83,7 @@ def check_output_file(path: str | os.PathLike[str] | None, *, flag: str,
         raise TokenfabError(f"the folder {str(parent)!r} is not writable", field=flag, value=raw)
     if p.exists() and not os.access(p, os.W_OK):
         raise TokenfabError(f"{raw!r} exists and is not writable", field=flag, value=raw)
+    _probe(parent, raw, flag)
     return p
 
 
@@ -90,6 +103,7 @@ def check_output_dir(path: str | os.PathLike[str] | None, *, flag: str) -> Path:
                             field=flag, value=raw)
     if not os.access(target, os.W_OK | os.X_OK):
         raise TokenfabError(f"the folder {str(target)!r} is not writable", field=flag, value=raw)
+    _probe(target, raw, flag)
     return p
 
 
