@@ -334,6 +334,22 @@ def test_models_match_shared_research_data() -> None:
         assert m.max_context_tokens == int(s["max_context"])
 
 
+@pytest.mark.parametrize(("key", "published", "si"), [
+    # hand conversions of figures as published (1 MWh = 3.6e9 J; 1 yr = 365.25 d)
+    ("capex_per_gw_bernstein", "35 USD bn per GW", 35.0),               # = USD/W
+    ("rack_power_gb200_nvl72", "125 kW per rack", 125e3),                # -> W
+    ("power.gb300_nvl72_rack", "120-135 kW", 127.5e3),                   # midpoint -> W
+    ("llama3.snapshot_days", "54 day", 54 * 86400.0),                    # -> s
+    ("depreciation_life_it_years", "5.5 years", 5.5 * 365.25 * 86400.0),  # -> s
+])
+def test_assumption_tables_are_stored_in_si(key: str, published: str, si: float) -> None:
+    from tokenfab.catalog import load_catalog
+
+    row = load_catalog(use_env=False).assumption(key)
+    assert row.value == pytest.approx(si, rel=1e-12)
+    assert row.as_published.startswith(published)
+
+
 @pytest.mark.parametrize("name", ["economics.csv", "cluster.csv"])
 def test_assumption_tables_keep_all_rows_and_have_kind(name: str) -> None:
     rows = _rows(name)
@@ -352,7 +368,10 @@ def test_assumption_tables_keep_all_rows_and_have_kind(name: str) -> None:
         assert not missing, missing
         for theirs in shared:
             ours = by_key[theirs["key"]]
-            assert {k: ours[k] for k in theirs} == theirs
+            # provenance unchanged; the number is stored in SI, the figure as published is kept
+            text = {k for k in theirs if k not in ("value", "unit", "low", "high")}
+            assert {k: ours[k] for k in text} == {k: theirs[k] for k in text}
+            assert ours["as_published"].startswith(f"{theirs['value']} {theirs['unit']}".strip())
         for r in rows:
             if r["key"] not in {t["key"] for t in shared}:
                 assert r["source"].strip() and r["kind"] in kinds, r["key"]

@@ -155,102 +155,39 @@ def parse_quantity(text: object, dimension: str, *, field: str | None = None) ->
 
 
 # -----------------------------------------------------------------------------------
-# units of the catalog's assumption tables (economics.csv, cluster.csv)
+# units of the catalog's assumption tables (economics.csv, cluster.csv, capex.csv)
 # -----------------------------------------------------------------------------------
 #: The ``unit`` column of an assumption row -> (dimension, factor to the dimension's base
-#: unit, SI label). Parsed once, when the catalog loads (:attr:`Assumption.si`); no model
-#: keeps a private conversion table. Flows per year keep "/yr" in the label (the model input
-#: names say ``_per_year``); counts of things (ports, racks, users) are dimensionless.
+#: unit, SI label). The tables are stored in SI (each row keeps the figure as published in
+#: its ``as_published`` column), so every factor is 1: the unit names the dimension, parsed
+#: once when the catalog loads (:attr:`tokenfab.catalog.Assumption.si`). Flows per year keep
+#: "/yr" in the label (the model input names say ``_per_year``); dimensionless rows are
+#: ``fraction`` (a share) or ``""`` (a count, a ratio, a multiple).
 CATALOG_UNITS: dict[str, tuple[str, float, str]] = {
-    # money
     "USD": ("money", 1.0, "USD"),
-    "USD k per GPU": ("money", 1e3, "USD"),
-    "USD m per rack": ("money", 1e6, "USD"),
-    "USD bn": ("money", 1e9, "USD"),
-    "USD tn": ("money", 1e12, "USD"),
-    "USD tn cumulative": ("money", 1e12, "USD"),
-    "USD tn per year": ("money", 1e12, "USD/yr"),
-    "USD/GW": ("money_per_power", 1e-9, "USD/W"),
-    "USD bn per GW": ("money_per_power", 1.0, "USD/W"),
-    "USD bn per GW IT": ("money_per_power", 1.0, "USD/W"),
-    "USD m per MW": ("money_per_power", 1.0, "USD/W"),
-    # USD per W-year of capacity = USD per (W x 1 yr): an energy price
-    "USD bn per GW-yr": ("electricity_price", 1.0 / _YEAR_S, "USD/J"),
-    "USD per MWh": ("electricity_price", 1.0 / 3.6e9, "USD/J"),
-    "USD per M tokens": ("token_price", 1e-6, "USD/token"),
-    "USD per GPU-hr": ("money_rate", 1.0 / _HOUR_S, "USD/s"),
-    # power, energy, time
+    "USD/yr": ("money", 1.0, "USD/yr"),
+    "USD/W": ("money_per_power", 1.0, "USD/W"),
+    "USD/J": ("electricity_price", 1.0, "USD/J"),
+    "USD/token": ("token_price", 1.0, "USD/token"),
+    "USD/s": ("money_rate", 1.0, "USD/s"),
     "W": ("power", 1.0, "W"),
-    "kW": ("power", 1e3, "W"),
-    "kW per rack": ("power", 1e3, "W"),
-    "MW": ("power", 1e6, "W"),
-    "GW": ("power", 1e9, "W"),
-    "GW per year": ("power", 1e9, "W/yr"),
-    "TWh": ("energy", 3.6e15, "J"),
-    "Wh per median prompt": ("energy", 3600.0, "J"),
+    "W/yr": ("power", 1.0, "W/yr"),
+    "J": ("energy", 1.0, "J"),
     "s": ("time", 1.0, "s"),
-    "min": ("time", 60.0, "s"),
-    "h": ("time", _HOUR_S, "s"),
-    "day": ("time", _DAY_S, "s"),
-    "days": ("time", _DAY_S, "s"),
-    "weeks": ("time", 7 * _DAY_S, "s"),
-    "months": ("time", _YEAR_S / 12.0, "s"),
-    "years": ("time", _YEAR_S, "s"),
-    "GPU-h": ("time", _HOUR_S, "s"),
-    "A100 GPU-h": ("time", _HOUR_S, "s"),
-    "1/GPU-h": ("rate", 1.0 / _HOUR_S, "1/s"),
-    "1/GPU-yr": ("rate", 1.0 / _YEAR_S, "1/s"),
-    "1/server-day": ("rate", 1.0 / _DAY_S, "1/s"),
-    # bytes and rates
-    "bytes": ("bytes", 1.0, "B"),
-    "TB": ("bytes", 1e12, "B"),
-    "TB/s": ("bandwidth", 1e12, "B/s"),
-    "Gb/s": ("bandwidth", 1e9 / 8.0, "B/s"),
-    "B/param": ("count", 1.0, "B/param"),
+    "1/s": ("rate", 1.0, "1/s"),
+    "B": ("bytes", 1.0, "B"),
+    "B/s": ("bandwidth", 1.0, "B/s"),
     "FLOP": ("flops", 1.0, "FLOP"),
-    # tokens
     "tokens": ("tokens", 1.0, "tokens"),
-    "tokens per param": ("count", 1.0, "tokens/param"),
-    "tokens per minute": ("token_rate", 1.0 / 60.0, "tok/s"),
-    "tokens per day": ("token_rate", 1.0 / _DAY_S, "tok/s"),
-    "tokens per month": ("token_rate", 12.0 / _YEAR_S, "tok/s"),
-    "tokens per quarter": ("token_rate", 4.0 / _YEAR_S, "tok/s"),
-    "messages per day": ("rate", 1.0 / _DAY_S, "1/s"),
-    "nats": ("count", 1.0, "nats"),
-    # dimensionless: fractions, ratios, growth factors, counts of things
-    "": ("count", 1.0, ""),
-    "-": ("count", 1.0, ""),
+    "tok/s": ("token_rate", 1.0, "tok/s"),
     "fraction": ("fraction", 1.0, ""),
-    "fraction of capex": ("fraction", 1.0, ""),
-    "fraction of total capex": ("fraction", 1.0, ""),
-    "fraction of GDP": ("fraction", 1.0, ""),
-    "ratio": ("count", 1.0, ""),
-    "x": ("count", 1.0, ""),
-    "x lower": ("count", 1.0, ""),
-    "x:1": ("count", 1.0, ""),
-    "x per year": ("count", 1.0, "x/yr"),
-    "x vs best-of-N": ("count", 1.0, ""),
-    "x pretrain compute": ("count", 1.0, ""),
-    "x vs 2022": ("count", 1.0, ""),
-    "per year": ("count", 1.0, "1/yr"),
-    "unit": ("count", 1.0, ""),
-    "units": ("count", 1.0, ""),
-    "count": ("count", 1.0, ""),
-    "users": ("count", 1.0, ""),
-    "GPU": ("count", 1.0, ""),
-    "GPUs": ("count", 1.0, ""),
-    "GPUs per GW": ("count", 1e-9, "1/W"),
-    "H100-equiv": ("count", 1.0, ""),
-    "chips": ("count", 1.0, ""),
-    "cubes": ("count", 1.0, ""),
-    "endpoints": ("count", 1.0, ""),
-    "modules": ("count", 1.0, ""),
-    "nodes": ("count", 1.0, ""),
-    "servers": ("count", 1.0, ""),
-    "switches": ("count", 1.0, ""),
-    "NVL72 racks": ("count", 1.0, ""),
-    "ports x 400G": ("count", 1.0, ""),
-    "ports x 800G": ("count", 1.0, ""),
+    "": ("count", 1.0, ""),
+    "x/yr": ("count", 1.0, "x/yr"),
+    "1/yr": ("count", 1.0, "1/yr"),
+    "1/W": ("count", 1.0, "1/W"),
+    "B/param": ("count", 1.0, "B/param"),
+    "tokens/param": ("count", 1.0, "tokens/param"),
+    "nats": ("count", 1.0, "nats"),
 }
 
 

@@ -84,7 +84,7 @@ class _Edited:
 
 
 @pytest.mark.parametrize(("key", "value", "field", "expect"), [
-    ("llama3.storage_sustained_bw", 4.0, "storage_bandwidth", 4e12),
+    ("llama3.storage_sustained_bw", 4e12, "storage_bandwidth", 4e12),  # the row is SI (B/s)
     ("pue.uptime_2024", 1.7, "pue", 1.7),
     ("xai.colossus1.gpus_per_rack", 32.0, "accelerators_per_rack", 32.0),
     ("delta.overprovision", 0.1, "hot_spare_fraction", 0.1),

@@ -14,6 +14,7 @@ from tokenfab.demand import DemandSection, project
 from tokenfab.demand.baseyear import h100_equivalents
 from tokenfab.demand.inputs import DEMAND_INPUTS
 from tokenfab.scenario import load_section
+from tokenfab.units import SECONDS_PER_YEAR
 
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "interview" / "three_scaling_laws.toml"
 CAT = load_catalog()
@@ -38,7 +39,7 @@ def test_installed_compute_matches_epoch_ai_chip_sales(pj):
 
 def test_fleet_power_is_anchored_on_epoch_ai(pj):
     # Epoch AI (2026-01-08): the installed AI accelerators draw "over 10 GW" (the anchor)
-    assert _y(pj, "power_w") == pytest.approx(CAT.assumption("ai_fleet_power_2025").value * 1e9,
+    assert _y(pj, "power_w") == pytest.approx(CAT.assumption("ai_fleet_power_2025").value,
                                               rel=0.25)
     # the three laws alone explain only a few % of it: the rest is the workloads they leave out
     assert _y(pj, "power_w_three_laws") < 0.1 * _y(pj, "power_w")
@@ -46,7 +47,7 @@ def test_fleet_power_is_anchored_on_epoch_ai(pj):
 
 def test_ai_capex_matches_hyperscaler_filings(pj):
     # AMZN $131.8B + GOOGL $91.4B + META $72.2B + MSFT (filings): ~$390B in 2025
-    published = CAT.assumption("hyperscaler4_capex_2025").value * 1e9
+    published = CAT.assumption("hyperscaler4_capex_2025").value
     assert _y(pj, "capex_usd") == pytest.approx(published, rel=0.25)
 
 
@@ -57,7 +58,7 @@ def test_tokens_match_the_providers_that_publish_them(pj):
     published = (1.3e15 + 6e9 * month_min + 100e12 / 3)
     assert _y(pj, "tokens_billed") / 12 == pytest.approx(published, rel=0.25)
     # and the whole market is now above Google's May 2025 volume alone
-    assert _y(pj, "tokens_billed") / 12 > CAT.assumption("google_tokens_per_month_2025_05").value
+    assert _y(pj, "tokens_billed") / 12 > CAT.assumption("google_tokens_per_month_2025_05").value * SECONDS_PER_YEAR / 12
 
 
 def test_findings_in_the_json_and_growth_beside_forecasts(pj):

@@ -67,10 +67,10 @@ def test_iren_microsoft_contract_implied_gpu_hour_and_our_cost():
     c = CAT.capex
     hw = CAT.hardware("gb300-nvl72")
     it_w = hw.allin_power_w / 1.15
-    gpus_power = c["iren_childress_critical_it_w"].value * 1e6 / it_w
-    gpus_bill = c["iren_dell_equipment_usd"].value * 1e9 / c["deal_price_gb300_nvl72_per_gpu"].value
+    gpus_power = c["iren_childress_critical_it_w"].value / it_w
+    gpus_bill = c["iren_dell_equipment_usd"].value / c["deal_price_gb300_nvl72_per_gpu"].value
     assert gpus_power == pytest.approx(gpus_bill, rel=0.10)
-    implied = c["iren_microsoft_contract_usd"].value * 1e9 / 5 / (gpus_power * HOURS_PER_YEAR)
+    implied = c["iren_microsoft_contract_usd"].value / 5 / (gpus_power * HOURS_PER_YEAR)
     assert 1.7 < implied < 2.5
     r = run_factory(validate_section(FactorySection, {
         "power": "230 MW", "hardware": "gb300-nvl72", "model": "deepseek-r1",

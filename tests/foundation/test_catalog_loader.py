@@ -195,7 +195,8 @@ def test_fuzzed_user_models_give_clear_errors_or_valid_entries(tmp_path, entry):
 
 
 def test_assumption_ranges_written_as_text_are_read_as_ranges():
-    """cluster.csv writes some values as 'low-high' (e.g. GB300 NVL72 rack 120-135 kW)."""
+    """Rows published as 'low-high' (e.g. GB300 NVL72 rack 120-135 kW, kept in as_published)
+    are stored as low / value / high in SI."""
     a = load_catalog(use_env=False).cluster["power.gb300_nvl72_rack"]
-    assert (a.low, a.value, a.high) == (120.0, 127.5, 135.0)
+    assert (a.low, a.value, a.high) == (120e3, 127.5e3, 135e3)  # SI: W
     assert "formula.young" not in load_catalog(use_env=False).cluster  # formulas are not values

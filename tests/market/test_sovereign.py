@@ -43,10 +43,10 @@ def test_world_row_agrees_with_the_catalog():
     econ = load_catalog().economics
     world = load_countries()["WLD"]
     # IMF WEO Oct 2025: $117.17T in both tables
-    assert world.gdp_usd == pytest.approx(econ["world_gdp_2025"].value * 1e12, rel=1e-3)
+    assert world.gdp_usd == pytest.approx(econ["world_gdp_2025"].value, rel=1e-3)
     assert world.labour_share == pytest.approx(econ["labor_income_share_global"].value)
     # IEA: data centres used 415 TWh in 2024, "~1.5% of world electricity"
-    share = econ["dc_electricity_world_2024"].value * TWH / world.electricity_j_per_year
+    share = econ["dc_electricity_world_2024"].value / world.electricity_j_per_year
     assert 0.012 < share < 0.016
 
 

@@ -12,6 +12,7 @@ from tokenfab.errors import TokenfabError
 from tokenfab.inputs import RunOptions
 from tokenfab.plan import PLAN_INPUTS, PlanSection, resolve, solve
 from tokenfab.plan.inputs import PlanInputs
+from tokenfab.units import SECONDS_PER_YEAR
 
 ROOT = Path(__file__).resolve().parents[2]
 STARGATE = ROOT / "scenarios" / "interview" / "stargate.toml"
@@ -39,10 +40,10 @@ def test_defaults_come_from_the_catalog_and_factory():
     p = resolve().point()
     pue = cat.economics["pue_ai_liquid_cooled"].value
     assert p.capex_usd_per_w == pytest.approx(capex_usd_per_it_w("gb200-nvl72", cat) / pue)
-    assert p.it_life_years == pytest.approx(cat.economics["depreciation_life_it_years"].value)
+    assert p.it_life_years == pytest.approx(cat.economics["depreciation_life_it_years"].value / SECONDS_PER_YEAR)
     assert p.rent_prices_usd_per_hour[0] == pytest.approx(
-        cat.economics["rent_gb200_usd_per_gpu_hr"].value)
-    assert p.lead_time_years == pytest.approx(cat.cluster["build.stargate_abilene_years"].value)
+        cat.economics["rent_gb200_usd_per_gpu_hr"].value * 3600.0)  # USD/s -> USD/h
+    assert p.lead_time_years == pytest.approx(cat.cluster["build.stargate_abilene_years"].value / SECONDS_PER_YEAR)
     assert p.accelerator_power_w == cat.hardware("gb200-nvl72").allin_power_w
     # speedup: FP4 FLOP/s per all-in W of GB200 over FP8 of H100, 3 years apart
     gb, h = cat.hardware("gb200-nvl72"), cat.hardware("h100-sxm")

@@ -179,7 +179,9 @@ def _load_builtin(kind: str) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class Assumption:
-    """One row of the economic or cluster assumptions, in the units its ``unit`` names."""
+    """One row of the economic or cluster assumptions: ``value``/``low``/``high`` in SI, in the
+    unit its ``unit`` column names (``USD/W``, ``s``, ``fraction`` ...); ``as_published`` keeps
+    the figure as its source wrote it (``"55 USD bn per GW (low 50, high 60)"``)."""
 
     key: str
     value: float
@@ -190,6 +192,7 @@ class Assumption:
     source: str
     note: str
     kind: str
+    as_published: str = ""
 
     @property
     def range(self) -> Range | float:
@@ -253,7 +256,7 @@ def _load_assumptions(name: str) -> dict[str, Assumption]:
         out[r["key"]] = Assumption(r["key"], v, r.get("unit", ""), low,
                                    high, r.get("year", "") or "",
                                    r.get("source", ""), r.get("note", r.get("context", "")) or "",
-                                   r.get("kind", "") or "")
+                                   r.get("kind", "") or "", r.get("as_published", "") or "")
     return out
 
 

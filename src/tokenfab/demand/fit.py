@@ -28,6 +28,8 @@ from scipy import stats
 
 from tokenfab.catalog import load_catalog
 from tokenfab.errors import TokenfabError
+from tokenfab.uncertainty import likely
+from tokenfab.units import SECONDS_PER_YEAR
 
 __all__ = ["GrowthFit", "Series", "data_series", "fit_exponential", "fit_all", "decimal_year"]
 
@@ -168,7 +170,8 @@ def data_series(catalog: Any = None) -> list[Series]:
     for key, d in GOOGLE_TOKEN_DATES.items():
         if key in eco:
             g_dates.append(d)
-            g_vals.append(eco[key].value)
+            # the row is a token rate in SI (tok/s); the series is tokens per month
+            g_vals.append(float(likely(eco[key].si)) * SECONDS_PER_YEAR / 12.0)
             g_src.append(f"economics.csv:{key} ({eco[key].source})")
     out = [Series("google_monthly_tokens", "tokens per month", tuple(g_dates), tuple(g_vals),
                   tuple(g_src))]
