@@ -9,8 +9,8 @@ is reported too: the number is the same, but what stands behind it is not.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from tokenfab.catalog import Catalog
