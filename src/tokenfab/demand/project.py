@@ -45,7 +45,8 @@ from tokenfab.demand.inputs import (
 from tokenfab.errors import TokenfabError
 from tokenfab.inputs import RunOptions
 from tokenfab.perf.model_costs import ModelCosts, model_costs
-from tokenfab.units import DAYS_PER_YEAR
+from tokenfab.uncertainty import likely
+from tokenfab.units import DAYS_PER_YEAR, SECONDS_PER_YEAR
 
 __all__ = ["MAIN_OUTPUTS", "ROW_OUTPUTS", "DemandProjection", "demand_model", "project"]
 
@@ -412,9 +413,10 @@ def _checks(point: dict[str, np.ndarray], years: list[int], cat: Catalog) -> lis
         if y not in years:
             continue
         model = float(point["tokens_billed"][years.index(y)]) / 12.0
-        out.append({"observed": f"economics.csv:{key}", "observed_tokens_per_month": a.value,
+        observed = float(likely(a.si)) * SECONDS_PER_YEAR / 12.0  # tok/s -> tokens per month
+        out.append({"observed": f"economics.csv:{key}", "observed_tokens_per_month": observed,
                     "year": y, "model_tokens_billed_per_month": model,
-                    "ratio_model_to_observed": model / a.value,
+                    "ratio_model_to_observed": model / observed,
                     "note": "the observation is one provider (Google) only; the model is the "
                             "whole market"})
     return out

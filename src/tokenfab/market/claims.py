@@ -35,7 +35,7 @@ from tokenfab.market.layers import (
     power_added_w_per_year,
     token_services_usd_per_year,
 )
-from tokenfab.uncertainty import percentile_of
+from tokenfab.uncertainty import Range, percentile_of
 
 __all__ = [
     "EMPLOYEE_PAY_USD",
@@ -68,18 +68,23 @@ def interview_figures(catalog: Catalog | None = None) -> dict[str, float]:
     missing = [k for k in need if k not in econ]
     if missing:
         raise TokenfabError(f"the catalog's economics table lacks the interview rows {missing}")
-    infra = econ["jensen_ai_infra_spend_2030"]
-    services = econ["jensen_ai_augmentation"].value * 1e12
-    margin = econ["ai_token_gross_margin"].value
+    infra = econ["jensen_ai_infra_spend_2030"].si  # catalog rows in SI (USD, fractions)
+    services = _point(econ["jensen_ai_augmentation"].si)
+    margin = _point(econ["ai_token_gross_margin"].si)
     return {
-        "knowledge_gdp_usd": econ["jensen_intelligence_gdp"].value * 1e12,
+        "knowledge_gdp_usd": _point(econ["jensen_intelligence_gdp"].si),
         "token_services_usd_per_year": services,
         "gross_margin": margin,
         "infrastructure_usd_per_year": services * (1.0 - margin),
-        "per_worker_share": econ["ai_spend_to_salary_ratio"].value,
-        "infra_2030_low": (infra.low if infra.low is not None else infra.value) * 1e12,
-        "infra_2030_high": (infra.high if infra.high is not None else infra.value) * 1e12,
+        "per_worker_share": _point(econ["ai_spend_to_salary_ratio"].si),
+        "infra_2030_low": infra.low if isinstance(infra, Range) else float(infra),
+        "infra_2030_high": infra.high if isinstance(infra, Range) else float(infra),
     }
+
+
+def _point(v: float | Range) -> float:
+    """The likely value of a catalog row (its ``value`` column), in SI."""
+    return float(v.likely) if isinstance(v, Range) else float(v)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,27 +144,29 @@ def interview_claims(catalog: Catalog | None = None) -> tuple[Figure, ...]:
     )
 
 
-#: Independent figures from the catalog's economics table: (key, factor to SI, output, text).
+#: Independent figures from the catalog's economics table: (key, factor on the row's SI value,
+#: output, text). The factor is 1 except where the figure is re-expressed (a cumulative
+#: 2025-2030 sum per year: 1/6; a labour share times world GDP: see :func:`independent_figures`).
 INDEPENDENT: tuple[tuple[str, float, str, str], ...] = (
     ("labor_income_share_global", 0.0, "knowledge_gdp_usd",
      "all labour income, ILO share x IMF world GDP (manual work included): an upper bound"),
-    ("mckinsey_genai_value", 1e12, "token_services_usd_per_year",
+    ("mckinsey_genai_value", 1.0, "token_services_usd_per_year",
      "McKinsey 2023: generative-AI value, $2.6-4.4T a year"),
-    ("dell_oro_dc_capex_2029", 1e12, "infrastructure_usd_per_year",
+    ("dell_oro_dc_capex_2029", 1.0, "infrastructure_usd_per_year",
      "Dell'Oro: all data-center capex in 2029"),
-    ("mckinsey_dc_capex_cum_2030", 1e12 / 6.0, "infrastructure_usd_per_year",
+    ("mckinsey_dc_capex_cum_2030", 1.0 / 6.0, "infrastructure_usd_per_year",
      "McKinsey 2025: $6.7T cumulative DC capex 2025-2030, per year (/6)"),
-    ("hyperscaler4_capex_2026_guide", 1e9, "infrastructure_usd_per_year",
+    ("hyperscaler4_capex_2026_guide", 1.0, "infrastructure_usd_per_year",
      "MSFT+GOOGL+AMZN+META capex guidance for 2026"),
-    ("hyperscaler4_capex_2025", 1e9, "infrastructure_usd_per_year",
+    ("hyperscaler4_capex_2025", 1.0, "infrastructure_usd_per_year",
      "MSFT+GOOGL+AMZN+META capex 2025"),
-    ("nvda_dc_revenue_fy26", 1e9, "infrastructure_usd_per_year",
+    ("nvda_dc_revenue_fy26", 1.0, "infrastructure_usd_per_year",
      "NVIDIA data-center revenue FY26 (CY2025)"),
-    ("ai_gw_added_per_year_2025", 1e9, "power_added_w_per_year",
+    ("ai_gw_added_per_year_2025", 1.0, "power_added_w_per_year",
      "AI capacity added in 2025 (Street view, BG2)"),
-    ("citi_ai_capacity_2030", 1e9, "installed_power_w",
+    ("citi_ai_capacity_2030", 1.0, "installed_power_w",
      "Citi: new AI capacity by 2030"),
-    ("dc_electricity_world_2030", 3.6e15, "electricity_j_per_year",
+    ("dc_electricity_world_2030", 1.0, "electricity_j_per_year",
      "IEA: all data-center electricity in 2030 (base case)"),
 )
 
@@ -281,9 +288,9 @@ def independent_figures(catalog: Catalog | None = None) -> tuple[Figure, ...]:
         if key == "labor_income_share_global":
             if "world_gdp_2025" not in econ:
                 continue
-            value = row.value * econ["world_gdp_2025"].value * 1e12
+            value = _point(row.si) * _point(econ["world_gdp_2025"].si)
         else:
-            value = row.value * factor
+            value = _point(row.si) * factor
         out.append(Figure(key, text, value, output, units.get(output, "USD/year"),
                           f"catalog economics '{key}': {row.source}", "independent"))
     return tuple(out)

@@ -19,6 +19,8 @@ from tokenfab.report.section import Row, Section, Table, format_value
 from tokenfab.report.sections import INTERVIEW, spec
 from tokenfab.report.sections._common import catalog_source, dedupe, png_via_file, source_from_text
 from tokenfab.scenario import load_section, scenario_meta
+from tokenfab.uncertainty import likely
+from tokenfab.units import SECONDS_PER_YEAR
 
 __all__ = ["ANALYST_FROM_YEAR", "build", "demand_verdict"]
 
@@ -68,9 +70,10 @@ def build(ctx: ReportContext) -> Section:
     gw_last = float(pt["gw"][-1])
     iea = ctx.catalog.economics.get("dc_electricity_world_2030")
     if iea is not None:
-        avg_gw = iea.value * 1e12 * 3600 / (365.25 * 86400) / 1e9  # TWh per year -> average GW
+        iea_j = float(likely(iea.si))  # J in a year (the row is TWh in 2030)
+        avg_gw = iea_j / SECONDS_PER_YEAR / 1e9  # energy per year -> average GW
         reason += (f" Serving it would take {gw_last:,.0f} GW of {years[-1]}'s hardware; for scale, "
-                   f"the IEA puts all data centres at {iea.value:,.0f} TWh in 2030 (~{avg_gw:,.0f} GW "
+                   f"the IEA puts all data centres at {iea_j / 3.6e15:,.0f} TWh in 2030 (~{avg_gw:,.0f} GW "
                    "on average): power, not the scaling laws, would bind first.")
     f = dec["inference"]["factors"]
     top = max(f, key=lambda k: f[k]["log_share"])
