@@ -302,7 +302,7 @@ def _plain(v: Any) -> Any:
 
 def scenario_to_dict(section: BaseModel) -> dict[str, Any]:
     """A section as plain data (ranges as ``{low, likely, high, dist}`` tables), SI units."""
-    return _plain(section)
+    return {k: _plain(x) for k, x in section}
 
 
 def _toml_scalar(v: Any) -> str:

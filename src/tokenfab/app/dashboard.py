@@ -9,7 +9,8 @@ message, never a traceback.
 from __future__ import annotations
 
 import io
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import streamlit as st
@@ -18,6 +19,9 @@ from tokenfab.app import logic as L
 from tokenfab.catalog import load_catalog
 from tokenfab.errors import TokenfabError
 from tokenfab.report import figures as F
+
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
 
 st.set_page_config(page_title="tokenfab: the AI factory, checked", page_icon=None, layout="wide")
 
@@ -181,7 +185,7 @@ with t_fact:
     if fr is not None:
         results["factory"] = fr
         p = fr.point
-        c = st.columns(6)
+        c: Sequence[DeltaGenerator] = st.columns(6)  # each tab sets its own number of columns
         c[0].metric("Accelerators", f"{p['accelerators']:,.0f}")
         c[1].metric("Revenue per year", _usd(p["revenue_usd_per_year"]))
         c[2].metric("TCO per year", _usd(p["tco_usd_per_year"]))

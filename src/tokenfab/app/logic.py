@@ -103,7 +103,7 @@ def frontier(inp: Inputs, catalog: Catalog) -> pd.DataFrame:
     """Pareto frontier of the system (and the comparison system), one row per point."""
     from tokenfab.perf import pareto
 
-    frames = []
+    frames: list[pd.DataFrame] = []
     for hw in [inp.hardware] + ([inp.vs] if inp.vs and inp.vs != inp.hardware else []):
         prec = precision_of(catalog, hw, inp.precision)
         f = pareto(inp.model, hw, inp.count or None, precision=prec,

@@ -133,6 +133,7 @@ def _check_semantics(obj: Accelerator | ModelArch, where: str) -> None:
             raise TokenfabError(
                 f"attention_type must be one of {', '.join(_ATTENTION_TYPES)}, got {obj.attention_type!r}",
                 field=f"{where}.attention_type", value=obj.attention_type)
+        need: tuple[str, ...]
         if obj.is_mla:
             need = ("mla_kv_lora_rank", "mla_qk_nope_head_dim", "mla_qk_rope_head_dim", "mla_v_head_dim")
         else:
@@ -238,7 +239,7 @@ def _num(x: str | None) -> float | None:
 
 
 def _load_assumptions(name: str) -> dict[str, Assumption]:
-    out = {}
+    out: dict[str, Assumption] = {}
     try:
         rows = _read_csv(name)
     except FileNotFoundError:

@@ -9,11 +9,19 @@ is reported too: the number is the same, but what stands behind it is not.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from tokenfab.catalog import Catalog
-from tokenfab.catalog.schema import ACCELERATOR_FIELDS, MODEL_FIELDS, Provenance
+from tokenfab.catalog.schema import (
+    ACCELERATOR_FIELDS,
+    MODEL_FIELDS,
+    Accelerator,
+    FieldSpec,
+    ModelArch,
+    Provenance,
+)
 
 __all__ = ["Change", "diff_catalogs"]
 
@@ -51,15 +59,22 @@ class Change:
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, float) and isinstance(b, (int, float)) and not isinstance(b, bool):
         return math.isclose(a, b, rel_tol=1e-12, abs_tol=0.0)
-    return a == b
+    return bool(a == b)
+
+
+# (table, its fields, the ids in a catalog, one entry of a catalog by id)
+_Table = tuple[str, tuple[FieldSpec, ...], Callable[[Catalog], list[str]],
+               Callable[[Catalog, str], Accelerator | ModelArch]]
+_TABLES: tuple[_Table, ...] = (
+    ("accelerator", ACCELERATOR_FIELDS, lambda c: c.hardware_ids, lambda c, i: c.hardware(i)),
+    ("model", MODEL_FIELDS, lambda c: c.model_ids, lambda c, i: c.model(i)),
+)
 
 
 def diff_catalogs(base: Catalog, other: Catalog) -> list[Change]:
     """Every difference from ``base`` to ``other``, accelerators first, in id order."""
     out: list[Change] = []
-    for table, specs, get_ids, get in (
-            ("accelerator", ACCELERATOR_FIELDS, lambda c: c.hardware_ids, lambda c, i: c.hardware(i)),
-            ("model", MODEL_FIELDS, lambda c: c.model_ids, lambda c, i: c.model(i))):
+    for table, specs, get_ids, get in _TABLES:
         a_ids, b_ids = set(get_ids(base)), set(get_ids(other))
         for i in sorted(b_ids - a_ids):
             out.append(Change(table, i, "", "added", new=get(other, i).name))

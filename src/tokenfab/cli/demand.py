@@ -7,6 +7,7 @@ optional SCENARIO argument is rewritten to the ``--scenario`` option before pars
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import typer
@@ -138,7 +139,7 @@ def _sci(x: float) -> str:
     return f"{x:.3g}"
 
 
-def _band(proj: Any, key: str, i: int, fmt: Any = _sci) -> str:
+def _band(proj: Any, key: str, i: int, fmt: Callable[[float], str] = _sci) -> str:
     v = fmt(float(proj.point[key][i]))
     if proj.bands is None:
         return v

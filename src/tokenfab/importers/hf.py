@@ -581,11 +581,11 @@ def import_hf(path: str | Path, model_id: str, *, name: str | None = None,
         raise _unknown_architecture(cfg, file)
     sub, prefix = cfg, ""
     if arch == "Llama4ForConditionalGeneration":
-        sub = cfg.get("text_config")
-        if not isinstance(sub, dict):
+        text = cfg.get("text_config")
+        if not isinstance(text, dict):
             raise TokenfabError("Llama4ForConditionalGeneration without a 'text_config' table",
                                 file=file, field="text_config")
-        prefix = "text_config."
+        sub, prefix = text, "text_config."
     r = _Reader(sub, file, arch, prefix)
     ARCHITECTURES[arch](r)
     if r.missing:
@@ -646,7 +646,7 @@ def import_hf(path: str | Path, model_id: str, *, name: str | None = None,
 
 
 def _model(values: dict[str, Any], prov: dict[str, Provenance]) -> ModelArch:
-    kw = {s.name: values.get(s.name) for s in MODEL_FIELDS}
+    kw: dict[str, Any] = {s.name: values.get(s.name) for s in MODEL_FIELDS}
     if kw["tie_embeddings"] is None:
         kw["tie_embeddings"] = False
     return ModelArch(**kw, provenance=prov, origin=str(prov.get("layers", Provenance("", "")).source))

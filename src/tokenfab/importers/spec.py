@@ -106,7 +106,8 @@ def _read(path: Path) -> dict[str, Any]:
     if set(data) != {"spec"} or not isinstance(data.get("spec"), dict):
         raise TokenfabError(f"expected exactly one [spec] table, got {sorted(data) or 'nothing'}",
                             file=str(path), field=",".join(sorted(data)) or None)
-    return data["spec"]
+    spec: dict[str, Any] = data["spec"]
+    return spec
 
 
 def import_spec(path: str | Path, builtin: dict[str, Accelerator] | None = None) -> SpecImport:

@@ -322,7 +322,7 @@ def solve(p: PlanPoint, *, allow_build: bool = True, include_committed: bool = T
     A_ub = np.vstack(rows)
     b_ub = np.concatenate(rhs)
     res = linprog(cost, A_ub=A_ub, b_ub=b_ub, bounds=bounds, method="highs")
-    if res.status != 0:
+    if res.status != 0 or res.x is None:  # status 0 always carries x
         # the slack U makes every plan feasible; only a fixed schedule can break power caps
         raise InfeasibleError(
             f"the rent-or-build LP has no solution: {res.message}; demand reaches "

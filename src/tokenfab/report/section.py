@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tokenfab.claims import Verdict
+# re-exported: a section's verdict is the claims verdict (sections import it from here)
+from tokenfab.claims import Verdict as Verdict
 
 
 @dataclass(frozen=True, slots=True)

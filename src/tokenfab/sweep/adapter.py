@@ -31,9 +31,11 @@ __all__ = ["CLUSTER_COLUMNS", "ECONOMICS_NAMES", "FACTORY_COLUMNS", "cluster_blo
            "factory_block", "validate_economics"]
 
 #: ``[economics]`` keys: the factory's site power and every input it declares that may be a
-#: range (its cost, price and operating inputs), by ``[factory]`` name
+#: range (its cost, price and operating inputs), by ``[factory]`` name; not the throughput
+#: ``tokens_per_s_per_accelerator``, which every chain takes from its perf stage
 ECONOMICS_NAMES: tuple[str, ...] = ("power", *(
-    i.name for i in FACTORY_INPUTS if i.uncertain and not i.name.startswith(VS_PREFIX)))
+    i.name for i in FACTORY_INPUTS if i.uncertain and not i.name.startswith(VS_PREFIX)
+    and i.name != "tokens_per_s_per_accelerator"))
 
 #: factory outputs written for every point (names and units of the factory model)
 FACTORY_COLUMNS: tuple[str, ...] = (
@@ -139,9 +141,10 @@ def factory_block(hardware: str, model: str, catalog: Catalog, economics: Mappin
     InfeasibleError
         The site power does not hold one system of ``hardware``.
     """
-    fields = {k: v for k, v in economics.items()}
-    section = FactorySection(hardware=hardware, model=model, tokens_per_s_per_accelerator=1.0,
-                             **fields)
+    # the throughput is a placeholder here (replaced by the perf stage's below); the inputs
+    # are fields of the section model built at run time, so they go in by name
+    fields = {**economics, "tokens_per_s_per_accelerator": 1.0}
+    section = FactorySection(hardware=hardware, model=model, **fields)
     res = run_factory(section, catalog, samples=0, with_tornado=False)
     kw: dict[str, Any] = {}
     sampled: dict[str, np.ndarray] = {}

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from tokenfab.outputs import atomic_target
 
@@ -228,7 +229,7 @@ def tornado(bars: Sequence[Any], *, base: float | None = None, xlabel: str = "",
     return fig
 
 
-def lines(series: Mapping[str, tuple[Sequence[float], Sequence[float]]], *, xlabel: str = "",
+def lines(series: Mapping[str, tuple[ArrayLike, ArrayLike]], *, xlabel: str = "",
           ylabel: str = "", title: str = "", logx: bool = False, logy: bool = False,
           hlines: Mapping[str, float] | None = None, markers: bool = True) -> Any:
     """Several (x, y) lines on one axis, with optional labelled horizontal reference lines."""

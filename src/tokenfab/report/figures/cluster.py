@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from tokenfab.errors import TokenfabError
 from tokenfab.report.figures import save
@@ -29,7 +29,9 @@ def plot_goodput_vs_size(section: Any, out: Path, catalog: Any,
     n, spare = p["accelerators"], p["hot_spare_fraction"]
     sizes = np.unique(np.round(np.logspace(3, np.log10(max(2 * n, 1e6)), 40)))
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    for mode, style in (("storage", "-"), ("memory", "--")):
+    modes: tuple[tuple[Literal["storage", "memory"], str], ...] = (("storage", "-"),
+                                                                   ("memory", "--"))
+    for mode, style in modes:
         jobs, g = goodput_vs_size(section, sizes, catalog, checkpoint=mode, flags=flags)
         ax.plot(jobs, g, style, label=f"analytic (Daly), {mode} checkpoints")
     pts = np.unique(np.round(np.logspace(3, np.log10(max(n, 1e4)), 6)))

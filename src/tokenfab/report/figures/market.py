@@ -51,7 +51,7 @@ def waterfall_figure(result: MarketResult, path: str | Path | IO[bytes],
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    target: Path | IO[bytes] = path if hasattr(path, "write") else Path(path)  # type: ignore[arg-type]
+    target: Path | IO[bytes] = Path(path) if isinstance(path, (str, Path)) else path
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(14.5, 5.4), gridspec_kw={"width_ratios": [3.2, 1]})
     meds, los, his = [], [], []
     for key in _DOLLAR_STEPS:

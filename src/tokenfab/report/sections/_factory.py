@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from tokenfab.claims import Finding
 from tokenfab.report.context import ReportContext
 from tokenfab.report.figures import histogram, waterfall
 from tokenfab.report.section import FigureData, Row, Source, format_value
@@ -135,7 +136,7 @@ def sources(result: Any) -> list[Source]:
                   if d.origin not in ("scenario", "flag"))
 
 
-def findings_flip(verdict: Any, words: tuple[str, ...]) -> str:
+def findings_flip(verdict: Finding, words: tuple[str, ...]) -> str:
     """The first finding that mentions one of ``words`` (used for 'turns on')."""
     for f in verdict.details:
         if any(w in f for w in words):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from tokenfab.report.context import ReportContext
 from tokenfab.report.figures import bars
-from tokenfab.report.section import Row, Section, Table, Verdict
+from tokenfab.report.section import Row, Section, Source, Table, Verdict
 from tokenfab.report.sections import INTERVIEW, spec
 from tokenfab.report.sections._common import dedupe, png_via_file, source_from_text
 
@@ -129,8 +129,8 @@ def build(ctx: ReportContext) -> Section:
                    sources=dedupe(srcs), scenarios=[path])
 
 
-def _cluster_sources(ctx: ReportContext) -> list:
-    out = []
+def _cluster_sources(ctx: ReportContext) -> list[Source]:
+    out: list[Source] = []
     for key, a in sorted(ctx.catalog.cluster.items()):
         if key.startswith(("llama3", "xai.colossus2", "daly", "restart", "storage")):
             out.append(source_from_text(key, a.source))

@@ -7,6 +7,8 @@ the claimed interval, partly when its p10-p90 band overlaps it, else not support
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tokenfab.report.context import ReportContext
 from tokenfab.report.figures import waterfall
 from tokenfab.report.section import Row, Section, format_value
@@ -14,6 +16,9 @@ from tokenfab.report.sections import INTERVIEW, spec
 from tokenfab.report.sections import _factory as F
 from tokenfab.report.sections._common import band_note, catalog_source, dedupe
 from tokenfab.scenario import scenario_meta
+
+if TYPE_CHECKING:  # the model is imported when a section runs, not when it is listed
+    from tokenfab.factory.runner import FactoryResult
 
 SCENARIO = "two_gw_factory.toml"
 
@@ -59,7 +64,7 @@ def build(ctx: ReportContext) -> Section:
                    sources=dedupe(srcs), scenarios=[path], notes=list(v.details))
 
 
-def _networking(r) -> float:
+def _networking(r: FactoryResult) -> float:
     """Networking & storage capex [USD]: its cost per W of IT power times the IT power."""
     from tokenfab.uncertainty import likely
 

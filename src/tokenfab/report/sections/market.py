@@ -13,12 +13,16 @@ not supported otherwise.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from tokenfab.report.context import ReportContext
 from tokenfab.report.figures import histogram, tornado
 from tokenfab.report.section import Row, Section, Table, Verdict, format_value
 from tokenfab.report.sections import INTERVIEW, spec
 from tokenfab.report.sections._common import dedupe, source_from_text
+
+if TYPE_CHECKING:  # the model is imported when a section runs, not when it is listed
+    from tokenfab.market import MarketResult
 
 SCENARIO = "three_layers.toml"
 INSIDE = "inside the model's p10-p90"
@@ -66,7 +70,7 @@ def build(ctx: ReportContext) -> Section:
                       f"{top['gw_at_low']:.0f} to {top['gw_at_high']:.0f}, the largest swing of "
                       "any input")
 
-    def p(res, key, scale=1.0):
+    def p(res: MarketResult, key: str, scale: float = 1.0) -> dict[str, float]:
         return res.pct(key, scale)
 
     rows = [

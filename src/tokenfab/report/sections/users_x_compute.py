@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from tokenfab.demand import DemandSection, project
-from tokenfab.inputs import RunOptions
+from tokenfab.inputs import RunOptions, Value
 from tokenfab.plan import PlanSection, analyse, resolve
 from tokenfab.plan.verdicts import (
     double_exponential_finding,
@@ -28,6 +28,7 @@ from tokenfab.report.section import Row, Section, Table
 from tokenfab.report.sections import INTERVIEW, spec
 from tokenfab.report.sections._common import dedupe, png_via_file, source_from_text
 from tokenfab.scenario import load_section, scenario_meta
+from tokenfab.uncertainty import Range
 
 __all__ = ["build", "double_exponential_verdict", "growth_checks"]
 
@@ -125,16 +126,15 @@ def build(ctx: ReportContext) -> Section:
                    scenarios=[dpath, ppath], notes=list(plan.notes))
 
 
-def _rent_note(rents: dict) -> str:
+def _rent_note(rents: dict[str, list[float]]) -> str:
     """``'vs $3.30 (reserved_3yr), $4.50 (on_demand) to rent in the first year'``."""
     parts = [f"${v[0]:.2f} ({k.replace('_', ' ')})" for k, v in rents.items() if v]
     return ("vs " + ", ".join(parts) + " to rent in the first year") if parts else ""
 
 
-def _pct(v: object) -> str:
+def _pct(v: Value) -> str:
     """A growth rate (a number or a Range of fractions) as ``'+15% to +60%'``."""
-    lo = getattr(v, "low", v)
-    hi = getattr(v, "high", v)
+    lo, hi = (v.low, v.high) if isinstance(v, Range) else (v, v)
     if lo == hi:
         return f"+{float(lo):.0%}"
     return f"+{float(lo):.0%} to +{float(hi):.0%}"
