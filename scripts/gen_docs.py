@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-BLOCK = re.compile(r"(<!-- BEGIN generated: ([\w.]+)\(\) -->\n)(.*?)(\n<!-- END generated -->)",
+BLOCK = re.compile(r"(<!-- BEGIN generated: ([\w.]+)\(\) -->\n)(.*?)\n?(<!-- END generated -->)",
                    re.S)
 
 
@@ -24,7 +24,7 @@ def render(call: str) -> str:
 
 
 def regenerate(text: str) -> str:
-    return BLOCK.sub(lambda m: m.group(1) + render(m.group(2)) + m.group(4), text)
+    return BLOCK.sub(lambda m: m.group(1) + render(m.group(2)) + "\n" + m.group(4), text)
 
 
 def main() -> None:
