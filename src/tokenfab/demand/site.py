@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tokenfab.catalog import Accelerator, Catalog, load_catalog
 from tokenfab.factory import capex_usd_per_it_w, opex_usd_per_it_w_year
-from tokenfab.factory.defaults import default_inputs
+from tokenfab.factory.inputs import FACTORY_INPUTS
 from tokenfab.inputs import Value
 from tokenfab.uncertainty import likely
 
@@ -23,8 +23,10 @@ def factory_default(name: str, catalog: Catalog | None = None,
                     hardware: Accelerator | str = _ANY_HARDWARE) -> tuple[Value, str, str]:
     """A default of the factory model: ``(value, source, kind)`` (e.g. ``utilization``,
     ``cost_of_capital``)."""
-    d = default_inputs(hardware, catalog if catalog is not None else load_catalog())[name]
-    return d.value, d.source, d.kind
+    cat = catalog if catalog is not None else load_catalog()
+    hw = hardware if isinstance(hardware, Accelerator) else cat.hardware(hardware)
+    res = FACTORY_INPUTS.resolve({"power": 1.0}, cat, {"hardware": hw})  # power: any site
+    return res.values[name], res.sources[name].text, res.sources[name].kind
 
 
 def reference_pue(catalog: Catalog | None = None,
