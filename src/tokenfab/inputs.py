@@ -44,6 +44,7 @@ import numpy as np
 
 from tokenfab.display import of_dimension
 from tokenfab.errors import TokenfabError, did_you_mean
+from tokenfab.scenario import bounds_text
 from tokenfab.uncertainty import Range, likely
 from tokenfab.units import _UNITS, DIMENSIONS, parse_quantity
 
@@ -140,19 +141,6 @@ Default = Value | FromCatalog | FromHardware | Derived | None
 # -----------------------------------------------------------------------------------
 # one input
 # -----------------------------------------------------------------------------------
-def _bounds_text(gt: float | None, ge: float | None, lt: float | None, le: float | None) -> str:
-    parts = []
-    if gt is not None:
-        parts.append(f"> {gt:g}")
-    if ge is not None:
-        parts.append(f">= {ge:g}")
-    if lt is not None:
-        parts.append(f"< {lt:g}")
-    if le is not None:
-        parts.append(f"<= {le:g}")
-    return " and ".join(parts)
-
-
 @dataclass(frozen=True, slots=True)
 class Input:
     """One numeric input of a model.
@@ -215,7 +203,7 @@ class Input:
 
     @property
     def bounds(self) -> str:
-        return _bounds_text(self.gt, self.ge, self.lt, self.le)
+        return bounds_text(self.gt, self.ge, self.lt, self.le)
 
     def _in_bounds(self, v: float) -> bool:
         return ((self.gt is None or v > self.gt) and (self.ge is None or v >= self.ge)

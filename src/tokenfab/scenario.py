@@ -24,6 +24,7 @@ reproduced.
 
 from __future__ import annotations
 
+import json
 import math
 import tomllib
 from collections.abc import Callable
@@ -71,7 +72,8 @@ def register_section(name: str) -> Callable[[type[T]], type[T]]:
     return deco
 
 
-def _bounds_text(gt: float | None, ge: float | None, lt: float | None, le: float | None) -> str:
+def bounds_text(gt: float | None, ge: float | None, lt: float | None, le: float | None) -> str:
+    """``"> 0 and <= 1"``: the bounds of a field as a person reads them."""
     parts = []
     if gt is not None:
         parts.append(f"> {gt:g}")
@@ -96,8 +98,8 @@ def _check_bounds(v: float, raw: Any, gt: float | None, ge: float | None, lt: fl
         also = ""
         if k and given != unit:
             b = [None if x is None else x / k for x in (gt, ge, lt, le)]
-            also = f" (in {given}: {_bounds_text(*b)})"
-        raise ValueError(f"must be {_bounds_text(gt, ge, lt, le)}{u}{also}; got {raw!r}")
+            also = f" (in {given}: {bounds_text(*b)})"
+        raise ValueError(f"must be {bounds_text(gt, ge, lt, le)}{u}{also}; got {raw!r}")
 
 
 def _quantity_validator(dimension: str, gt: float | None, ge: float | None, lt: float | None,
@@ -305,7 +307,8 @@ def scenario_to_dict(section: BaseModel) -> dict[str, Any]:
     return {k: _plain(x) for k, x in section}
 
 
-def _toml_scalar(v: Any) -> str:
+def toml_scalar(v: Any) -> str:
+    """A value as TOML (numbers, booleans, strings, inline tables and arrays); NaN/inf refused."""
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int):
@@ -317,11 +320,10 @@ def _toml_scalar(v: Any) -> str:
     if v is None:
         return '""'
     if isinstance(v, dict):
-        return "{ " + ", ".join(f"{_key(k)} = {_toml_scalar(x)}" for k, x in v.items()) + " }"
+        return "{ " + ", ".join(f"{_key(k)} = {toml_scalar(x)}" for k, x in v.items()) + " }"
     if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_toml_scalar(x) for x in v) + "]"
-    s = str(v).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{s}"'
+        return "[" + ", ".join(toml_scalar(x) for x in v) + "]"
+    return json.dumps(str(v), ensure_ascii=False)  # a TOML basic string is a JSON string
 
 
 def _key(k: str) -> str:
@@ -348,7 +350,7 @@ def _inline(v: Any) -> str:
                                 if x is not None) + " }"
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(_inline(x) for x in v) + "]"
-    return _toml_scalar(v)
+    return toml_scalar(v)
 
 
 def _write_table(out: list[str], header: str, table: dict[str, Any], comments: dict[str, str],
@@ -386,7 +388,7 @@ def to_toml(sections: dict[str, Any], comments: dict[str, str] | None = None) ->
     out: list[str] = []
     for k, v in sections.items():
         if not isinstance(v, dict) and v is not None:
-            out.append(f"{_key(k)} = {_toml_scalar(v)}")
+            out.append(f"{_key(k)} = {toml_scalar(v)}")
     for k, v in sections.items():
         if isinstance(v, dict):
             _write_table(out, _key(k), v, comments, k)

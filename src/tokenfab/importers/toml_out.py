@@ -7,26 +7,13 @@ provenance exactly as the importer stated it.
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Sequence
 from typing import Any
 
 from tokenfab.catalog.schema import FieldSpec, Provenance
+from tokenfab.scenario import toml_scalar
 
 __all__ = ["entry_to_toml"]
-
-
-def _scalar(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if not math.isfinite(v):
-            raise ValueError(f"non-finite value {v!r}")
-        return repr(v)
-    return json.dumps(str(v), ensure_ascii=False)  # a TOML basic string is a JSON string
 
 
 def entry_to_toml(section: str, values: dict[str, Any], provenance: dict[str, Provenance],
@@ -48,20 +35,20 @@ def entry_to_toml(section: str, values: dict[str, Any], provenance: dict[str, Pr
     """
     lines = [f"# {c}" if c else "#" for c in comments]
     lines.append(f"[[{section}]]")
-    lines.append(f"id = {_scalar(values['id'])}")
+    lines.append(f"id = {toml_scalar(values['id'])}")
     for s in specs:
         if s.name == "id" or values.get(s.name) is None:
             continue
         v = values[s.name]
         p = provenance.get(s.name)
         if p is None:
-            lines.append(f"{s.name} = {_scalar(v)}")
+            lines.append(f"{s.name} = {toml_scalar(v)}")
             continue
-        parts = [f"value = {_scalar(v)}", f"kind = {_scalar(p.kind)}",
-                 f"source = {_scalar(p.source)}"]
+        parts = [f"value = {toml_scalar(v)}", f"kind = {toml_scalar(p.kind)}",
+                 f"source = {toml_scalar(p.source)}"]
         if p.note:
-            parts.append(f"note = {_scalar(p.note)}")
+            parts.append(f"note = {toml_scalar(p.note)}")
         if getattr(p, "date", ""):
-            parts.append(f"date = {_scalar(p.date)}")
+            parts.append(f"date = {toml_scalar(p.date)}")
         lines.append(f"{s.name} = {{ {', '.join(parts)} }}")
     return "\n".join(lines) + "\n"
