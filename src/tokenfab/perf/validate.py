@@ -79,7 +79,7 @@ def read_rows(path: str | Path) -> list[dict[str, str]]:
     return rows
 
 
-def _row_prediction(row: dict[str, str], cat: Catalog) -> tuple[float | None, str, dict]:
+def _row_prediction(row: dict[str, str], cat: Catalog) -> tuple[float | None, str, dict[str, Any]]:
     """(predicted value or None, skip reason, details)."""
     scen = (row.get("scenario") or "").strip().lower()
     if scen not in SCENARIOS:
