@@ -248,39 +248,57 @@ def pareto_cmd(
 
 
 def validate_cmd(
-    data: Path = typer.Option(..., "--data", help="CSV of measured results "
-                              "(format of shared/validation/measured_inference.csv)"),
+    data: list[Path] = typer.Option(..., "--data", help="CSV of measured results "
+                                    "(format of shared/validation/measured_inference.csv); "
+                                    "repeat to score several files together"),
+    cv: str | None = typer.Option(
+        None, "--cv", metavar="KEY",
+        help="grouped cross-validation: round | submitter | accelerator | model (the software "
+             "era is fitted on the other groups only; held-out errors reported)"),
     json_out: bool = typer.Option(False, "--json", help="print JSON"),
     catalog: list[str] = _CATALOG_OPT,
 ) -> None:
-    """Predict every measured row under its conditions; print the % errors."""
-    from tokenfab.perf.validate import read_rows, validate
+    """Predict every measured row under its conditions; print the % errors and the share of
+    rows inside the 80 % prediction interval."""
+    from tokenfab.perf.validate import CV_KEYS, read_rows, validate
 
+    if cv is not None and cv not in CV_KEYS:
+        raise TokenfabError(f"unknown cross-validation key {cv!r}", field="--cv", value=cv,
+                            allowed=", ".join(CV_KEYS))
     cat = get_catalog(catalog)
     if json_out:
-        print_json(validate(data, catalog=cat))
+        print_json(validate(data, catalog=cat, cv=cv))
         return
     from rich.progress import Progress
 
-    n = len(read_rows(data))
+    n = sum(len(read_rows(d)) for d in data)
     with Progress(transient=True, console=stdout) as prog:
         task = prog.add_task("predicting rows", total=n)
-        res = validate(data, catalog=cat, progress=lambda: prog.advance(task))
-    t = Table(title=f"Validation: {data.name}")
-    for col in ("id", "round", "hardware", "model", "scenario", "predicted", "measured",
-                "error %", "layout"):
-        t.add_column(col, justify="right" if col in ("predicted", "measured", "error %")
-                     else "left")
+        res = validate(data, catalog=cat, progress=lambda: prog.advance(task), cv=cv)
+    names = ", ".join(d.name for d in data)
+    t = Table(title=f"Validation: {names}" + (f" (held out by {cv})" if cv else ""))
+    for col in ("id", "round", "hardware", "model", "scenario", "predicted", "p10-p90",
+                "measured", "error %", "layout"):
+        t.add_column(col, justify="right" if col in ("predicted", "measured", "error %",
+                                                     "p10-p90") else "left")
     for r in res["rows"]:
         c = r["config"]
         t.add_row(r["id"], r["round"], r["accelerator_id"], r["model_id"], r["scenario"],
-                  f"{r['predicted']:,.1f}", f"{r['measured']:,.1f}", f"{r['error_pct']:+.1f}",
+                  f"{r['predicted']:,.1f}",
+                  f"{r['predicted_p10']:,.0f}-{r['predicted_p90']:,.0f}",
+                  f"{r['measured']:,.1f}", f"{r['error_pct']:+.1f}",
                   f"TP{c['tp']} PP{c['pp']} EP{c['ep']}" + (" disagg" if c["disaggregated"]
                                                           else ""))
     stdout.print(t)
     fam = ", ".join(f"{k} {v:.1f}%" for k, v in res["by_family"].items())
-    stdout.print(f"median |error|: [bold]{res['median_abs_pct_error']:.1f}%[/bold] over "
-                 f"{len(res['rows'])} rows; by family: {fam}")
+    mod = ", ".join(f"{k} {v:.1f}%" for k, v in res["by_model"].items())
+    cov = res["coverage_80"]
+    how = f"held out by {cv}" if cv else "in sample for the era fit; use --cv for held-out"
+    stdout.print(f"median |error| ({how}): [bold]{res['median_abs_pct_error']:.1f}%[/bold] "
+                 f"over {len(res['rows'])} rows; 80% interval coverage "
+                 f"{'—' if cov is None else f'{cov:.0%}'}")
+    stdout.print(f"by family: {fam}")
+    stdout.print(f"by model: {mod}")
     for s in res["skipped"]:
         console_err(f"skipped {s['id']}: {s['reason']}")
 

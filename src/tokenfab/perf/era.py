@@ -40,20 +40,43 @@ import numpy as np
 from tokenfab.errors import TokenfabError
 from tokenfab.uncertainty import Range
 
-__all__ = ["EraTerm", "EraFit", "ERA", "T_REF", "parse_date", "format_date", "fit_era",
+__all__ = ["EraTerm", "EraFit", "ERA", "NEUTRAL", "T_REF", "parse_date", "format_date", "fit_era",
            "load_era", "speed_range", "ERA_FILE", "SHRINK_A", "SHRINK_B", "HUBER_LOG"]
 
 #: reference date of the intercepts [decimal year]
 T_REF = 2025.5
-#: ridge penalty on a family's intercept / slope deviation from the pooled fit [rows]
-SHRINK_A = 8.0
-SHRINK_B = 30.0
+#: ridge penalty on a family's intercept / slope deviation from the pooled fit [rows]. The
+#: slope is effectively pooled (one software trend for every family, each family its own
+#: level): per-family slopes raised the leave-one-round-out error (docs/perf.md)
+SHRINK_A = 30.0
+SHRINK_B = 1.0e6
 #: log residual beyond which a row's weight falls as 1/|r| (Huber) [-]
 HUBER_LOG = 0.25
 #: pooled-spread weight in a family's sigma [rows]
 SIGMA_PRIOR_ROWS = 10.0
 #: z of the 10th/90th percentiles of a normal
 Z80 = 1.2815515655446004
+
+#: time constant of software maturity for a newly released model [years]
+MATURITY_TAU = 0.4
+
+#: public release date of each catalog model (for the maturity term) and its source
+MODEL_RELEASE: dict[str, tuple[str, str]] = {
+    "llama2-70b": ("2023-07-18", "Meta, 'Llama 2' release, 2023-07-18 (arXiv:2307.09288)"),
+    "llama3.1-8b": ("2024-07-23", "Meta, 'Introducing Llama 3.1', 2024-07-23"),
+    "llama3.1-70b": ("2024-07-23", "Meta, 'Introducing Llama 3.1', 2024-07-23"),
+    "llama3.1-405b": ("2024-07-23", "Meta, 'Introducing Llama 3.1', 2024-07-23"),
+    "mixtral-8x7b": ("2023-12-11", "Mistral AI, 'Mixtral of experts', 2023-12-11"),
+    "deepseek-v3": ("2024-12-26", "DeepSeek-V3 release, 2024-12-26 (arXiv:2412.19437)"),
+    "deepseek-r1": ("2025-01-20", "DeepSeek-R1 release, 2025-01-20 (arXiv:2501.12948)"),
+    "gpt-oss-120b": ("2025-08-05", "OpenAI, 'Introducing gpt-oss', 2025-08-05"),
+    "gpt-oss-20b": ("2025-08-05", "OpenAI, 'Introducing gpt-oss', 2025-08-05"),
+    "gpt-j-6b": ("2021-06-09", "EleutherAI GPT-J-6B release, 2021-06"),
+    "qwen3-235b-a22b": ("2025-04-29", "Qwen, 'Qwen3: Think Deeper, Act Faster', 2025-04-29"),
+    "qwen3-32b": ("2025-04-29", "Qwen, 'Qwen3: Think Deeper, Act Faster', 2025-04-29"),
+    "glm-4.5": ("2025-07-28", "Z.ai GLM-4.5 release, 2025-07-28 (arXiv:2508.06471)"),
+    "kimi-k2": ("2025-07-11", "Moonshot AI Kimi K2 release, 2025-07-11"),
+}
 
 ERA_FILE = Path(__file__).with_name("data") / "era_fit.json"
 
@@ -133,6 +156,8 @@ class EraFit:
     families: dict[str, EraTerm]
     pooled: EraTerm
     source: str = ""
+    maturity_a: float = 0.0
+    maturity_tau: float = MATURITY_TAU
 
     def term(self, family: str) -> EraTerm:
         return self.families.get(family, self.pooled)
@@ -141,19 +166,36 @@ class EraFit:
         """The latest supported era of ``family`` [decimal year] (the default date)."""
         return self.term(family).t1
 
-    def speed(self, family: str, t: float | None = None) -> float:
-        """Software speed ``s_f(t)`` (default: the latest supported era)."""
+    def maturity(self, model_id: str | None, t: float) -> float:
+        """Log speed lost to an immature software stack for a recently released model:
+        ``-A exp(-age / tau)``, ``age`` = years since the model's release
+        (:data:`MODEL_RELEASE`; unknown models: 0)."""
+        rel = MODEL_RELEASE.get(model_id or "")
+        if rel is None or self.maturity_a == 0.0:
+            return 0.0
+        age = max(t - parse_date(rel[0]), 0.0)
+        return -self.maturity_a * math.exp(-age / self.maturity_tau)
+
+    def log_speed(self, family: str, t: float | None = None,
+                  model_id: str | None = None) -> float:
         term = self.term(family)
-        return math.exp(term.log_speed(term.t1 if t is None else t))
+        tt = term.t1 if t is None else t
+        return term.log_speed(tt) + self.maturity(model_id, tt)
+
+    def speed(self, family: str, t: float | None = None, model_id: str | None = None) -> float:
+        """Software speed ``s_f(t)`` (default: the latest supported era)."""
+        return math.exp(self.log_speed(family, t, model_id))
 
     def to_dict(self) -> dict[str, Any]:
         return {"t_ref": T_REF, "source": self.source, "pooled": asdict(self.pooled),
-                "families": {k: asdict(v) for k, v in sorted(self.families.items())}}
+                "families": {k: asdict(v) for k, v in sorted(self.families.items())},
+                "maturity_a": self.maturity_a, "maturity_tau": self.maturity_tau}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> EraFit:
         return cls({k: EraTerm(**v) for k, v in d["families"].items()}, EraTerm(**d["pooled"]),
-                   str(d.get("source", "")))
+                   str(d.get("source", "")), float(d.get("maturity_a", 0.0)),
+                   float(d.get("maturity_tau", MATURITY_TAU)))
 
 
 def _weighted_lsq(x: np.ndarray, y: np.ndarray, w: np.ndarray, ridge: np.ndarray,
@@ -166,7 +208,8 @@ def _weighted_lsq(x: np.ndarray, y: np.ndarray, w: np.ndarray, ridge: np.ndarray
 
 
 def fit_era(families: Sequence[str], dates: Sequence[float], log_resid: Sequence[float],
-            *, source: str = "") -> EraFit:
+            *, source: str = "", ages: Sequence[float] | None = None,
+            tau: float = MATURITY_TAU) -> EraFit:
     """Fit the software speed per family from log residuals of predictions at ``s = 1``.
 
     Parameters
@@ -179,6 +222,11 @@ def fit_era(families: Sequence[str], dates: Sequence[float], log_resid: Sequence
         ``ln(measured / predicted)`` of each row with the software speed at 1 [-].
     source : str
         Where the rows come from (recorded in the fit).
+    ages : sequence of float, optional
+        Years since each row's model was released (inf: unknown); with them one global
+        maturity amplitude ``A >= 0`` is fitted as well (``-A exp(-age / tau)``).
+    tau : float
+        Maturity time constant [years].
 
     Returns
     -------
@@ -188,9 +236,13 @@ def fit_era(families: Sequence[str], dates: Sequence[float], log_resid: Sequence
     """
     fam = np.asarray(families, dtype=object)
     t = np.asarray(dates, dtype=float)
-    r = np.asarray(log_resid, dtype=float)
-    ok = np.isfinite(t) & np.isfinite(r)
-    fam, t, r = fam[ok], t[ok], r[ok]
+    r0 = np.asarray(log_resid, dtype=float)
+    mat = (np.zeros_like(r0) if ages is None
+           else np.exp(-np.asarray(ages, dtype=float) / tau))
+    ok = np.isfinite(t) & np.isfinite(r0)
+    fam, t, r0, mat = fam[ok], t[ok], r0[ok], mat[ok]
+    amp = 0.0
+    r = r0
     if r.size == 0:
         z = EraTerm(0.0, 0.0, T_REF, T_REF, 0.2, 0)
         return EraFit({}, z, source)
@@ -199,16 +251,20 @@ def fit_era(families: Sequence[str], dates: Sequence[float], log_resid: Sequence
     names = sorted(set(fam.tolist()))
     coef: dict[str, np.ndarray] = {}
     pooled = np.zeros(2)
-    for _ in range(6):  # iteratively reweighted (Huber)
+    for _ in range(6):  # iteratively reweighted (Huber); alternating with the maturity A
+        r = r0 + amp * mat
         pooled = _weighted_lsq(x, r, w, np.array([1e-6, 1.0]), np.zeros(2))
         for f in names:
             sel = fam == f
             coef[f] = _weighted_lsq(x[sel], r[sel], w[sel], np.array([SHRINK_A, SHRINK_B]),
                                     pooled)
         pred = np.array([x[i] @ coef[str(fam[i])] for i in range(r.size)])
-        res = np.abs(r - pred)
+        if ages is not None and float(np.sum(w * mat * mat)) > 0:
+            amp = max(-float(np.sum(w * mat * (r0 - pred))) / float(np.sum(w * mat * mat)),
+                      0.0)
+        res = np.abs(r0 + amp * mat - pred)
         w = np.minimum(1.0, HUBER_LOG / np.maximum(res, 1e-12))
-    resid = r - np.array([x[i] @ coef[str(fam[i])] for i in range(r.size)])
+    resid = r0 + amp * mat - np.array([x[i] @ coef[str(fam[i])] for i in range(r.size)])
     s_pool = _robust_sd(resid)
     terms = {}
     for f in names:
@@ -220,7 +276,7 @@ def fit_era(families: Sequence[str], dates: Sequence[float], log_resid: Sequence
                            float(t[sel].max()), sig, n)
     pooled_term = EraTerm(float(pooled[0]), float(pooled[1]), float(t.min()), float(t.max()),
                           s_pool, int(r.size))
-    return EraFit(terms, pooled_term, source)
+    return EraFit(terms, pooled_term, source, amp, tau)
 
 
 def _robust_sd(x: np.ndarray) -> float:
@@ -245,7 +301,8 @@ def load_era(path: str | Path | None = None) -> EraFit:
 ERA = load_era()
 
 
-def speed_range(fit: EraFit, family: str, t: float | None = None) -> Range:
+def speed_range(fit: EraFit, family: str, t: float | None = None,
+                model_id: str | None = None) -> Range:
     """The software speed's log as a :class:`~tokenfab.uncertainty.Range` (PERT, symmetric):
     ``likely = ln s_f(t)``, ``low/high = likely -/+ 2.65 sigma`` (a symmetric PERT has
     ``sd = (high - low) / (2 sqrt 7)``, so its sd is the fitted ``sigma``); ``sigma`` grows by
@@ -254,6 +311,10 @@ def speed_range(fit: EraFit, family: str, t: float | None = None) -> Range:
     tt = term.t1 if t is None else t
     outside = max(term.t0 - tt, tt - term.t1, 0.0)
     sig = math.hypot(term.sigma, abs(term.b) * outside + 0.0)
-    mid = term.log_speed(tt)
+    mid = fit.log_speed(family, tt, model_id)
     half = 2.0 * math.sqrt(7.0) / 2.0 * sig
     return Range(mid - half, mid, mid + half, "pert")
+
+
+#: no software-era correction (speed 1 everywhere): the engine's hand-set constants alone
+NEUTRAL = EraFit({}, EraTerm(0.0, 0.0, T_REF, T_REF, 0.2, 0), "neutral: software speed 1")

@@ -218,7 +218,8 @@ def _check_workload(input_tokens: float, output_tokens: float, ttft_max_s: float
 
 def era_calibration(hw: Accelerator, calibration: Calibration | None = None,
                     software_date: str | float | None = None, era: EraFit | None = None,
-                    speed_scale: float = 1.0) -> tuple[Calibration, str]:
+                    speed_scale: float = 1.0, model_id: str | None = None
+                    ) -> tuple[Calibration, str]:
     """The family's calibration at the software era of ``software_date`` (default: the
     latest supported era): ``software_speed`` = the fitted speed (:mod:`tokenfab.perf.era`)
     times ``speed_scale`` (interval draws). Returns the calibration and the date ``YYYY-MM``.
@@ -228,7 +229,7 @@ def era_calibration(hw: Accelerator, calibration: Calibration | None = None,
     fit = ERA if era is None else era
     base = calibration or calibration_for(hw.family)
     t = fit.latest(hw.family) if software_date is None else parse_date(software_date)
-    speed = fit.speed(hw.family, t) * speed_scale
+    speed = fit.speed(hw.family, t, model_id) * speed_scale
     return replace(base, software_speed=base.software_speed * speed), format_date(t)
 
 
@@ -238,7 +239,8 @@ INTERVAL = RunOptions(samples=4000, seed=0)
 
 
 def interval_scales(hw: Accelerator, software_date: str | float | None = None,
-                    era: EraFit | None = None) -> tuple[float, float]:
+                    era: EraFit | None = None, model_id: str | None = None
+                    ) -> tuple[float, float]:
     """Speed multipliers at the 10th and 90th percentiles of the calibration uncertainty.
 
     The family's log software speed is a :class:`~tokenfab.uncertainty.Range` (PERT, spread
@@ -250,7 +252,7 @@ def interval_scales(hw: Accelerator, software_date: str | float | None = None,
     """
     fit = ERA if era is None else era
     t = None if software_date is None else parse_date(software_date)
-    rng_ = speed_range(fit, hw.family, t)
+    rng_ = speed_range(fit, hw.family, t, model_id)
     x = rng_.sample(INTERVAL.samples, INTERVAL.rng()) - rng_.likely
     lo, hi = np.percentile(x, [10.0, 90.0])
     return float(np.exp(lo)), float(np.exp(hi))
@@ -309,7 +311,7 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
         raise TokenfabError(f"must be a whole number from 1 to 8, got {mtp_draft_tokens!r}",
                             field="mtp_draft_tokens", value=mtp_draft_tokens)
     mc = model_costs(m)
-    cal, _ = era_calibration(hw, calibration, software_date, era, speed_scale)
+    cal, _ = era_calibration(hw, calibration, software_date, era, speed_scale, m.id)
     frames = []
     for p in precisions or _precisions(hw, "fp8"):
         lay = enumerate_layouts(mc, hw, count) if count else open_count_layouts(
@@ -506,10 +508,10 @@ def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | No
     best = _best(m, hw, count, kw, ttft_max_s, tpot_max_s, interactivity_min,
                  max_batch_per_accelerator)
     p = _prediction(best, m, hw)
-    _, date = era_calibration(hw, calibration, software_date, era)
+    _, date = era_calibration(hw, calibration, software_date, era, model_id=m.id)
     extra: dict[str, Any] = {"software_date": date}
     if interval:
-        lo_s, hi_s = interval_scales(hw, software_date, era)
+        lo_s, hi_s = interval_scales(hw, software_date, era, m.id)
         limited = any(x is not None for x in (ttft_max_s, tpot_max_s, interactivity_min))
         band = []
         for sc in (lo_s, hi_s):
