@@ -16,9 +16,10 @@ TARGET_S = 10.0
 
 
 def main() -> None:
-    sec = ClusterSection(hardware="gb200-nvl72", accelerators=500_000, days=90, samples=0)
+    sec = ClusterSection(hardware="gb200-nvl72", accelerators=500_000, days=90, samples=0,
+                         trials=0)
     for mode in ("storage", "memory"):
-        r = evaluate_site(sec.model_copy(update={"checkpoint": mode}), range_samples=0)
+        r = evaluate_site(sec.model_copy(update={"checkpoint": mode}))
         t0 = time.perf_counter()
         sim = simulate_goodput(r.mtbf_s, 90 * 86400.0, r.restart_s, r.interval_s, r.save_time_s,
                                replicas=1000, seed=0)

@@ -62,6 +62,10 @@ ACTIVE_CONVENTION: dict[str, str] = {
     "kimi-k2": "excl_input_embedding",
     # Zhipu's 32B matches the count without embedding and head (inferred from the numbers).
     "glm-4.5": "excl_embeddings",
+    "glm-4.5-air": "excl_embeddings",  # 12B: derived 12.18B excl. both, 12.80B incl. head
+    "glm-4.6": "excl_embeddings",  # GLM-4.5 shape
+    "deepseek-v3.1": "excl_input_embedding",  # DeepSeek-V3 shape and convention
+    # Qwen3-30B-A3B (3.3B) and Llama 4 (17B) match with embedding and head included: "active"
 }
 
 

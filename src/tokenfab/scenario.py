@@ -233,7 +233,7 @@ SECTION_MODULES: tuple[str, ...] = (
     "tokenfab.perf.claims",
     "tokenfab.factory.spec",
     "tokenfab.demand.scenario",
-    "tokenfab.macro.inputs",
+    "tokenfab.market.inputs",
     "tokenfab.cluster.site",
     "tokenfab.plan.inputs",
 )

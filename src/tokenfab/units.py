@@ -31,6 +31,9 @@ SECONDS_PER_YEAR: float = _YEAR_S
 HOURS_PER_YEAR: float = _YEAR_S / _HOUR_S
 #: days in a (Julian) year [day]
 DAYS_PER_YEAR: float = 365.25
+#: seconds in a day and in an hour [s]
+SECONDS_PER_DAY: float = _DAY_S
+SECONDS_PER_HOUR: float = _HOUR_S
 
 # dimension -> {unit spelling: factor to the base unit}; prefixes apply where noted.
 _UNITS: dict[str, tuple[str, dict[str, float], set[str]]] = {

@@ -33,7 +33,7 @@ def test_time_to_train_hand_calculation():
 
 def test_cli_json_keys(capsys):
     assert main(["cluster", "--hardware", "gb200-nvl72", "--accelerators", "500000",
-                 "--samples", "20", "--json"]) == 0
+                 "--trials", "20", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     for k in KEYS:
         assert k in d and d[k] >= 0
@@ -47,7 +47,7 @@ def test_cli_json_keys(capsys):
 
 
 def test_cli_time_to_train(capsys):
-    assert main(["cluster", "--hardware", "h100-sxm", "--accelerators", "16384", "--samples", "0",
+    assert main(["cluster", "--hardware", "h100-sxm", "--accelerators", "16384", "--trials", "0",
                  "--model", "llama3.1-405b", "--tokens", "15.6 Ttok", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     # 3.8e25 / (15,564 job GPUs x 989 TFLOP/s x 41% x ~0.95) ~ 65 days
@@ -60,8 +60,8 @@ def test_cli_time_to_train(capsys):
     (["--hardware", "gb200-nvl72", "--accelerators", "100", "--model", "llama3.1-405b"], "tokens"),
     (["--hardware", "gb200-nvl72", "--accelerators", "100", "--checkpoint", "tape"], "checkpoint"),
     ([], "scenario file"),
-    (["--hardware", "gb200-nvl72", "--accelerators", "1000", "--days", "1e9", "--samples", "10"],
-     "cluster.samples"),
+    (["--hardware", "gb200-nvl72", "--accelerators", "1000", "--days", "1e9", "--trials", "10"],
+     "cluster.trials"),
 ])
 def test_cli_bad_input_exits_2(capsys, args, msg):
     assert main(["cluster", *args]) == 2
@@ -71,12 +71,12 @@ def test_cli_bad_input_exits_2(capsys, args, msg):
 
 def test_storage_checkpoints_at_this_scale_with_slow_restart_have_no_goodput():
     # job MTBF ~ restart time -> infeasible time to train is an answer, not a crash
-    s = ClusterSection(hardware="gb200-nvl72", accelerators=2_000_000, samples=0,
+    s = ClusterSection(hardware="gb200-nvl72", accelerators=2_000_000, samples=0, trials=0,
                        restart_time=7200, model="llama3.1-405b", tokens=1e12)
     from tokenfab.errors import InfeasibleError
 
     with pytest.raises(InfeasibleError, match="goodput is"):
-        evaluate_site(s, range_samples=0)
+        evaluate_site(s)
 
 
 def test_colossus2_scenario(capsys, tmp_path):
@@ -85,12 +85,12 @@ def test_colossus2_scenario(capsys, tmp_path):
         assert len(str(meta.get(k, ""))) > 20
     sec = load_section(SCENARIO, "cluster", ClusterSection)
     assert sec.accelerators == 550_000
-    assert main(["cluster", str(SCENARIO), "--samples", "50", "--json"]) == 0
+    assert main(["cluster", str(SCENARIO), "--trials", "50", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["it_power_w"] > 0.9e9 and d["facility_power_w"] > 1e9  # "gigawatt cluster"
     assert 0.9 < d["goodput"] < 0.97 and "time_to_train_days" in d
     # storage checkpoints collapse at this scale (verdict_note)
-    assert main(["cluster", str(SCENARIO), "--samples", "0", "--checkpoint", "storage",
+    assert main(["cluster", str(SCENARIO), "--trials", "0", "--checkpoint", "storage",
                  "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["goodput"] < 0.5
 
@@ -99,5 +99,5 @@ def test_plot(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     out = tmp_path / "g.png"
     assert main(["cluster", "--hardware", "gb200-nvl72", "--accelerators", "50000",
-                 "--samples", "0", "--plot", str(out)]) == 0
+                 "--trials", "0", "--plot", str(out)]) == 0
     assert out.stat().st_size > 10_000

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from tokenfab.catalog import load_catalog
-from tokenfab.cluster.defaults import cluster_value
+from tokenfab.cluster.inputs import catalog_si
 from tokenfab.cluster.network import clos_fabric, design_fabric
 from tokenfab.cluster.site import ClusterSection, evaluate_site
 from tokenfab.errors import InfeasibleError, TokenfabError
@@ -27,7 +27,7 @@ def test_dgx_superpod_h100_switch_counts(sus, gpus, leaf, spine, leaf_spine_cabl
 
 def test_superpod_4su_leaf_count_from_catalog():
     assert clos_fabric(1016, 64, rails=8, rail_optimized=True)["leaf"] == \
-        cluster_value("superpod_h100.4su_leaf").value
+        catalog_si("superpod_h100.4su_leaf")
 
 
 @pytest.mark.parametrize("k,hosts2,sw2,hosts3,sw3", [
@@ -44,8 +44,8 @@ def test_textbook_fat_tree_counts(k, hosts2, sw2, hosts3, sw3):
 
 
 def test_catalog_derived_fabric_rows():
-    assert clos_fabric(int(cluster_value("derived.fabric.k64_3tier").value), 64)["tiers"] == 3
-    assert clos_fabric(int(cluster_value("derived.fabric.k144_3tier").value), 144)["tiers"] == 3
+    assert clos_fabric(int(catalog_si("derived.fabric.k64_3tier")), 64)["tiers"] == 3
+    assert clos_fabric(int(catalog_si("derived.fabric.k144_3tier")), 144)["tiers"] == 3
 
 
 def test_oversubscription_shrinks_the_upper_tiers():
@@ -66,7 +66,7 @@ def test_about_five_transceivers_per_gpu_at_128k():
     acc = load_catalog().hardware("gb300-nvl72")
     f = design_fabric(128_000, acc.scaleout_bw_bytes_per_s_unidir * 8)
     per_gpu = f.transceivers / 128_000
-    anchor = cluster_value("nvidia.transceivers_per_128k_gpus").value / 128_000
+    anchor = catalog_si("nvidia.transceivers_per_128k_gpus") / 128_000
     assert anchor == pytest.approx(5.12, abs=0.01)
     assert per_gpu == pytest.approx(anchor, rel=0.2)
     # twin-port modules on the switch side halve the switch-side count
@@ -75,15 +75,15 @@ def test_about_five_transceivers_per_gpu_at_128k():
 
 
 def _site(hw: str, n: int, **kw) -> object:
-    return evaluate_site(ClusterSection(hardware=hw, accelerators=n, samples=0,
-                                        hot_spare_fraction=0.0, **kw), range_samples=0)
+    return evaluate_site(ClusterSection(hardware=hw, accelerators=n, samples=0, trials=0,
+                                        hot_spare_fraction=0.0, **kw))
 
 
 def test_100k_h100_need_about_150_mw_of_it():
     # SemiAnalysis "100,000 H100 Clusters" (Jun 2024): ~150 MW critical IT (catalog
     # power.100k_h100_critical_it); 700 W GPU + 575 W server overhead, storage/network ~10%
     r = _site("h100-sxm", 100_000)
-    anchor = cluster_value("power.100k_h100_critical_it").value
+    anchor = catalog_si("power.100k_h100_critical_it")
     assert r.it_power_w == pytest.approx(anchor, rel=0.10)
     # DGX H100 10.2 kW / 8 = 1,275 W per GPU at the server = 700 + 575 (SemiAnalysis)
     assert r.systems * 10.2e3 / 100_000 == pytest.approx(700 + 575)
@@ -95,15 +95,15 @@ def test_gb200_nvl72_rack_power():
     # nameplate, i.e. 132 kW with 2N redundancy
     r = _site("gb200-nvl72", 72)
     assert 120e3 <= r.rack_power_w <= 132e3
-    assert r.rack_power_w <= 8 * cluster_value("power.gb200_power_shelf").value / 2
+    assert r.rack_power_w <= 8 * catalog_si("power.gb200_power_shelf") / 2
     assert r.racks == 1 and r.cooling == "liquid"
 
 
 def test_gb200_superpod_scalable_unit_is_about_1_2_mw():
     # DGX SuperPOD GB200 RA: SU = 8 NVL72 racks (576 GPUs), SU TDP 1.2 MW
     r = _site("gb200-nvl72", 576)
-    assert r.racks == cluster_value("superpod_gb200.su_racks").value
-    assert r.it_power_w == pytest.approx(cluster_value("superpod_gb200.su_tdp").value, rel=0.15)
+    assert r.racks == catalog_si("superpod_gb200.su_racks")
+    assert r.it_power_w == pytest.approx(catalog_si("superpod_gb200.su_tdp"), rel=0.15)
 
 
 def test_facility_power_and_energy_arithmetic():

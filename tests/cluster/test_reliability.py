@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from tokenfab.catalog import load_catalog
-from tokenfab.cluster.defaults import cluster_value, llama3_cause_rates_per_s
 from tokenfab.cluster.goodput import daly_goodput, first_order_goodput, optimal_goodput
+from tokenfab.cluster.inputs import catalog_si, llama3_cause_rates_per_s
 from tokenfab.cluster.reliability import (
     availability_optimal_interval_s,
     checkpoint_bytes,
@@ -28,9 +28,9 @@ H, MIN, DAY = 3600.0, 60.0, 86400.0
 @pytest.fixture(scope="module")
 def llama3() -> dict[str, float]:
     cat = load_catalog()
-    return {"gpus": cluster_value("llama3.gpus", cat).value,
-            "days": cluster_value("llama3.snapshot_days", cat).value / DAY,
-            "unexpected": cluster_value("llama3.interruptions_unexpected", cat).value,
+    return {"gpus": catalog_si("llama3.gpus", cat),
+            "days": catalog_si("llama3.snapshot_days", cat) / DAY,
+            "unexpected": catalog_si("llama3.interruptions_unexpected", cat),
             "rate": sum(llama3_cause_rates_per_s(cat).values())}
 
 
@@ -81,7 +81,7 @@ def test_llama3_effective_training_time_above_90_percent(llama3, restart_min):
 def test_daly_published_optimal_intervals(key, mtbf_min):
     # Daly 2006 (FGCS 22(3)) Figs. 3-5: delta = 5 min, R = 10 min, M = 24 h / 6 h / 15 min
     # -> tau_opt = 117 / 57 / 9.1 min (the captions print rounded values)
-    published = cluster_value(key).value / MIN
+    published = catalog_si(key) / MIN
     assert daly_interval_s(5.0, mtbf_min) == pytest.approx(published, abs=0.5)
 
 
@@ -145,7 +145,7 @@ def test_hot_spares_poisson_hand_calculation():
 def test_epoch_job_mtbf_at_100k_and_1m_gpus():
     # Epoch AI, "Hardware failures won't limit AI scaling": 50,000 h per GPU -> a failure
     # every 30 min at 100k GPUs and every 3 min at 1M
-    gpu = cluster_value("epoch.gpu_mtbf_assumed").value
+    gpu = catalog_si("epoch.gpu_mtbf_assumed")
     assert job_mtbf_s(100_000, 1 / gpu) / MIN == pytest.approx(30.0)
     assert job_mtbf_s(1_000_000, 1 / gpu) / MIN == pytest.approx(3.0)
 
@@ -166,9 +166,9 @@ def test_site_goodput_rises_with_storage_bandwidth_and_falls_with_size(mode):
     from tokenfab.cluster.site import ClusterSection, evaluate_site
 
     def g(n: int, bw: float) -> float:
-        s = ClusterSection(hardware="gb200-nvl72", accelerators=n, samples=0, checkpoint=mode,
+        s = ClusterSection(hardware="gb200-nvl72", accelerators=n, samples=0, trials=0, checkpoint=mode,
                            storage_bandwidth=bw)
-        return evaluate_site(s, range_samples=0).goodput
+        return evaluate_site(s).goodput
 
     bws = [0.5e12, 2e12, 8e12]
     assert [g(200_000, b) for b in bws] == sorted(g(200_000, b) for b in bws)

@@ -158,7 +158,7 @@ def test_market_and_plan_sources_are_the_modules_own(tmp_path, capsys):
     _run(["market", "--samples", "100", "--save-scenario", str(out), "--json"], capsys)
     text = out.read_text()
     line = next(x for x in text.splitlines() if x.startswith("world_gdp ="))
-    assert "catalog economics 'world_gdp_2025'" in line
+    assert "catalog world_gdp_2025" in line
     assert "world_electricity =" in text  # a default that is not a catalog row
     out = tmp_path / "p.toml"
     _run(["plan", "--save-scenario", str(out), "--json"], capsys)

@@ -19,7 +19,7 @@ SCENARIOS = REPO / "scenarios" / "interview"
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "full_package: needs EVERY model module (perf, factory, demand, macro, cluster, plan) "
+        "full_package: needs EVERY model module (perf, factory, demand, market, cluster, plan) "
         "to have landed; fails by design while one is missing",
     )
 

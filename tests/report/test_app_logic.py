@@ -30,7 +30,7 @@ def test_defaults_come_from_the_factory_defaults(cat) -> None:
 def test_exported_toml_loads_with_every_command_section(cat, tmp_path: Path) -> None:
     from tokenfab.cluster.site import ClusterSection
     from tokenfab.factory.spec import FactorySection
-    from tokenfab.macro import MarketSection
+    from tokenfab.market import MarketSection
     from tokenfab.scenario import load_section
 
     inp = L.Inputs(power_mw=750.0, interactivity=35.0, price_usd_per_mtok=2.5,

@@ -1,7 +1,7 @@
 """The real report on scenarios/interview.
 
 ``test_every_section_renders`` is marked ``full_package``: it passes only once every model
-module (perf, factory, demand, macro, cluster, plan) and every interview scenario has landed.
+module (perf, factory, demand, market, cluster, plan) and every interview scenario has landed.
 It is MEANT to fail while one is missing: the failure message lists what is not available.
 """
 

@@ -1,7 +1,7 @@
 """What the dashboard computes, without Streamlit: inputs -> scenario tables -> library calls.
 
 Every number comes from the library's public API (:mod:`tokenfab.perf`, :mod:`tokenfab.factory`,
-:mod:`tokenfab.demand`, :mod:`tokenfab.macro`, :mod:`tokenfab.cluster`); the dashboard only
+:mod:`tokenfab.demand`, :mod:`tokenfab.market`, :mod:`tokenfab.cluster`); the dashboard only
 collects :class:`Inputs`, shows the results, and offers the scenario (TOML) and results
 (CSV/JSON) for download. The scenario tables are validated by the same scenario sections as
 a TOML file, so what the user downloads runs unchanged with the CLI.
@@ -79,7 +79,7 @@ def scenario_tables(inp: Inputs) -> dict[str, Any]:
         "description": "Exported from the tokenfab dashboard (tokenfab app).",
         "factory": factory,
         "cluster": {"hardware": inp.hardware, "accelerators": int(inp.cluster_accelerators),
-                    "checkpoint": inp.checkpoint, "samples": 100},
+                    "checkpoint": inp.checkpoint, "trials": 100, "samples": 500},
         "market": {"knowledge_gdp": f"{inp.knowledge_gdp_tusd:g} TUSD",
                    "ai_spend_share": inp.ai_spend_share, "gross_margin": inp.gross_margin},
     }
@@ -122,8 +122,8 @@ def factory(inp: Inputs, catalog: Catalog) -> Any:
 
 
 def market(inp: Inputs, catalog: Catalog, samples: int = 2000) -> Any:
-    """:func:`tokenfab.macro.run_market` with layer 3 set by the inputs."""
-    from tokenfab.macro import MarketSection, run_market
+    """:func:`tokenfab.market.run_market` with layer 3 set by the inputs."""
+    from tokenfab.market import MarketSection, run_market
 
     return run_market(_section("market", MarketSection, inp), samples=samples, seed=0,
                       catalog=catalog)
@@ -133,7 +133,7 @@ def cluster(inp: Inputs, catalog: Catalog) -> Any:
     """:func:`tokenfab.cluster.site.evaluate_site` on the inputs."""
     from tokenfab.cluster.site import ClusterSection, evaluate_site
 
-    return evaluate_site(_section("cluster", ClusterSection, inp), catalog, range_samples=500)
+    return evaluate_site(_section("cluster", ClusterSection, inp), catalog)
 
 
 def demand(inp: Inputs, catalog: Catalog, samples: int = 200) -> Any:

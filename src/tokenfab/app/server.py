@@ -4,6 +4,7 @@ for tests and screenshots."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -32,6 +33,60 @@ def streamlit_command(port: int, host: str = "127.0.0.1") -> list[str]:
             "--global.developmentMode", "false", "--client.toolbarMode", "viewer"]
 
 
+def _stop_group(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM,
+                timeout_s: float = 10.0) -> None:
+    """Send ``sig`` to the child's whole process group; SIGKILL it if it outlives ``timeout_s``."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=5)
+
+
+def serve(cmd: list[str]) -> int:
+    """Run the dashboard in the foreground until it exits or this process is stopped.
+
+    Streamlit runs in its own process group. SIGTERM, SIGINT and SIGHUP sent to this process
+    are forwarded to that whole group, which is then waited for (killed after 10 s), so no
+    server outlives ``tokenfab app`` holding the port. Returns the exit code: the server's
+    own, or ``128 + signal`` when stopped by a signal (130 for Ctrl-C).
+    """
+    proc = subprocess.Popen(cmd, env=dict(os.environ, MPLBACKEND="Agg"), start_new_session=True)
+    got: list[tuple[int, float]] = []
+
+    def forward(signum: int, _frame: object) -> None:
+        # only signal here: waiting inside a handler would deadlock with the main wait
+        got.append((signum, time.monotonic()))
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+
+    old = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
+    try:
+        while True:
+            try:
+                rc = proc.wait(timeout=0.5)
+                break
+            except subprocess.TimeoutExpired:
+                if got and time.monotonic() - got[0][1] > 10.0:
+                    os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        _stop_group(proc)
+        for s, h in old.items():
+            signal.signal(s, h)
+    return 128 + got[0][0] if got else rc
+
+
 @contextmanager
 def running_app(port: int | None = None, host: str = "127.0.0.1",
                 timeout_s: float = 60.0) -> Iterator[str]:
@@ -51,7 +106,7 @@ def running_app(port: int | None = None, host: str = "127.0.0.1",
     url = f"http://{host}:{port}"
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(streamlit_command(port, host), stdout=log, stderr=subprocess.STDOUT,
-                            env=dict(os.environ, MPLBACKEND="Agg"))
+                            env=dict(os.environ, MPLBACKEND="Agg"), start_new_session=True)
 
     def tail() -> str:
         log.seek(0)
@@ -74,10 +129,5 @@ def running_app(port: int | None = None, host: str = "127.0.0.1",
             time.sleep(0.3)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        _stop_group(proc)
         log.close()

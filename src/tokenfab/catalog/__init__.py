@@ -399,16 +399,17 @@ def _merge_user_file(path: Path, acc: dict[str, Accelerator], models: dict[str, 
                                         field=f"{where}.{k}", value=v,
                                         allowed=", ".join(sorted(names)))
                 if isinstance(v, dict):
-                    extra = set(v) - {"value", "source", "kind", "note"}
+                    extra = set(v) - {"value", "source", "kind", "note", "date"}
                     if "value" not in v or extra:
                         raise TokenfabError(
-                            "a table value needs 'value' and may have 'source', 'kind', 'note' "
-                            f"(got keys {sorted(v)})", file=str(path), field=f"{where}.{k}")
+                            "a table value needs 'value' and may have 'source', 'kind', 'note', "
+                            f"'date' (got keys {sorted(v)})", file=str(path), field=f"{where}.{k}")
                     kind = v.get("kind", "user")
                     if kind not in VALUE_KINDS:
                         raise TokenfabError(f"kind must be one of {', '.join(VALUE_KINDS)}, got {kind!r}",
                                             file=str(path), field=f"{where}.{k}.kind", value=kind)
-                    prov[k] = Provenance(kind, str(v.get("source", str(path))), str(v.get("note", "")))
+                    prov[k] = Provenance(kind, str(v.get("source", str(path))), str(v.get("note", "")),
+                                         str(v.get("date", "")))
                     v = v["value"]
                 else:
                     prov[k] = Provenance("user", str(path))

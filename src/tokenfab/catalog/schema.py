@@ -49,6 +49,7 @@ class Provenance:
     kind: str  # one of VALUE_KINDS
     source: str  # URL, paper, or file path (user entries)
     note: str = ""
+    date: str = ""  # ISO date (YYYY, YYYY-MM or YYYY-MM-DD) of the source, when stated
 
 
 @dataclass(frozen=True, slots=True)

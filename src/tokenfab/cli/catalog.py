@@ -113,24 +113,157 @@ def show(
             raise unknown("model", item_id, cat.model_ids, "'tokenfab catalog models' lists them")
         raise unknown("accelerator", item_id, cat.hardware_ids,
                       "'tokenfab catalog hardware' lists them")
+    from tokenfab.catalog.age import age_years, source_date
+
     rec = as_record(obj)  # type: ignore[arg-type]
+    for f, src in rec["sources"].items():  # each value's source date (age), see catalog/age.py
+        src["date"] = source_date(obj.provenance.get(f))  # type: ignore[attr-defined]
     if json_out:
         print_json(rec)
         return
     specs = ACCELERATOR_FIELDS if isinstance(obj, Accelerator) else MODEL_FIELDS
     t = Table(title=f"{rec['id']} — {rec['name']}", show_lines=False)
-    for col in ("field", "value", "unit", "kind", "source"):
-        t.add_column(col, overflow="fold")
+    for col in ("field", "value", "unit", "kind", "date", "age", "source"):
+        t.add_column(col, overflow="fold", no_wrap=col in ("date", "age"))
     for s in specs:
         v = rec[s.name]
         p = rec["sources"].get(s.name, {})
         src = p.get("source", "")
         if p.get("note"):
             src += f" — {p['note']}"
+        d = p.get("date", "")
+        age = age_years(d) if d else None
         t.add_row(s.name, "—" if v is None else (f"{v:.6g}" if isinstance(v, float) else str(v)),
-                  s.unit, p.get("kind", ""), src)
+                  s.unit, p.get("kind", ""), d or ("undated" if p else ""),
+                  "" if age is None else f"{age:.1f} y", src)
     stdout.print(t)
+    stdout.print("date: of the value's source (newest when several; 'undated' when no source "
+                 "states one); age in years to today")
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(catalog_app, name="catalog")
+
+
+# -- importers, diff (new commands; the logic lives in tokenfab.importers / .diff) ----
+def _write_or_print(text: str, out: str | None) -> None:
+    if out:
+        from pathlib import Path
+
+        Path(out).write_text(text, encoding="utf-8")
+        from tokenfab.cli.common import console_err
+
+        console_err(f"wrote {out}")
+    else:
+        import sys
+
+        sys.stdout.write(text)
+
+
+@catalog_app.command("import-hf")
+def import_hf_cmd(
+    path: str = typer.Argument(..., metavar="PATH",
+                               help="a local config.json, or a directory with config.json "
+                                    "(and model.safetensors.index.json)"),
+    model_id: str = typer.Option(..., "--id", help="catalog id of the new model"),
+    out: str = typer.Option(None, "--out", metavar="FILE", help="write the TOML entry here"),
+    name: str = typer.Option(None, "--name", help="human-readable name"),
+    total_params: float = typer.Option(None, "--total-params",
+                                       help="published total parameters (count)"),
+    active_params: float = typer.Option(None, "--active-params",
+                                        help="published active parameters (count)"),
+    params_source: str = typer.Option(None, "--params-source", metavar="URL",
+                                      help="source of the published counts"),
+    source_date: str = typer.Option("", "--source-date", metavar="YYYY-MM-DD",
+                                    help="date of the config (e.g. its commit on the Hub)"),
+    bytes_per_weight: float = typer.Option(None, "--bytes-per-weight",
+                                           help="override for the checkpoint-size check"),
+) -> None:
+    """A Hugging Face config -> a user-catalog [[model]] entry, every field sourced to the file."""
+    from tokenfab.cli.common import console_err
+    from tokenfab.importers.hf import import_hf
+    from tokenfab.importers.toml_out import entry_to_toml
+    from tokenfab.perf.params import param_counts
+
+    res = import_hf(path, model_id, name=name, total_params=total_params,
+                    active_params=active_params, params_source=params_source,
+                    source_date=source_date, bytes_per_weight=bytes_per_weight)
+    pc = param_counts(res.model)
+    lines = [f"imported by 'tokenfab catalog import-hf' from {res.config_file}",
+             f"architecture {res.architecture}: derived {pc.total / 1e9:.3f}B parameters "
+             f"(active {pc.active_excl_input_embedding / 1e9:.3f}B excl. input embedding"
+             + (f"; MTP {pc.mtp / 1e9:.3f}B not in the total" if pc.mtp else "") + ")"]
+    pub = res.values["total_params_published"]
+    if res.provenance["total_params_published"].kind != "derived":
+        lines.append(f"published total {pub / 1e9:.3f}B: derived is {pc.total / pub - 1:+.2%}")
+    if res.checkpoint is not None:
+        c = res.checkpoint
+        lines.append(f"checkpoint {c.index_file}: total_size {c.total_size_bytes:,} B / "
+                     f"{c.bytes_per_weight:g} B per weight ({c.basis}) = "
+                     f"{c.implied_params / 1e9:.3f}B; derived incl. MTP {c.derived_params / 1e9:.3f}B"
+                     f" ({c.rel_diff:+.2%}){' (approximate: mixed precisions)' if c.approximate else ''}")
+    if res.not_counted:
+        lines.append(f"not counted (no catalog field): {res.not_counted}")
+    lines.extend(res.notes)
+    for ln in lines:
+        console_err(ln)
+    from tokenfab.catalog.schema import MODEL_FIELDS as _MF
+
+    _write_or_print(entry_to_toml("model", res.values, res.provenance, _MF, lines), out)
+
+
+@catalog_app.command("import-spec")
+def import_spec_cmd(
+    spec: str = typer.Argument(..., metavar="SPEC.toml", help="a spec sheet (docs/catalog.md)"),
+    out: str = typer.Option(None, "--out", metavar="FILE", help="write the TOML entry here"),
+) -> None:
+    """A vendor spec sheet -> a user-catalog [[accelerator]] entry (kind spec)."""
+    from tokenfab.cli.common import console_err
+    from tokenfab.importers.spec import import_spec
+    from tokenfab.importers.toml_out import entry_to_toml
+
+    res = import_spec(spec)
+    lines = [f"imported by 'tokenfab catalog import-spec' from {res.spec_file}", *res.statement]
+    for ln in lines:
+        console_err(ln)
+    _write_or_print(entry_to_toml("accelerator", res.values, res.provenance, ACCELERATOR_FIELDS,
+                                  lines), out)
+
+
+@catalog_app.command("diff")
+def diff_cmd(
+    files: list[str] = typer.Argument(None, metavar="[FILE]...",
+                                      help="user catalog files (default: --catalog / $TOKENFAB_CATALOG)"),
+    json_out: bool = typer.Option(False, "--json", help="print a JSON list of changes"),
+    catalog: list[str] = _CATALOG_OPT,
+) -> None:
+    """What user catalog files change in the shipped catalog: added entries, changed values."""
+    from tokenfab.catalog import load_catalog
+    from tokenfab.catalog.diff import diff_catalogs
+    from tokenfab.cli.common import fail, state
+
+    shipped = load_catalog(use_env=False)
+    extra = list(files or []) + list(catalog)
+    mine = get_catalog(extra)
+    if mine is shipped or (not extra and not state.catalog_files and not mine.overrides
+                           and set(mine.hardware_ids) == set(shipped.hardware_ids)
+                           and set(mine.model_ids) == set(shipped.model_ids)):
+        raise fail("no user catalog to compare: give FILE, --catalog FILE or $TOKENFAB_CATALOG")
+    changes = diff_catalogs(shipped, mine)
+    if json_out:
+        print_json([c.to_dict() for c in changes])
+        return
+    t = Table(title=f"user catalog vs shipped: {len(changes)} difference(s)")
+    for col in ("table", "id", "field", "status", "shipped", "user", "change", "user source"):
+        t.add_column(col, overflow="fold")
+
+    def val(v: object) -> str:
+        return "—" if v is None else (f"{v:.6g}" if isinstance(v, float) else str(v))
+
+    for c in changes:
+        rel = c.rel_change
+        p = c.new_provenance
+        t.add_row(c.table, c.id, c.field, c.status, val(c.old), val(c.new),
+                  "" if rel is None else f"{rel:+.1%}",
+                  "" if p is None else f"{p.kind}: {p.source}")
+    stdout.print(t)

@@ -10,9 +10,22 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tokenfab.cli.common import console_err, get_catalog, print_json, stdout
+from tokenfab.cli.common import (
+    SET_HELP,
+    console_err,
+    get_catalog,
+    parse_set,
+    print_inputs,
+    print_json,
+    stdout,
+)
 from tokenfab.errors import TokenfabError
+from tokenfab.market.inputs import MARKET_INPUTS, MarketSection, resolve_market
+from tokenfab.market.run import LAYERS, WATERFALL, run_market, run_sovereign
+from tokenfab.market.sovereign import load_countries
 from tokenfab.report.figures.market import fmt_usd as _usd
+from tokenfab.report.figures.market import waterfall_figure
+from tokenfab.scenario import load_section, save_resolved, scenario_meta
 
 
 def _progress() -> Progress:
@@ -42,8 +55,12 @@ def market(
     hardware: str | None = typer.Option(None, "--hardware", help="accelerator id: capex per W "
                                         "from tokenfab.factory for a site of it (default: the "
                                         "catalog's blended capex per GW)"),
-    samples: int | None = typer.Option(None, "--samples", help="Monte Carlo draws (default 10000)"),
-    seed: int | None = typer.Option(None, "--seed", help="random seed (default 0)"),
+    samples: int | None = typer.Option(None, "--samples", help=(
+        "Monte Carlo draws of the uncertain inputs (default 10000; 0 = point estimate)")),
+    seed: int | None = typer.Option(None, "--seed", help="random seed (NumPy, >= 0; default 0)"),
+    set_: list[str] = typer.Option([], "--set", metavar="NAME=VALUE", help=SET_HELP),
+    list_inputs: bool = typer.Option(False, "--inputs", help=(
+        "list the model's inputs (unit, allowed values, default, kind, source) and exit")),
     json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
     plot: Path | None = typer.Option(None, "--plot", metavar="FILE",
                                      help="write the GDP -> GW waterfall chart (PNG/SVG/PDF)"),
@@ -57,31 +74,28 @@ def market(
     spend share x (1 - gross margin)); the sum / capex per W = GW per year. The interview's
     numbers are placed in the distribution.
     """
-    from tokenfab.macro.inputs import MarketSection
-    from tokenfab.macro.run import LAYERS, WATERFALL, run_market
-    from tokenfab.scenario import load_section, scenario_meta
-
+    if list_inputs:
+        print_inputs(MARKET_INPUTS, get_catalog())
+        return
+    sets = parse_set(MARKET_INPUTS, set_)
     section = load_section(scenario, "market", MarketSection) if scenario else MarketSection()
     if hardware is not None:
         section = section.model_copy(update={"hardware": hardware})
     meta = scenario_meta(scenario) if scenario else {}
     if save_scenario is not None:
-        _save(save_scenario, section, meta, country, samples, seed)
+        _save(save_scenario, section, meta, country, samples, seed, sets)
     if (country or "").strip().lower() == "all":
         if plot is not None:
             raise TokenfabError("--plot draws one region; give one country or none",
                                 field="--plot", value=str(plot))
-        _sovereign_table(section, samples, seed, json_out, meta, scenario)
+        _sovereign_table(section, samples, seed, json_out, meta, scenario, sets)
         return
     with _progress() as prog:
-        prog.add_task(f"Monte Carlo, {samples or section.samples} draws", total=None)
+        prog.add_task(f"Monte Carlo, {samples if samples is not None else section.samples} "
+                      "draws", total=None)
         result = run_market(section, country_code=country, samples=samples, seed=seed,
-                            catalog=get_catalog())
+                            catalog=get_catalog(), flags=sets)
     if plot is not None:
-        try:
-            from tokenfab.report.figures.market import waterfall_figure
-        except ImportError:  # pragma: no cover - matplotlib missing
-            raise TokenfabError("--plot needs matplotlib (pip install 'tokenfab[plot]')") from None
         try:
             waterfall_figure(result, plot)
         except ImportError:
@@ -119,14 +133,15 @@ def market(
 
     if result.claims:
         c = Table(title="Claims and independent figures in the model's distribution")
-        for col in ("figure", "value", "compared with", "percentile", "P(model >= it)", "verdict"):
+        for col in ("figure", "value", "compared with", "percentile", "P(model >= it)", "where",
+                    "verdict"):
             c.add_column(col, justify="right" if col in ("value", "percentile", "P(model >= it)")
                          else "left", overflow="fold")
         for rec in result.claims:
             c.add_row(("(interview) " if rec["kind"] == "interview" else "") + rec["text"],
                       _value(rec["value"], rec["unit"]), rec["compared_with"],
                       f"{rec['percentile']:.1f}", f"{rec['probability_model_reaches']:.1%}",
-                      rec["verdict"])
+                      rec["where"], rec["verdict"])
         stdout.print(c)
 
     s = Table(title="Sensitivity of GW per year (each input alone, low -> high)")
@@ -141,38 +156,25 @@ def market(
 
 
 def _save(out: Path, section: Any, meta: dict[str, str], country: str | None,
-          samples: int | None, seed: int | None) -> None:
-    """``--save-scenario``: the section with its flags and every resolved default."""
-    from tokenfab.macro.inputs import (
-        CATALOG_DEFAULTS,
-        FIELD_TO_MODEL,
-        MODULE_DEFAULTS,
-        resolve_inputs,
-    )
-    from tokenfab.scenario import save_resolved
-
+          samples: int | None, seed: int | None, sets: dict[str, Any]) -> None:
+    """``--save-scenario``: the section with its flags and ``--set`` values and every resolved
+    default, each with its source as a comment (:meth:`~tokenfab.inputs.Resolved.comments`)."""
     flags = {"country": country if (country or "").strip().lower() != "all" else None,
              "samples": samples, "seed": seed}
-    section = section.model_copy(update={k: v for k, v in flags.items() if v is not None})
-    resolved = resolve_inputs(section, get_catalog())
-    fields = {s.field: s.model_name for s in (*CATALOG_DEFAULTS.values(), *MODULE_DEFAULTS.values())}
-    fields["world_electricity"] = FIELD_TO_MODEL["world_electricity"]
-    fill = {f: resolved[m].value for f, m in fields.items()}
-    sources = {f: f"{resolved[m].source} [{resolved[m].kind}]" for f, m in fields.items()}
-    save_resolved(out, "market", section, meta, sources, fill=fill)
+    section = section.model_copy(update={**{k: v for k, v in flags.items() if v is not None},
+                                         **sets})
+    resolved = resolve_market(section, get_catalog())
+    save_resolved(out, "market", section, meta, resolved.comments(), fill=dict(resolved.values))
     console_err(f"wrote resolved scenario to {out}")
 
 
-def _sovereign_table(section: object, samples: int | None, seed: int | None, json_out: bool,
-                     meta: dict[str, str], scenario: Path | None) -> None:
-    from tokenfab.macro.run import run_sovereign
-    from tokenfab.macro.sovereign import load_countries
-
+def _sovereign_table(section: Any, samples: int | None, seed: int | None, json_out: bool,
+                     meta: dict[str, str], scenario: Path | None, sets: dict[str, Any]) -> None:
     n_countries = len(load_countries()) - 1
     with _progress() as prog:
         task = prog.add_task("countries", total=n_countries)
-        rows = run_sovereign(section, samples=samples, seed=seed,  # type: ignore[arg-type]
-                             catalog=get_catalog(), on_country=lambda _c: prog.advance(task))
+        rows = run_sovereign(section, samples=samples, seed=seed, catalog=get_catalog(),
+                             on_country=lambda _c: prog.advance(task), flags=sets)
     if json_out:
         doc: dict[str, object] = {"region": "ALL", "countries": rows}
         if meta:

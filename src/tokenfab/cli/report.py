@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -67,7 +65,7 @@ def app_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="print the command instead of running it"),
 ) -> None:
     """Launch the interactive dashboard (Streamlit, headless) and print its URL."""
-    from tokenfab.app.server import free_port, streamlit_command
+    from tokenfab.app.server import free_port, serve, streamlit_command
 
     if port == 0:
         port = free_port(host)
@@ -80,16 +78,7 @@ def app_command(
     except ImportError:
         raise TokenfabError("the dashboard needs streamlit: pip install 'tokenfab[app]'") from None
     console_err(f"tokenfab app: http://{host}:{port}  (Ctrl-C to stop)")
-    proc = subprocess.Popen(cmd, env=dict(os.environ, MPLBACKEND="Agg"))
-    try:
-        rc = proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        raise
+    rc = serve(cmd)
     if rc:
         raise typer.Exit(rc)
 

@@ -5,8 +5,8 @@ Pure vectorized models live in :mod:`~tokenfab.cluster.power`,
 :mod:`~tokenfab.cluster.network`, :mod:`~tokenfab.cluster.reliability`,
 :mod:`~tokenfab.cluster.goodput`, :mod:`~tokenfab.cluster.simulate` and
 :mod:`~tokenfab.perf.training`; :mod:`~tokenfab.cluster.site` wires them to the
-``[cluster]`` scenario section. Defaults (with sources) come from the catalog's cluster
-table via :mod:`~tokenfab.cluster.defaults`.
+``[cluster]`` scenario section. Every input, with its default and source, is declared once
+in :mod:`~tokenfab.cluster.inputs`; what-if analyses live in :mod:`~tokenfab.cluster.sensitivity`.
 """
 
 from tokenfab.cluster.goodput import daly_goodput, first_order_goodput, optimal_goodput

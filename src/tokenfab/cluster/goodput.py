@@ -78,7 +78,7 @@ def first_order_goodput(interval_s: ArrayLike, save_time_s: ArrayLike, mtbf_s: A
     tau = np.asarray(interval_s, dtype=float)
     g = (1.0 - np.asarray(save_time_s, dtype=float) / tau
          - (tau / 2.0 + np.asarray(restart_s, dtype=float)) / np.asarray(mtbf_s, dtype=float))
-    return np.maximum(g, 0.0)
+    return np.asarray(np.maximum(g, 0.0), dtype=float)
 
 
 def checkpoint_interval_s(save_time_s: ArrayLike, mtbf_s: ArrayLike,
@@ -98,7 +98,7 @@ def checkpoint_interval_s(save_time_s: ArrayLike, mtbf_s: ArrayLike,
         raise TokenfabError(f"checkpoint interval policy must be one of "
                             f"{', '.join(INTERVAL_POLICIES)}, got {policy!r}",
                             field="interval_policy", value=policy)
-    return np.maximum(tau, 1e-6)
+    return np.asarray(np.maximum(tau, 1e-6), dtype=float)
 
 
 def optimal_goodput(save_time_s: ArrayLike, mtbf_s: ArrayLike, restart_s: ArrayLike,

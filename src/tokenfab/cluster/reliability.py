@@ -47,7 +47,7 @@ def job_mtbf_s(accelerators: ArrayLike, rate_per_accel_s: ArrayLike) -> np.ndarr
     numpy.ndarray
         Job MTBF ``M`` [s].
     """
-    return 1.0 / (np.asarray(accelerators, dtype=float) * np.asarray(rate_per_accel_s, dtype=float))
+    return np.asarray(1.0 / (np.asarray(accelerators, dtype=float) * np.asarray(rate_per_accel_s, dtype=float)), dtype=float)
 
 
 def expected_interruptions(accelerators: ArrayLike, rate_per_accel_s: ArrayLike,
@@ -63,8 +63,8 @@ def expected_interruptions(accelerators: ArrayLike, rate_per_accel_s: ArrayLike,
     duration_s : array_like
         Wall-clock duration ``T`` [s].
     """
-    return (np.asarray(accelerators, dtype=float) * np.asarray(rate_per_accel_s, dtype=float)
-            * np.asarray(duration_s, dtype=float))
+    return np.asarray((np.asarray(accelerators, dtype=float) * np.asarray(rate_per_accel_s, dtype=float)
+                       * np.asarray(duration_s, dtype=float)), dtype=float)
 
 
 def young_interval_s(save_time_s: ArrayLike, mtbf_s: ArrayLike) -> np.ndarray:
@@ -82,7 +82,7 @@ def young_interval_s(save_time_s: ArrayLike, mtbf_s: ArrayLike) -> np.ndarray:
     mtbf_s : array_like
         Job MTBF ``M`` [s], > 0.
     """
-    return np.sqrt(2.0 * np.asarray(save_time_s, dtype=float) * np.asarray(mtbf_s, dtype=float))
+    return np.asarray(np.sqrt(2.0 * np.asarray(save_time_s, dtype=float) * np.asarray(mtbf_s, dtype=float)), dtype=float)
 
 
 def daly_interval_s(save_time_s: ArrayLike, mtbf_s: ArrayLike) -> np.ndarray:
@@ -121,8 +121,8 @@ def availability_optimal_interval_s(save_time_s: ArrayLike, mtbf_s: ArrayLike,
     ``T_c`` is the full period (compute + save) [s].
     """
     ts = np.asarray(save_time_s, dtype=float)
-    return ts + np.sqrt(2.0 * (np.asarray(mtbf_s, dtype=float) + np.asarray(restart_s, dtype=float))
-                        * ts + ts * ts)
+    return np.asarray(ts + np.sqrt(2.0 * (np.asarray(mtbf_s, dtype=float) + np.asarray(restart_s, dtype=float))
+                                   * ts + ts * ts), dtype=float)
 
 
 def checkpoint_bytes(params: ArrayLike, bytes_per_param: ArrayLike) -> np.ndarray:
@@ -132,7 +132,7 @@ def checkpoint_bytes(params: ArrayLike, bytes_per_param: ArrayLike) -> np.ndarra
     gradients are not saved): ZeRO, Rajbhandari et al. 2020 (catalog
     ``ckpt.bytes_per_param``).
     """
-    return np.asarray(params, dtype=float) * np.asarray(bytes_per_param, dtype=float)
+    return np.asarray(np.asarray(params, dtype=float) * np.asarray(bytes_per_param, dtype=float), dtype=float)
 
 
 def checkpoint_save_time_s(ckpt_bytes: ArrayLike, bandwidth_bytes_per_s: ArrayLike) -> np.ndarray:
@@ -143,7 +143,7 @@ def checkpoint_save_time_s(ckpt_bytes: ArrayLike, bandwidth_bytes_per_s: ArrayLi
     SOSP'23: copies to peer CPU memory over the network) pass the job's shard per
     accelerator and the per-accelerator network bandwidth.
     """
-    return np.asarray(ckpt_bytes, dtype=float) / np.asarray(bandwidth_bytes_per_s, dtype=float)
+    return np.asarray(np.asarray(ckpt_bytes, dtype=float) / np.asarray(bandwidth_bytes_per_s, dtype=float), dtype=float)
 
 
 def p_spares_exhausted(failure_rate_units_per_s: ArrayLike, repair_time_s: ArrayLike,
@@ -177,5 +177,5 @@ def restart_time_s(base_restart_s: ArrayLike, load_time_s: ArrayLike, p_no_spare
     ``R0``, reading the last checkpoint back (``load``), and, when no hot spare is free,
     waiting for the failed unit to be repaired.
     """
-    return (np.asarray(base_restart_s, dtype=float) + np.asarray(load_time_s, dtype=float)
-            + np.asarray(p_no_spare, dtype=float) * np.asarray(repair_time_s, dtype=float))
+    return np.asarray((np.asarray(base_restart_s, dtype=float) + np.asarray(load_time_s, dtype=float)
+                       + np.asarray(p_no_spare, dtype=float) * np.asarray(repair_time_s, dtype=float)), dtype=float)

@@ -8,7 +8,8 @@ from typing import Any
 from tokenfab.errors import TokenfabError
 
 
-def plot_goodput_vs_size(section: Any, out: Path, catalog: Any) -> Path:
+def plot_goodput_vs_size(section: Any, out: Path, catalog: Any,
+                         flags: dict[str, Any] | None = None) -> Path:
     """Goodput vs job size (analytic storage and in-memory checkpointing, plus simulated
     points for the section's mode), saved to ``out`` with matplotlib's Agg backend."""
     import numpy as np
@@ -21,29 +22,29 @@ def plot_goodput_vs_size(section: Any, out: Path, catalog: Any) -> Path:
     except ImportError:
         raise TokenfabError("plotting needs matplotlib: pip install 'tokenfab[plot]'",
                             field="--plot") from None
-    from tokenfab.cluster.site import ClusterSection, evaluate_site, goodput_vs_size
+    from tokenfab.cluster.site import evaluate_site, goodput_vs_size, resolve_cluster
 
-    n = float(section.accelerators)
+    p = resolve_cluster(section, catalog, flags).point()
+    n, spare = p["accelerators"], p["hot_spare_fraction"]
     sizes = np.unique(np.round(np.logspace(3, np.log10(max(2 * n, 1e6)), 40)))
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for mode, style in (("storage", "-"), ("memory", "--")):
-        jobs, g = goodput_vs_size(section, sizes, catalog, checkpoint=mode)
+        jobs, g = goodput_vs_size(section, sizes, catalog, checkpoint=mode, flags=flags)
         ax.plot(jobs, g, style, label=f"analytic (Daly), {mode} checkpoints")
     pts = np.unique(np.round(np.logspace(3, np.log10(max(n, 1e4)), 6)))
     sim = []
     for size in pts:
-        sec = ClusterSection.model_validate({**section.model_dump(), "accelerators": float(size),
-                                             "samples": 100,
-                                             "model": None, "tokens": None})
-        r = evaluate_site(sec, catalog, range_samples=0)
+        sec = section.model_copy(update={"samples": 0, "trials": 100, "model": None,
+                                         "tokens": None})
+        r = evaluate_site(sec, catalog, flags={**(flags or {}), "accelerators": float(size)})
         assert r.simulation is not None
         sim.append((r.job_accelerators, r.simulation.goodput.mean()))
     xs, ys = zip(*sim, strict=True)
-    ax.plot(xs, ys, "o", label=f"simulated, {section.checkpoint} checkpoints (100 replicas)")
-    ax.axvline(n * (1 - float(section.hot_spare_fraction)), color="grey", lw=0.8)
+    ax.plot(xs, ys, "o", label=f"simulated, {section.checkpoint} checkpoints (100 trials)")
+    ax.axvline(n * (1 - spare), color="grey", lw=0.8)
     ax.set_xscale("log")
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel(f"accelerators in the job ({float(section.hot_spare_fraction):.0%} of the site "
+    ax.set_xlabel(f"accelerators in the job ({spare:.0%} of the site "
                   "held as hot spares)")
     ax.set_ylabel("goodput (effective training time ratio)")
     ax.set_title(f"Goodput vs job size: {section.hardware}, Llama 3 failure rates")

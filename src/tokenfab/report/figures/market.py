@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tokenfab.macro.run import MarketResult
+    from tokenfab.market.run import MarketResult
 
 __all__ = ["fmt_usd", "waterfall_figure"]
 

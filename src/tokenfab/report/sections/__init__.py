@@ -47,7 +47,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "About $50T of world GDP is paid to knowledge work; augmenting it with AI (say $10k of "
         "AI for a $100k employee) means ~$10T a year of token services, which at a 50% gross "
         "margin needs ~$5T a year of AI infrastructure; $3-4T a year by 2030.",
-        ("tokenfab.macro",), ("three_layers.toml",)),
+        ("tokenfab.market",), ("three_layers.toml",)),
     SectionSpec(
         "factory_2gw", "factory_2gw", "The 2 GW AI factory",
         "A data center is now an AI factory: its power is fixed, so its revenue is the tokens it "

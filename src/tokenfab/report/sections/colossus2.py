@@ -1,7 +1,9 @@
 """A 500,000-GPU site: Colossus 2 (``colossus2.toml``).
 
 :func:`tokenfab.cluster.site.evaluate_site` on the scenario (in-memory checkpoints, as the
-scenario assumes) and on the same site with the default storage checkpoints.
+scenario assumes), :func:`tokenfab.cluster.sensitivity.checkpoint_alternative` (the same site
+with storage checkpoints) and :func:`tokenfab.cluster.sensitivity.failure_rate_sensitivity`
+(twice the failure rate). This module only renders.
 
 Verdict rule: the claim has two parts, "a gigawatt cluster" (facility power between 0.5 and
 2 GW) and "usable as one machine" (goodput of one job on the whole site >= 0.9, the level
@@ -35,6 +37,7 @@ def cluster_verdict(facility_power_w: float, goodputs: tuple[float, ...]) -> Ver
 
 
 def build(ctx: ReportContext) -> Section:
+    from tokenfab.cluster.sensitivity import checkpoint_alternative, failure_rate_sensitivity
     from tokenfab.cluster.site import ClusterSection, evaluate_site
     from tokenfab.report.figures.cluster import plot_goodput_vs_size
     from tokenfab.scenario import load_section, scenario_meta
@@ -43,35 +46,31 @@ def build(ctx: ReportContext) -> Section:
     path = ctx.scenario(SCENARIO)
     meta = scenario_meta(path)
     sec = load_section(path, "cluster", ClusterSection)
-    sec = sec.model_copy(update={"samples": min(int(sec.samples), 300)})
+    sec = sec.model_copy(update={"trials": min(int(sec.trials), 300)})
     site = evaluate_site(sec, ctx.catalog)
-    other_mode = "storage" if sec.checkpoint == "memory" else "memory"
-    alt = evaluate_site(sec.model_copy(update={"checkpoint": other_mode, "model": None,
-                                               "tokens": None, "samples": 0}), ctx.catalog,
-                        range_samples=0)
+    alt = checkpoint_alternative(sec, ctx.catalog)
+    other_mode = alt.options.checkpoint
     d = site.to_dict()
     g, g_alt = site.goodput, alt.goodput
     gw_ok = GIGAWATT_W[0] <= site.facility_power_w <= GIGAWATT_W[1]
     g_storage = g_alt if other_mode == "storage" else g
     verdict = cluster_verdict(site.facility_power_w, (g, g_alt))
-    n = int(sec.accelerators)
+    n = site.accelerators
+    days = site.value("days")
     reason = (f"{n:,} {sec.hardware} need {site.it_power_w / 1e9:.2f} GW of IT power and "
               f"{site.facility_power_w / 1e9:.2f} GW at the facility "
               f"({'a gigawatt cluster' if gw_ok else 'not a gigawatt cluster'}), "
               f"{site.racks:,} racks, {site.fabric.switches:,} switches and "
               f"{site.fabric.to_dict()['transceivers']:,} transceivers. One job on all of it is "
               f"interrupted every {site.mtbf_s / 60:.1f} minutes (~{site.expected_interruptions:,.0f} "
-              f"times in {sec.days:g} days); goodput is {g:.2f} with {sec.checkpoint} checkpoints "
+              f"times in {days:g} days); goodput is {g:.2f} with {sec.checkpoint} checkpoints "
               f"and {g_alt:.2f} with {other_mode} checkpoints.")
-    quick = {"samples": 0, "model": None, "tokens": None}
-    twice = evaluate_site(sec.model_copy(update={**quick, "failure_rate_multiplier": 2.0 * float(
-        getattr(sec.failure_rate_multiplier, "likely", sec.failure_rate_multiplier))}),
-        ctx.catalog, range_samples=0)
+    twice = failure_rate_sensitivity(sec, ctx.catalog, factor=2.0)
     assumption = (f"checkpointing and restart time: goodput {g_storage:.2f} with checkpoints to "
                   f"storage, {max(g, g_alt):.2f} with in-memory checkpoints and a "
                   f"{min(site.restart_s, alt.restart_s):.0f} s restart of the whole job; and the "
                   f"failure rate, taken per GPU from Llama 3 on 16k H100 (twice that rate: goodput "
-                  f"{twice.goodput:.2f} with {sec.checkpoint} checkpoints)")
+                  f"{twice.goodput_scaled:.2f} with {sec.checkpoint} checkpoints)")
     rng = d.get("ranges", {})
 
     def band(key: str, unit_scale: float = 1.0) -> str:
@@ -97,7 +96,7 @@ def build(ctx: ReportContext) -> Section:
         Row("fabric: power", d["fabric"]["power_w"], "W"),
         Row("fabric: cost", d["fabric"]["cost_usd"], "USD"),
         Row("job MTBF", site.mtbf_s / 60, "minutes", "Llama 3 per-GPU failure rates"),
-        Row(f"expected interruptions in {sec.days:g} days", site.expected_interruptions, ""),
+        Row(f"expected interruptions in {days:g} days", site.expected_interruptions, ""),
         Row("checkpoint interval", site.interval_s, "s", f"{sec.interval_policy}'s formula"),
         Row("restart time", site.restart_s, "s"),
         Row(f"goodput, {sec.checkpoint} checkpoints (analytic)", g, "%"),
@@ -106,10 +105,10 @@ def build(ctx: ReportContext) -> Section:
     if site.simulation is not None:
         s = site.simulation.summary()
         rows.append(Row("goodput, simulated", s["goodput_mean"], "%",
-                        f"{site.simulation.replicas} replicas; p10–p90 {s['goodput_p10']:.3f} – "
+                        f"{site.simulation.replicas} trials; p10–p90 {s['goodput_p10']:.3f} – "
                         f"{s['goodput_p90']:.3f}"))
     if site.time_to_train_s is not None:
-        rows.append(Row(f"time to train {sec.model} on {sec.tokens:.3g} tokens",
+        rows.append(Row(f"time to train {sec.model} on {site.value('tokens'):.3g} tokens",
                         site.time_to_train_s / 86400, "days", "at the scenario's MFU, with goodput"))
     by_cause = d.get("expected_interruptions_by_cause", {})
     figs = [
@@ -119,7 +118,7 @@ def build(ctx: ReportContext) -> Section:
             "checkpoints, and simulated points; the grey line is this site's job."),
         ctx.figure("Interruptions by cause", bars, list(by_cause)[:8],
                    [by_cause[k] for k in list(by_cause)[:8]],
-                   ylabel=f"expected in {sec.days:g} days", fmt="{:,.0f}",
+                   ylabel=f"expected in {days:g} days", fmt="{:,.0f}",
                    title=f"{n:,} accelerators: expected interruptions by cause (Llama 3 rates)"),
     ]
     table = Table("Fabric", [d["fabric"]])

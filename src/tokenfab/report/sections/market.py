@@ -1,6 +1,6 @@
 """The three market layers: from GDP to gigawatts (``three_layers.toml``).
 
-Two runs of :func:`tokenfab.macro.run_market`: the scenario (layer 3 pinned at the
+Two runs of :func:`tokenfab.market.run_market`: the scenario (layer 3 pinned at the
 interview's own point inputs: does its arithmetic hold?) and the model with every input a
 sourced range (where does each interview number fall in the distribution?).
 
@@ -34,7 +34,7 @@ def market_verdict(reproduces: bool, example_agrees: bool, n_inside: int, n_figu
 
 
 def build(ctx: ReportContext) -> Section:
-    from tokenfab.macro import MarketSection, run_market
+    from tokenfab.market import MarketSection, run_market
     from tokenfab.report.figures.market import waterfall_figure
     from tokenfab.scenario import load_section, scenario_meta
 
@@ -47,11 +47,11 @@ def build(ctx: ReportContext) -> Section:
     ar = pinned.arithmetic
     outputs = [c for c in ranged.claims
                if c["kind"] == "interview" and "an input" not in c.get("note", "")]
-    inside = [c for c in outputs if c["verdict"] == INSIDE]
+    inside = [c for c in outputs if c["where"] == INSIDE]
     consistent_example = abs(ar["per_worker_ai_spend_share"] - ar["implied_ai_spend_share"]) < 1e-9
     verdict = market_verdict(bool(ar["reproduces_headline"]), consistent_example, len(inside),
                              len(outputs))
-    placed = "; ".join(f"{c['text']}: {c['verdict']} (percentile {c['percentile']:.0f})"
+    placed = "; ".join(f"{c['text']}: {c['where']} (percentile {c['percentile']:.0f})"
                        for c in outputs)
     reason = (("The interview's chain reproduces exactly" if ar["reproduces_headline"] else
                "The interview's chain does not reproduce") + f" ({ar['finding']}) With every input "
@@ -100,7 +100,7 @@ def build(ctx: ReportContext) -> Section:
         {"figure": c["text"], "value": format_value(c["value"], _unit(c["unit"])),
          "percentile": round(c["percentile"], 1),
          "P(model >= figure)": round(c["probability_model_reaches"], 3),
-         "where": c["verdict"], "kind": c["kind"]} for c in ranged.claims])
+         "where": c["where"], "verdict": c["verdict"], "kind": c["kind"]} for c in ranged.claims])
     infra = ranged.samples["infrastructure_usd_per_year"] / 1e12
     marks = {c["text"]: c["value"] / 1e12 for c in ranged.claims
              if c["compared_with"] == "infrastructure_usd_per_year"}
@@ -113,7 +113,7 @@ def build(ctx: ReportContext) -> Section:
     base = ranged.point.get("power_added_w_per_year", 0.0) / 1e9
     figs = [
         ctx.figure("From GDP to gigawatts", wf,
-                   caption="tokenfab.macro's waterfall: medians, with p10-p90 as error bars."),
+                   caption="tokenfab.market's waterfall: medians, with p10-p90 as error bars."),
         ctx.figure("Infrastructure spend per year: model vs the figures", histogram, infra,
                    marks=marks, xlabel="USD T per year", logx=True,
                    title="All three layers: AI infrastructure per year",

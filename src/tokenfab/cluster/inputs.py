@@ -1,0 +1,174 @@
+"""The inputs of the cluster model: one :class:`~tokenfab.inputs.InputSet`, ``CLUSTER_INPUTS``.
+
+Every numeric field of the ``[cluster]`` scenario section, every ``--set NAME=VALUE`` of
+``tokenfab cluster``, the ``--inputs`` table, the ``--save-scenario`` comments, the defaults
+table of ``docs/cluster.md`` and the bad-input tests come from this declaration. A default
+is a row of the catalog's cluster table (:class:`~tokenfab.inputs.FromCatalog`, read in SI
+from the catalog given to :meth:`~tokenfab.inputs.InputSet.resolve`, so ``--catalog``
+reaches it), a value derived from the catalog or the accelerator
+(:class:`~tokenfab.inputs.Derived`), or a value stated here with its source and kind.
+
+The failure data of the reliability model (the Llama 3 interruption counts per cause) are
+data, not inputs: :func:`llama3_cause_rates_per_s` reads them from the same catalog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from tokenfab.catalog import Accelerator, Catalog, load_catalog
+from tokenfab.inputs import Derived, FromCatalog, Input, InputSet, Value
+from tokenfab.uncertainty import Range, likely
+
+__all__ = [
+    "CLUSTER_INPUTS",
+    "RACK_SCALE_MIN",
+    "catalog_si",
+    "default_accelerators_per_rack",
+    "llama3_cause_rates_per_s",
+    "llama3_planned_rate_per_s",
+]
+
+#: accelerators per system at or above which a system is a rack (NVL72 and larger)
+RACK_SCALE_MIN = 32
+
+_CAUSE_PREFIX = "llama3.cause."
+
+
+def catalog_si(key: str, catalog: Catalog | None = None) -> float:
+    """The likely value of catalog row ``key`` in SI (:attr:`tokenfab.catalog.Assumption.si`)."""
+    return float(likely((catalog or load_catalog()).assumption(key).si))
+
+
+def default_accelerators_per_rack(acc: Accelerator, catalog: Catalog | None = None) -> int:
+    """A rack-scale system is its own rack; 8-GPU servers go 64 GPUs (8 servers) per
+    liquid-cooled rack as in xAI Colossus 1 (catalog ``xai.colossus1.gpus_per_rack``)."""
+    if acc.accelerators_per_system >= RACK_SCALE_MIN:
+        return acc.accelerators_per_system
+    return int(catalog_si("xai.colossus1.gpus_per_rack", catalog))
+
+
+def _pue(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+    return Range(catalog_si("pue.google_2023", catalog), 1.2, catalog_si("pue.uptime_2024", catalog))
+
+
+def _per_rack(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+    acc = context.get("hardware")
+    if not isinstance(acc, Accelerator):
+        raise ValueError("cluster.accelerators_per_rack: its default needs the accelerator "
+                         "(context['hardware'])")
+    return float(default_accelerators_per_rack(acc, catalog))
+
+
+_LLAMA3 = "The Llama 3 Herd of Models (arXiv 2407.21783)"
+_LUXOPTX = "LuxOptX blog '800G optical module cost analysis'"
+
+#: the cluster model's inputs (names = ``[cluster]`` fields = ``--set`` names)
+CLUSTER_INPUTS = InputSet("cluster", [
+    # the site and the job
+    Input("accelerators", "count", "accelerators on the site (job + hot spares)",
+          default=500_000.0, kind="claim", gt=0, uncertain=False,
+          source="the interview's 500,000-GPU site (BG2 pod, J. Huang, 2025-09-26)"),
+    Input("days", "count", "wall-clock length of the job [days]", default=90.0, gt=0,
+          uncertain=False, kind="estimate",
+          source=f"about three months of pre-training ({_LLAMA3}: a 54-day snapshot of the "
+          "405B run)"),
+    Input("tokens", "tokens", "training tokens (with model: time to train)", gt=0,
+          uncertain=False),
+    Input("mfu", "fraction", "model FLOPs utilisation of the job", gt=0, le=1,
+          default=Range(0.38, 0.41, 0.43), kind="measured",
+          source=f"{_LLAMA3} Table 4: BF16 MFU 38% (16,384 GPUs, 131k sequence), 41% "
+          "(16,384 GPUs, 8k sequence), 43% (8,192 GPUs)"),
+    # power and racks
+    Input("pue", "count", "power usage effectiveness (facility / IT power)", ge=1,
+          default=Derived(_pue, "low: catalog pue.google_2023 (Google 2024 Environmental "
+                          "Report, fleet 1.10); likely 1.2 [estimate] (research notes cluster.md "
+                          "sec. 4.4, between Google's fleet average and the survey); high: "
+                          "catalog pue.uptime_2024 (Uptime Institute 2024 survey, 1.56)")),
+    Input("other_it_fraction", "fraction", "storage, front-end and management as a fraction "
+          "of systems + fabric IT power", default=0.03, ge=0, uncertain=False, kind="estimate",
+          source="SemiAnalysis 100k H100 (Jun 2024): storage servers, switches and optics ~10% "
+                 "of IT; the back-end fabric is counted explicitly here, ~3% is left for "
+                 "storage/front-end/management"),
+    Input("accelerators_per_rack", "count", "accelerators per rack", ge=1, uncertain=False,
+          default=Derived(_per_rack, "a rack-scale system (>= 32 accelerators) is its own rack; "
+                          "8-GPU servers: catalog xai.colossus1.gpus_per_rack (64, xAI "
+                          "Colossus 1)")),
+    Input("air_cooling_limit", "power", "rack power above which a rack needs liquid cooling",
+          default=30e3, gt=0, uncertain=False, kind="estimate",
+          source="mlsysim defaults.py (harvard-edge/cs249r_book): air cooling limit ~30 kW per "
+                 "rack"),
+    # failures
+    Input("failure_rate_multiplier", "count", "scale on the Llama 3 per-GPU interruption rate",
+          default=1.0, gt=0, kind="estimate",
+          source=f"1 = the per-GPU rates measured on 16,384 H100 ({_LLAMA3}); Blackwell-era "
+                 "rates are unpublished"),
+    # checkpointing and restart
+    Input("checkpoint_bytes_per_param", "count", "checkpoint bytes per parameter [B/param]",
+          default=FromCatalog("ckpt.bytes_per_param"), gt=0, uncertain=False),
+    Input("storage_bandwidth", "bandwidth", "sustained checkpoint write bandwidth of storage",
+          default=FromCatalog("llama3.storage_sustained_bw"), gt=0, uncertain=False),
+    Input("restart_time", "time", "time to detect, reschedule and reinitialise after an "
+          "interruption (before reading the checkpoint)",
+          default=FromCatalog("mlsysim.recovery_time_default"), ge=0),
+    Input("memory_recovery_speedup", "count", "restart speed-up with in-memory checkpoints",
+          default=FromCatalog("gemini_sosp.recovery_speedup"), ge=1, uncertain=False),
+    Input("hot_spare_fraction", "fraction", "share of the site held as hot spares",
+          default=FromCatalog("delta.overprovision"), ge=0, lt=1, uncertain=False),
+    Input("repair_time", "time", "mean repair / replacement time of a failed unit",
+          default=7200.0, ge=0, uncertain=False, kind="estimate",
+          source="AIReSim (github karthikp-ubc/airesim, params.py) automated repair 120 min"),
+    Input("checkpoint_interval", "time", "compute time between checkpoints (default: the "
+          "interval policy's optimum)", gt=0, uncertain=False),
+    Input("min_checkpoint_interval", "time", "floor on the optimal interval, e.g. one "
+          "training step", gt=0, uncertain=False),
+    # fabric
+    Input("port_speed", "bandwidth", "switch port speed (default: the fastest the NIC uses)",
+          gt=0, uncertain=False),
+    Input("oversubscription", "count", "leaf oversubscription (downlinks : uplinks)",
+          default=1.0, ge=1, uncertain=False, kind="estimate",
+          source="a non-blocking (1:1) back-end fabric, as NVIDIA's DGX SuperPOD reference "
+                 "architectures build"),
+    Input("ports_per_transceiver", "count", "switch ports served by one optical module",
+          default=1.0, ge=1, uncertain=False, kind="estimate",
+          source="one 800G OSFP module per 800G switch port"),
+    Input("switch_power", "power", "power of one switch box (without optics)",
+          default=FromCatalog("switch.spectrum4_asic_power"), ge=0, uncertain=False),
+    Input("transceiver_power", "power", "power of one optical module",
+          default=FromCatalog("optic.800g_max_power"), ge=0, uncertain=False),
+    Input("switch_price", "money", "price of one 64-port 800G switch", default=200e3, ge=0,
+          uncertain=False, kind="estimate",
+          source=f"{_LUXOPTX}: 64-port 800G switch USD 150k-250k (vendor blog, secondary)"),
+    Input("transceiver_price", "money", "price of one 800G optical module", default=1250.0,
+          ge=0, uncertain=False, kind="estimate",
+          source=f"{_LUXOPTX}: 800G OSFP-DR8 USD 1,100-1,400 volume price (vendor blog, "
+                 "secondary)"),
+])
+
+
+def llama3_cause_rates_per_s(catalog: Catalog | None = None) -> dict[str, float]:
+    """Per-accelerator interruption rate of each cause [1/s], from the Llama 3 report.
+
+    ``rate_c = count_c / (GPUs x snapshot seconds)`` with the 16,384-GPU, 54-day snapshot of
+    "The Llama 3 Herd of Models" (arXiv 2407.21783): 419 unexpected interruptions in
+    21.23 M GPU-hours. The causes sum to the 419 (checked by the tests).
+    """
+    cat = catalog or load_catalog()
+    exposure_s = catalog_si("llama3.gpus", cat) * catalog_si("llama3.snapshot_days", cat)
+    return {k[len(_CAUSE_PREFIX):]: float(likely(a.si)) / exposure_s
+            for k, a in cat.cluster.items() if k.startswith(_CAUSE_PREFIX)}
+
+
+def llama3_planned_rate_per_s(catalog: Catalog | None = None) -> float:
+    """Per-accelerator rate of planned interruptions [1/s] (47 in the Llama 3 snapshot)."""
+    cat = catalog or load_catalog()
+    exposure_s = catalog_si("llama3.gpus", cat) * catalog_si("llama3.snapshot_days", cat)
+    return catalog_si("llama3.interruptions_planned", cat) / exposure_s
+
+
+def llama3_unexpected_share(catalog: Catalog | None = None) -> float:
+    """Unexpected / (unexpected + planned) interruptions of the Llama 3 snapshot."""
+    cat = catalog or load_catalog()
+    u = catalog_si("llama3.interruptions_unexpected", cat)
+    return u / (u + catalog_si("llama3.interruptions_planned", cat))
