@@ -60,7 +60,7 @@ from tokenfab.perf.era import (
     parse_date,
     speed_range,
 )
-from tokenfab.perf.serving import INTERVAL, _slo_message, deployment, sweep
+from tokenfab.perf.serving import INTERVAL, _bottleneck, _slo_message, deployment, sweep
 
 __all__ = ["validate", "ValidationResult", "Case", "prepare", "fit_cases", "REQUIRED_COLUMNS",
            "METRICS", "CV_KEYS", "read_rows"]
@@ -343,7 +343,7 @@ def _score(c: Case, fit: EraFit) -> tuple[dict[str, Any] | None, str]:
             "software_date": format_date(t), "software_speed": s,
             "predicted": pred, "predicted_p10": min(p10, pred), "predicted_p90": max(p90, pred),
             "measured": c.measured, "error_pct": 100.0 * (pred - c.measured) / c.measured,
-            "config": cfg, "deployment": dep,
+            "config": cfg, "deployment": dep, "bottleneck": _bottleneck(r),
             "tpot_s": float(r["tpot_s"]) / s, "ttft_s": float(r["ttft_s"]) / s}, ""
 
 
