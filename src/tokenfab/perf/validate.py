@@ -82,6 +82,8 @@ _SPECULATIVE = re.compile(r"\bmtp\b|multi-token prediction|speculative|\beagle")
 #: Gauss-Newton passes of the era fit (the prediction is not exactly proportional to the
 #: speed on rows with latency limits)
 FIT_PASSES = 2
+#: scenarios in which the engine may choose MTP speculative decoding without the row saying so
+MTP_SCENARIOS = ("interactive",)
 #: rows the era is fitted on (the ``round`` column)
 FIT_ROWS = re.compile(r"^MLPerf")
 #: fit the model-maturity term (:meth:`tokenfab.perf.era.EraFit.maturity`). Off: tried under
@@ -237,7 +239,11 @@ def _case(row: dict[str, str], rid: str, cat: Catalog, source: str) -> tuple[Cas
     if scen == "offline":
         ttft = tpot = inter = None
     text = f"{row.get('system_description') or ''} {row.get('notes') or ''}".lower()
-    spec = bool(_SPECULATIVE.search(text))
+    # speculative decoding with the model's MTP module: required when the row says the system
+    # used it; the engine's choice in the interactive scenario (a per-user speed floor is what
+    # MTP is for: NVIDIA's MLPerf v6.0 write-up names MTP for DeepSeek-R1 interactive); else off
+    spec: bool | None = True if _SPECULATIVE.search(text) else (
+        None if scen in MTP_SCENARIOS else False)
     try:
         date: float | None = parse_date((row.get("date") or "").strip())
     except TokenfabError:
