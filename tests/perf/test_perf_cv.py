@@ -10,7 +10,15 @@ import numpy as np
 import pytest
 
 from tokenfab.cli import main
-from tokenfab.perf.era import ERA, NEUTRAL, fit_era, load_era, parse_date, speed_range
+from tokenfab.perf.era import (
+    ERA,
+    EXTRAPOLATE_YEARS,
+    NEUTRAL,
+    fit_era,
+    load_era,
+    parse_date,
+    speed_range,
+)
 from tokenfab.perf.fit import PUBLIC_FILES, fit_public
 from tokenfab.perf.validate import fit_cases, prepare, score
 
@@ -80,8 +88,10 @@ def test_fit_recovers_a_known_trend():
     term = fit.term("hopper")
     # (the pooled slope carries a ridge prior of one row toward no trend: a small bias)
     assert term.a == pytest.approx(0.1, abs=0.01) and term.b == pytest.approx(0.2, abs=0.02)
-    # held at the fitted span: no extrapolation beyond 2026
-    assert fit.speed("hopper", 2030.0) == pytest.approx(fit.speed("hopper", 2026.0))
+    # the trend runs on for EXTRAPOLATE_YEARS past the last result, then is held
+    assert fit.speed("hopper", 2030.0) == pytest.approx(
+        fit.speed("hopper", 2026.0 + EXTRAPOLATE_YEARS))
+    assert fit.speed("hopper", 2020.0) == pytest.approx(fit.speed("hopper", 2024.0))
     assert fit.speed("hopper") == pytest.approx(np.exp(term.a + term.b * 0.5), rel=1e-9)
 
 
@@ -120,16 +130,16 @@ def test_software_date_moves_the_prediction_monotonically():
     old = predict("llama2-70b", "h100-sxm", 8, software_date="2024-03", interval=False)
     new = predict("llama2-70b", "h100-sxm", 8, software_date="2025-09", interval=False)
     dflt = predict("llama2-70b", "h100-sxm", 8, interval=False)
-    b = ERA.term("hopper").b
+    b = ERA.term("hopper/dense").b
     if b > 0:
         assert old.output_tokens_per_s_per_accelerator < new.output_tokens_per_s_per_accelerator
     from tokenfab.perf.era import format_date
 
-    assert dflt.software_date == format_date(ERA.latest("hopper"))
+    assert dflt.software_date == format_date(ERA.latest("hopper/dense"))
     # offline throughput is proportional to the software speed
     ratio = new.output_tokens_per_s_per_accelerator / old.output_tokens_per_s_per_accelerator
-    expect = ERA.speed("hopper", parse_date("2025-09")) / ERA.speed("hopper",
-                                                                    parse_date("2024-03"))
+    expect = (ERA.speed("hopper/dense", parse_date("2025-09"))
+              / ERA.speed("hopper/dense", parse_date("2024-03")))
     assert ratio == pytest.approx(expect, rel=1e-6)
 
 

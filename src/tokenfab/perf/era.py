@@ -10,8 +10,10 @@ and date, applied to every step time of the engine (:attr:`Calibration.software_
 
 ``a_f`` is the family's log speed at ``T_REF`` relative to the hand-set constants, ``b_f`` its
 log speed gain per year, and ``[t0_f, t1_f]`` the dates of the public results it was fitted on:
-outside them the era is held at the nearest fitted date (no extrapolation of software gains
-into the future; the default date is the latest supported era).
+before them the era is held at the first fitted date; after them the trend continues for
+:data:`EXTRAPOLATE_YEARS` and is then held (the default date is the latest supported era,
+``t1_f``). ``f`` is an era group: the hardware family times fine-grained MoE or dense models
+(:func:`era_group`).
 
 Fitting (:func:`fit_era`): least squares of the log residuals ``r = ln(measured / predicted at
 s = 1)`` of public results on the same hardware across rounds, with each family's ``(a_f, b_f)``
@@ -40,7 +42,7 @@ import numpy as np
 from tokenfab.errors import TokenfabError
 from tokenfab.uncertainty import Range
 
-__all__ = ["EraTerm", "EraFit", "ERA", "NEUTRAL", "T_REF", "parse_date", "format_date", "fit_era",
+__all__ = ["EraTerm", "EraFit", "ERA", "NEUTRAL", "T_REF", "era_group", "parse_date", "format_date", "fit_era",
            "load_era", "speed_range", "ERA_FILE", "SHRINK_A", "SHRINK_B", "HUBER_LOG"]
 
 #: reference date of the intercepts [decimal year]
@@ -52,6 +54,12 @@ SHRINK_A = 30.0
 SHRINK_B = 1.0e6
 #: log residual beyond which a row's weight falls as 1/|r| (Huber) [-]
 HUBER_LOG = 0.25
+#: the trend continues this long past the last fitted result, then the era is held [years]
+#: (software keeps improving: results newer than every fitted row ran faster; a year at the
+#: pooled trend is a few percent, and the interval widens with the distance)
+EXTRAPOLATE_YEARS = 1.0
+#: routed experts from which a model's serving software is counted as fine-grained MoE
+MOE_EXPERTS = 16
 #: pooled-spread weight in a family's sigma [rows]
 SIGMA_PRIOR_ROWS = 10.0
 #: z of the 10th/90th percentiles of a normal
@@ -81,6 +89,19 @@ MODEL_RELEASE: dict[str, tuple[str, str]] = {
 ERA_FILE = Path(__file__).with_name("data") / "era_fit.json"
 
 _DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?\s*$")
+
+
+def era_group(family: str, experts: int) -> str:
+    """The software-era group of a model on a family: ``family/moe`` for fine-grained MoE
+    models (>= :data:`MOE_EXPERTS` routed experts: DeepSeek, gpt-oss, Qwen3-MoE, Kimi), else
+    ``family/dense``. Their serving software matures separately (grouped-GEMM, all-to-all and
+    attention-DP kernels vs dense GEMM paths): DeepSeek-R1 on B200 gained ~1.7x between MLPerf
+    v5.1 and v6.0 while Llama-2-70B gained ~3 %.
+
+    >>> era_group("blackwell", 256), era_group("hopper", 8)
+    ('blackwell/moe', 'hopper/dense')
+    """
+    return f"{family}/{'moe' if experts >= MOE_EXPERTS else 'dense'}"
 
 
 def parse_date(text: str | float | int, *, field: str = "software_date") -> float:
@@ -122,7 +143,7 @@ def format_date(t: float) -> str:
 
 @dataclass(frozen=True, slots=True)
 class EraTerm:
-    """The fitted software speed of one hardware family.
+    """The fitted software speed of one era group (hardware family x MoE or dense).
 
     Attributes
     ----------
@@ -146,7 +167,7 @@ class EraTerm:
     n: int
 
     def log_speed(self, t: float) -> float:
-        return self.a + self.b * (min(max(t, self.t0), self.t1) - T_REF)
+        return self.a + self.b * (min(max(t, self.t0), self.t1 + EXTRAPOLATE_YEARS) - T_REF)
 
 
 @dataclass(frozen=True)
@@ -160,6 +181,8 @@ class EraFit:
     maturity_tau: float = MATURITY_TAU
 
     def term(self, family: str) -> EraTerm:
+        """The term of an era group (``family/moe``, ``family/dense``; the pooled term for a
+        group without fitted results)."""
         return self.families.get(family, self.pooled)
 
     def latest(self, family: str) -> float:

@@ -22,7 +22,7 @@ from tokenfab.errors import InfeasibleError, TokenfabError
 from tokenfab.inputs import RunOptions
 from tokenfab.perf.calibration import SERVING, Calibration, calibration_for
 from tokenfab.perf.engine import Workload, evaluate, in_flight_context
-from tokenfab.perf.era import ERA, EraFit, format_date, parse_date, speed_range
+from tokenfab.perf.era import ERA, EraFit, era_group, format_date, parse_date, speed_range
 from tokenfab.perf.model_costs import ModelCosts, model_costs
 from tokenfab.perf.parallelism import (
     Layouts,
@@ -218,8 +218,8 @@ def _check_workload(input_tokens: float, output_tokens: float, ttft_max_s: float
 
 def era_calibration(hw: Accelerator, calibration: Calibration | None = None,
                     software_date: str | float | None = None, era: EraFit | None = None,
-                    speed_scale: float = 1.0, model_id: str | None = None
-                    ) -> tuple[Calibration, str]:
+                    speed_scale: float = 1.0, model_id: str | None = None,
+                    experts: int = 0) -> tuple[Calibration, str]:
     """The family's calibration at the software era of ``software_date`` (default: the
     latest supported era): ``software_speed`` = the fitted speed (:mod:`tokenfab.perf.era`)
     times ``speed_scale`` (interval draws). Returns the calibration and the date ``YYYY-MM``.
@@ -228,8 +228,9 @@ def era_calibration(hw: Accelerator, calibration: Calibration | None = None,
 
     fit = ERA if era is None else era
     base = calibration or calibration_for(hw.family)
-    t = fit.latest(hw.family) if software_date is None else parse_date(software_date)
-    speed = fit.speed(hw.family, t, model_id) * speed_scale
+    key = era_group(hw.family, experts)
+    t = fit.latest(key) if software_date is None else parse_date(software_date)
+    speed = fit.speed(key, t, model_id) * speed_scale
     return replace(base, software_speed=base.software_speed * speed), format_date(t)
 
 
@@ -239,8 +240,8 @@ INTERVAL = RunOptions(samples=4000, seed=0)
 
 
 def interval_scales(hw: Accelerator, software_date: str | float | None = None,
-                    era: EraFit | None = None, model_id: str | None = None
-                    ) -> tuple[float, float]:
+                    era: EraFit | None = None, model_id: str | None = None,
+                    experts: int = 0) -> tuple[float, float]:
     """Speed multipliers at the 10th and 90th percentiles of the calibration uncertainty.
 
     The family's log software speed is a :class:`~tokenfab.uncertainty.Range` (PERT, spread
@@ -252,7 +253,7 @@ def interval_scales(hw: Accelerator, software_date: str | float | None = None,
     """
     fit = ERA if era is None else era
     t = None if software_date is None else parse_date(software_date)
-    rng_ = speed_range(fit, hw.family, t, model_id)
+    rng_ = speed_range(fit, era_group(hw.family, experts), t, model_id)
     x = rng_.sample(INTERVAL.samples, INTERVAL.rng()) - rng_.likely
     lo, hi = np.percentile(x, [10.0, 90.0])
     return float(np.exp(lo)), float(np.exp(hi))
@@ -316,7 +317,8 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
         raise TokenfabError(f"must be a whole number from 1 to 8, got {mtp_draft_tokens!r}",
                             field="mtp_draft_tokens", value=mtp_draft_tokens)
     mc = model_costs(m)
-    cal, _ = era_calibration(hw, calibration, software_date, era, speed_scale, m.id)
+    cal, _ = era_calibration(hw, calibration, software_date, era, speed_scale, m.id,
+                             int(m.moe_experts or 0))
     frames = []
     for p in precisions or _precisions(hw, "fp8"):
         lay = enumerate_layouts(mc, hw, count) if count else open_count_layouts(
@@ -513,10 +515,12 @@ def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | No
     best = _best(m, hw, count, kw, ttft_max_s, tpot_max_s, interactivity_min,
                  max_batch_per_accelerator)
     p = _prediction(best, m, hw)
-    _, date = era_calibration(hw, calibration, software_date, era, model_id=m.id)
+    experts = int(m.moe_experts or 0)
+    _, date = era_calibration(hw, calibration, software_date, era, model_id=m.id,
+                              experts=experts)
     extra: dict[str, Any] = {"software_date": date}
     if interval:
-        lo_s, hi_s = interval_scales(hw, software_date, era, m.id)
+        lo_s, hi_s = interval_scales(hw, software_date, era, m.id, experts)
         limited = any(x is not None for x in (ttft_max_s, tpot_max_s, interactivity_min))
         band = []
         for sc in (lo_s, hi_s):

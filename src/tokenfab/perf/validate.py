@@ -55,6 +55,7 @@ from tokenfab.perf.era import (
     MODEL_RELEASE,
     NEUTRAL,
     EraFit,
+    era_group,
     fit_era,
     format_date,
     parse_date,
@@ -191,8 +192,13 @@ class Case:
                 "prefill_accelerators": round(float(r["prefill_acc"]), 2),
                 "mtp_draft_tokens": int(r["mtp"]), "deployment": deployment(r, self.hw)}
 
+    @property
+    def era_group(self) -> str:
+        """Software-era group (:func:`tokenfab.perf.era.era_group`)."""
+        return era_group(self.family, int(self.model.moe_experts or 0))
+
     def date_or_latest(self, fit: EraFit) -> float:
-        return self.date if self.date is not None else fit.latest(self.family)
+        return self.date if self.date is not None else fit.latest(self.era_group)
 
 
 def _case(row: dict[str, str], rid: str, cat: Catalog, source: str) -> tuple[Case | None, str]:
@@ -307,11 +313,11 @@ def fit_cases(cases: Iterable[Case], *, source: str = "") -> EraFit:
         fams, dates, res, ages = [], [], [], []
         for c in cs:
             t = c.date_or_latest(fit)
-            s = fit.speed(c.family, t, c.model_id)
+            s = fit.speed(c.era_group, t, c.model_id)
             v = c.value(s)
             if v is None or v <= 0:
                 continue
-            fams.append(c.family)
+            fams.append(c.era_group)
             dates.append(t)
             res.append(math.log(c.measured / v) + math.log(s))
             rel = MODEL_RELEASE.get(c.model_id)
@@ -330,11 +336,11 @@ def _quantile_scales(fit: EraFit, family: str, t: float,
 
 def _score(c: Case, fit: EraFit) -> tuple[dict[str, Any] | None, str]:
     t = c.date_or_latest(fit)
-    s = fit.speed(c.family, t, c.model_id)
+    s = fit.speed(c.era_group, t, c.model_id)
     pred = c.value(s)
     if pred is None:
         return None, f"no prediction: {c.why_infeasible(s)}"
-    lo_s, hi_s = _quantile_scales(fit, c.family, t, c.model_id)
+    lo_s, hi_s = _quantile_scales(fit, c.era_group, t, c.model_id)
     p10 = c.value(s * lo_s) or 0.0
     p90 = c.value(s * hi_s) or pred
     cfg = c.config(s)
