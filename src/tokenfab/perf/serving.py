@@ -268,16 +268,12 @@ def _precisions(hw: Accelerator, precision: str | None) -> list[str]:
     return [precision]
 
 
-#: smallest fixed deployment inside one scale-up domain that may split into pools [accelerators]
-DISAGG_MIN_COUNT = 32
-
-
 def _modes(disaggregated: bool | None, count: int | None, hw: Accelerator) -> tuple[str, ...]:
     if disaggregated is None:
-        # splitting a fixed small deployment into pools rarely pays; allow it when the
-        # deployment is open, spans more than one scale-up domain, or is a rack-scale domain
-        # (NVIDIA Dynamo runs disaggregated pools inside one GB200 NVL72 rack, MLPerf v6.0)
-        if count is None or count > hw.scaleup_domain_size or count >= DISAGG_MIN_COUNT:
+        # splitting a fixed deployment inside one scale-up domain into pools rarely pays (tried
+        # for rack-scale NVL72 runs: it over-predicted MLPerf v6.0 DeepSeek-R1 server 2-4x);
+        # allow it when the deployment is open or spans more than one scale-up domain
+        if count is None or count > hw.scaleup_domain_size:
             return ("aggregated", "disaggregated")
         return ("aggregated",)
     return ("disaggregated",) if disaggregated else ("aggregated",)
