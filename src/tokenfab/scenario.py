@@ -232,7 +232,7 @@ def validate_section(model: type[T], data: Any, *, file: str | None = None, pref
 SECTION_MODULES: tuple[str, ...] = (
     "tokenfab.perf.claims",
     "tokenfab.factory.spec",
-    "tokenfab.demand.scenario",
+    "tokenfab.demand.inputs",
     "tokenfab.market.inputs",
     "tokenfab.cluster.site",
     "tokenfab.plan.inputs",

@@ -29,7 +29,7 @@ def test_demand_json_rows(capsys):
             assert r[k] > 0, k
     dec = d["growth_decomposition"]
     assert set(dec["inference"]["factors"]) == {"users", "queries_per_user", "tokens_per_query",
-                                                 "flops_per_token"}
+                                                 "api_uplift", "flops_per_token"}
     assert dec["claim"]["multiple"] == 1e9
 
 
@@ -56,7 +56,9 @@ def test_demand_with_scenario_file_positional_and_plot(capsys, tmp_path):
 @pytest.mark.parametrize("argv, message", [
     (["demand", "--years", "2030:2025"], "--years"),
     (["demand", "--years", "soon"], "FIRST:LAST"),
-    (["demand", "--samples", "-3"], "--samples"),
+    (["demand", "--samples", "-3"], "samples: must be 0"),
+    (["demand", "--set", "users=-3"], "--set users: must be >= 0"),
+    (["demand", "--set", "userz=3"], "did you mean 'users'"),
     (["demand", "missing.toml"], "not found"),
 ])
 def test_bad_flags_exit_2(capsys, argv, message):
@@ -67,7 +69,8 @@ def test_bad_flags_exit_2(capsys, argv, message):
 @pytest.mark.parametrize("body, message", [
     ("[demand]\nusers = -5\n", "demand.users: must be >= 0"),
     ("[demand]\nuserz = 5\n", "did you mean 'users'"),
-    ("[demand.growth]\nusers = { curve = 'logistic', rate = 1.0 }\n", "needs a 'ceiling'"),
+    ("[demand.growth]\nfrontier_runs = { curve = 'logistic', rate = 1.0 }\n",
+     "demand.growth.frontier_runs.ceiling: a logistic curve needs a 'ceiling'"),
     ("[demand.growth]\nusers = { rate = -2 }\n", "demand.growth.users.rate: must be > -1"),
     ("[demand]\nmodel = 'llama9'\n", "demand.model: unknown model"),
     ("[demand]\nrl_mode = 'magic'\n", "demand.rl_mode"),
@@ -89,3 +92,24 @@ def test_single_year_has_no_horizon(capsys):
     assert d["growth_decomposition"]["claim"]["required_rate_per_year"] is None
     assert main(["demand", "--years", "2025:2025", "--samples", "0"]) == 0
     assert "has no horizon" in capsys.readouterr().out
+
+
+def test_inputs_lists_every_input_with_its_source(capsys):
+    from tokenfab.demand.inputs import DEMAND_INPUTS
+
+    assert main(["demand", "--inputs"]) == 0
+    out = capsys.readouterr().out
+    for name in DEMAND_INPUTS.names:
+        assert f"`{name}`" in out, name
+    assert "chinchilla_tokens_per_param" in out
+
+
+def test_save_scenario_round_trip(capsys, tmp_path):
+    saved = tmp_path / "resolved.toml"
+    a = _json(capsys, ["demand", "--json", "--samples", "0", "--years", "2025:2027",
+                       "--set", "users=1.1e9", "--save-scenario", str(saved)])
+    text = saved.read_text()
+    assert "users = 1100000000.0" in text
+    assert "# catalog chinchilla_tokens_per_param" in text  # a default's source as a comment
+    b = _json(capsys, ["demand", str(saved), "--json", "--samples", "0"])
+    assert a["years"] == b["years"]

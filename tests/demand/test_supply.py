@@ -1,4 +1,4 @@
-"""Supply: accelerators, power, capex, the analysts' line, the roofline fallback."""
+"""Supply: accelerators, power, capex, the analysts' line, the engine's throughput."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from tokenfab.catalog import load_catalog
 from tokenfab.demand import supply
 from tokenfab.errors import TokenfabError
-from tokenfab.perf.model_costs import model_costs
+from tokenfab.perf.serving import predict
 
 
 def test_accelerators_hand_calc():
@@ -46,40 +46,22 @@ def test_generation_for_years():
         supply.generation_for_years([2020], cad)
 
 
-def _roofline(hw_id: str, model: str = "llama3.1-70b", u: float = 50.0) -> float:
-    cat = load_catalog()
-    hw = cat.hardware(hw_id)
-    return supply.roofline_tokens_per_s_per_accelerator(
-        model_costs(cat.model(model)), input_tokens=1000, output_tokens=1000,
-        peak_flops_per_s=hw.peak_flops_per_s("fp8"), hbm_bw_bytes_per_s=hw.hbm_bw_bytes_per_s,
-        hbm_bytes=hw.hbm_capacity_bytes, scaleup_domain=hw.scaleup_domain_size,
-        interactivity_tok_s=u)
-
-
-def test_roofline_is_monotone_and_bounds_the_engine():
-    # a stricter interactivity leaves a smaller batch: never more tokens/s per accelerator
-    # (equal while the KV-cache capacity, not the step time, limits the batch)
-    r = [_roofline("h100-sxm", u=u) for u in (20, 50, 100, 200)]
-    assert r[0] >= r[1] >= r[2] >= r[3] and r[3] < r[0]
-    # newer hardware is faster
-    assert _roofline("gb200-nvl72") > _roofline("h100-sxm")
-    # the roofline (100% of peaks, free communication) bounds the calibrated engine from above
-    serving = pytest.importorskip("tokenfab.perf.serving")
-    for hw in ("h100-sxm", "gb200-nvl72"):
-        r = serving.predict("llama3.1-70b", hw, precision="fp8", input_tokens=1000,
-                            output_tokens=1000, interactivity_min=50)
-        engine_all_tokens = r.output_tokens_per_s_per_accelerator * 2.0
-        assert engine_all_tokens < _roofline(hw)
-
-
 def test_generation_table_gain_after_last_generation():
     tab = supply.generation_table([2026, 2027, 2028, 2029], {2025: "gb200-nvl72", 2027: "vr200-nvl144"},
                                   model_id="llama3.1-70b", precision="fp8", training_precision="bf16",
                                   input_tokens=1000, output_tokens=1000, interactivity_tok_s=50,
-                                  gain_after_last=0.5, use_engine=False,
-                                  capex_usd_per_w_fallback=45.0)
+                                  gain_after_last=0.5)
     assert tab.hardware == ["gb200-nvl72", "vr200-nvl144", "vr200-nvl144", "vr200-nvl144"]
-    tps = tab.tokens_per_s_per_accelerator
+    tps = tab.processed_tokens_per_s_per_accelerator
     assert tps[2] / tps[1] == pytest.approx(1.5) and tps[3] / tps[1] == pytest.approx(2.25)
     assert tab.allin_power_w[3] == tab.allin_power_w[1]
     assert np.all(tab.capex_usd_per_w > 20) and np.all(tab.capex_usd_per_w < 80)
+
+
+def test_processed_tokens_are_the_engines_output_tokens_times_i_plus_o_over_o():
+    cat = load_catalog()
+    r = predict("llama3.1-70b", "h100-sxm", precision="fp8", input_tokens=3000,
+                output_tokens=1000, interactivity_min=50)
+    got = supply.processed_tokens_per_s(cat.model("llama3.1-70b"), cat.hardware("h100-sxm"),
+                                        "fp8", 3000.0, 1000.0, 50.0)
+    assert got == pytest.approx(r.output_tokens_per_s_per_accelerator * 4.0)

@@ -13,11 +13,11 @@ from tokenfab.outputs import atomic_target, atomic_write, check_output_dir, chec
 @pytest.mark.parametrize("bad, words", [
     ("", "needs a file name"),
     ("/", "is a directory"),
-    ("/missing/dir/out.png", "does not exist"),
+    ("{tmp}/missing/dir/out.png", "does not exist"),
 ])
-def test_bad_output_files_are_named(bad: str, words: str) -> None:
+def test_bad_output_files_are_named(bad: str, words: str, tmp_path: Path) -> None:
     with pytest.raises(TokenfabError, match=words) as e:
-        check_output_file(bad, flag="--plot")
+        check_output_file(bad.format(tmp=tmp_path), flag="--plot")
     assert "--plot" in str(e.value)
 
 

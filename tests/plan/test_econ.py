@@ -5,31 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tokenfab.plan import econ
-from tokenfab.plan.fleet import remaining_balance_fraction
+from tokenfab import finance
+from tokenfab.plan import econ, fleet
 
 
-def test_capital_recovery_factor_textbook_values():
-    # standard interest tables: CRF(10%, 5) = 0.26380, CRF(10%, 10) = 0.16275, CRF(8%, 20) = 0.10185
-    got = econ.capital_recovery_factor([0.10, 0.10, 0.08], [5, 10, 20])
-    np.testing.assert_allclose(got, [0.26380, 0.16275, 0.10185], atol=5e-5)
-    # zero rate: straight-line repayment
-    assert econ.capital_recovery_factor(0.0, 4.0) == pytest.approx(0.25)
-
-
-def test_crf_repays_the_capex_exactly():
-    # the present value of n annuity payments equals the capex (any rate, whole years)
-    for r, n in ((0.07, 6), (0.15, 3), (0.0, 5)):
-        pay = float(econ.capital_recovery_factor(r, n))
-        pv = sum(pay / (1 + r) ** k for k in range(1, n + 1))
-        assert pv == pytest.approx(1.0, rel=1e-12)
-
-
-def test_construction_financing_factor():
-    # uniform spend over 2 years at 10%: ((1.1^2) - 1) / (0.1 * 2) = 1.05
-    assert econ.construction_financing_factor(0.10, 2.0) == pytest.approx(1.05)
-    assert econ.construction_financing_factor(0.10, 0.0) == pytest.approx(1.0)
-    assert econ.construction_financing_factor(0.0, 3.0) == pytest.approx(1.0)
+def test_plan_uses_the_one_finance_module():
+    # the time value of money lives once, in tokenfab.finance (no copies in plan)
+    assert econ.capital_recovery_factor is finance.capital_recovery_factor
+    assert econ.construction_financing_factor is finance.construction_financing_factor
+    assert fleet.remaining_balance_fraction is finance.remaining_balance_fraction
+    for name in ("capital_recovery_factor", "construction_financing_factor", "discount_factors",
+                 "remaining_balance_fraction"):
+        assert name not in econ.__all__ and name not in fleet.__all__
 
 
 def test_build_cost_per_w_year_hand_calculation():
@@ -47,10 +34,6 @@ def test_demand_path_is_users_times_per_user():
     np.testing.assert_allclose(d2, [[1, 1, 1], [2, 4, 8]])
 
 
-def test_discount_factors():
-    np.testing.assert_allclose(econ.discount_factors(0.1, 3), [1.0, 1 / 1.1, 1 / 1.21])
-
-
 def test_generation_year_refreshes_at_end_of_it_life():
     # a site opening in year 1 with a 3-year IT life runs gen 1 in years 1-3, gen 4 in 4-6
     g = econ.generation_year(1, np.arange(1, 8), 3.0)
@@ -66,16 +49,4 @@ def test_rent_cost_and_breakeven():
     # 3 USD/h, -10%/yr, signed in year 2: 3 * 0.81 * 8766 h
     got = econ.rent_cost_per_accelerator_year(3.0, -0.10, 2)
     assert got == pytest.approx(3.0 * 0.81 * 365.25 * 24)
-    assert econ.breakeven_utilisation(20_000.0, 25_000.0) == pytest.approx(0.8)
-
-
-def test_remaining_balance_fraction():
-    assert remaining_balance_fraction(0.0, 5.0, 2.0) == pytest.approx(0.6)
-    assert remaining_balance_fraction(0.1, 5.0, 0.0) == pytest.approx(1.0)
-    assert remaining_balance_fraction(0.1, 5.0, 5.0) == pytest.approx(0.0)
-    assert remaining_balance_fraction(0.1, 5.0, 7.0) == 0.0
-    # balance = present value of the payments still due (amortising-loan identity)
-    r, n, a = 0.08, 6, 2
-    pay = float(econ.capital_recovery_factor(r, n))
-    pv_left = sum(pay / (1 + r) ** k for k in range(1, n - a + 1))
-    assert remaining_balance_fraction(r, n, a) == pytest.approx(pv_left, rel=1e-12)
+    assert econ.breakeven_utilization(20_000.0, 25_000.0) == pytest.approx(0.8)

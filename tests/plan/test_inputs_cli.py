@@ -9,7 +9,8 @@ import pytest
 
 from tokenfab.cli import main
 from tokenfab.errors import TokenfabError
-from tokenfab.plan import PlanSection, resolve, solve
+from tokenfab.inputs import RunOptions
+from tokenfab.plan import PLAN_INPUTS, PlanSection, resolve, solve
 from tokenfab.plan.inputs import PlanInputs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,14 +20,15 @@ STARGATE = ROOT / "scenarios" / "interview" / "stargate.toml"
 def test_every_default_has_a_source():
     p = resolve()
     for name in ("demand_tokens_per_year", "users_growth", "per_user_growth",
-                 "tokens_per_accelerator_s", "utilisation", "speedup_per_year", "rent",
-                 "rent_price_trend", "rental_cap", "rental_cap_growth", "capex_usd_per_w",
-                 "it_capex_share", "it_life_years", "facility_life_years", "cost_of_capital",
-                 "lead_time_years", "opex_usd_per_w_year", "power_cap_w_per_year",
-                 "power_cap_growth", "unserved_penalty_usd_per_token", "asic_capex_saving",
+                 "tokens_per_accelerator_s", "utilization", "speedup_per_year", "rent",
+                 "rent_price_trend", "rental_cap", "rental_cap_growth", "capex",
+                 "it_capex_share", "it_life", "facility_life", "cost_of_capital",
+                 "lead_time", "opex_per_year", "power_cap_per_year",
+                 "power_cap_growth", "unserved_penalty", "asic_capex_saving",
                  "asic_perf_per_w"):
         assert p.sources.get(name), name
         assert p.sources[name] != "scenario"
+    assert set(PLAN_INPUTS.names) - {"demand_accelerators", "total_power_cap"} <= set(p.sources)
 
 
 def test_defaults_come_from_the_catalog_and_factory():
@@ -37,9 +39,10 @@ def test_defaults_come_from_the_catalog_and_factory():
     p = resolve().point()
     pue = cat.economics["pue_ai_liquid_cooled"].value
     assert p.capex_usd_per_w == pytest.approx(capex_usd_per_it_w("gb200-nvl72", cat) / pue)
-    assert p.it_life_years == cat.economics["depreciation_life_it_years"].value
-    assert p.rent_prices_usd_per_hour[0] == cat.economics["rent_gb200_usd_per_gpu_hr"].value
-    assert p.lead_time_years == cat.cluster["build.stargate_abilene_years"].value
+    assert p.it_life_years == pytest.approx(cat.economics["depreciation_life_it_years"].value)
+    assert p.rent_prices_usd_per_hour[0] == pytest.approx(
+        cat.economics["rent_gb200_usd_per_gpu_hr"].value)
+    assert p.lead_time_years == pytest.approx(cat.cluster["build.stargate_abilene_years"].value)
     assert p.accelerator_power_w == cat.hardware("gb200-nvl72").allin_power_w
     # speedup: FP4 FLOP/s per all-in W of GB200 over FP8 of H100, 3 years apart
     gb, h = cat.hardware("gb200-nvl72"), cat.hardware("h100-sxm")
@@ -51,10 +54,23 @@ def test_defaults_come_from_the_catalog_and_factory():
 def test_point_and_draw():
     full = resolve()
     assert isinstance(full, PlanInputs)
-    draws = full.draw(3, seed=2)
+    draws = full.draw(RunOptions(3, 2))
     assert len(draws) == 3
     assert len({d.users_growth for d in draws}) == 3
     solve(draws[0])  # a draw is a valid point input
+
+
+def test_set_flags_override_and_catalog_reaches_the_reference(tmp_path):
+    from tokenfab.catalog import load_catalog
+
+    p = resolve(PlanSection(), flags=PLAN_INPUTS.parse_overrides(["utilization=0.5",
+                                                                   "capex=30 USD/W"]))
+    assert p.utilization == 0.5 and p.capex_usd_per_w == 30.0
+    assert p.sources["utilization"] == "flag"
+    f = tmp_path / "cat.toml"
+    f.write_text('[[accelerator]]\nid = "gb200-nvl72"\nbase = "gb200-nvl72"\nprice_usd = 1.0\n')
+    cheap = resolve(catalog=load_catalog([str(f)])).point()
+    assert cheap.capex_usd_per_w < 0.8 * resolve().point().capex_usd_per_w
 
 
 @pytest.mark.parametrize("kw, field", [
@@ -63,7 +79,7 @@ def test_point_and_draw():
     (dict(users_growth=-1.5), "users_growth"),
     (dict(demand_tokens_per_year=1e16, demand_accelerators=1e5), "demand"),
     (dict(mix_change_year=2020), "mix_change_year"),
-    (dict(utilisation=1.5), "utilisation"),
+    (dict(utilization=1.5), "utilization"),
     (dict(rent=[]), "rent"),
     (dict(rent=[{"name": "a", "years": 0, "price_usd_per_hour": 1}]), "years"),
     (dict(committed=[{"year": 2050, "power": "1 GW"}]), "committed"),
@@ -96,10 +112,10 @@ def test_cli_json_has_the_issue_fields(capsys):
     assert main(["plan", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     row = doc["years"][0]
-    for k in ("rented_accelerators", "built_gw", "cost_usd", "unserved_tokens"):
+    for k in ("rented_accelerators", "built_w", "cost_usd", "unserved_tokens"):
         assert k in row
     assert doc["present_cost_usd"] > 0
-    assert doc["inputs"]["sources"]["capex_usd_per_w"]
+    assert doc["inputs"]["sources"]["capex"]
 
 
 @pytest.mark.parametrize("text, needle", [
@@ -137,10 +153,11 @@ def test_stargate_scenario_verdict(capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["title"].startswith("Stargate")
     v = doc["verdict"]
-    assert v["claim"] == "renting alone cannot keep up"
-    assert v["supported"] is True
+    assert v["text"] == "renting alone cannot keep up"
+    assert v["verdict"] == "supported"
+    assert v["numbers"]["rental_cap_binds"] is True
     # committed Stargate sites are online from 2026
-    assert doc["years"][0]["online_gw"] == pytest.approx(1.2)
+    assert doc["years"][0]["online_w"] == pytest.approx(1.2e9)
     # and the table prints
     assert main(["plan", str(STARGATE)]) == 0
     assert "renting alone cannot keep up" in capsys.readouterr().out

@@ -5,16 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tokenfab.claims import Verdict
+from tokenfab.inputs import RunOptions
 from tokenfab.plan import PlanSection, resolve, solve
 from tokenfab.plan.analysis import analyse, shifted_schedule, timing_costs
-from tokenfab.plan.econ import HOURS_PER_YEAR
 from tokenfab.plan.fleet import mix_change_penalty
+from tokenfab.units import HOURS_PER_YEAR
 
 # a simple world: reference generation in the start year, no hardware speedup, one contract
 BASE = dict(
     start_year=2025, years=6, reference_system="gb200-nvl72",
     demand_accelerators=100_000, users_growth=0.0, per_user_growth=0.0,
-    tokens_per_accelerator_s=1000.0, utilisation=1.0, speedup_per_year=1.0,
+    tokens_per_accelerator_s=1000.0, utilization=1.0, speedup_per_year=1.0,
     rent=[{"name": "annual", "years": 1, "price_usd_per_hour": 3.0}], rent_price_trend=0.0,
     rental_cap=1e9, rental_cap_growth=0.0,
     capex="40 USD/W", it_capex_share=0.6, it_life="5 years", facility_life="10 years",
@@ -33,7 +35,7 @@ def test_flat_demand_and_cheap_rental_never_builds():
     p = point(rent=[{"name": "annual", "years": 1, "price_usd_per_hour": 1.0}])
     r = solve(p)
     assert r.first_build_year is None
-    assert r.columns["online_gw"].max() == 0.0
+    assert r.columns["online_w"].max() == 0.0
     np.testing.assert_allclose(r.columns["rented_accelerators"], 100_000, rtol=1e-9)
     assert r.total_unserved_tokens == pytest.approx(0.0, abs=1e-3)
 
@@ -52,7 +54,7 @@ def test_build_cost_is_the_hand_calculation():
     p = point(rental_cap=0, lead_time="0 years")
     r = solve(p)
     need_w = 100_000 * P_ACC
-    assert r.columns["online_gw"][-1] * 1e9 == pytest.approx(need_w, rel=1e-6)
+    assert r.columns["online_w"][-1] == pytest.approx(need_w, rel=1e-6)
     # 40 * (0.6 CRF(10%,5) + 0.4 CRF(10%,10)) + 1 = 40 * 0.223377 + 1 = 9.93507 USD/(W yr)
     np.testing.assert_allclose(r.columns["cost_usd"], 9.93507 * need_w, rtol=1e-5)
     assert r.total_unserved_tokens == pytest.approx(0.0, abs=1e-3)
@@ -105,7 +107,7 @@ def test_committed_sites_count_as_capacity_and_cost():
     tok = 1000.0 * 365.25 * 86400
     np.testing.assert_allclose(r.columns["unserved_tokens"], 50_000 * tok, rtol=1e-6)
     assert r.columns["build_cost_usd"][0] > 0
-    assert r.columns["online_gw"][0] == pytest.approx(0.105)
+    assert r.columns["online_w"][0] == pytest.approx(0.105e9)
 
 
 def test_speedup_makes_later_sites_serve_more():
@@ -115,8 +117,9 @@ def test_speedup_makes_later_sites_serve_more():
     # (100k accelerators), each year adds 100k x 2^(t-1) equivalents at 2^t per accelerator,
     # i.e. 0.105 GW; in year 5 the year-0 site refreshes its IT (5-yr life) to a 32x
     # generation and nothing new is needed
-    np.testing.assert_allclose(r.columns["built_gw"], [0.21, 0.105, 0.105, 0.105, 0.105, 0.0],
-                               rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(r.columns["built_w"],
+                               np.array([0.21, 0.105, 0.105, 0.105, 0.105, 0.0]) * 1e9,
+                               rtol=1e-6, atol=1.0)
 
 
 def test_objective_matches_the_reported_costs():
@@ -176,16 +179,16 @@ def test_asic_share_is_built_cheaper_and_mix_change_costs():
 
 def test_analyse_rent_only_verdict():
     rep = analyse(resolve(PlanSection(**{**BASE, "users_growth": 1.0, "rental_cap": 150_000})))
-    assert rep.verdict["supported"] is True
-    assert rep.verdict["first_shortfall_year"] == 2026
+    assert rep.finding.verdict is Verdict.SUPPORTED
+    assert rep.finding.numbers["first_shortfall_year"] == 2026
     rep2 = analyse(resolve(PlanSection(**BASE)))
-    assert rep2.verdict["supported"] is False
+    assert rep2.finding.verdict is Verdict.NOT_SUPPORTED
 
 
 def test_monte_carlo_runs_over_ranges():
     sec = PlanSection(**{**BASE, "users_growth": {"low": 0.0, "likely": 0.5, "high": 1.0},
                          "rental_cap": {"low": 50_000, "likely": 100_000, "high": 300_000}})
-    rep = analyse(resolve(sec), samples=8, seed=1)
+    rep = analyse(resolve(sec), options=RunOptions(8, 1))
     mc = rep.monte_carlo
     assert mc["samples"] == 8
     assert set(mc["uncertain_inputs"]) == {"users_growth", "rental_cap"}
@@ -202,6 +205,6 @@ def test_verdict_distinguishes_cap_from_cost():
     # 0.1 USD/Mtok the tokens are worth: unserved by choice, not because renting cannot keep up
     rep = analyse(resolve(PlanSection(**{**BASE, "unserved_penalty": "0.1 USD/Mtok",
                                           "power_cap_per_year": "0 GW"})))
-    assert rep.verdict["supported"] is True
-    assert rep.verdict["rental_cap_binds"] is False
-    assert "supported only in cost" in rep.verdict["text"]
+    assert rep.finding.verdict is Verdict.SUPPORTED
+    assert rep.finding.numbers["rental_cap_binds"] is False
+    assert "only in cost" in rep.finding.headline

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from tokenfab.plan import PlanSection, resolve, solve
 
-BASE = dict(start_year=2025, years=5, tokens_per_accelerator_s=1000.0, utilisation=0.8,
+BASE = dict(start_year=2025, years=5, tokens_per_accelerator_s=1000.0, utilization=0.8,
             rent_price_trend=0.0, rental_cap_growth=0.2, capex="40 USD/W", it_capex_share=0.6,
             it_life="5 years", facility_life="12 years", cost_of_capital=0.08,
             opex_per_year="1 USD/W", power_cap_growth=0.1)
@@ -38,8 +38,8 @@ def test_plan_accounts_for_every_token(demand, users, per_user, speed, rent, cap
     # caps hold
     rcap = cap * 1.2 ** np.arange(5)
     assert np.all(c["rented_accelerators"] <= rcap * (1 + 1e-7) + 1e-6)
-    pcap = power_gw * 1.1 ** np.arange(5)
-    assert np.all(c["built_gw"] <= pcap * (1 + 1e-7) + 1e-9)
+    pcap = power_gw * 1e9 * 1.1 ** np.arange(5)
+    assert np.all(c["built_w"] <= pcap * (1 + 1e-7) + 1.0)
     # capacity (incl. idle) covers what is served
     served_acc = c["demand_accelerators"] - c["unserved_tokens"] / p.tokens_per_accelerator_year()
     assert np.all(c["capacity_accelerators"] >= served_acc * (1 - 1e-6) - 1e-6)

@@ -139,9 +139,10 @@ def cluster(inp: Inputs, catalog: Catalog) -> Any:
 def demand(inp: Inputs, catalog: Catalog, samples: int = 200) -> Any:
     """:func:`tokenfab.demand.project` with the served model and interactivity of the inputs."""
     from tokenfab.demand import DemandSection, project
+    from tokenfab.inputs import RunOptions
 
     sec = DemandSection.model_validate({"model": inp.model, "interactivity": inp.interactivity})
-    return project(sec, samples=samples, seed=0, catalog=catalog)
+    return project(sec, options=RunOptions(samples, 0), catalog=catalog)
 
 
 def results_json(parts: dict[str, Any]) -> str:

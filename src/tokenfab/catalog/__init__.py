@@ -271,11 +271,14 @@ class Catalog:
     """Accelerators and models by id, with user entries merged over the shipped ones."""
 
     def __init__(self, accelerators: dict[str, Accelerator], models: dict[str, ModelArch],
-                 overrides: list[str] | None = None) -> None:
+                 overrides: list[str] | None = None,
+                 assumptions: dict[str, dict[str, Assumption]] | None = None) -> None:
         self._acc = accelerators
         self._models = models
         #: human-readable lines: which user entries replaced shipped ones
         self.overrides: list[str] = overrides or []
+        #: user ``[[assumption]]`` rows by table (``economics``/``cluster``), over the shipped
+        self._user_rows: dict[str, dict[str, Assumption]] = assumptions or {}
 
     # -- lookups -----------------------------------------------------------------
     def hardware(self, hw_id: str) -> Accelerator:
@@ -315,13 +318,17 @@ class Catalog:
     # -- assumptions ---------------------------------------------------------------
     @property
     def economics(self) -> dict[str, Assumption]:
-        """Economic assumptions (``economics.csv``) by key."""
-        return _assumptions("economics.csv")
+        """Economic assumptions (``economics.csv``, then user ``[[assumption]]`` rows) by key."""
+        rows = self._user_rows.get("economics")
+        shipped = _assumptions("economics.csv")
+        return {**shipped, **rows} if rows else shipped
 
     @property
     def cluster(self) -> dict[str, Assumption]:
-        """Cluster anchors (``cluster.csv``) by key."""
-        return _assumptions("cluster.csv")
+        """Cluster anchors (``cluster.csv``, then user ``[[assumption]]`` rows) by key."""
+        rows = self._user_rows.get("cluster")
+        shipped = _assumptions("cluster.csv")
+        return {**shipped, **rows} if rows else shipped
 
     def assumption(self, key: str) -> Assumption:
         """An economic or cluster assumption by key (unknown keys raise with a 'did you mean')."""
@@ -351,15 +358,82 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise TokenfabError(f"not valid TOML: {e}", file=str(path)) from None
 
 
+_ASSUMPTION_KEYS = {"key", "value", "low", "high", "unit", "table", "source", "kind", "note",
+                    "year"}
+
+
+def _user_assumptions(path: Path, entries: Any, rows: dict[str, dict[str, Assumption]],
+                      overrides: list[str]) -> None:
+    """``[[assumption]]`` tables: a row of ``economics.csv`` / ``cluster.csv`` replaced (or a new
+    row added, with its ``table`` and ``unit``). Values take units of the row's dimension
+    (``value = "60 USD/MWh"``); a bare number is in SI, like every other input."""
+    if isinstance(entries, dict):
+        entries = [entries]
+    if not isinstance(entries, list):
+        raise TokenfabError("must be a list of tables ([[assumption]])", file=str(path),
+                            field="assumption")
+    for i, e in enumerate(entries):
+        where = f"assumption[{i}]"
+        if not isinstance(e, dict):
+            raise TokenfabError("must be a table", file=str(path), field=where)
+        extra = set(e) - _ASSUMPTION_KEYS
+        if extra:
+            raise TokenfabError(f"unknown key(s) {sorted(extra)}", file=str(path), field=where,
+                                allowed=", ".join(sorted(_ASSUMPTION_KEYS)))
+        key = e.get("key")
+        if not isinstance(key, str) or not key.strip() or "value" not in e:
+            raise TokenfabError("needs 'key' (a row name) and 'value'", file=str(path),
+                                field=where)
+        where = f"assumption[{key}]"
+        shipped = {"economics": _assumptions("economics.csv"), "cluster": _assumptions("cluster.csv")}
+        table = next((t for t, r in shipped.items() if key in r), None)
+        base = shipped[table][key] if table else None
+        if base is None:
+            table = e.get("table")
+            if table not in shipped or "unit" not in e:
+                known = list(shipped["economics"]) + list(shipped["cluster"])
+                guess = did_you_mean(key, known)
+                hint = f"did you mean '{guess}'? " if guess else ""
+                raise TokenfabError(f"not a shipped row; {hint}a new row needs 'table' "
+                                    "('economics' or 'cluster') and 'unit'", file=str(path),
+                                    field=where, value=key)
+        assert table is not None
+        unit = str(e.get("unit", base.unit if base else ""))
+        dim, factor, _ = catalog_unit(unit, where=f"{path}: {where}.unit")
+        kind = str(e.get("kind", "user"))
+        if kind not in VALUE_KINDS:
+            raise TokenfabError(f"kind must be one of {', '.join(VALUE_KINDS)}, got {kind!r}",
+                                file=str(path), field=f"{where}.kind", value=kind)
+
+        # stored in the row's unit, like the shipped rows
+        value, low, high = (parse_quantity(e[n], dim, field=f"{where}.{n}") / factor
+                            if n in e else None for n in ("value", "low", "high"))
+        if (low is None) != (high is None):
+            raise TokenfabError("give both 'low' and 'high', or neither", file=str(path),
+                                field=where)
+        assert value is not None
+        if low is not None and high is not None and not (low <= value <= high):
+            raise TokenfabError(f"must satisfy low <= value <= high; got {low:g}, {value:g}, "
+                                f"{high:g} ({unit})", file=str(path), field=where)
+        rows.setdefault(table, {})[key] = Assumption(
+            key, value, unit, low, high, str(e.get("year", "")), str(e.get("source", str(path))),
+            str(e.get("note", "")), kind)
+        overrides.append(f"{table} row '{key}' from {path} "
+                         + ("overrides the shipped row" if base else "is a new row"))
+
+
 def _merge_user_file(path: Path, acc: dict[str, Accelerator], models: dict[str, ModelArch],
-                     builtin_ids: dict[str, set[str]], overrides: list[str]) -> None:
+                     builtin_ids: dict[str, set[str]], overrides: list[str],
+                     rows: dict[str, dict[str, Assumption]] | None = None) -> None:
     data = _read_toml(path)
     for key in data:
-        if key not in _SECTIONS:
-            guess = did_you_mean(key, _SECTIONS)
+        if key not in _SECTIONS and key != "assumption":
+            guess = did_you_mean(key, [*_SECTIONS, "assumption"])
             hint = f"; did you mean '{guess}'?" if guess else ""
-            raise TokenfabError(f"unknown section '{key}'{hint} (allowed: [[accelerator]], [[model]])",
-                                file=str(path), field=key)
+            raise TokenfabError(f"unknown section '{key}'{hint} (allowed: [[accelerator]], "
+                                "[[model]], [[assumption]])", file=str(path), field=key)
+    if "assumption" in data:
+        _user_assumptions(path, data["assumption"], rows if rows is not None else {}, overrides)
     for section, (cls, specs) in _SECTIONS.items():
         entries = data.get(section, [])
         if isinstance(entries, dict):
@@ -473,15 +547,16 @@ def _load_cached(key: tuple[tuple[str, str], ...]) -> Catalog:
         return Catalog(dict(acc0), dict(models0))
     acc, models = dict(acc0), dict(models0)
     overrides: list[str] = []
+    rows: dict[str, dict[str, Assumption]] = {}
     builtin_ids = {"accelerator": set(acc0), "model": set(models0)}
     for f in files:
         try:
-            _merge_user_file(Path(f), acc, models, builtin_ids, overrides)
+            _merge_user_file(Path(f), acc, models, builtin_ids, overrides, rows)
         except TokenfabError as e:
             if e.file is None:  # name the file in every message about it
                 raise type(e)(str(e), file=f) from None
             raise
-    return Catalog(acc, models, overrides)
+    return Catalog(acc, models, overrides, rows)
 
 
 def as_record(obj: Accelerator | ModelArch) -> dict[str, Any]:

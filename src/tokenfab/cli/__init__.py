@@ -16,6 +16,7 @@ from tokenfab.errors import TokenfabError
 
 #: command modules under tokenfab.cli, each with a ``register(app)`` function
 COMMAND_MODULES: tuple[str, ...] = ("catalog", "report", "market", "cluster", "factory", "plan", "demand", "perf")
+COMMAND_MODULES += ("sweep",)  # tokenfab sweep (needs the sweep extra; see cli/sweep.py)
 
 app = typer.Typer(
     name="tokenfab",

@@ -11,11 +11,32 @@ from typing import Any
 
 import typer
 from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 from typer.core import TyperGroup
 
-from tokenfab.cli.common import console_err, fmt_si, get_catalog, print_json, stdout
-from tokenfab.errors import TokenfabError
+from tokenfab.cli.common import (
+    SET_HELP,
+    console_err,
+    fmt_si,
+    get_catalog,
+    parse_set,
+    print_inputs,
+    print_json,
+    run_options,
+    stdout,
+)
+from tokenfab.demand.fit import fit_all
+from tokenfab.demand.inputs import (
+    DEMAND_INPUTS,
+    DemandSection,
+    filled_section,
+    parse_years,
+    resolve_demand,
+)
+from tokenfab.demand.project import project
+from tokenfab.report.figures.demand import plot_projection
+from tokenfab.scenario import load_section, scenario_meta, write_resolved
 
 
 class _DemandGroup(TyperGroup):
@@ -57,24 +78,27 @@ def demand(
                                         help="scenario file (may also be given as the first argument)"),
     years: str | None = typer.Option(None, "--years", metavar="FIRST:LAST",
                                      help="years to project, e.g. 2025:2032 (default: the scenario's)"),
+    set_: list[str] | None = typer.Option(None, "--set", metavar="NAME=VALUE", help=SET_HELP),
+    show_inputs: bool = typer.Option(False, "--inputs", help=(
+        "list every input with its default, bounds and source, and exit")),
     json_out: bool = typer.Option(False, "--json", help="print strict JSON"),
     plot: str | None = typer.Option(None, "--plot", metavar="FILE",
                                     help="write the chart (stacked by law, bands, analysts' line)"),
-    samples: int = typer.Option(1000, "--samples", metavar="N",
-                                help="Monte Carlo draws for the p10-p90 bands (0: none)"),
-    seed: int = typer.Option(0, "--seed", min=0, help="random seed of the Monte Carlo draws"),
+    samples: int | None = typer.Option(None, "--samples", metavar="N", help=(
+        "Monte Carlo draws for the p10-p90 bands (0: point estimate; default 1000)")),
+    seed: int | None = typer.Option(None, "--seed", help="NumPy seed of the Monte Carlo draws"),
     save_scenario: str | None = typer.Option(None, "--save-scenario", metavar="PATH", help=(
         "write the resolved scenario (every default filled in, with its source) to PATH")),
 ) -> None:
     """Project compute demand and the supply it takes (no subcommand), or see ``fit``."""
     if ctx.invoked_subcommand is not None:
         return
-    from tokenfab.demand.project import project
-    from tokenfab.demand.scenario import DemandSection, parse_years
-    from tokenfab.scenario import load_section, scenario_meta
-
-    if samples < 0 or samples > 1_000_000:
-        raise TokenfabError(f"must be between 0 and 1000000, got {samples}", field="--samples")
+    cat = get_catalog()
+    if show_inputs:
+        print_inputs(DEMAND_INPUTS, cat)
+        return
+    options = run_options(samples, seed, default_samples=1000)
+    flags = parse_set(DEMAND_INPUTS, set_)
     yrs = parse_years(years, field="--years") if years is not None else None
     if scenario is not None:
         section = load_section(scenario, "demand", DemandSection, required=False)
@@ -83,25 +107,20 @@ def demand(
         section = DemandSection()
         meta = {"title": "", "description": "", "claim": ""}
     if save_scenario is not None:
-        from tokenfab.demand.scenario import default_sources
-        from tokenfab.scenario import save_resolved
-
-        ran = section.model_copy(update={"years": years}) if years is not None else section
-        save_resolved(save_scenario, "demand", ran, meta, default_sources())
+        inputs = resolve_demand(section, cat, flags)
+        full = filled_section(section, inputs, years)
+        write_resolved(".", "demand", full, meta={k: v for k, v in meta.items() if v},
+                       comments=inputs.resolved.comments(), path=save_scenario)
+        load_section(save_scenario, "demand", DemandSection)
         console_err(f"wrote resolved scenario to {save_scenario}")
-    cat = get_catalog()
-    if json_out or samples == 0:
-        proj = project(section, years=yrs, samples=samples, seed=seed, catalog=cat)
+    if json_out or not options.monte_carlo:
+        proj = project(section, years=yrs, options=options, catalog=cat, flags=flags)
     else:
-        from rich.progress import Progress, SpinnerColumn, TextColumn
-
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
                       console=stdout) as prog:
-            prog.add_task(f"projecting demand ({samples} samples)...", total=None)
-            proj = project(section, years=yrs, samples=samples, seed=seed, catalog=cat)
+            prog.add_task(f"projecting demand ({options.samples} samples)...", total=None)
+            proj = project(section, years=yrs, options=options, catalog=cat, flags=flags)
     if plot:
-        from tokenfab.report.figures.demand import plot_projection
-
         path = plot_projection(proj, plot)
         if not json_out:
             console_err(f"chart written to {path}")
@@ -174,6 +193,9 @@ def _print_projection(proj: Any, meta: dict[str, str]) -> None:
         stdout.print(f"check {ch['year']}: model {fmt_si(ch['model_tokens_billed_per_month'])} "
                      f"tokens/month (whole market) vs {fmt_si(ch['observed_tokens_per_month'])} "
                      f"observed ({ch['observed']}, one provider)")
+    for f in proj.base_year:
+        stdout.print(escape(f"{f.claim.id}: {f.verdict.value} — model/published "
+                            f"{f.numbers['ratio_model_to_published']:.2f} ({f.claim.text})"))
     stdout.print("accel. spend = capex x accelerator share (absolute); indexed = the analysts' "
                  "base-year spending grown like the demand-implied capacity; analysts = the "
                  "~8%/yr extrapolation")
@@ -186,8 +208,6 @@ def fit(
     json_out: bool = typer.Option(False, "--json", help="print strict JSON"),
 ) -> None:
     """Fit growth rates to data (Google's monthly tokens, ChatGPT users) with 95% intervals."""
-    from tokenfab.demand.fit import fit_all
-
     res = fit_all(get_catalog())
     if json_out:
         print_json(res)

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
+from rich.progress import Progress
 from rich.table import Table
 
-from tokenfab.cli.common import console_err, fmt_si, get_catalog, print_json, stdout
+from tokenfab.cli.common import (
+    SET_HELP,
+    console_err,
+    fmt_si,
+    get_catalog,
+    parse_set,
+    print_inputs,
+    print_json,
+    run_options,
+    stdout,
+)
 from tokenfab.errors import TokenfabError
-from tokenfab.plan.econ import SECONDS_PER_YEAR
+from tokenfab.plan import PLAN_INPUTS, PlanSection, analyse
+from tokenfab.plan.inputs import filled_section, resolve_with_sources
+from tokenfab.report.figures.plan import plan_figure
+from tokenfab.scenario import load_section, scenario_meta, write_resolved
 
 
 def _usd(x: float) -> str:
@@ -22,50 +35,18 @@ def _usd(x: float) -> str:
     return f"${x / 1e6:.0f}M"
 
 
-#: [plan] field -> (resolved input of tokenfab.plan.resolve, factor to the field's SI unit)
-_RESOLVED: dict[str, tuple[str, float]] = {
-    **{f: (f, 1.0) for f in ("demand_tokens_per_year", "users_growth", "per_user_growth",
-                             "tokens_per_accelerator_s", "utilisation", "speedup_per_year",
-                             "rent_price_trend", "rental_cap", "rental_cap_growth", "it_capex_share",
-                             "cost_of_capital", "power_cap_growth", "asic_capex_saving",
-                             "asic_perf_per_w")},
-    "capex": ("capex_usd_per_w", 1.0), "opex_per_year": ("opex_usd_per_w_year", 1.0),
-    "power_cap_per_year": ("power_cap_w_per_year", 1.0),
-    "unserved_penalty": ("unserved_penalty_usd_per_token", 1.0),
-    "it_life": ("it_life_years", SECONDS_PER_YEAR),
-    "facility_life": ("facility_life_years", SECONDS_PER_YEAR),
-    "lead_time": ("lead_time_years", SECONDS_PER_YEAR),
-}
-
-
-def _save(out: Path, section: Any, inputs: Any, meta: dict[str, str]) -> None:
-    """``--save-scenario``: the section with every input :func:`tokenfab.plan.resolve` filled in."""
-    from tokenfab.scenario import save_resolved
-
-    fill: dict[str, Any] = {}
-    for f, (name, k) in _RESOLVED.items():
-        v = getattr(inputs, name)
-        if v is not None and not (f == "demand_tokens_per_year" and section.demand_accelerators):
-            fill[f] = v.scaled(k) if hasattr(v, "scaled") else float(v) * k
-    fill["rent"] = [{"name": n, "years": y, "price_usd_per_hour": p} for n, y, p in zip(
-        inputs.rent_names, inputs.rent_years, inputs.rent_prices_usd_per_hour, strict=True)]
-    src = inputs.sources
-    sources = {f: src[name] for f, (name, _) in _RESOLVED.items() if name in src}
-    if "rent" in src:
-        sources["rent"] = src["rent"]
-    save_resolved(out, "plan", section, meta, sources, fill=fill)
-    console_err(f"wrote resolved scenario to {out}")
-
-
 def plan(
     scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]",
                                            help="scenario file with a [plan] section"),
     json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
     plot: Path | None = typer.Option(None, "--plot", metavar="FILE",
                                      help="write the chart of the plan (PNG/SVG/PDF)"),
+    set_: list[str] | None = typer.Option(None, "--set", metavar="NAME=VALUE", help=SET_HELP),
+    show_inputs: bool = typer.Option(False, "--inputs", help=(
+        "list every input with its default, bounds and source, and exit")),
     samples: int | None = typer.Option(None, "--samples", help="Monte Carlo draws over the input "
                                        "ranges (one LP each; default: the scenario's, else 0)"),
-    seed: int = typer.Option(0, "--seed", min=0, help="random seed of the Monte Carlo"),
+    seed: int | None = typer.Option(None, "--seed", help="NumPy seed of the Monte Carlo draws"),
     save_scenario: Path | None = typer.Option(None, "--save-scenario", metavar="PATH", help=(
         "write the resolved scenario (every default filled in, with its source) to PATH")),
 ) -> None:
@@ -74,32 +55,38 @@ def plan(
     capital, depreciation and the hardware generation of each site; unserved demand is shown,
     never dropped. Also: renting alone, the crossover, building a year early/late, ASIC mix.
     """
-    from tokenfab.plan import PlanSection, analyse, resolve
-    from tokenfab.scenario import load_section, scenario_meta
-
-    if samples is not None and not 0 <= samples <= 5000:
-        raise TokenfabError(f"must be in 0..5000, got {samples}", field="--samples", value=samples)
+    cat = get_catalog()
+    if show_inputs:
+        print_inputs(PLAN_INPUTS, cat, {"reference": cat.hardware("gb200-nvl72")})
+        return
+    flags = parse_set(PLAN_INPUTS, set_)
     section = load_section(scenario, "plan", PlanSection) if scenario else PlanSection()
-    if samples is not None:  # the run's draws, also in the JSON's inputs and a saved scenario
-        section = section.model_copy(update={"samples": samples})
+    options = run_options(samples if samples is not None else section.samples, seed)
+    if options.samples > 5000:
+        raise TokenfabError(f"must be 0 or 2..5000 draws (one LP each), got {options.samples}",
+                            field="--samples", value=options.samples)
+    # the run's draws, also in the JSON's inputs and a saved scenario
+    section = section.model_copy(update={"samples": options.samples})
     meta = scenario_meta(scenario) if scenario else {}
-    inputs = resolve(section, get_catalog())
-    n = inputs.samples
+    inputs, resolved = resolve_with_sources(section, cat, flags)
     if save_scenario is not None:
-        _save(save_scenario, section, inputs, meta)
-    if n > 0:
-        from rich.progress import Progress
-
+        full = filled_section(section, inputs, resolved)
+        comments = dict(resolved.comments())
+        if section.rent is None:
+            comments["rent"] = inputs.sources["rent"]
+        write_resolved(".", "plan", full, meta={k: v for k, v in meta.items() if v},
+                       comments=comments, path=save_scenario)
+        load_section(save_scenario, "plan", PlanSection)
+        console_err(f"wrote resolved scenario to {save_scenario}")
+    if options.monte_carlo:
         with Progress(console=None, transient=True, disable=json_out) as bar:
-            task = bar.add_task(f"Monte Carlo: {n} plans", total=n)
-            report = analyse(inputs, samples=n, seed=seed, meta=meta,
+            task = bar.add_task(f"Monte Carlo: {options.samples} plans", total=options.samples)
+            report = analyse(inputs, options=options, meta=meta,
                              progress=lambda i: bar.update(task, completed=i))
     else:
-        report = analyse(inputs, samples=0, meta=meta)
+        report = analyse(inputs, options=options, meta=meta)
     if plot is not None:
         try:
-            from tokenfab.report.figures.plan import plan_figure
-
             plan_figure(report.plan, plot, title=meta.get("title", ""))
         except ImportError:
             raise TokenfabError("--plot needs matplotlib (pip install 'tokenfab[plot]')") from None
@@ -124,9 +111,10 @@ def plan(
     for col in cols:
         t.add_column(col, justify="right", no_wrap=True)
     for r in p.rows():
-        t.add_row(str(r["year"]), fmt_si(r["demand_tokens"]), f"{r['demand_gw']:.2f}",
-                  fmt_si(r["rented_accelerators"]), f"{r['build_started_gw']:.2f}",
-                  f"{r['built_gw']:.2f}", f"{r['online_gw']:.2f}", fmt_si(r["unserved_tokens"]),
+        t.add_row(str(r["year"]), fmt_si(r["demand_tokens"]), f"{r['demand_w'] / 1e9:.2f}",
+                  fmt_si(r["rented_accelerators"]), f"{r['build_started_w'] / 1e9:.2f}",
+                  f"{r['built_w'] / 1e9:.2f}", f"{r['online_w'] / 1e9:.2f}",
+                  fmt_si(r["unserved_tokens"]),
                   f"{r['idle_fraction']:.0%}", _usd(r["cost_usd"]))
     stdout.print(t)
     stdout.print("demand GW: power that would serve all demand with that year's newest "
@@ -135,12 +123,13 @@ def plan(
                  f"{float(inputs.point().cost_of_capital):.0%}); unserved "
                  f"{fmt_si(p.total_unserved_tokens)} tokens, valued at "
                  f"{_usd(p.present_penalty_usd)}")
-    v = report.verdict
-    stdout.print(f"\n[bold]'{v['claim']}'[/bold]: {v['text']}", markup=True)
+    f = report.finding
+    stdout.print(f"\n[bold]'{f.claim.text}'[/bold]: {f.verdict.value}: {f.headline}",
+                 markup=True)
     c = report.crossover
     stdout.print(f"crossover: a built accelerator-hour costs ${c['build_usd_per_accelerator_hour']:.2f}"
                  f"; it beats the cheapest rental when the site is used more than "
-                 f"{min(c['breakeven_utilisation']):.0%} of the time; the plan first builds in "
+                 f"{min(c['breakeven_utilization']):.0%} of the time; the plan first builds in "
                  f"{c['first_build_year_in_plan'] or 'never'}")
     tm = report.timing
     if tm.get("early") is not None:
@@ -151,7 +140,7 @@ def plan(
         m = report.mix_change
         stdout.print(f"model-mix change in {m.change_year} (ASIC share {m.share_before:.0%} -> "
                      f"{m.share_after:.0%}): {m.stranded_asic_fraction:.0%} of "
-                     f"{m.asic_online_gw_at_change:.2f} GW of ASIC sites stranded, unpaid IT "
+                     f"{m.asic_online_w_at_change / 1e9:.2f} GW of ASIC sites stranded, unpaid IT "
                      f"capex {_usd(m.unpaid_asic_it_capex_usd)}, penalty vs foresight "
                      f"{_usd(m.penalty_usd)}")
     if report.monte_carlo is not None:

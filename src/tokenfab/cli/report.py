@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -27,6 +28,9 @@ def report(
     json_out: bool = typer.Option(False, "--json", help="print the verdicts as JSON"),
     catalog: list[str] = typer.Option([], "--catalog", metavar="FILE",
                                       help="extra TOML catalog file (repeatable)"),
+    sweep: Path | None = typer.Option(None, "--sweep", metavar="DIR",
+                                      help="add a section with the landscape of this sweep "
+                                      "directory (tokenfab sweep)"),
 ) -> None:
     """Write the report: every claim of the interview, the models' numbers, charts, sources and
     a verdict. Sections whose model is not available are shown as such (and warned about)."""
@@ -37,8 +41,9 @@ def report(
     ctx = ReportContext(catalog=get_catalog(catalog),
                         scenario_dir=scenarios if scenarios is not None else default_scenario_dir(),
                         samples=samples, seed=seed)
+    extra = _sweep_section(ctx, sweep)
     try:
-        rep = build_report(out, ctx=ctx, only=only or None, progress=not json_out or sys.stderr.isatty(),
+        rep = build_report(out, ctx=ctx, only=only or None, **extra, progress=not json_out or sys.stderr.isatty(),
                            warn=lambda m: console_err(f"warning: {m}"), strict=strict)
     except TokenfabError:
         raise
@@ -56,6 +61,20 @@ def report(
         stdout.print(f"  {s.verdict.value:<17} {s.title}", markup=False, highlight=False)
     stdout.print(f"wrote {rep.path} ({rep.path.stat().st_size / 1e6:.1f} MB) in {rep.seconds:.1f} s",
                  markup=False, highlight=False)
+
+
+def _sweep_section(ctx: Any, sweep: Path | None) -> dict[str, Any]:
+    """``--sweep DIR``: the registered sections plus the sweep's landscape section."""
+    if sweep is None:
+        return {}
+    if not (sweep / "manifest.json").is_file():
+        raise TokenfabError("not a sweep directory (no manifest.json)", field="--sweep",
+                            value=str(sweep))
+    from tokenfab.report.sections import SECTIONS
+    from tokenfab.report.sections.sweep import SPEC
+
+    ctx.extras["sweep_dir"] = sweep
+    return {"specs": (*SECTIONS, SPEC)}
 
 
 def app_command(

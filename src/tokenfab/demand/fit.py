@@ -24,7 +24,9 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy import stats
 
+from tokenfab.catalog import load_catalog
 from tokenfab.errors import TokenfabError
 
 __all__ = ["GrowthFit", "Series", "data_series", "fit_exponential", "fit_all", "decimal_year"]
@@ -89,8 +91,6 @@ def fit_exponential(t_years: ArrayLike, values: ArrayLike, *, name: str = "",
     GrowthFit
         Rate ``g - 1`` per year, multiple ``g`` with its interval, doubling time, ``R^2``.
     """
-    from scipy import stats
-
     t = np.asarray(t_years, float).ravel()
     y = np.asarray(values, float).ravel()
     if t.size != y.size:
@@ -162,8 +162,6 @@ CHATGPT_WAU_HISTORY: tuple[tuple[date, float, str], ...] = (
 
 def data_series(catalog: Any = None) -> list[Series]:
     """The series ``tokenfab demand fit`` fits, values read from the catalog."""
-    from tokenfab.catalog import load_catalog
-
     cat = catalog or load_catalog()
     eco = cat.economics
     g_dates, g_vals, g_src = [], [], []
@@ -191,8 +189,6 @@ def _subset(s: Series, since: date) -> tuple[np.ndarray, np.ndarray]:
 def fit_all(catalog: Any = None, confidence: float = 0.95) -> dict[str, Any]:
     """Fit every series (all points, and the points from May 2025 on where there are >= 3),
     and report Epoch's published training-compute trend beside them."""
-    from tokenfab.catalog import load_catalog
-
     cat = catalog or load_catalog()
     fits: list[GrowthFit] = []
     for s in data_series(cat):

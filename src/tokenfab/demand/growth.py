@@ -52,7 +52,8 @@ def exponential(t_years: ArrayLike, x0: ArrayLike, rate_per_year: ArrayLike) -> 
     -------
     ndarray
     """
-    return np.asarray(x0, float) * (1.0 + np.asarray(rate_per_year, float)) ** np.asarray(t_years, float)
+    out: np.ndarray = np.asarray(x0, float) * (1.0 + np.asarray(rate_per_year, float)) ** np.asarray(t_years, float)
+    return out
 
 
 def logistic(t_years: ArrayLike, x0: ArrayLike, rate_per_year: ArrayLike,
@@ -82,7 +83,8 @@ def logistic(t_years: ArrayLike, x0: ArrayLike, rate_per_year: ArrayLike,
     k_ = np.asarray(ceiling, float)
     k = np.log1p(np.asarray(rate_per_year, float))
     with np.errstate(divide="ignore"):  # x0 = 0 gives K / inf = 0, the limit
-        return k_ / (1.0 + (k_ - x0_) / x0_ * np.exp(-k * np.asarray(t_years, float)))
+        out: np.ndarray = k_ / (1.0 + (k_ - x0_) / x0_ * np.exp(-k * np.asarray(t_years, float)))
+        return out
 
 
 def curve(kind: str, t_years: ArrayLike, x0: ArrayLike, rate_per_year: ArrayLike,

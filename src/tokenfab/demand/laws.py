@@ -112,7 +112,8 @@ def rl_flops_from_ratio(pretraining_flops: ArrayLike, rl_to_pretrain_ratio: Arra
     ndarray
         RL compute [FLOP].
     """
-    return np.asarray(pretraining_flops, float) * np.asarray(rl_to_pretrain_ratio, float)
+    out: np.ndarray = np.asarray(pretraining_flops, float) * np.asarray(rl_to_pretrain_ratio, float)
+    return out
 
 
 def rl_flops_from_rollouts(rollouts: ArrayLike, tokens_per_rollout: ArrayLike,
@@ -148,7 +149,8 @@ def rl_flops_from_rollouts(rollouts: ArrayLike, tokens_per_rollout: ArrayLike,
     tok = np.asarray(rollouts, float) * np.asarray(tokens_per_rollout, float)
     per = (np.asarray(generation_flops_per_param_token, float)
            + np.asarray(update_flops_per_param_token, float) * np.asarray(trained_fraction, float))
-    return tok * np.asarray(active_params, float) * per
+    out: np.ndarray = tok * np.asarray(active_params, float) * per
+    return out
 
 
 # -----------------------------------------------------------------------------------

@@ -25,60 +25,43 @@ Identities (per year ``t``)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
+from tokenfab.catalog import Catalog, load_catalog
+from tokenfab.claims import Finding
 from tokenfab.demand import growth as gr
 from tokenfab.demand import laws, supply
-from tokenfab.demand.scenario import DemandSection, parse_years
-from tokenfab.errors import TokenfabError
-from tokenfab.uncertainty import Range, likely, sample_inputs
-
-__all__ = ["DemandProjection", "GROWTH_FACTORS", "demand_model", "flat_inputs", "project"]
-
-DAYS_PER_YEAR = 365.25
-
-#: growth factors: name -> the base-value input it multiplies
-GROWTH_FACTORS = ("frontier_run_flops", "frontier_runs", "rl_ratio", "rl_rollouts", "users",
-                  "queries_per_user", "answer_tokens", "reasoning_tokens", "reasoning_share",
-                  "tree_share", "agent_share", "agent_steps", "model_flops")
-
-_SCALAR_FIELDS = (
-    "frontier_run_flops", "tokens_per_param", "overtrain", "frontier_runs_per_year",
-    "pretraining_mfu", "rl_to_pretrain_ratio", "rl_rollouts_per_year", "rl_tokens_per_rollout",
-    "rl_trained_fraction", "post_training_mfu", "users", "queries_per_user_per_day",
-    "input_tokens", "answer_tokens", "reasoning_multiplier", "reasoning_token_share", "tree_share",
-    "tree_branching", "tree_depth", "tree_keep_fraction", "tree_tokens_per_node",
-    "tree_eval_tokens_per_node", "agent_share", "agent_steps", "agent_initial_context_tokens",
-    "agent_output_tokens_per_step", "agent_tool_tokens_per_step", "agent_cache_hit_fraction",
-    "inference_utilization", "capex_life_years", "accelerator_share_of_capex",
-    "analyst_base_usd", "analyst_growth",
+from tokenfab.demand.baseyear import base_year_findings
+from tokenfab.demand.inputs import (
+    DemandInputs,
+    DemandSection,
+    parse_years,
+    resolve_demand,
 )
+from tokenfab.errors import TokenfabError
+from tokenfab.inputs import RunOptions
+from tokenfab.perf.model_costs import ModelCosts, model_costs
+from tokenfab.units import DAYS_PER_YEAR
+
+__all__ = ["MAIN_OUTPUTS", "ROW_OUTPUTS", "DemandProjection", "demand_model", "project"]
 
 #: outputs that get percentile bands and JSON rows
 MAIN_OUTPUTS = ("pretraining_flops", "post_training_flops", "inference_flops", "tokens",
                 "accelerators", "gw", "capex_usd", "accelerator_spend_usd",
                 "demand_indexed_spend_usd")
 
-
-def flat_inputs(section: DemandSection) -> dict[str, Any]:
-    """The section's numeric inputs as one flat mapping (numbers or Ranges).
-
-    Growth factors appear as ``growth.<factor>.rate`` and ``growth.<factor>.ceiling``.
-    """
-    out: dict[str, Any] = {k: getattr(section, k) for k in _SCALAR_FIELDS}
-    for opt in ("frontier_params", "rl_active_params", "capex_usd_per_w"):
-        v = getattr(section, opt)
-        if v is not None:
-            out[opt] = v
-    for name in GROWTH_FACTORS:
-        spec = getattr(section.growth, name)
-        out[f"growth.{name}.rate"] = spec.rate
-        if spec.ceiling is not None:
-            out[f"growth.{name}.ceiling"] = spec.ceiling
-    return out
+#: outputs in each year's JSON row (units: FLOP/yr, tokens/yr, accelerators, GW, USD/yr ...)
+ROW_OUTPUTS = ("pretraining_flops", "post_training_flops", "inference_flops", "tokens",
+               "tokens_billed", "api_tokens", "power_w_three_laws", "power_w_other",
+               "accelerators_three_laws", "accelerators_other", "accelerators", "accelerators_inference",
+               "accelerators_training", "gw", "capex_usd", "accelerator_spend_usd",
+               "analyst_spend_usd", "demand_indexed_spend_usd", "users",
+               "queries_per_user_per_day", "tokens_per_query", "flops_per_token",
+               "frontier_run_flops", "frontier_params", "reasoning_query_share", "agent_share")
 
 
 def _check_share(name: str, x: np.ndarray, years: list[int]) -> None:
@@ -92,13 +75,13 @@ def _check_share(name: str, x: np.ndarray, years: list[int]) -> None:
 
 
 def demand_model(t: np.ndarray, p: Mapping[str, Any], *, kinds: Mapping[str, str],
-                 rl_mode: str, costs: Any, hw: supply.GenerationTable, years: list[int],
+                 rl_mode: str, costs: ModelCosts, hw: supply.GenerationTable, years: list[int],
                  ref_flops_per_token: float, max_context_tokens: float = np.inf
                  ) -> dict[str, np.ndarray]:
     """Demand and supply for years ``t`` (a column, years since the base year) and inputs ``p``.
 
     Inputs in ``p`` are numbers or arrays of samples (broadcast against ``t``); ``hw`` holds
-    the per-year hardware (arrays over years), its tokens/s measured at a request shape whose
+    the per-year hardware (arrays over years), its (input + output) tokens/s measured at a request shape whose
     FLOPs per token are ``ref_flops_per_token``: a year whose mix costs more FLOPs per token
     (longer contexts, a larger served model) gets proportionally fewer tokens/s. Returns arrays
     of shape (years, samples) (or (years, 1)) keyed by output name; units: FLOP/yr, tokens/yr,
@@ -162,10 +145,12 @@ def demand_model(t: np.ndarray, p: Mapping[str, Any], *, kinds: Mapping[str, str
     flops_q = sum(shares[k] * laws.query_flops(costs, *shapes[k][1:]) for k in shapes) * model_growth
     tokens_q = sum(shares[k] * (shapes[k][1] + shapes[k][2]) for k in shapes)
     billed_q = sum(shares[k] * shapes[k][0] for k in shapes)
-    inf = queries * flops_q
-    tokens = queries * tokens_q
+    api = grow("api_tokens", p["api_tokens_per_year"])
+    assistant_tokens = queries * tokens_q
+    tokens = assistant_tokens + api
+    inf = tokens * flops_q / tokens_q
     # --- supply -----------------------------------------------------------------------
-    tps = hw.tokens_per_s_per_accelerator.reshape(-1, 1)
+    tps = hw.processed_tokens_per_s_per_accelerator.reshape(-1, 1)
     peak = hw.peak_flops_per_s.reshape(-1, 1)
     flops_per_token = flops_q / tokens_q
     acc_inf = supply.accelerators_for_tokens(tokens, tps * ref_flops_per_token / flops_per_token,
@@ -178,7 +163,10 @@ def demand_model(t: np.ndarray, p: Mapping[str, Any], *, kinds: Mapping[str, str
                else hw.capex_usd_per_w.reshape(-1, 1))
     out = {
         "pretraining_flops": pre, "post_training_flops": post, "inference_flops": inf,
-        "tokens": tokens, "tokens_billed": queries * billed_q,
+        "tokens": tokens, "tokens_billed": queries * billed_q + api,
+        "api_tokens": api,
+        "token_uplift": np.divide(tokens, assistant_tokens, out=np.ones(np.broadcast_shapes(
+            np.shape(tokens), np.shape(assistant_tokens))), where=assistant_tokens > 0),
         "frontier_run_flops": run_flops, "frontier_runs": runs, "frontier_params": n_params,
         "frontier_tokens": d_tokens, "users": users, "queries_per_user_per_day": qpd,
         "queries": queries, "tokens_per_query": tokens_q, "flops_per_token": flops_per_token,
@@ -192,7 +180,23 @@ def demand_model(t: np.ndarray, p: Mapping[str, Any], *, kinds: Mapping[str, str
 
 def _finish(out: dict[str, np.ndarray], p: Mapping[str, Any], years_ext: list[int],
             base_year: int, analyst_base_year: int, analyst_mode: str) -> dict[str, np.ndarray]:
-    """Capex (needs last year's power), spending and GW; drops the extra first year."""
+    """The fleet the three laws leave out, capex (needs last year's power), spending and GW;
+    drops the extra first year."""
+    t = np.asarray(years_ext, float) - base_year
+    if base_year not in years_ext:
+        raise TokenfabError(f"must include the base year {base_year} (its published fleet "
+                            "anchors the workloads the three laws leave out); got "
+                            f"{years_ext[1]}:{years_ext[-1]}", field="years")
+    b = years_ext.index(base_year)
+    laws_w = out["power_w"]
+    other_w = supply.other_workloads_power_w(t, laws_w, b, p["installed_power_w"],
+                                             p["installed_power_growth"],
+                                             p["other_workloads_growth"])
+    allin = out["power_w"] / np.where(out["accelerators"] > 0, out["accelerators"], 1.0)
+    out = {**out, "power_w_three_laws": laws_w, "power_w_other": other_w,
+           "accelerators_three_laws": out["accelerators"],
+           "accelerators_other": other_w / allin,
+           "power_w": laws_w + other_w, "accelerators": out["accelerators"] + other_w / allin}
     w = out["power_w"]
     capex = supply.annual_capex_usd(w[1:], w[:-1], out["capex_usd_per_w"][1:], p["capex_life_years"])
     res = {k: v[1:] for k, v in out.items()}
@@ -211,9 +215,13 @@ def _finish(out: dict[str, np.ndarray], p: Mapping[str, Any], years_ext: list[in
     return res
 
 
-@dataclass
+@dataclass(frozen=True)
 class DemandProjection:
-    """A projection: per-year outputs at the likely inputs, percentile bands, decomposition."""
+    """A projection: per-year outputs at the likely inputs, percentile bands, decomposition.
+
+    ``point[k]`` and ``bands[k][q]`` are arrays over :attr:`years` in SI (FLOP/yr, tokens/yr,
+    accelerators, W, USD/yr; ``gw`` in GW as its name says).
+    """
 
     years: list[int]
     point: dict[str, np.ndarray]
@@ -222,21 +230,19 @@ class DemandProjection:
     decomposition: dict[str, Any]
     hardware: supply.GenerationTable
     section: DemandSection
+    inputs: DemandInputs
     notes: list[str] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
+    base_year: list[Finding] = field(default_factory=list)
 
     def rows(self) -> list[dict[str, Any]]:
         """One dict per year (the JSON ``years`` list)."""
         out = []
         for i, y in enumerate(self.years):
             row: dict[str, Any] = {"year": y, "hardware": self.hardware.hardware[i + 1]}
-            for k in ("pretraining_flops", "post_training_flops", "inference_flops", "tokens",
-                      "tokens_billed", "accelerators", "accelerators_inference",
-                      "accelerators_training", "gw", "capex_usd", "accelerator_spend_usd",
-                      "analyst_spend_usd", "demand_indexed_spend_usd", "users", "queries_per_user_per_day",
-                      "tokens_per_query", "flops_per_token", "frontier_run_flops",
-                      "frontier_params", "reasoning_query_share", "agent_share"):
+            for k in ROW_OUTPUTS:
                 row[k] = float(self.point[k][i])
+            row["power_w"] = float(self.point["power_w"][i])
             if self.bands is not None:
                 row["bands"] = {k: {q: float(v[i]) for q, v in self.bands[k].items()}
                                 for k in MAIN_OUTPUTS}
@@ -246,7 +252,13 @@ class DemandProjection:
     def to_dict(self) -> dict[str, Any]:
         return {"years": self.rows(), "growth_decomposition": self.decomposition,
                 "checks": self.checks, "samples": self.samples,
+                "base_year": [f.to_dict() for f in self.base_year],
                 "hardware": self.hardware.to_dict(), "notes": self.notes}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per year: the point outputs (no bands)."""
+        return pd.DataFrame([{k: v for k, v in r.items() if k != "bands"} for r in self.rows()]
+                            ).set_index("year")
 
 
 def _decomposition(pt: dict[str, np.ndarray], years: list[int], claim_multiple: float,
@@ -267,6 +279,7 @@ def _decomposition(pt: dict[str, np.ndarray], years: list[int], claim_multiple: 
         "queries_per_user": mult(pt["queries_per_user_per_day"],
                                  "demand.queries_per_user_per_day"),
         "tokens_per_query": mult(pt["tokens_per_query"]),
+        "api_uplift": mult(pt["token_uplift"]),
         "flops_per_token": mult(pt["flops_per_token"]),
     }
     pre_factors = {"frontier_runs": mult(pt["frontier_runs"], "demand.frontier_runs_per_year"),
@@ -310,35 +323,32 @@ def _decomposition(pt: dict[str, np.ndarray], years: list[int], claim_multiple: 
     return out
 
 
-def project(section: DemandSection, *, years: list[int] | None = None, samples: int = 0,
-            seed: int = 0, catalog: Any = None, use_engine: bool = True) -> DemandProjection:
-    """Run the demand model over ``years`` (default: the section's), with ``samples`` draws.
+def project(section: DemandSection, *, years: list[int] | None = None,
+            options: RunOptions | None = None, catalog: Catalog | None = None,
+            flags: Mapping[str, Any] | None = None) -> DemandProjection:
+    """Run the demand model over ``years`` (default: the section's).
 
     Parameters
     ----------
     section : DemandSection
     years : list of int, optional
-    samples : int
-        Monte Carlo draws (0: point estimate only).
-    seed : int
+    options : RunOptions, optional
+        Monte Carlo draws for the p10/p50/p90 bands (0: point estimate only) and their seed.
     catalog : Catalog, optional
-    use_engine : bool
-        False forces the roofline throughput estimate (see :mod:`tokenfab.demand.supply`).
+        The catalog every default is read from (the shipped one if None).
+    flags : mapping, optional
+        ``--set`` values (SI or text with units) over the section's.
 
     Returns
     -------
     DemandProjection
     """
-    from tokenfab.catalog import load_catalog
-    from tokenfab.perf.model_costs import model_costs
-
-    if samples < 0:
-        raise TokenfabError(f"must be >= 0, got {samples}", field="samples")
-    cat = catalog or load_catalog()
+    opts = options if options is not None else RunOptions()
+    cat = catalog if catalog is not None else load_catalog()
+    inputs = resolve_demand(section, cat, flags)
     yrs = list(years) if years is not None else parse_years(section.years)
     years_ext = [yrs[0] - 1] + yrs
-    flat = flat_inputs(section)
-    pt_in = {k: (likely(v) if isinstance(v, Range) else v) for k, v in flat.items()}
+    pt_in: dict[str, Any] = dict(inputs.point())
     try:
         model = cat.model(section.model)
         for hw_id in section.generations.values():
@@ -350,15 +360,15 @@ def project(section: DemandSection, *, years: list[int] | None = None, samples: 
     # request shape for the throughput engine: the base year's mix at likely inputs
     a, i = pt_in["answer_tokens"], pt_in["input_tokens"]
     o_mean = a * (1.0 + float(laws.query_share_from_token_share(
-        pt_in["reasoning_token_share"], pt_in["reasoning_multiplier"])) * (pt_in["reasoning_multiplier"] - 1.0))
+        pt_in["reasoning_token_share"], pt_in["reasoning_multiplier"]))
+        * (pt_in["reasoning_multiplier"] - 1.0))
     ref_flops = float(laws.query_flops(costs, i, o_mean, i / 2.0, i + o_mean / 2.0)) / (i + o_mean)
-    capex_fallback = likely(_capex_prior(cat))
     hw = supply.generation_table(
         years_ext, section.cadence, model_id=section.model, precision=section.precision,
         training_precision=section.training_precision, input_tokens=i, output_tokens=o_mean,
-        interactivity_tok_s=section.interactivity, gain_after_last=section.hardware_gain_after_last,
-        catalog=cat, capex_usd_per_w_fallback=capex_fallback, use_engine=use_engine)
-    kinds = {name: getattr(section.growth, name).curve for name in GROWTH_FACTORS}
+        interactivity_tok_s=pt_in["interactivity"],
+        gain_after_last=pt_in["hardware_gain_after_last"], catalog=cat)
+    kinds = dict(inputs.curves)
     t = np.asarray(years_ext, float) - section.base_year
 
     def run(p: Mapping[str, Any]) -> dict[str, np.ndarray]:
@@ -375,20 +385,21 @@ def project(section: DemandSection, *, years: list[int] | None = None, samples: 
 
     point = {k: v[:, 0] for k, v in run(pt_in).items()}
     bands = None
-    if samples:
-        drawn = sample_inputs(flat, samples, seed)
-        res = run(drawn)
+    if opts.monte_carlo:
+        res = run(inputs.resolved.sample(opts))
         bands = {k: {f"p{q}": np.percentile(res[k], q, axis=1) for q in (10, 50, 90)}
                  for k in (*MAIN_OUTPUTS, "analyst_spend_usd")}
     notes = list(hw.notes)
     notes.append(f"tokens/s per accelerator: {hw.throughput_source}; capex: {hw.capex_source}")
     notes.append("each year is served by that year's generation alone (a lower bound on power)")
-    dec = _decomposition(point, yrs, section.claim_multiple, section.claim_horizon_years)
-    return DemandProjection(yrs, point, bands, samples, dec, hw, section, notes,
+    horizon = pt_in.get("claim_horizon_years")
+    dec = _decomposition(point, yrs, pt_in["claim_multiple"], horizon)
+    proj = DemandProjection(yrs, point, bands, opts.samples, dec, hw, section, inputs, notes,
                             _checks(point, yrs, cat))
+    return replace(proj, base_year=base_year_findings(proj, cat))
 
 
-def _checks(point: dict[str, np.ndarray], years: list[int], cat: Any) -> list[dict[str, Any]]:
+def _checks(point: dict[str, np.ndarray], years: list[int], cat: Catalog) -> list[dict[str, Any]]:
     """The projected token volume against observed ones (Google's monthly tokens)."""
     out = []
     for key, a in sorted(cat.economics.items()):
@@ -407,9 +418,3 @@ def _checks(point: dict[str, np.ndarray], years: list[int], cat: Any) -> list[di
                     "note": "the observation is one provider (Google) only; the model is the "
                             "whole market"})
     return out
-
-
-def _capex_prior(cat: Any) -> float | Range:
-    """``capex_per_gw_model_prior`` [USD bn per GW] as USD/W."""
-    a = cat.assumption("capex_per_gw_model_prior")
-    return a.range

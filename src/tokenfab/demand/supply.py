@@ -22,11 +22,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from tokenfab.errors import InfeasibleError, TokenfabError
-from tokenfab.perf.model_costs import ModelCosts
+from tokenfab.catalog import Catalog, load_catalog
+from tokenfab.demand.site import capex_usd_per_facility_w
+from tokenfab.errors import TokenfabError
+from tokenfab.perf.serving import predict
+from tokenfab.units import SECONDS_PER_YEAR
 
 __all__ = [
-    "SECONDS_PER_YEAR",
     "GenerationTable",
     "accelerators_for_flops",
     "accelerators_for_tokens",
@@ -34,15 +36,9 @@ __all__ = [
     "annual_capex_usd",
     "generation_for_years",
     "generation_table",
+    "other_workloads_power_w",
     "power_w",
-    "roofline_tokens_per_s_per_accelerator",
 ]
-
-#: a Julian year [s] (365.25 days), as in :mod:`tokenfab.units`
-SECONDS_PER_YEAR = 365.25 * 86400.0
-
-#: bytes per weight at each serving precision
-BYTES_PER_PARAM = {"fp4": 0.5, "fp8": 1.0, "bf16": 2.0}
 
 
 # -----------------------------------------------------------------------------------
@@ -69,9 +65,10 @@ def accelerators_for_tokens(tokens_per_year: ArrayLike, tokens_per_s_per_acceler
     ndarray
         [accelerators].
     """
-    return (np.asarray(tokens_per_year, float)
-            / (np.asarray(tokens_per_s_per_accelerator, float) * SECONDS_PER_YEAR
-               * np.asarray(utilization, float)))
+    out: np.ndarray = (np.asarray(tokens_per_year, float)
+                       / (np.asarray(tokens_per_s_per_accelerator, float) * SECONDS_PER_YEAR
+                          * np.asarray(utilization, float)))
+    return out
 
 
 def accelerators_for_flops(flops_per_year: ArrayLike, peak_flops_per_s: ArrayLike,
@@ -92,15 +89,58 @@ def accelerators_for_flops(flops_per_year: ArrayLike, peak_flops_per_s: ArrayLik
     ndarray
         [accelerators].
     """
-    return (np.asarray(flops_per_year, float)
-            / (np.asarray(peak_flops_per_s, float) * np.asarray(model_flops_utilization, float)
-               * SECONDS_PER_YEAR))
+    out: np.ndarray = (np.asarray(flops_per_year, float)
+                       / (np.asarray(peak_flops_per_s, float) * np.asarray(model_flops_utilization, float)
+                          * SECONDS_PER_YEAR))
+    return out
 
 
 def power_w(accelerators: ArrayLike, allin_power_w: ArrayLike) -> np.ndarray:
     """Facility power of a fleet: ``W = N * p_allin`` (all-in per accelerator: host,
     network, cooling and facility overhead) [W]."""
-    return np.asarray(accelerators, float) * np.asarray(allin_power_w, float)
+    out: np.ndarray = np.asarray(accelerators, float) * np.asarray(allin_power_w, float)
+    return out
+
+
+def other_workloads_power_w(t_years: ArrayLike, three_laws_w: ArrayLike, base_index: int,
+                            installed_w: ArrayLike, installed_growth: ArrayLike,
+                            other_growth: ArrayLike) -> np.ndarray:
+    """Fleet power the three laws leave out, anchored on the published base-year fleet.
+
+    The base year's installed fleet ``P_0`` (published) minus what the three laws need then,
+    ``D_0``, is the power of everything else (other models and workloads, research and
+    experiments, older generations, capacity built ahead of demand):
+    ``O_0 = max(P_0 - D_0, 0)``; it grows at ``g_o`` a year, ``O_t = O_0 (1 + g_o)^t`` for
+    ``t >= 0``. Before the base year the fleet was ``P_t = P_0 / (1 + g_b)^{-t}`` and
+    ``O_t = max(P_t - D_t, 0)``.
+
+    Parameters
+    ----------
+    t_years : array_like
+        Years since the base year ``t``, a column (years, 1).
+    three_laws_w : array_like
+        ``D_t``, power the three laws need [W], (years, samples).
+    base_index : int
+        Row of ``t = 0`` in ``t_years``.
+    installed_w : array_like
+        ``P_0`` [W].
+    installed_growth, other_growth : array_like
+        ``g_b``, ``g_o`` [1/year].
+
+    Returns
+    -------
+    ndarray
+        ``O_t`` [W], broadcast (years, samples).
+    """
+    t = np.asarray(t_years, float).reshape(-1, 1)
+    d = np.asarray(three_laws_w, float)
+    p0 = np.asarray(installed_w, float)
+    o0 = np.maximum(p0 - d[base_index:base_index + 1], 0.0)
+    ahead = o0 * (1.0 + np.asarray(other_growth, float)) ** np.maximum(t, 0.0)
+    before = np.maximum(p0 / (1.0 + np.asarray(installed_growth, float)) ** np.maximum(-t, 0.0)
+                        - d, 0.0)
+    out: np.ndarray = np.where(t >= 0, ahead, before)
+    return out
 
 
 def annual_capex_usd(installed_w: ArrayLike, previous_w: ArrayLike, capex_usd_per_w: ArrayLike,
@@ -125,7 +165,8 @@ def annual_capex_usd(installed_w: ArrayLike, previous_w: ArrayLike, capex_usd_pe
     """
     g = np.asarray(installed_w, float)
     gp = np.asarray(previous_w, float)
-    return np.asarray(capex_usd_per_w, float) * (np.maximum(g - gp, 0.0) + gp / np.asarray(life_years, float))
+    out: np.ndarray = np.asarray(capex_usd_per_w, float) * (np.maximum(g - gp, 0.0) + gp / np.asarray(life_years, float))
+    return out
 
 
 def analyst_baseline(years: ArrayLike, base_year: float, base_usd: ArrayLike,
@@ -161,75 +202,6 @@ def analyst_baseline(years: ArrayLike, base_year: float, base_usd: ArrayLike,
     raise TokenfabError(f"must be 'linear' or 'compound', got {mode!r}", field="analyst_mode")
 
 
-def roofline_tokens_per_s_per_accelerator(
-    costs: ModelCosts, *, input_tokens: float, output_tokens: float, peak_flops_per_s: float,
-    hbm_bw_bytes_per_s: float, hbm_bytes: float, scaleup_domain: int, interactivity_tok_s: float,
-    bytes_per_param: float = 1.0, kv_bytes_per_elem: float = 1.0,
-) -> float:
-    """Roofline estimate of tokens (input + output) per second per accelerator.
-
-    Fallback used only when ``tokenfab.perf.predict`` is not importable. A replica of ``G``
-    accelerators (a power of two from the smallest whose HBM holds the weights ``W`` at half
-    occupancy up to the scale-up domain, the best per-accelerator result kept; communication
-    is free here, part of why this is an upper bound) decodes a batch ``B``; one step takes
-    ``t(B) = max(B F_dec / (G P), (W + B K) / (G BW))`` (compute vs HBM traffic; ``K`` = KV
-    bytes of a sequence at its mean context). ``B`` is the largest batch with
-    ``t(B) <= 1/u`` (interactivity ``u``) whose KV cache fits. Prefill is compute bound:
-    ``F_pre / P`` seconds per prompt token. Per request: ``I F_pre / P + O G t(B) / B``
-    accelerator-seconds. Ideal overlap and 100 % of peak: an *upper bound* on throughput,
-    hence a lower bound on accelerators (Williams et al. 2009, "Roofline", CACM 52(4)).
-
-    Parameters
-    ----------
-    costs : ModelCosts
-    input_tokens, output_tokens : float
-        Mean prompt and generated tokens per request [tokens].
-    peak_flops_per_s, hbm_bw_bytes_per_s, hbm_bytes : float
-        Per accelerator [FLOP/s], [B/s], [B].
-    scaleup_domain : int
-        Accelerators joined by the scale-up network.
-    interactivity_tok_s : float
-        Output tokens/s seen by one user [tok/s].
-    bytes_per_param, kv_bytes_per_elem : float
-        Weight and KV-cache bytes per element [B].
-
-    Returns
-    -------
-    float
-        Tokens (input + output) per second per accelerator.
-    """
-    i, o = float(input_tokens), float(output_tokens)
-    w = costs.stored_params * bytes_per_param
-    g_min = 1
-    while g_min * hbm_bytes * 0.5 < w:
-        g_min *= 2
-        if g_min > 4096:
-            raise InfeasibleError(f"the weights ({w / 1e9:.0f} GB) do not fit in 4096 "
-                                  "accelerators at half HBM occupancy")
-    f_dec = float(costs.decode_flops_per_token(i + o / 2.0))
-    f_pre = float(2.0 * costs.matmul_params_active
-                  + costs.attn_flops_prefill_per_ctx * costs.effective_context(i / 2.0))
-    k_mean = costs.kv_bytes_per_token(kv_bytes_per_elem) * (i + o / 2.0)
-    k_full = costs.kv_bytes_per_token(kv_bytes_per_elem) * (i + o)
-    step = 1.0 / interactivity_tok_s
-    best = 0.0
-    g = g_min
-    while g <= max(g_min, scaleup_domain):
-        b_compute = g * peak_flops_per_s * step / f_dec
-        b_memory = (g * hbm_bw_bytes_per_s * step - w) / k_mean
-        b_capacity = (g * hbm_bytes - w) / k_full
-        b = min(b_compute, b_memory, b_capacity)
-        if b >= 1.0:
-            t = max(b * f_dec / (g * peak_flops_per_s), (w + b * k_mean) / (g * hbm_bw_bytes_per_s))
-            acc_s = i * f_pre / peak_flops_per_s + o * g * t / b
-            best = max(best, (i + o) / acc_s)
-        g *= 2
-    if best == 0.0:
-        raise InfeasibleError(f"no replica of up to {max(g_min, scaleup_domain)} accelerators "
-                              f"reaches {interactivity_tok_s:g} tok/s/user (roofline)")
-    return best
-
-
 def generation_for_years(years: Sequence[int], cadence: Mapping[int, str]) -> list[str]:
     """The newest generation available in each year: ``cadence`` maps first year -> id.
 
@@ -249,13 +221,18 @@ def generation_for_years(years: Sequence[int], cadence: Mapping[int, str]) -> li
 # -----------------------------------------------------------------------------------
 # the edge: fill per-year hardware inputs from the catalog, the engine and the factory
 # -----------------------------------------------------------------------------------
-@dataclass
+@dataclass(frozen=True)
 class GenerationTable:
-    """Per-year hardware inputs of the supply step (arrays over years)."""
+    """Per-year hardware inputs of the supply step (arrays over years, SI).
+
+    ``processed_tokens_per_s_per_accelerator`` counts input *and* output tokens (the
+    performance engine's output tokens/s x ``(I + O) / O``), unlike the factory's
+    ``tokens_per_s_per_accelerator`` (output tokens only).
+    """
 
     years: list[int]
     hardware: list[str]
-    tokens_per_s_per_accelerator: np.ndarray
+    processed_tokens_per_s_per_accelerator: np.ndarray
     peak_flops_per_s: np.ndarray
     allin_power_w: np.ndarray
     capex_usd_per_w: np.ndarray
@@ -265,46 +242,44 @@ class GenerationTable:
 
     def to_dict(self) -> dict[str, Any]:
         return {"years": self.years, "hardware": self.hardware,
-                "tokens_per_s_per_accelerator": self.tokens_per_s_per_accelerator,
+                "processed_tokens_per_s_per_accelerator":
+                    self.processed_tokens_per_s_per_accelerator,
                 "peak_flops_per_s": self.peak_flops_per_s, "allin_power_w": self.allin_power_w,
                 "capex_usd_per_w": self.capex_usd_per_w,
                 "throughput_source": self.throughput_source, "capex_source": self.capex_source,
                 "notes": self.notes}
 
 
-def _engine_tokens_per_s(model: Any, hw: Any, precision: str, i: float, o: float,
-                         interactivity: float) -> float | None:
-    """Tokens (input + output) per second per accelerator from the performance engine, or
-    None when the engine is not importable."""
-    try:
-        from tokenfab.perf import predict  # type: ignore[attr-defined]
-    except ImportError:
-        try:
-            from tokenfab.perf.serving import predict
-        except ImportError:
-            return None
-    r = predict(model, hw, precision=precision, input_tokens=int(round(i)),
-                output_tokens=max(1, int(round(o))), interactivity_min=interactivity)
+def processed_tokens_per_s(model: Any, hw: Any, precision: str, input_tokens: float,
+                           output_tokens: float, interactivity_tok_s: float,
+                           catalog: Catalog | None = None) -> float:
+    """Input + output tokens per second per accelerator at a request shape and service level.
+
+    ``tau = tau_out (I + O) / O`` with ``tau_out`` the output tokens/s per accelerator of
+    :func:`tokenfab.perf.serving.predict` at ``I`` prompt and ``O`` output tokens and the
+    interactivity floor.
+    """
+    r = predict(model, hw, precision=precision, input_tokens=int(round(input_tokens)),
+                output_tokens=max(1, int(round(output_tokens))),
+                interactivity_min=interactivity_tok_s, catalog=catalog)
     out = float(r.output_tokens_per_s_per_accelerator)
-    return out * (i + o) / o
+    return out * (input_tokens + output_tokens) / output_tokens
 
 
 def generation_table(years: Sequence[int], cadence: Mapping[int, str], *, model_id: str,
                      precision: str, training_precision: str, input_tokens: float,
                      output_tokens: float, interactivity_tok_s: float,
-                     gain_after_last: float = 0.0, catalog: Any = None,
-                     capex_usd_per_w_fallback: float | None = None,
-                     use_engine: bool = True) -> GenerationTable:
+                     gain_after_last: float = 0.0,
+                     catalog: Catalog | None = None) -> GenerationTable:
     """Hardware inputs for each year: tokens/s per accelerator, peak FLOP/s, power, capex/W.
 
-    Tokens/s per accelerator come from ``tokenfab.perf.predict`` at the request shape
-    (``input_tokens``, ``output_tokens``) and the interactivity floor, converted from output
-    tokens/s to all tokens/s by ``(I + O) / O``; when the engine is not importable, from
-    :func:`roofline_tokens_per_s_per_accelerator`. Years after the newest generation of the
+    Tokens/s per accelerator (input + output) come from the performance engine
+    (:func:`processed_tokens_per_s`) at the request shape (``input_tokens``,
+    ``output_tokens``) and the interactivity floor. Years after the newest generation of the
     cadence keep its hardware, with throughput and peak FLOP/s multiplied by
-    ``(1 + gain_after_last)`` per year (power and capex per accelerator unchanged).
-    Capex per facility watt: ``tokenfab.factory.capex_usd_per_it_w`` (per IT watt) x IT/all-in
-    power, or ``capex_usd_per_w_fallback`` when the factory model is missing.
+    ``(1 + gain_after_last)`` per year (power and capex per accelerator unchanged). Capex per
+    facility watt: :func:`tokenfab.demand.site.capex_usd_per_facility_w` (the factory model's
+    site cost).
 
     Parameters
     ----------
@@ -319,62 +294,22 @@ def generation_table(years: Sequence[int], cadence: Mapping[int, str], *, model_
     gain_after_last : float
         [1/year].
     catalog : Catalog, optional
-    capex_usd_per_w_fallback : float, optional
-        [USD/W].
-    use_engine : bool
-        False forces the roofline (tests, comparisons).
 
     Returns
     -------
     GenerationTable
     """
-    from tokenfab.catalog import load_catalog
-    from tokenfab.perf.model_costs import model_costs
-
-    cat = catalog or load_catalog()
+    cat = catalog if catalog is not None else load_catalog()
     model = cat.model(model_id)
-    costs = model_costs(model)
     gens = generation_for_years(years, cadence)
     last_start = max(cadence)
     cache: dict[str, tuple[float, float, float, float]] = {}
-    sources: set[str] = set()
-    capex_sources: set[str] = set()
     notes: list[str] = []
     for hw_id in dict.fromkeys(gens):
         hw = cat.hardware(hw_id)
-        tps = _engine_tokens_per_s(model, hw, precision, input_tokens, output_tokens,
-                                   interactivity_tok_s) if use_engine else None
-        if tps is None:
-            tps = roofline_tokens_per_s_per_accelerator(
-                costs, input_tokens=input_tokens, output_tokens=output_tokens,
-                peak_flops_per_s=hw.peak_flops_per_s(precision),
-                hbm_bw_bytes_per_s=hw.hbm_bw_bytes_per_s, hbm_bytes=hw.hbm_capacity_bytes,
-                scaleup_domain=hw.scaleup_domain_size, interactivity_tok_s=interactivity_tok_s,
-                bytes_per_param=BYTES_PER_PARAM.get(precision, 1.0),
-                kv_bytes_per_elem=BYTES_PER_PARAM.get(precision, 1.0))
-            sources.add("roofline (tokenfab.demand.supply; upper bound on throughput)")
-        else:
-            sources.add("tokenfab.perf.predict")
-        capex = None
-        try:
-            from tokenfab.factory import capex_usd_per_it_w
-            from tokenfab.factory.defaults import default_inputs
-            from tokenfab.factory.facility import it_power_per_accelerator_w
-            from tokenfab.uncertainty import likely
-
-            d = default_inputs(hw, cat)
-            it_w = float(it_power_per_accelerator_w(likely(d["allin_power_w"].value),
-                                                    likely(d["reference_pue"].value)))
-            capex = float(capex_usd_per_it_w(hw, cat)) * it_w / hw.allin_power_w
-            capex_sources.add("tokenfab.factory.capex_usd_per_it_w (per IT W, x IT/all-in power)")
-        except ImportError:
-            capex = None
-        if capex is None:
-            if capex_usd_per_w_fallback is None:
-                raise TokenfabError("no capex per watt: tokenfab.factory is missing and no "
-                                    "fallback was given", field="capex_usd_per_w")
-            capex = float(capex_usd_per_w_fallback)
-            capex_sources.add("economics.csv:capex_per_gw_model_prior")
+        tps = processed_tokens_per_s(model, hw, precision, input_tokens, output_tokens,
+                                     interactivity_tok_s, cat)
+        capex = capex_usd_per_facility_w(hw, cat)
         cache[hw_id] = (tps, hw.peak_flops_per_s(training_precision), hw.allin_power_w, capex)
     rows = []
     for y, g in zip(years, gens, strict=True):
@@ -387,4 +322,6 @@ def generation_table(years: Sequence[int], cadence: Mapping[int, str], *, model_
                      "year in throughput and FLOP/s (no newer generation in the cadence)")
     arr = np.array(rows, dtype=float).reshape(len(years), 4)
     return GenerationTable(list(years), gens, arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3],
-                           "; ".join(sorted(sources)), "; ".join(sorted(capex_sources)), notes)
+                           "tokenfab.perf.predict",
+                           "tokenfab.factory.capex_usd_per_it_w (per IT W, x IT/all-in power)",
+                           notes)

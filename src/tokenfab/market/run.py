@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.inputs import RunOptions
@@ -59,9 +60,14 @@ def _model(world_electricity_j_per_year: Any = None, **kw: Any) -> dict[str, Any
     return out
 
 
-@dataclass
+@dataclass(frozen=True)
 class MarketResult:
-    """Everything a market run produced (samples in SI units)."""
+    """Everything a market run produced (samples in SI units).
+
+    ``samples`` maps each output of :func:`tokenfab.market.layers.market_model` (names with
+    their unit: ``knowledge_gdp_usd``, ``power_added_w_per_year``, ...) to its Monte Carlo
+    draws; ``point`` gives each at the likely inputs.
+    """
 
     region: str  # "WLD" or a country code
     region_name: str
@@ -73,6 +79,12 @@ class MarketResult:
     arithmetic: dict[str, Any]
     sensitivity: list[dict[str, Any]]
     point: dict[str, float] = field(default_factory=dict)  # every output at the likely inputs
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per output: p10 / p50 / p90 of its draws and its value at the likely inputs."""
+        rows = [{"output": k, **percentiles(v), "point": self.point.get(k, float("nan"))}
+                for k, v in self.samples.items() if np.ndim(v) >= 1]
+        return pd.DataFrame(rows).set_index("output")
 
     def pct(self, output: str, scale: float = 1.0) -> dict[str, float]:
         return {k: v / scale for k, v in percentiles(self.samples[output]).items()}

@@ -5,8 +5,11 @@ Public API
 ----------
 :class:`PlanSection`
     The ``[plan]`` scenario section (registered with :mod:`tokenfab.scenario`).
+:data:`PLAN_INPUTS`
+    Every numeric input declared once (default, source, bounds).
 :func:`resolve`
-    Scenario section + catalog -> :class:`PlanInputs` with every default and its source.
+    Scenario section + catalog (+ ``--set`` flags) -> :class:`PlanInputs` with every default
+    and its source; ``.point()`` -> :class:`PlanPoint` (floats) for the LP.
 :func:`solve`
     The linear program (SciPy HiGHS) -> :class:`PlanResult`, per-year rent / build / unserved.
 :func:`analyse`
@@ -16,8 +19,8 @@ Public API
 """
 
 from tokenfab.plan.analysis import PlanReport, analyse
-from tokenfab.plan.inputs import PLAN_DEFAULTS, PlanInputs, PlanSection, resolve
+from tokenfab.plan.inputs import PLAN_INPUTS, PlanInputs, PlanPoint, PlanSection, resolve
 from tokenfab.plan.lp import PlanResult, solve
 
-__all__ = ["PLAN_DEFAULTS", "PlanInputs", "PlanReport", "PlanResult", "PlanSection", "analyse",
-           "resolve", "solve"]
+__all__ = ["PLAN_INPUTS", "PlanInputs", "PlanPoint", "PlanReport", "PlanResult", "PlanSection",
+           "analyse", "resolve", "solve"]

@@ -1,12 +1,14 @@
 """The plan and its verdicts: renting alone, the crossover, timing, mixed fleets, uncertainty.
 
 * **Renting alone**: the same demand served with no construction at all (no committed sites
-  either). The claim "renting alone cannot keep up" is *supported* when that plan leaves more
-  than :data:`SHORTFALL_TOLERANCE` of the horizon's tokens unserved because the rental cap
-  binds, and *not supported* otherwise.
+  either). The claim "renting alone cannot keep up" (:data:`RENT_ALONE_CLAIM`) is graded by
+  :func:`tokenfab.claims.check`: *supported* when that plan leaves at least
+  :data:`SHORTFALL_TOLERANCE` of the horizon's tokens unserved (with a Monte Carlo: and so do
+  >= 80% of the draws), *not supported* otherwise; the headline says whether the rental cap
+  binds or renting more simply costs more than the tokens are worth.
 * **Crossover**: per year, the cost of an accelerator-hour in a site opening that year
   (annuity + opex) against each rental contract; their ratio is the utilisation a built site
-  must reach to beat renting (:func:`tokenfab.plan.econ.breakeven_utilisation`).
+  must reach to beat renting (:func:`tokenfab.plan.econ.breakeven_utilization`).
 * **Timing**: the optimal construction schedule moved one year earlier or later, operations
   re-optimised: the cost of building too early (idle capacity) or too late (rent at the cap,
   then unserved demand).
@@ -21,31 +23,43 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
+from tokenfab.claims import Claim, Comparison, Finding, check
+from tokenfab.inputs import RunOptions
 from tokenfab.plan import econ
 from tokenfab.plan.fleet import MixChange, mix_change_penalty
-from tokenfab.plan.inputs import PlanInputs
-from tokenfab.plan.lp import PlanResult, solve
+from tokenfab.plan.inputs import PlanInputs, PlanPoint
+from tokenfab.plan.lp import PlanResult, caps, solve
 from tokenfab.uncertainty import Range, percentiles
+from tokenfab.units import HOURS_PER_YEAR
 
-__all__ = ["PlanReport", "SHORTFALL_TOLERANCE", "analyse", "crossover", "monte_carlo_plan",
-           "shifted_schedule", "timing_costs"]
+__all__ = ["RENT_ALONE_CLAIM", "SHORTFALL_TOLERANCE", "PlanReport", "analyse", "crossover",
+           "monte_carlo_plan", "rent_alone_finding", "shifted_schedule", "timing_costs"]
 
-#: share of the horizon's demand tokens left unserved above which a plan "cannot keep up"
+#: share of the horizon's demand tokens left unserved at which a plan "cannot keep up"
 SHORTFALL_TOLERANCE = 0.005
 
+#: the interview's claim, graded on the unserved share of the rent-only plan
+RENT_ALONE_CLAIM = Claim(
+    id="rent_alone_cannot_keep_up", text="renting alone cannot keep up",
+    source="Jensen Huang, BG2 Pod 2025-09-26 (users and compute per user both grow "
+           "exponentially, so OpenAI both rents and builds)",
+    quantity="unserved_share_rent_only",
+    comparison=Comparison("at_least", target=SHORTFALL_TOLERANCE), unit="")
 
-def crossover(p: PlanInputs, result: PlanResult) -> dict[str, Any]:
-    """Build-vs-rent cost per accelerator-hour per year, and the break-even utilisation.
+
+def crossover(p: PlanPoint, result: PlanResult) -> dict[str, Any]:
+    """Build-vs-rent cost per accelerator-hour per year, and the break-even utilization.
 
     Both sides are per accelerator of the same generation, so the hardware speedup cancels;
     what remains is the annualised site cost against the contract price and its trend.
     """
-    hours = econ.HOURS_PER_YEAR
+    hours = HOURS_PER_YEAR
     build_hr = result.costs.gpu_usd_per_w_year * p.accelerator_power_w / hours
     rent_hr = result.costs.rent_usd_per_accelerator_year / hours  # (contracts, T)
     cheapest = rent_hr.min(axis=0)
-    u_star = econ.breakeven_utilisation(build_hr, cheapest)
+    u_star = econ.breakeven_utilization(build_hr, cheapest)
     years = p.start_year + np.arange(p.years)
     L = result.lead_years
     # building decided in year t serves from t + L: compare with renting then
@@ -54,7 +68,7 @@ def crossover(p: PlanInputs, result: PlanResult) -> dict[str, Any]:
         "build_usd_per_accelerator_hour": float(build_hr),
         "rent_usd_per_accelerator_hour": {n: rent_hr[i].tolist()
                                           for i, n in enumerate(p.rent_names)},
-        "breakeven_utilisation": u_star.tolist(),
+        "breakeven_utilization": u_star.tolist(),
         "first_decision_year_build_beats_rent": beats[0] if beats else None,
         "first_build_year_in_plan": result.first_build_year,
     }
@@ -81,7 +95,7 @@ def shifted_schedule(result: PlanResult, shift_years: int) -> dict[str, np.ndarr
     return out
 
 
-def timing_costs(p: PlanInputs, result: PlanResult) -> dict[str, Any]:
+def timing_costs(p: PlanPoint, result: PlanResult) -> dict[str, Any]:
     """Extra present cost (cash + unserved penalty) of building one year early / one year late.
 
     Operations (renting, ASIC dispatch, unserved) are re-optimised around the moved schedule;
@@ -102,46 +116,49 @@ def timing_costs(p: PlanInputs, result: PlanResult) -> dict[str, Any]:
     return out
 
 
-def _rent_only_verdict(p: PlanInputs, plan: PlanResult, rent_only: PlanResult) -> dict[str, Any]:
-    from tokenfab.plan.lp import _powers
-
+def rent_alone_finding(p: PlanPoint, plan: PlanResult, rent_only: PlanResult,
+                       sample: np.ndarray | None = None) -> Finding:
+    """Grade :data:`RENT_ALONE_CLAIM` on the rent-only plan's unserved share of the horizon's
+    tokens (``sample``: the same share in each Monte Carlo draw)."""
     demand = float(rent_only.columns["demand_tokens"].sum())
     share = rent_only.total_unserved_tokens / demand if demand > 0 else 0.0
     short = rent_only.columns["unserved_tokens"] > SHORTFALL_TOLERANCE * rent_only.columns[
         "demand_tokens"]
     first = int(p.start_year + np.flatnonzero(short)[0]) if short.any() else None
-    rcap, _ = _powers(p)
+    rcap, _ = caps(p)
     at_cap = short & (rent_only.columns["rented_accelerators"] >= rcap * (1 - 1e-6))
-    supported = share > SHORTFALL_TOLERANCE
-    if supported and at_cap.any():
-        text = (f"supported: renting alone leaves {share:.1%} of the horizon's tokens unserved; "
+    keeps_up_not = share >= SHORTFALL_TOLERANCE
+    if keeps_up_not and at_cap.any():
+        text = (f"renting alone leaves {share:.1%} of the horizon's tokens unserved; "
                 f"the rental cap binds from {int(p.start_year + np.flatnonzero(at_cap)[0])}")
-    elif supported:
-        text = (f"supported only in cost: renting alone leaves {share:.1%} of the tokens "
+    elif keeps_up_not:
+        text = (f"only in cost: renting alone leaves {share:.1%} of the tokens "
                 "unserved because renting more costs more than the tokens are worth (the "
                 "rental cap does not bind)")
     else:
-        text = ("not supported under these inputs: renting alone serves demand "
+        text = ("under these inputs renting alone serves demand "
                 f"(present cost {rent_only.present_cost_usd / 1e9:,.1f} bn USD vs "
                 f"{plan.present_cost_usd / 1e9:,.1f} bn USD for the optimal plan)")
-    return {"claim": "renting alone cannot keep up", "supported": bool(supported),
-            "rental_cap_binds": bool(at_cap.any()),
-            "unserved_share_rent_only": share, "first_shortfall_year": first,
-            "unserved_share_plan": (plan.total_unserved_tokens / demand if demand > 0 else 0.0),
-            "rent_only_present_cost_usd": rent_only.present_cost_usd,
-            "rent_only_objective_usd": rent_only.objective_usd, "text": text}
+    numbers = {"rental_cap_binds": bool(at_cap.any()), "unserved_share_rent_only": share,
+               "first_shortfall_year": first,
+               "unserved_share_plan": (plan.total_unserved_tokens / demand if demand > 0
+                                       else 0.0),
+               "rent_only_present_cost_usd": rent_only.present_cost_usd,
+               "rent_only_objective_usd": rent_only.objective_usd}
+    return check(RENT_ALONE_CLAIM, share, sample, headline=text, numbers=numbers)
 
 
-def monte_carlo_plan(inputs: PlanInputs, n: int, seed: int | None = 0,
+def monte_carlo_plan(inputs: PlanInputs, options: RunOptions,
                      progress: Callable[[int], None] | None = None) -> dict[str, Any]:
-    """Re-solve the plan (and the rent-only plan) for ``n`` draws of the input ranges.
+    """Re-solve the plan (and the rent-only plan) for ``options.samples`` draws of the input
+    ranges.
 
     Returns percentiles (p10/p50/p90) of the present cost, the unserved share of the plan and
-    of renting alone, the first build year, and the share of draws in which renting alone
-    cannot keep up. ``progress(i)`` is called after each draw.
+    of renting alone, the first build year, the power online in the last year, and the share
+    of draws in which renting alone cannot keep up. ``progress(i)`` is called after each draw.
     """
     cost, unserved, ro_unserved, first, online = [], [], [], [], []
-    for i, d in enumerate(inputs.draw(n, seed)):
+    for i, d in enumerate(inputs.draw(options)):
         r = solve(d)
         ro = solve(d, allow_build=False, include_committed=False)
         demand = float(r.columns["demand_tokens"].sum())
@@ -149,41 +166,49 @@ def monte_carlo_plan(inputs: PlanInputs, n: int, seed: int | None = 0,
         unserved.append(r.total_unserved_tokens / demand)
         ro_unserved.append(ro.total_unserved_tokens / demand)
         first.append(np.nan if r.first_build_year is None else r.first_build_year)
-        online.append(float(r.columns["online_gw"][-1]))
+        online.append(float(r.columns["online_w"][-1]))
         if progress is not None:
             progress(i + 1)
     ro_arr = np.array(ro_unserved)
     first_arr = np.array(first, dtype=float)
     builds = np.isfinite(first_arr)
     return {
-        "samples": n, "seed": seed, "uncertain_inputs": inputs.uncertain_names(),
+        "samples": options.samples, "seed": options.seed,
+        "uncertain_inputs": inputs.uncertain_names(),
         "present_cost_usd": percentiles(np.array(cost)),
         "unserved_share_plan": percentiles(np.array(unserved)),
         "unserved_share_rent_only": percentiles(ro_arr),
-        "online_gw_final_year": percentiles(np.array(online)),
-        "share_of_draws_rent_alone_cannot_keep_up": float(np.mean(ro_arr > SHORTFALL_TOLERANCE)),
+        "unserved_share_rent_only_draws": ro_arr,
+        "online_w_final_year": percentiles(np.array(online)),
+        "share_of_draws_rent_alone_cannot_keep_up": float(np.mean(ro_arr >= SHORTFALL_TOLERANCE)),
         "share_of_draws_that_build": float(np.mean(builds)),
         "first_build_year": percentiles(first_arr[builds]) if builds.any() else None,
     }
 
 
-@dataclass
+@dataclass(frozen=True)
 class PlanReport:
     """Everything ``tokenfab plan`` prints."""
 
     inputs: PlanInputs
     plan: PlanResult
     rent_only: PlanResult
-    verdict: dict[str, Any]
+    finding: Finding
     crossover: dict[str, Any]
     timing: dict[str, Any]
     mix_change: MixChange | None
     monte_carlo: dict[str, Any] | None = None
     meta: dict[str, str] = field(default_factory=dict)
 
+    def to_frame(self) -> pd.DataFrame:
+        """The plan's per-year rows (SI)."""
+        return self.plan.to_frame()
+
     def to_dict(self) -> dict[str, Any]:
         p = self.inputs
         pt = p.point()
+        mc = (None if self.monte_carlo is None else
+              {k: v for k, v in self.monte_carlo.items() if not k.endswith("_draws")})
         return {
             **{k: v for k, v in self.meta.items() if v},
             "years": self.plan.rows(),
@@ -191,11 +216,11 @@ class PlanReport:
             "present_unserved_penalty_usd": self.plan.present_penalty_usd,
             "total_unserved_tokens": self.plan.total_unserved_tokens,
             "first_build_year": self.plan.first_build_year,
-            "verdict": self.verdict,
+            "verdict": self.finding.to_dict(),
             "crossover": self.crossover,
             "timing": self.timing,
             "mix_change": None if self.mix_change is None else self.mix_change.to_dict(),
-            "monte_carlo": self.monte_carlo,
+            "monte_carlo": mc,
             "notes": self.plan.notes,
             "inputs": {
                 "reference_system": p.reference_system,
@@ -203,7 +228,7 @@ class PlanReport:
                 "tokens_per_accelerator_year": pt.tokens_per_accelerator_year(),
                 "build_usd_per_w_year": self.plan.costs.gpu_usd_per_w_year,
                 "asic_usd_per_w_year": self.plan.costs.asic_usd_per_w_year,
-                "values": _input_values(p),
+                "values": {k: _plain(v) for k, v in p.values().items()},
                 "sources": p.sources,
             },
         }
@@ -217,22 +242,22 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def _input_values(p: PlanInputs) -> dict[str, Any]:
-    return {name: _plain(getattr(p, name)) for name in p.__dataclass_fields__
-            if name != "sources"}
-
-
-def analyse(inputs: PlanInputs, *, samples: int | None = None, seed: int | None = 0,
+def analyse(inputs: PlanInputs, *, options: RunOptions | None = None,
             progress: Callable[[int], None] | None = None,
             meta: dict[str, str] | None = None) -> PlanReport:
-    """Solve the plan at the likely inputs and derive every verdict (see module docstring)."""
+    """Solve the plan at the likely inputs and derive every verdict (see module docstring).
+
+    ``options``: Monte Carlo draws over the input ranges (default: the scenario's
+    ``samples``, seed 0).
+    """
+    opts = options if options is not None else RunOptions(inputs.samples, 0)
     p = inputs.point()
     plan = solve(p)
     rent_only = solve(p, allow_build=False, include_committed=False)
-    n = inputs.samples if samples is None else samples
-    mc = monte_carlo_plan(inputs, n, seed, progress) if n > 0 else None
+    mc = monte_carlo_plan(inputs, opts, progress) if opts.monte_carlo else None
+    sample = None if mc is None else mc["unserved_share_rent_only_draws"]
     return PlanReport(
         inputs=inputs, plan=plan, rent_only=rent_only,
-        verdict=_rent_only_verdict(p, plan, rent_only), crossover=crossover(p, plan),
+        finding=rent_alone_finding(p, plan, rent_only, sample), crossover=crossover(p, plan),
         timing=timing_costs(p, plan), mix_change=mix_change_penalty(p, plan),
         monte_carlo=mc, meta=dict(meta or {}))

@@ -4,6 +4,9 @@ Every function takes floats or NumPy arrays (a Monte Carlo run passes arrays) an
 arrays; units are in the names and in brackets. The linear program (:mod:`tokenfab.plan.lp`)
 only assembles these coefficients.
 
+The time value of money (capital recovery factor, interest during construction, discount
+factors) is :mod:`tokenfab.finance`; this module composes it into the plan's costs.
+
 Accounting convention (annualised capital, as in capacity-expansion models such as PyPSA):
 a built site costs, for every year it is in service, the capital-recovery annuity of its
 capex over its depreciation life at the cost of capital, plus opex. Within a finite horizon
@@ -16,24 +19,16 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from tokenfab.units import _YEAR_S
-
-#: hours in a (Julian) year, the same year as :mod:`tokenfab.units` [h]
-HOURS_PER_YEAR: float = _YEAR_S / 3600.0
-#: seconds in a (Julian) year [s]
-SECONDS_PER_YEAR: float = _YEAR_S
+from tokenfab.demand.growth import exponential
+from tokenfab.finance import capital_recovery_factor, construction_financing_factor
+from tokenfab.units import HOURS_PER_YEAR
 
 __all__ = [
-    "HOURS_PER_YEAR",
-    "SECONDS_PER_YEAR",
+    "breakeven_utilization",
     "build_cost_per_w_year",
-    "capital_recovery_factor",
-    "construction_financing_factor",
     "demand_path",
-    "discount_factors",
     "generation_year",
     "rent_cost_per_accelerator_year",
-    "breakeven_utilisation",
     "speedup_per_year",
 ]
 
@@ -66,83 +61,11 @@ def demand_path(base: ArrayLike, users_growth: ArrayLike, per_user_growth: Array
     background note ``economics.md`` sec. 2.3; the interview's "double exponential"). Each
     factor is :func:`tokenfab.demand.growth.exponential`.
     """
-    from tokenfab.demand.growth import exponential
-
     t = np.arange(years, dtype=float)
     b = np.asarray(base, dtype=float)[..., None]
     gu = np.asarray(users_growth, dtype=float)[..., None]
     gc = np.asarray(per_user_growth, dtype=float)[..., None]
     return exponential(t, exponential(t, b, gu), gc)
-
-
-def discount_factors(rate: ArrayLike, years: int) -> np.ndarray:
-    """Present-value factors ``(1 + r)^-t`` for ``t = 0 .. T-1`` (year 0 undiscounted).
-
-    Parameters
-    ----------
-    rate : array_like
-        Cost of capital ``r`` [fraction per year].
-    years : int
-        Horizon ``T`` [years].
-    """
-    t = np.arange(years, dtype=float)
-    return (1.0 + np.asarray(rate, dtype=float)[..., None]) ** -t
-
-
-def capital_recovery_factor(rate: ArrayLike, life_years: ArrayLike) -> np.ndarray:
-    """Annuity per dollar of capex that repays it with interest over its life.
-
-    .. math:: \\mathrm{CRF}(r, n) = \\frac{r}{1 - (1 + r)^{-n}}, \\qquad \\mathrm{CRF}(0, n) = 1/n
-
-    Parameters
-    ----------
-    rate : array_like
-        Cost of capital ``r`` [fraction per year], ``r >= 0``.
-    life_years : array_like
-        Depreciation (economic) life ``n`` [years], ``n > 0``; need not be whole.
-
-    Returns
-    -------
-    numpy.ndarray
-        [1/year]
-
-    References
-    ----------
-    Standard engineering-economics annuity factor, e.g. Short, Packey & Holt, *A Manual for
-    the Economic Evaluation of Energy Efficiency and Renewable Energy Technologies*, NREL/TP-
-    462-5173 (1995), eq. 4-4.
-    """
-    r = np.asarray(rate, dtype=float)
-    n = np.asarray(life_years, dtype=float)
-    safe_r = np.where(r > 1e-12, r, 1.0)
-    crf = safe_r / (1.0 - (1.0 + safe_r) ** -n)
-    return np.where(r > 1e-12, crf, 1.0 / n)
-
-
-def construction_financing_factor(rate: ArrayLike, lead_years: ArrayLike) -> np.ndarray:
-    """Capex at opening per dollar spent evenly during construction (interest during construction).
-
-    A dollar spent uniformly over the ``L`` years before opening is worth, at opening,
-
-    .. math:: F(r, L) = \\frac{(1 + r)^L - 1}{r L}, \\qquad F(r, 0) = F(0, L) = 1
-
-    Parameters
-    ----------
-    rate : array_like
-        Cost of capital ``r`` [fraction per year].
-    lead_years : array_like
-        Construction period ``L`` [years].
-
-    References
-    ----------
-    Continuous-spend approximation of interest during construction (NREL/TP-462-5173, sec. 4).
-    """
-    r = np.asarray(rate, dtype=float)
-    lead = np.asarray(lead_years, dtype=float)
-    rl = r * lead
-    ok = rl > 1e-12
-    f = np.where(ok, ((1.0 + r) ** lead - 1.0) / np.where(ok, rl, 1.0), 1.0)
-    return f
 
 
 def build_cost_per_w_year(capex_usd_per_w: ArrayLike, it_share: ArrayLike, rate: ArrayLike,
@@ -154,7 +77,8 @@ def build_cost_per_w_year(capex_usd_per_w: ArrayLike, it_share: ArrayLike, rate:
         c = K \\left[ s \\, \\mathrm{CRF}(r, n_{IT})
             + (1 - s) \\, F(r, L) \\, \\mathrm{CRF}(r, n_{fac}) \\right] + o
 
-    The IT part (accelerators, network, servers: share ``s``) is paid at delivery, when the
+    with :func:`tokenfab.finance.capital_recovery_factor` and
+    :func:`tokenfab.finance.construction_financing_factor`. The IT part (accelerators, network, servers: share ``s``) is paid at delivery, when the
     site opens; the facility part (power, cooling, building) is spent during the lead time
     and carries interest during construction ``F``. IT is refreshed at the end of its life
     with the same annuity (the hardware generation of the refresh year).
@@ -179,7 +103,8 @@ def build_cost_per_w_year(capex_usd_per_w: ArrayLike, it_share: ArrayLike, rate:
     annuity = (s * capital_recovery_factor(rate, it_life_years)
                + (1.0 - s) * construction_financing_factor(rate, lead_years)
                * capital_recovery_factor(rate, facility_life_years))
-    return k * annuity + np.asarray(opex_usd_per_w_year, dtype=float)
+    out: np.ndarray = k * annuity + np.asarray(opex_usd_per_w_year, dtype=float)
+    return out
 
 
 def rent_cost_per_accelerator_year(price_usd_per_hour: ArrayLike, trend: ArrayLike,
@@ -197,9 +122,10 @@ def rent_cost_per_accelerator_year(price_usd_per_hour: ArrayLike, trend: ArrayLi
     year_index : array_like
         ``t`` [years since the start].
     """
-    return (np.asarray(price_usd_per_hour, dtype=float)
-            * (1.0 + np.asarray(trend, dtype=float)) ** np.asarray(year_index, dtype=float)
-            * HOURS_PER_YEAR)
+    out: np.ndarray = (np.asarray(price_usd_per_hour, dtype=float)
+                       * (1.0 + np.asarray(trend, dtype=float)) ** np.asarray(year_index, dtype=float)
+                       * HOURS_PER_YEAR)
+    return out
 
 
 def generation_year(opening_index: ArrayLike, year_index: ArrayLike,
@@ -219,10 +145,11 @@ def generation_year(opening_index: ArrayLike, year_index: ArrayLike,
     o = np.asarray(opening_index, dtype=float)
     t = np.asarray(year_index, dtype=float)
     n = np.asarray(it_life_years, dtype=float)
-    return o + np.floor(np.maximum(t - o, 0.0) / n) * n
+    out: np.ndarray = o + np.floor(np.maximum(t - o, 0.0) / n) * n
+    return out
 
 
-def breakeven_utilisation(build_usd_per_accelerator_year: ArrayLike,
+def breakeven_utilization(build_usd_per_accelerator_year: ArrayLike,
                           rent_usd_per_accelerator_year: ArrayLike) -> np.ndarray:
     """Fraction of a built accelerator's time that must be used for building to beat renting.
 
@@ -238,8 +165,9 @@ def breakeven_utilisation(build_usd_per_accelerator_year: ArrayLike,
     rent_usd_per_accelerator_year : array_like
         Yearly cost of renting one accelerator of the same generation [USD/yr].
     """
-    return (np.asarray(build_usd_per_accelerator_year, dtype=float)
-            / np.asarray(rent_usd_per_accelerator_year, dtype=float))
+    out: np.ndarray = (np.asarray(build_usd_per_accelerator_year, dtype=float)
+                       / np.asarray(rent_usd_per_accelerator_year, dtype=float))
+    return out
 
 
 def speedup_per_year(flops_per_w_new: ArrayLike, flops_per_w_old: ArrayLike,
@@ -259,5 +187,6 @@ def speedup_per_year(flops_per_w_new: ArrayLike, flops_per_w_old: ArrayLike,
     years_apart : array_like
         Years between their volume availability [years], > 0.
     """
-    return (np.asarray(flops_per_w_new, dtype=float) / np.asarray(flops_per_w_old, dtype=float)) \
-        ** (1.0 / np.asarray(years_apart, dtype=float))
+    out: np.ndarray = (np.asarray(flops_per_w_new, dtype=float) / np.asarray(flops_per_w_old, dtype=float)) \
+                   ** (1.0 / np.asarray(years_apart, dtype=float))
+    return out

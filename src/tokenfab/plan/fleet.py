@@ -16,47 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike
 
-from tokenfab.plan.inputs import PlanInputs
+from tokenfab.finance import remaining_balance_fraction
+from tokenfab.plan.inputs import PlanPoint
 from tokenfab.plan.lp import PlanResult, solve
 
-__all__ = ["MixChange", "mix_change_penalty", "remaining_balance_fraction", "share_path"]
+__all__ = ["MixChange", "mix_change_penalty", "share_path"]
 
 
-def remaining_balance_fraction(rate: ArrayLike, life_years: ArrayLike,
-                               age_years: ArrayLike) -> np.ndarray:
-    """Share of a capex still unpaid after ``a`` years of a level annuity over ``n`` years.
-
-    .. math:: b(r, n, a) = \\frac{(1 + r)^n - (1 + r)^a}{(1 + r)^n - 1}, \\quad
-              b(0, n, a) = 1 - a / n, \\quad b = 0 \\text{ for } a \\ge n
-
-    Parameters
-    ----------
-    rate : array_like
-        Cost of capital ``r`` [fraction per year].
-    life_years : array_like
-        Depreciation life ``n`` [years].
-    age_years : array_like
-        Years of service so far ``a`` [years], >= 0.
-
-    References
-    ----------
-    Outstanding balance of an amortising loan (standard annuity algebra; e.g. Brealey, Myers &
-    Allen, *Principles of Corporate Finance*, ch. 2).
-    """
-    r = np.asarray(rate, dtype=float)
-    n = np.asarray(life_years, dtype=float)
-    a = np.clip(np.asarray(age_years, dtype=float), 0.0, None)
-    big = r > 1e-12
-    rr = np.where(big, r, 1.0)
-    b = np.where(big, ((1.0 + rr) ** n - (1.0 + rr) ** a) / ((1.0 + rr) ** n - 1.0), 1.0 - a / n)
-    return np.where(a >= n, 0.0, b)
-
-
-def share_path(p: PlanInputs, *, changed: bool) -> np.ndarray:
+def share_path(p: PlanPoint, *, changed: bool) -> np.ndarray:
     """ASIC-eligible share of demand per year: planned (constant) or after the mix change."""
-    s = np.full(p.years, float(p.asic_share))  # type: ignore[arg-type]
+    s = np.full(p.years, p.asic_share)
     if changed and p.mix_change_year is not None:
         s[p.mix_change_year - p.start_year:] = p.asic_share_after_change
     return s
@@ -69,7 +39,7 @@ class MixChange:
     change_year: int
     share_before: float
     share_after: float
-    asic_online_gw_at_change: float
+    asic_online_w_at_change: float
     stranded_asic_fraction: float
     unpaid_asic_it_capex_usd: float
     penalty_usd: float
@@ -77,18 +47,18 @@ class MixChange:
     cost_with_foresight_usd: float
 
     def to_dict(self) -> dict[str, float]:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+        return {k: float(getattr(self, k)) for k in self.__dataclass_fields__}
 
 
-def mix_change_penalty(p: PlanInputs, planned: PlanResult | None = None) -> MixChange | None:
+def mix_change_penalty(p: PlanPoint, planned: PlanResult | None = None) -> MixChange | None:
     """Price a model-mix change for point inputs ``p`` (None if there is no ASIC or no change).
 
     ``penalty_usd`` = present cost + unserved penalty of the plan built for the old mix and
     operated after the change, minus that of a plan that foresaw the change.
     ``unpaid_asic_it_capex_usd`` is the IT capex of the ASIC sites still unpaid in the change
-    year (:func:`remaining_balance_fraction`) times the share of ASIC capacity left idle.
+    year (:func:`tokenfab.finance.remaining_balance_fraction`) times the share of ASIC capacity left idle.
     """
-    if p.mix_change_year is None or float(p.asic_share) <= 0:  # type: ignore[arg-type]
+    if p.mix_change_year is None or p.asic_share <= 0:
         return None
     planned = planned if planned is not None else solve(p)
     builds = {k: v[: max(p.years - planned.lead_years, 0)]
@@ -97,28 +67,28 @@ def mix_change_penalty(p: PlanInputs, planned: PlanResult | None = None) -> MixC
     shocked = solve(p, fixed_builds_w=builds, asic_share_path=changed)
     foresight = solve(p, asic_share_path=changed)
     m = p.mix_change_year - p.start_year
-    asic_online = planned.columns["asic_online_gw"]
+    asic_online = planned.columns["asic_online_w"]
     # idle ASIC capacity in the change year, from the re-solved operations
     cap_asic = shocked.columns["asic_capacity_accelerators"][m]
     used = shocked.columns["asic_served_accelerators"][m]
     stranded = float(1.0 - used / cap_asic) if cap_asic > 0 else 0.0
     # unpaid IT capex of ASIC vintages at the change year
-    k = float(p.capex_usd_per_w)  # type: ignore[arg-type]
-    sav = float(p.asic_capex_saving)  # type: ignore[arg-type]
-    it_usd_per_w = k * float(p.it_capex_share) - k * sav  # type: ignore[arg-type]
+    k = p.capex_usd_per_w
+    sav = p.asic_capex_saving
+    it_usd_per_w = k * p.it_capex_share - k * sav
     started = planned.build_started_w.get("asic", np.zeros(p.years))
     unpaid = 0.0
     for s_idx, w in enumerate(started):
         o = s_idx + planned.lead_years
         if w <= 0 or o > m:
             continue
-        age = float(m - o) % float(p.it_life_years)  # type: ignore[arg-type]
+        age = float(m - o) % p.it_life_years
         unpaid += w * it_usd_per_w * float(remaining_balance_fraction(
             p.cost_of_capital, p.it_life_years, age))
     return MixChange(
-        change_year=int(p.mix_change_year), share_before=float(p.asic_share),  # type: ignore[arg-type]
-        share_after=float(p.asic_share_after_change),
-        asic_online_gw_at_change=float(asic_online[m]), stranded_asic_fraction=stranded,
+        change_year=int(p.mix_change_year), share_before=p.asic_share,
+        share_after=p.asic_share_after_change,
+        asic_online_w_at_change=float(asic_online[m]), stranded_asic_fraction=stranded,
         unpaid_asic_it_capex_usd=unpaid * stranded,
         penalty_usd=shocked.objective_usd - foresight.objective_usd,
         cost_planned_then_changed_usd=shocked.objective_usd,

@@ -1,12 +1,13 @@
-"""The ``[plan]`` scenario section and its sourced defaults.
+"""Every input of the rent-or-build plan, declared once (:data:`PLAN_INPUTS`), and the
+``[plan]`` scenario section generated from it.
 
 A plan scenario says how fast demand grows (users x compute per user), what renting costs and
 how much can be rented, what building costs, how long it takes and how much power can be
 connected each year, and optionally which share of the work a cheaper, fixed-function
-accelerator (ASIC/TPU) could serve. Every field left out takes a default from the catalog
-(``economics.csv``, ``cluster.csv``, the reference system's specs) or, where the catalog has
-no row, from :data:`PLAN_DEFAULTS` below, each with its source; :func:`resolve` returns the
-values together with those sources so a report can print them.
+accelerator (ASIC/TPU) could serve. Every numeric field left out takes its declared default:
+a catalog row (``economics.csv``, ``cluster.csv``, read in SI from the catalog given so
+``--catalog`` reaches it), the factory model's site cost (:mod:`tokenfab.demand.site`), or a
+value with its source and kind. :func:`resolve` returns the values with their sources.
 
 Capacity is counted in *accelerator-equivalents*: accelerators with the all-in power of the
 reference system (default ``gb200-nvl72``) and the tokens per watt of the generation they
@@ -18,70 +19,230 @@ performance engine; set ``tokens_per_accelerator_s`` from ``tokenfab.perf`` for 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, create_model, field_validator, model_validator
 
-from tokenfab.catalog import Catalog, load_catalog
+from tokenfab.catalog import Accelerator, Catalog, load_catalog
+from tokenfab.demand.inputs import growth_rate_from_multiple
+from tokenfab.demand.site import (
+    capex_usd_per_facility_w,
+    factory_default,
+    it_capex_share,
+    opex_usd_per_facility_w_year,
+)
 from tokenfab.errors import TokenfabError
-from tokenfab.factory.defaults import Default
+from tokenfab.inputs import Derived, FromCatalog, Input, InputSet, Resolved, RunOptions, Value
 from tokenfab.plan import econ
 from tokenfab.scenario import Quantity, ScenarioSection, Uncertain, register_section
 from tokenfab.uncertainty import Range, likely
+from tokenfab.units import SECONDS_PER_YEAR
 
 __all__ = [
+    "PLAN_INPUTS",
     "CommittedSite",
-    "PLAN_DEFAULTS",
     "PlanInputs",
+    "PlanPoint",
     "PlanSection",
     "RentContract",
+    "default_speedup",
+    "filled_section",
     "resolve",
+    "resolve_with_sources",
 ]
 
-_YEAR_S = econ.SECONDS_PER_YEAR
+_YEAR_S = SECONDS_PER_YEAR
+_REFERENCE = "reference"  # context key: the reference system (an Accelerator)
 
 
-#: Plan inputs that no catalog table holds, with their sources (SI units).
-PLAN_DEFAULTS: dict[str, Default] = {
-    "users_growth": Default(
-        Range(0.2, 0.5, 1.2), kind="estimate", source=
-        "[est] ChatGPT weekly users 100M (Nov 2023) -> 500M (Mar 2025) -> 800M (Oct 2025) "
-        "(catalog chatgpt_weekly_active_users note; OpenAI DevDay 2025-10-06) grew ~3x/yr; "
-        "slower ahead as 800M approaches the ~5.5B internet users"),
-    "tokens_per_accelerator_s": Default(
-        Range(123.0, 2327.0, 4130.0), kind="measured", source=
-        "MLPerf Inference v5.1 (2025-09-09) GB200 NVL72 DeepSeek-R1 server: 167,578 output "
-        "tok/s / 72 GPUs = 2,327 (tokenfab validation row M054); low: Llama 3.1 405B server "
-        "8,850/72 = 123 (v5.0, M036); high: SemiAnalysis InferenceX DeepSeek-R1 FP4 at 125 "
-        "tok/s/user, 4,130 per GPU (M100)"),
-    "rent_3yr_usd_per_hour": Default(
-        Range(2.75, 3.3, 4.5), kind="estimate", source=
-        "SemiAnalysis AI Cloud TCO model, 3-year rental price of a GB200 NVL72 GPU (costr, as "
-        "embedded in InferenceX-app constants.ts); low: neocloud TCO 2.75 (costn), high: "
-        "on-demand price (catalog rent_gb200_usd_per_gpu_hr)"),
-    "rent_price_trend": Default(
-        Range(-0.25, 0.0, 0.0), kind="estimate", source=
-        "[est] newest-generation accelerator-hour price ~flat at hyperscalers; low: H100 -22% "
-        "and H200 -29% YTD 2025 at neoclouds (RBC via FT, economics.md sec. 1.6)"),
-    "rental_cap": Default(
-        Range(150_000.0, 300_000.0, 600_000.0), kind="estimate", source=
-        "Microsoft to provide OpenAI ~300,000 GB200 GPUs by end of 2025 (The Information via "
-        "https://aibase.com/news/12227); range [est] x0.5..x2"),
-    "power_cap_per_year": Default(
-        Range(0.5e9, 1.5e9, 3.0e9), kind="estimate", source=
-        "[est] one lab connects ~1/3 of the industry's new AI power per year (catalog "
-        "ai_gw_added_per_year_2025 = 4.5 GW/yr, BG2 Gerstner); Stargate Abilene ~1.2 GW in ~2 yr"),
-    "power_cap_growth": Default(
-        Range(0.0, 0.19, 0.4), kind="derived", source=
-        "[derived] Street view 4.5 GW/yr (2025) -> 9 GW/yr (2029) added AI power = 2x in 4 yr "
-        "(catalog ai_gw_added_per_year_2025 note, BG2 Gerstner)"),
-    "asic_perf_per_w": Default(
-        Range(0.6, 1.0, 1.5), kind="estimate", source=
-        "[est] tokens per watt of the ASIC relative to the GPU generation of the same year; low "
-        "= the ~0.6x at which even a free chip only breaks even (economics.md sec. 1.8)"),
-}
+# ---------------------------------------------------------------------------------------
+# derived defaults
+# ---------------------------------------------------------------------------------------
+def _cat(catalog: Catalog | None) -> Catalog:
+    return catalog if catalog is not None else load_catalog()
+
+
+def _ref(context: Mapping[str, Any]) -> Accelerator:
+    ref = context.get(_REFERENCE)
+    if not isinstance(ref, Accelerator):
+        raise TokenfabError("the plan's defaults need the reference system",
+                            field="plan.reference_system")
+    return ref
+
+
+def _flops_per_w(acc: Accelerator, lowest: bool) -> float:
+    if lowest:
+        for p in ("fp4", "fp8", "bf16"):
+            if acc.supports(p):
+                return float(acc.peak_flops_per_s(p)) / float(acc.allin_power_w)
+    return float(acc.peak_flops_per_s("fp8")) / float(acc.allin_power_w)
+
+
+def default_speedup(cat: Catalog, new_id: str, old_id: str = "h100-sxm") -> tuple[Value, str]:
+    """Yearly tokens-per-watt improvement from two catalog systems (see :func:`econ.speedup_per_year`).
+
+    likely: dense peak FLOP/s per all-in watt at each system's lowest native precision (the
+    serving trend: H100 FP8 -> GB200 FP4); low: at the same precision (FP8 -> FP8); high: the
+    catalog's ``blackwell_over_hopper_tokens_per_mw`` ratio over the same years.
+    """
+    new, old = cat.hardware(new_id), cat.hardware(old_id)
+    dy = new.year_available - old.year_available
+    if dy <= 0:
+        return 1.0, f"reference {new_id} is not newer than {old_id}: no speedup assumed"
+    lik = float(econ.speedup_per_year(_flops_per_w(new, True), _flops_per_w(old, True), dy))
+    lo = float(econ.speedup_per_year(_flops_per_w(new, False), _flops_per_w(old, False), dy))
+    hi = lik
+    src = (f"catalog specs: dense peak FLOP/s per all-in W, {old_id} "
+           f"({old.year_available}) -> {new_id} ({new.year_available}); likely at lowest native "
+           f"precision {lik:.3f}/yr, low at FP8 {lo:.3f}/yr")
+    econ_rows = cat.economics
+    if "blackwell_over_hopper_tokens_per_mw" in econ_rows:
+        hi = max(lik, float(econ_rows["blackwell_over_hopper_tokens_per_mw"].value) ** (1.0 / dy))
+        src += (f"; high from catalog blackwell_over_hopper_tokens_per_mw over {dy} yr "
+                f"{hi:.3f}/yr")
+    lo, hi = min(lo, lik), max(hi, lik)
+    return (Range(lo, lik, hi) if hi > lo else lik), src
+
+
+def _speedup(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+    return default_speedup(_cat(catalog), _ref(context).id)[0]
+
+
+def _capex(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+    cat = _cat(catalog)
+    v = capex_usd_per_facility_w(_ref(context), cat)
+    prior = cat.economics.get("capex_per_gw_model_prior")
+    if prior is None or prior.low is None or prior.high is None:
+        return v
+    return Range(v * prior.low / prior.value, v, v * prior.high / prior.value)
+
+
+def _it_share(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+    return it_capex_share(_ref(context), _cat(catalog))
+
+
+def _opex(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+    return opex_usd_per_facility_w_year(_ref(context), _cat(catalog))
+
+
+def _factory(name: str) -> Derived:
+    def fn(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+        return factory_default(name, catalog)[0]
+
+    return Derived(fn, f"the factory model's {name} default (tokenfab.factory)")
+
+
+def _lead_time(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+    cat = _cat(catalog)
+    mid = float(likely(cat.assumption("build.stargate_abilene_years").si))
+    lo = float(likely(cat.assumption("build.peer_phase_months").si))
+    return Range(min(lo, mid), mid, max(3.0 * _YEAR_S, mid))
+
+
+# ---------------------------------------------------------------------------------------
+# the declaration
+# ---------------------------------------------------------------------------------------
+PLAN_INPUTS = InputSet("plan", [
+    # -- demand: the double exponential
+    Input("demand_tokens_per_year", "tokens", "demand in the first year [tokens/yr] (or give "
+          "demand_accelerators)", FromCatalog(
+              "google_tokens_per_month_2025_10", scale=_YEAR_S,
+              note="a Google-scale lab: monthly tokens x 12 [est]"), gt=0.0),
+    Input("demand_accelerators", "count", "demand in the first year [reference "
+          "accelerator-equivalents] (instead of demand_tokens_per_year)", None, gt=0.0),
+    Input("users_growth", "fraction", "growth of users per year", Range(0.2, 0.5, 1.2),
+          gt=-1.0, source=(
+              "[est] ChatGPT weekly users 100M (Nov 2023) -> 500M (Mar 2025) -> 800M (Oct 2025) "
+              "(catalog chatgpt_weekly_active_users note; OpenAI DevDay 2025-10-06) grew "
+              "~3x/yr; slower ahead as 800M approaches the ~5.5B internet users")),
+    Input("per_user_growth", "fraction", "growth of tokens per user per year",
+          growth_rate_from_multiple("output_length_growth_nonreasoning"), gt=-1.0),
+    Input("tokens_per_accelerator_s", "token_rate", "output tokens/s of one reference "
+          "accelerator at the service level", Range(123.0, 2327.0, 4130.0), gt=0.0,
+          kind="measured", source=(
+              "MLPerf Inference v5.1 (2025-09-09) GB200 NVL72 DeepSeek-R1 server: 167,578 "
+              "output tok/s / 72 GPUs = 2,327 (tokenfab validation row M054); low: Llama 3.1 "
+              "405B server 8,850/72 = 123 (v5.0, M036); high: SemiAnalysis InferenceX "
+              "DeepSeek-R1 FP4 at 125 tok/s/user, 4,130 per GPU (M100)")),
+    Input("utilization", "fraction", "average load of serving capacity",
+          _factory("utilization"), gt=0.0, le=1.0),
+    Input("speedup_per_year", "count", "tokens per watt of each newer generation (x per year)",
+          Derived(_speedup, "dense peak FLOP/s per all-in W, h100-sxm -> the reference system: "
+                  "likely at the lowest native precision, low at FP8, high from catalog "
+                  "blackwell_over_hopper_tokens_per_mw"), gt=0.0),
+    # -- rent
+    Input("rent_on_demand_usd_per_hour", "money", "on-demand price of a reference "
+          "accelerator-hour [USD/h] (the default contract 'on_demand', 1 year)",
+          FromCatalog("rent_gb200_usd_per_gpu_hr", scale=3600.0, note="per GPU-hour"), gt=0.0),
+    Input("rent_3yr_usd_per_hour", "money", "3-year contract price of a reference "
+          "accelerator-hour [USD/h] (the default contract 'reserved_3yr')",
+          Range(2.75, 3.3, 4.5), gt=0.0, source=(
+              "SemiAnalysis AI Cloud TCO model, 3-year rental price of a GB200 NVL72 GPU "
+              "(costr, as embedded in InferenceX-app constants.ts); low: neocloud TCO 2.75 "
+              "(costn), high: on-demand price (catalog rent_gb200_usd_per_gpu_hr)")),
+    Input("rent_price_trend", "fraction", "yearly change of the accelerator-hour price",
+          Range(-0.25, 0.0, 0.0), gt=-1.0, source=(
+              "[est] newest-generation accelerator-hour price ~flat at hyperscalers; low: H100 "
+              "-22% and H200 -29% YTD 2025 at neoclouds (RBC via FT, economics.md sec. 1.6)")),
+    Input("rental_cap", "count", "accelerators that can be rented in the first year",
+          Range(150_000.0, 300_000.0, 600_000.0), ge=0.0, source=(
+              "Microsoft to provide OpenAI ~300,000 GB200 GPUs by end of 2025 (The Information "
+              "via https://aibase.com/news/12227); range [est] x0.5..x2")),
+    Input("rental_cap_growth", "fraction", "yearly growth of the rental cap (cloud capacity "
+          "grows with hyperscaler capex)", FromCatalog("capex_growth_hyperscalers",
+                                                      note="a growth rate per year"), gt=-1.0),
+    # -- build
+    Input("capex", "money_per_power", "all-in capex per watt of facility power",
+          Derived(_capex, "tokenfab.factory.capex_usd_per_it_w(reference) / PUE; range: the "
+                  "relative spread of catalog capex_per_gw_model_prior"), gt=0.0),
+    Input("it_capex_share", "fraction", "share of capex that is IT equipment",
+          Derived(_it_share, "tokenfab.factory: accelerators + networking & storage / all-in "
+                  "capex per IT W (catalog price and Bernstein shares)"), gt=0.0, lt=1.0),
+    Input("it_life", "time", "depreciation life of IT equipment",
+          FromCatalog("depreciation_life_it_years"), gt=0.0),
+    Input("facility_life", "time", "depreciation life of the facility",
+          FromCatalog("depreciation_life_facility_years"), gt=0.0),
+    Input("cost_of_capital", "fraction", "cost of capital per year",
+          _factory("cost_of_capital"), ge=0.0, lt=1.0),
+    Input("lead_time", "time", "from decision to tokens", Derived(
+        _lead_time, "catalog cluster build.stargate_abilene_years; low: build.peer_phase_months; "
+        "high 3 yr [est]"), ge=0.0),
+    Input("opex_per_year", "money_per_power", "opex per facility watt and year, at full load "
+          "[USD/(W yr)]", Derived(_opex, "tokenfab.factory.opex_usd_per_it_w_year / PUE"),
+          ge=0.0),
+    Input("power_cap_per_year", "power", "new power that can be connected in the first year",
+          Range(0.5e9, 1.5e9, 3.0e9), ge=0.0, source=(
+              "[est] one lab connects ~1/3 of the industry's new AI power per year (catalog "
+              "ai_gw_added_per_year_2025 = 4.5 GW/yr, BG2 Gerstner); Stargate Abilene ~1.2 GW "
+              "in ~2 yr")),
+    Input("power_cap_growth", "fraction", "yearly growth of the connectable power",
+          Range(0.0, 0.19, 0.4), gt=-1.0, kind="derived", source=(
+              "Street view 4.5 GW/yr (2025) -> 9 GW/yr (2029) added AI power = 2x in 4 yr "
+              "(catalog ai_gw_added_per_year_2025 note, BG2 Gerstner)")),
+    Input("total_power_cap", "power", "total power that can ever be built (optional)", None,
+          gt=0.0, uncertain=False),
+    Input("unserved_penalty", "token_price", "value of a token not served (lost revenue)",
+          FromCatalog("blended_revenue_per_m_tokens"), ge=0.0),
+    # -- mixed fleet
+    Input("asic_share", "fraction", "share of demand an ASIC could serve", 0.0, ge=0.0, le=1.0,
+          source="no ASIC in the fleet unless the scenario says [choice]"),
+    Input("asic_capex_saving", "fraction", "capex an ASIC site saves (share of total capex)",
+          FromCatalog("asic_rack_capex_saving"), ge=0.0, lt=1.0),
+    Input("asic_perf_per_w", "count", "tokens per watt of the ASIC / the GPU of the same year",
+          Range(0.6, 1.0, 1.5), gt=0.0, source=(
+              "[est] tokens per watt of the ASIC relative to the GPU generation of the same "
+              "year; low = the ~0.6x at which even a free chip only breaks even (economics.md "
+              "sec. 1.8)")),
+    Input("asic_share_after_change", "fraction", "ASIC-eligible share after the model-mix "
+          "change", 0.0, ge=0.0, le=1.0, uncertain=False,
+          source="no change unless the scenario says [choice]"),
+])
+
+#: inputs used only when the scenario gives no [[plan.rent]] contracts
+_DEFAULT_RENT_INPUTS = ("rent_on_demand_usd_per_hour", "rent_3yr_usd_per_hour")
 
 
 # ---------------------------------------------------------------------------------------
@@ -94,7 +255,7 @@ class RentContract(BaseModel):
 
     name: str
     years: int
-    price_usd_per_hour: Uncertain("money", gt=0)  # type: ignore[valid-type]
+    price_usd_per_hour: Uncertain("money", gt=0)  # type: ignore[valid-type]  # pydantic Annotated built at run time
 
     @field_validator("years")
     @classmethod
@@ -110,53 +271,31 @@ class CommittedSite(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     year: int
-    power: Quantity("power", gt=0)  # type: ignore[valid-type]
+    power: Quantity("power", gt=0)  # type: ignore[valid-type]  # pydantic Annotated built at run time
     name: str = ""
 
 
-_U = Uncertain
+if TYPE_CHECKING:
+    class _Fields(ScenarioSection):
+        demand_tokens_per_year: Any = None
+        demand_accelerators: Any = None
+else:
+    _Fields = create_model("PlanInputFields", __base__=ScenarioSection,
+                           **PLAN_INPUTS.section_fields())
 
 
 @register_section("plan")
-class PlanSection(ScenarioSection):
-    """``[plan]``: rent or build, year by year. Omitted fields take sourced defaults."""
+class PlanSection(_Fields):
+    """``[plan]``: rent or build, year by year. Numeric fields are :data:`PLAN_INPUTS`
+    (omitted: their sourced defaults); the rest are the horizon, the reference system, the
+    rental contracts, the committed sites and the Monte Carlo draws."""
 
     start_year: int = 2026
     years: int = 8
     reference_system: str = "gb200-nvl72"
-    # -- demand: the double exponential
-    demand_tokens_per_year: _U("tokens", gt=0) | None = None  # type: ignore[valid-type]
-    demand_accelerators: _U("count", gt=0) | None = None  # type: ignore[valid-type]
-    users_growth: _U("fraction", gt=-1) | None = None  # type: ignore[valid-type]
-    per_user_growth: _U("fraction", gt=-1) | None = None  # type: ignore[valid-type]
-    tokens_per_accelerator_s: _U("token_rate", gt=0) | None = None  # type: ignore[valid-type]
-    utilisation: _U("fraction", gt=0, le=1) | None = None  # type: ignore[valid-type]
-    speedup_per_year: _U("count", gt=0) | None = None  # type: ignore[valid-type]
-    # -- rent
     rent: list[RentContract] | None = None
-    rent_price_trend: _U("fraction", gt=-1) | None = None  # type: ignore[valid-type]
-    rental_cap: _U("count", ge=0) | None = None  # type: ignore[valid-type]
-    rental_cap_growth: _U("fraction", gt=-1) | None = None  # type: ignore[valid-type]
-    # -- build
-    capex: _U("money_per_power", gt=0) | None = None  # type: ignore[valid-type]
-    it_capex_share: _U("fraction", gt=0, lt=1) | None = None  # type: ignore[valid-type]
-    it_life: _U("time", gt=0) | None = None  # type: ignore[valid-type]
-    facility_life: _U("time", gt=0) | None = None  # type: ignore[valid-type]
-    cost_of_capital: _U("fraction", ge=0, lt=1) | None = None  # type: ignore[valid-type]
-    lead_time: _U("time", ge=0) | None = None  # type: ignore[valid-type]
-    opex_per_year: _U("money_per_power", ge=0) | None = None  # type: ignore[valid-type]
-    power_cap_per_year: _U("power", ge=0) | None = None  # type: ignore[valid-type]
-    power_cap_growth: _U("fraction", gt=-1) | None = None  # type: ignore[valid-type]
-    total_power_cap: Quantity("power", gt=0) | None = None  # type: ignore[valid-type]
     committed: list[CommittedSite] = []
-    unserved_penalty: _U("token_price", ge=0) | None = None  # type: ignore[valid-type]
-    # -- mixed fleet
-    asic_share: _U("fraction", ge=0, le=1) = 0.0  # type: ignore[valid-type]
-    asic_capex_saving: _U("fraction", ge=0, lt=1) | None = None  # type: ignore[valid-type]
-    asic_perf_per_w: _U("count", gt=0) | None = None  # type: ignore[valid-type]
     mix_change_year: int | None = None
-    asic_share_after_change: Quantity("fraction", ge=0, le=1) = 0.0  # type: ignore[valid-type]
-    # -- uncertainty
     samples: int = 0
 
     @field_validator("years")
@@ -176,8 +315,8 @@ class PlanSection(ScenarioSection):
     @field_validator("samples")
     @classmethod
     def _samples(cls, v: int) -> int:
-        if not 0 <= v <= 5000:
-            raise ValueError(f"must be in 0..5000 (0 = no Monte Carlo); got {v!r}")
+        if not (v == 0 or 2 <= v <= 5000):
+            raise ValueError(f"must be 0 (no Monte Carlo) or 2..5000 draws; got {v!r}")
         return v
 
     @model_validator(mode="after")
@@ -200,80 +339,133 @@ class PlanSection(ScenarioSection):
                 raise ValueError(f"rent contract names must be unique; got {names}")
         return self
 
+    def given(self) -> dict[str, Any]:
+        """The numeric inputs the section sets (the rest take their defaults)."""
+        return {i.name: getattr(self, i.name) for i in PLAN_INPUTS
+                if getattr(self, i.name) is not None}
+
 
 # ---------------------------------------------------------------------------------------
 # resolved inputs
 # ---------------------------------------------------------------------------------------
-Num = float | Range
+N = TypeVar("N", float, Value)
 
 
 @dataclass(frozen=True)
-class PlanInputs:
-    """Every input of the plan in SI units (numbers or :class:`Range`), with sources.
-
-    Money in USD, power in W, time in years where the name says ``_years``, token rates in
-    tok/s, prices per accelerator-hour in USD/h, the unserved penalty in USD/token.
-    """
+class _PlanFields(Generic[N]):
+    """The plan's inputs in model units: money in USD, power in W, time in years where the
+    name says ``_years``, token rates in tok/s, prices per accelerator-hour in USD/h, the
+    unserved penalty in USD/token. ``N`` is ``float`` (a point) or ``float | Range``."""
 
     start_year: int
     years: int
     reference_system: str
     reference_year: int
     accelerator_power_w: float
-    demand_tokens_per_year: Num | None
-    demand_accelerators: Num | None
-    users_growth: Num
-    per_user_growth: Num
-    tokens_per_accelerator_s: Num
-    utilisation: Num
-    speedup_per_year: Num
+    demand_tokens_per_year: N | None
+    demand_accelerators: N | None
+    users_growth: N
+    per_user_growth: N
+    tokens_per_accelerator_s: N
+    utilization: N
+    speedup_per_year: N
     rent_names: tuple[str, ...]
     rent_years: tuple[int, ...]
-    rent_prices_usd_per_hour: tuple[Num, ...]
-    rent_price_trend: Num
-    rental_cap: Num
-    rental_cap_growth: Num
-    capex_usd_per_w: Num
-    it_capex_share: Num
-    it_life_years: Num
-    facility_life_years: Num
-    cost_of_capital: Num
-    lead_time_years: Num
-    opex_usd_per_w_year: Num
-    power_cap_w_per_year: Num
-    power_cap_growth: Num
+    rent_prices_usd_per_hour: tuple[N, ...]
+    rent_price_trend: N
+    rental_cap: N
+    rental_cap_growth: N
+    capex_usd_per_w: N
+    it_capex_share: N
+    it_life_years: N
+    facility_life_years: N
+    cost_of_capital: N
+    lead_time_years: N
+    opex_usd_per_w_year: N
+    power_cap_w_per_year: N
+    power_cap_growth: N
     total_power_cap_w: float | None
     committed_years: tuple[int, ...]
     committed_power_w: tuple[float, ...]
     committed_names: tuple[str, ...]
-    unserved_penalty_usd_per_token: Num
-    asic_share: Num
-    asic_capex_saving: Num
-    asic_perf_per_w: Num
+    unserved_penalty_usd_per_token: N
+    asic_share: N
+    asic_capex_saving: N
+    asic_perf_per_w: N
     mix_change_year: int | None
     asic_share_after_change: float
     samples: int = 0
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
-    # -- uncertainty --------------------------------------------------------------
+    def values(self) -> dict[str, Any]:
+        """Every field but the sources (the JSON ``inputs.values``)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "sources"}
+
+
+@dataclass(frozen=True)
+class PlanPoint(_PlanFields[float]):
+    """Point inputs of the LP (every value a float)."""
+
+    def tokens_per_accelerator_year(self) -> float:
+        """Tokens one reference accelerator-equivalent serves in a year [tokens/yr]."""
+        return self.tokens_per_accelerator_s * self.utilization * _YEAR_S
+
+    def base_demand_tokens(self) -> float:
+        """Demand in the first year [tokens/yr]."""
+        if self.demand_tokens_per_year is not None:
+            return self.demand_tokens_per_year
+        assert self.demand_accelerators is not None
+        return self.demand_accelerators * self.tokens_per_accelerator_year()
+
+    def lead_years(self) -> int:
+        """Lead time rounded up to whole years: capacity serves from the first full year."""
+        return int(math.ceil(self.lead_time_years - 1e-9))
+
+
+_RANGE_FIELDS = ("demand_tokens_per_year", "demand_accelerators", "users_growth",
+                 "per_user_growth", "tokens_per_accelerator_s", "utilization", "speedup_per_year",
+                 "rent_price_trend", "rental_cap", "rental_cap_growth", "capex_usd_per_w",
+                 "it_capex_share", "it_life_years", "facility_life_years", "cost_of_capital",
+                 "lead_time_years", "opex_usd_per_w_year", "power_cap_w_per_year",
+                 "power_cap_growth", "unserved_penalty_usd_per_token", "asic_share",
+                 "asic_capex_saving", "asic_perf_per_w")
+
+
+@dataclass(frozen=True)
+class PlanInputs(_PlanFields[Value]):
+    """Every input of the plan (numbers or :class:`Range`), with sources."""
+
     def _uncertain_fields(self) -> list[str]:
-        return [f.name for f in fields(self) if isinstance(getattr(self, f.name), Range)]
+        return [n for n in _RANGE_FIELDS if isinstance(getattr(self, n), Range)]
 
-    def point(self) -> PlanInputs:
+    def _point_kw(self) -> dict[str, Any]:
+        kw = {f.name: getattr(self, f.name) for f in fields(self)}
+        for n in _RANGE_FIELDS:
+            v = kw[n]
+            kw[n] = None if v is None else float(likely(v))
+        kw["rent_prices_usd_per_hour"] = tuple(float(likely(p))
+                                               for p in self.rent_prices_usd_per_hour)
+        return kw
+
+    def point(self) -> PlanPoint:
         """The same inputs with every range at its likely value."""
-        kw: dict[str, Any] = {n: likely(getattr(self, n)) for n in self._uncertain_fields()}
-        kw["rent_prices_usd_per_hour"] = tuple(likely(p) for p in self.rent_prices_usd_per_hour)
-        return replace(self, **kw)
+        return PlanPoint(**self._point_kw())
 
-    def draw(self, n: int, seed: int | None = 0) -> list[PlanInputs]:
-        """``n`` point inputs with every range sampled (independently, each its distribution)."""
-        rng = np.random.default_rng(seed)
-        cols: dict[str, np.ndarray] = {name: getattr(self, name).sample(n, rng)
-                                       for name in self._uncertain_fields()}
+    def draw(self, options: RunOptions) -> list[PlanPoint]:
+        """``options.samples`` point inputs with every range sampled (independently, each its
+        distribution; the fields in declaration order, then the rent prices, from
+        ``options.seed``)."""
+        n = options.samples
+        rng = options.rng()
+        cols: dict[str, np.ndarray] = {}
+        for name in self._uncertain_fields():
+            v = getattr(self, name)
+            assert isinstance(v, Range)
+            cols[name] = v.sample(n, rng)
         prices = [p.sample(n, rng) if isinstance(p, Range) else np.full(n, float(p))
                   for p in self.rent_prices_usd_per_hour]
-        out = []
         base = self.point()
+        out = []
         for i in range(n):
             kw: dict[str, Any] = {k: float(v[i]) for k, v in cols.items()}
             kw["rent_prices_usd_per_hour"] = tuple(float(p[i]) for p in prices)
@@ -281,268 +473,111 @@ class PlanInputs:
         return out
 
     def uncertain_names(self) -> list[str]:
-        names = [n for n in self._uncertain_fields()
-                 if getattr(self, n).low != getattr(self, n).high]
+        names = []
+        for n in self._uncertain_fields():
+            v = getattr(self, n)
+            if isinstance(v, Range) and v.low != v.high:
+                names.append(n)
         names += [f"rent[{nm}]" for nm, p in zip(self.rent_names, self.rent_prices_usd_per_hour,
                                                   strict=True) if isinstance(p, Range)]
         return names
-
-    # -- derived quantities (point inputs only) --------------------------------------
-    def tokens_per_accelerator_year(self) -> float:
-        """Tokens one reference accelerator-equivalent serves in a year [tokens/yr]."""
-        return float(likely(self.tokens_per_accelerator_s) * likely(self.utilisation) * _YEAR_S)
-
-    def base_demand_tokens(self) -> float:
-        """Demand in the first year [tokens/yr]."""
-        if self.demand_tokens_per_year is not None:
-            return float(likely(self.demand_tokens_per_year))
-        assert self.demand_accelerators is not None
-        return float(likely(self.demand_accelerators)) * self.tokens_per_accelerator_year()
-
-    def lead_years(self) -> int:
-        """Lead time rounded up to whole years: capacity serves from the first full year."""
-        return int(math.ceil(float(likely(self.lead_time_years)) - 1e-9))
 
 
 # ---------------------------------------------------------------------------------------
 # resolution: scenario + catalog -> PlanInputs
 # ---------------------------------------------------------------------------------------
-def _scaled(v: Num, factor: float) -> Num:
-    return v.scaled(factor) if isinstance(v, Range) else float(v) * factor
+def _in_years(v: Value) -> Value:
+    return v.scaled(1.0 / _YEAR_S) if isinstance(v, Range) else float(v) / _YEAR_S
 
 
-class _Resolver:
-    def __init__(self, cat: Catalog) -> None:
-        self.cat = cat
-        self.sources: dict[str, str] = {}
-
-    def econ(self, key: str, unit: str, factor: float = 1.0, table: str = "economics") -> Num:
-        """A catalog assumption, checked to be in ``unit``, scaled to SI by ``factor``."""
-        rows = self.cat.economics if table == "economics" else self.cat.cluster
-        if key not in rows:
-            raise TokenfabError(
-                f"the catalog has no {table} row '{key}', which the plan needs as a default; "
-                "set the corresponding [plan] field in the scenario", field=f"{table}.{key}")
-        a = rows[key]
-        if a.unit.strip() != unit:
-            raise TokenfabError(f"catalog row '{key}' is in '{a.unit}', the plan expects '{unit}'",
-                                field=f"{table}.{key}", value=a.unit)
-        return _scaled(a.range, factor)
-
-    def src(self, key: str, table: str = "economics") -> str:
-        rows = self.cat.economics if table == "economics" else self.cat.cluster
-        a = rows[key]
-        return f"catalog {table} '{key}': {a.source}" + (f" ({a.note})" if a.note else "")
-
-    def pick(self, name: str, given: Any, default: Any, source: str | Any) -> Any:
-        if given is not None:
-            self.sources[name] = "scenario"
-            return given
-        value = default() if callable(default) else default
-        self.sources[name] = source() if callable(source) else source
-        return value
-
-    def plan_default(self, name: str, given: Any, key: str | None = None, factor: float = 1.0
-                     ) -> Any:
-        d = PLAN_DEFAULTS[key or name]
-        return self.pick(name, given, lambda: _scaled(d.value, factor), f"{d.kind}: {d.source}")
-
-
-def _flops_per_w(acc: Any, lowest: bool) -> float:
-    if lowest:
-        for p in ("fp4", "fp8", "bf16"):
-            if acc.supports(p):
-                return acc.peak_flops_per_s(p) / acc.allin_power_w
-    return acc.peak_flops_per_s("fp8") / acc.allin_power_w
-
-
-def default_speedup(cat: Catalog, new_id: str, old_id: str = "h100-sxm") -> tuple[Num, str]:
-    """Yearly tokens-per-watt improvement from two catalog systems (see :func:`econ.speedup_per_year`).
-
-    likely: dense peak FLOP/s per all-in watt at each system's lowest native precision (the
-    serving trend: H100 FP8 -> GB200 FP4); low: at the same precision (FP8 -> FP8); high: the
-    catalog's ``blackwell_over_hopper_tokens_per_mw`` ratio over the same years.
-    """
-    new, old = cat.hardware(new_id), cat.hardware(old_id)
-    dy = new.year_available - old.year_available
-    if dy <= 0:
-        return 1.0, f"reference {new_id} is not newer than {old_id}: no speedup assumed"
-    lik = float(econ.speedup_per_year(_flops_per_w(new, True), _flops_per_w(old, True), dy))
-    lo = float(econ.speedup_per_year(_flops_per_w(new, False), _flops_per_w(old, False), dy))
-    hi = lik
-    src = (f"[derived] catalog specs: dense peak FLOP/s per all-in W, {old_id} "
-           f"({old.year_available}) -> {new_id} ({new.year_available}); likely at lowest native "
-           f"precision {lik:.3f}/yr, low at FP8 {lo:.3f}/yr")
-    econ_rows = cat.economics
-    if "blackwell_over_hopper_tokens_per_mw" in econ_rows:
-        hi = max(lik, float(econ_rows["blackwell_over_hopper_tokens_per_mw"].value) ** (1.0 / dy))
-        src += (f"; high from catalog blackwell_over_hopper_tokens_per_mw over {dy} yr "
-                f"{hi:.3f}/yr")
-    lo, hi = min(lo, lik), max(hi, lik)
-    return (Range(lo, lik, hi) if hi > lo else lik), src
-
-
-def _factory_defaults(r: _Resolver, ref: str) -> dict[str, tuple[Num, str]]:
-    """Capex, IT share, opex per facility watt, cost of capital and utilisation, taken from
-    :mod:`tokenfab.factory` so the plan and the factory model price a site the same way."""
-    from tokenfab.factory import capex_usd_per_it_w, opex_usd_per_it_w_year
-    from tokenfab.factory.defaults import OWN_DEFAULTS
-
-    pue = float(likely(r.econ("pue_ai_liquid_cooled", "ratio")))
-    per_it = capex_usd_per_it_w(ref, r.cat)
-    it_only = capex_usd_per_it_w(ref, r.cat, power_cooling_usd_per_it_w=0.0,
-                                 building_land_usd_per_it_w=0.0)
-    opex_it = opex_usd_per_it_w_year(ref, r.cat)
-    pue_src = r.src("pue_ai_liquid_cooled")
-    coc, util = OWN_DEFAULTS["cost_of_capital"], OWN_DEFAULTS["utilization"]
-    return {
-        "capex_usd_per_w": (per_it / pue, f"[derived] tokenfab.factory.capex_usd_per_it_w({ref}) "
-                            f"= {per_it:.1f} USD per IT W / PUE {pue:.2f} ({pue_src})"),
-        "it_capex_share": (it_only / per_it, "[derived] tokenfab.factory: accelerators + "
-                           "networking & storage / all-in capex per IT W (catalog price and "
-                           "Bernstein shares)"),
-        "opex_usd_per_w_year": (opex_it / pue, f"[derived] tokenfab.factory.opex_usd_per_it_w_year"
-                                f" = {opex_it:.3f} USD/(IT W yr) / PUE {pue:.2f}"),
-        "cost_of_capital": (coc.value, f"{coc.kind}: {coc.source} (tokenfab.factory default)"),
-        "utilisation": (util.value, f"{util.kind}: {util.source} (tokenfab.factory default)"),
-    }
-
-
-def resolve(section: PlanSection | None = None, catalog: Catalog | None = None) -> PlanInputs:
-    """Fill every omitted field of ``section`` from the catalog / :data:`PLAN_DEFAULTS`.
+def resolve(section: PlanSection | None = None, catalog: Catalog | None = None,
+            flags: Mapping[str, Any] | None = None) -> PlanInputs:
+    """Every input of ``section``: ``flags`` (``--set``) over the section over the defaults.
 
     Raises :class:`~tokenfab.errors.TokenfabError` for an unknown reference system or a
-    catalog row the defaults need but cannot find.
+    catalog row a default needs but cannot find.
     """
+    return resolve_with_sources(section, catalog, flags)[0]
+
+
+def resolve_with_sources(section: PlanSection | None = None, catalog: Catalog | None = None,
+                         flags: Mapping[str, Any] | None = None) -> tuple[PlanInputs, Resolved]:
+    """:func:`resolve`, and the :class:`~tokenfab.inputs.Resolved` inputs it came from."""
     s = section if section is not None else PlanSection()
     cat = catalog if catalog is not None else load_catalog()
-    r = _Resolver(cat)
     ref = cat.hardware(s.reference_system)
-    r.sources["reference_system"] = "scenario" if section is not None else "default"
-
-    # demand
-    if s.demand_tokens_per_year is None and s.demand_accelerators is None:
-        demand = r.pick("demand_tokens_per_year", None,
-                        lambda: _scaled(r.econ("google_tokens_per_month_2025_10",
-                                               "tokens per month"), 12.0),
-                        lambda: "[est] a Google-scale lab: 12 x " +
-                        r.src("google_tokens_per_month_2025_10"))
-        demand_acc = None
-    else:
-        demand = s.demand_tokens_per_year
-        demand_acc = s.demand_accelerators
-        r.sources["demand"] = "scenario"
-    users = r.plan_default("users_growth", s.users_growth)
-    per_user = r.pick("per_user_growth", s.per_user_growth,
-                      lambda: _scaled(r.econ("output_length_growth_nonreasoning", "x per year"),
-                                      1.0),
-                      lambda: "[derived] growth factor - 1 of " +
-                      r.src("output_length_growth_nonreasoning"))
-    if s.per_user_growth is None:
-        per_user = (Range(per_user.low - 1, per_user.likely - 1, per_user.high - 1)
-                    if isinstance(per_user, Range) else per_user - 1.0)
-    tok_s = r.plan_default("tokens_per_accelerator_s", s.tokens_per_accelerator_s)
-    sp_default, sp_src = default_speedup(cat, ref.id)
-    speedup = r.pick("speedup_per_year", s.speedup_per_year, sp_default, sp_src)
-
-    # rent
+    given = s.given()
+    fl = dict(flags or {})
+    for k in ("demand_tokens_per_year", "demand_accelerators"):
+        other = ("demand_accelerators" if k == "demand_tokens_per_year"
+                 else "demand_tokens_per_year")
+        if k in fl:
+            given.pop(other, None)  # a flag's demand replaces the scenario's
+    if "demand_tokens_per_year" in fl and "demand_accelerators" in fl:
+        raise TokenfabError("give either demand_tokens_per_year or demand_accelerators, not both",
+                            field="--set")
+    res = PLAN_INPUTS.resolve(given, cat, {_REFERENCE: ref}, flags=fl)
+    v = dict(res.values)
+    src = {k: x.describe() if x.origin not in ("scenario", "flag") else x.origin
+           for k, x in res.sources.items()}
+    if "demand_accelerators" in v:
+        v.pop("demand_tokens_per_year", None)
+        src.pop("demand_tokens_per_year", None)
     if s.rent is None:
-        od = r.econ("rent_gb200_usd_per_gpu_hr", "USD per GPU-hr")
-        names, yrs, prices = ("on_demand", "reserved_3yr"), (1, 3), (
-            od, PLAN_DEFAULTS["rent_3yr_usd_per_hour"].value)
-        r.sources["rent"] = ("on_demand: " + r.src("rent_gb200_usd_per_gpu_hr") +
-                             "; reserved_3yr: " + PLAN_DEFAULTS["rent_3yr_usd_per_hour"].source)
+        names: tuple[str, ...] = ("on_demand", "reserved_3yr")
+        yrs: tuple[int, ...] = (1, 3)
+        prices: tuple[Value, ...] = (v["rent_on_demand_usd_per_hour"],
+                                     v["rent_3yr_usd_per_hour"])
+        src["rent"] = (f"on_demand: {src['rent_on_demand_usd_per_hour']}; "
+                       f"reserved_3yr: {src['rent_3yr_usd_per_hour']}")
     else:
         names = tuple(c.name for c in s.rent)
         yrs = tuple(c.years for c in s.rent)
         prices = tuple(c.price_usd_per_hour for c in s.rent)
-        r.sources["rent"] = "scenario"
-    trend = r.plan_default("rent_price_trend", s.rent_price_trend)
-    rcap = r.plan_default("rental_cap", s.rental_cap)
-    rcap_g = r.pick("rental_cap_growth", s.rental_cap_growth,
-                    lambda: r.econ("capex_growth_hyperscalers", "per year"),
-                    lambda: "cloud capacity grows with hyperscaler capex: " +
-                    r.src("capex_growth_hyperscalers"))
-
-    # build: site cost as in tokenfab.factory (computed only when a field is left out)
-    fd_cache: dict[str, dict[str, tuple[Num, str]]] = {}
-
-    def fd(name: str) -> tuple[Num, str]:
-        if not fd_cache:
-            fd_cache["v"] = _factory_defaults(r, ref.id)
-        return fd_cache["v"][name]
-
-    def capex_default() -> Num:
-        # the factory gives a point value; its spread is that of the catalog's capex prior
-        prior = r.cat.economics.get("capex_per_gw_model_prior")
-        v = float(likely(fd("capex_usd_per_w")[0]))
-        if prior is None or prior.low is None or prior.high is None:
-            return v
-        return Range(v * prior.low / prior.value, v, v * prior.high / prior.value)
-
-    capex = r.pick("capex_usd_per_w", s.capex, capex_default,
-                   lambda: fd("capex_usd_per_w")[1] + "; range: relative spread of " +
-                   r.src("capex_per_gw_model_prior"))
-    its = r.pick("it_capex_share", s.it_capex_share, lambda: fd("it_capex_share")[0],
-                 lambda: fd("it_capex_share")[1])
-    util = r.pick("utilisation", s.utilisation, lambda: fd("utilisation")[0],
-                  lambda: fd("utilisation")[1])
-    coc = r.pick("cost_of_capital", s.cost_of_capital, lambda: fd("cost_of_capital")[0],
-                 lambda: fd("cost_of_capital")[1])
-    opex = r.pick("opex_usd_per_w_year", s.opex_per_year, lambda: fd("opex_usd_per_w_year")[0],
-                  lambda: fd("opex_usd_per_w_year")[1])
-    yr = 1.0 / _YEAR_S
-    it_life = r.pick("it_life_years", None if s.it_life is None else _scaled(s.it_life, yr),
-                     lambda: r.econ("depreciation_life_it_years", "years"),
-                     lambda: r.src("depreciation_life_it_years"))
-    fac_life = r.pick("facility_life_years",
-                      None if s.facility_life is None else _scaled(s.facility_life, yr),
-                      lambda: r.econ("depreciation_life_facility_years", "years"),
-                      lambda: r.src("depreciation_life_facility_years"))
-
-    def lead_default() -> Num:
-        mid = float(likely(r.econ("build.stargate_abilene_years", "years", table="cluster")))
-        lo = float(likely(r.econ("build.peer_phase_months", "months", 1 / 12, table="cluster")))
-        return Range(min(lo, mid), mid, max(3.0, mid))
-
-    lead = r.pick("lead_time_years", None if s.lead_time is None else _scaled(s.lead_time, yr),
-                  lead_default,
-                  lambda: (r.src("build.stargate_abilene_years", "cluster") + "; low: " +
-                           r.src("build.peer_phase_months", "cluster") + "; high 3 yr [est]"))
-
-    pcap = r.plan_default("power_cap_w_per_year", s.power_cap_per_year, "power_cap_per_year")
-    pcap_g = r.plan_default("power_cap_growth", s.power_cap_growth)
-    penalty = r.pick("unserved_penalty_usd_per_token", s.unserved_penalty,
-                     lambda: r.econ("blended_revenue_per_m_tokens", "USD per M tokens", 1e-6),
-                     lambda: "lost revenue: " + r.src("blended_revenue_per_m_tokens"))
-    # mixed fleet
-    asic_saving = r.pick("asic_capex_saving", s.asic_capex_saving,
-                         lambda: r.econ("asic_rack_capex_saving", "fraction of total capex"),
-                         lambda: r.src("asic_rack_capex_saving"))
-    asic_perf = r.plan_default("asic_perf_per_w", s.asic_perf_per_w)
-    r.sources.setdefault("asic_share", "scenario" if section is not None else "default (none)")
-    if not isinstance(s.asic_share, Range) and float(s.asic_share) == 0.0:
+        src["rent"] = "scenario"
+        for k in _DEFAULT_RENT_INPUTS:
+            src.pop(k, None)
+    asic_saving, asic_perf = v["asic_capex_saving"], v["asic_perf_per_w"]
+    if not isinstance(v["asic_share"], Range) and float(v["asic_share"]) == 0.0:
         # no ASIC in the fleet: its cost and speed do not matter, keep them out of Monte Carlo
-        asic_saving, asic_perf = likely(asic_saving), likely(asic_perf)
-
+        asic_saving, asic_perf = float(likely(asic_saving)), float(likely(asic_perf))
+    total = v.get("total_power_cap")
     return PlanInputs(
         start_year=s.start_year, years=s.years, reference_system=ref.id,
         reference_year=int(ref.year_available), accelerator_power_w=float(ref.allin_power_w),
-        demand_tokens_per_year=demand, demand_accelerators=demand_acc,
-        users_growth=users, per_user_growth=per_user, tokens_per_accelerator_s=tok_s,
-        utilisation=util, speedup_per_year=speedup,
-        rent_names=tuple(names), rent_years=tuple(int(y) for y in yrs),
-        rent_prices_usd_per_hour=tuple(prices), rent_price_trend=trend,
-        rental_cap=rcap, rental_cap_growth=rcap_g,
-        capex_usd_per_w=capex, it_capex_share=its, it_life_years=it_life,
-        facility_life_years=fac_life, cost_of_capital=coc, lead_time_years=lead,
-        opex_usd_per_w_year=opex, power_cap_w_per_year=pcap, power_cap_growth=pcap_g,
-        total_power_cap_w=s.total_power_cap,
+        demand_tokens_per_year=v.get("demand_tokens_per_year"),
+        demand_accelerators=v.get("demand_accelerators"),
+        users_growth=v["users_growth"], per_user_growth=v["per_user_growth"],
+        tokens_per_accelerator_s=v["tokens_per_accelerator_s"], utilization=v["utilization"],
+        speedup_per_year=v["speedup_per_year"],
+        rent_names=names, rent_years=yrs, rent_prices_usd_per_hour=prices,
+        rent_price_trend=v["rent_price_trend"], rental_cap=v["rental_cap"],
+        rental_cap_growth=v["rental_cap_growth"],
+        capex_usd_per_w=v["capex"], it_capex_share=v["it_capex_share"],
+        it_life_years=_in_years(v["it_life"]),
+        facility_life_years=_in_years(v["facility_life"]),
+        cost_of_capital=v["cost_of_capital"], lead_time_years=_in_years(v["lead_time"]),
+        opex_usd_per_w_year=v["opex_per_year"], power_cap_w_per_year=v["power_cap_per_year"],
+        power_cap_growth=v["power_cap_growth"],
+        total_power_cap_w=None if total is None else float(likely(total)),
         committed_years=tuple(c.year for c in s.committed),
         committed_power_w=tuple(float(c.power) for c in s.committed),
         committed_names=tuple(c.name for c in s.committed),
-        unserved_penalty_usd_per_token=penalty, asic_share=s.asic_share,
+        unserved_penalty_usd_per_token=v["unserved_penalty"], asic_share=v["asic_share"],
         asic_capex_saving=asic_saving, asic_perf_per_w=asic_perf,
-        mix_change_year=s.mix_change_year, asic_share_after_change=float(s.asic_share_after_change),
-        samples=s.samples, sources=dict(r.sources),
-    )
+        mix_change_year=s.mix_change_year,
+        asic_share_after_change=float(likely(v["asic_share_after_change"])),
+        samples=s.samples, sources=src,
+    ), res
+
+
+def filled_section(section: PlanSection, inputs: PlanInputs, resolved: Resolved) -> PlanSection:
+    """``section`` with every resolved input written in (what ``--save-scenario`` writes)."""
+    data = section.model_dump()
+    for k, val in resolved.values.items():
+        if k == "demand_tokens_per_year" and inputs.demand_accelerators is not None:
+            continue
+        data[k] = val
+    data["rent"] = [{"name": n, "years": y, "price_usd_per_hour": p} for n, y, p in zip(
+        inputs.rent_names, inputs.rent_years, inputs.rent_prices_usd_per_hour, strict=True)]
+    return PlanSection.model_validate(data)

@@ -34,13 +34,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy.optimize import linprog
 
 from tokenfab.demand.supply import accelerators_for_tokens
 from tokenfab.errors import InfeasibleError, TokenfabError
+from tokenfab.finance import discount_factors
 from tokenfab.plan import econ
-from tokenfab.plan.inputs import PlanInputs
-from tokenfab.uncertainty import Range
+from tokenfab.plan.inputs import PlanPoint
 
 __all__ = ["PlanResult", "YEAR_COLUMNS", "site_costs", "solve"]
 
@@ -54,12 +55,12 @@ YEAR_COLUMNS: dict[str, str] = {
     "year": "",
     "demand_tokens": "tokens/yr",
     "demand_accelerators": "accelerator-equivalents",
-    "demand_gw": "GW",
+    "demand_w": "W",
     "rented_accelerators": "accelerators",
-    "build_started_gw": "GW",
-    "built_gw": "GW",
-    "online_gw": "GW",
-    "asic_online_gw": "GW",
+    "build_started_w": "W",
+    "built_w": "W",
+    "online_w": "W",
+    "asic_online_w": "W",
     "capacity_accelerators": "accelerator-equivalents",
     "rented_capacity_accelerators": "accelerator-equivalents",
     "asic_capacity_accelerators": "accelerator-equivalents",
@@ -91,29 +92,27 @@ def _asic_it_share(capex: float, it_share: float, saving: float) -> float:
     return (it_share - saving) / (1.0 - saving)
 
 
-def site_costs(p: PlanInputs) -> SiteCosts:
+def site_costs(p: PlanPoint) -> SiteCosts:
     """Yearly cost per watt of GPU and ASIC sites and per rented accelerator (point inputs)."""
-    L = float(p.lead_time_years)  # type: ignore[arg-type]
     args = dict(rate=p.cost_of_capital, it_life_years=p.it_life_years,
-                facility_life_years=p.facility_life_years, lead_years=L,
+                facility_life_years=p.facility_life_years, lead_years=p.lead_time_years,
                 opex_usd_per_w_year=p.opex_usd_per_w_year)
     gpu = float(econ.build_cost_per_w_year(p.capex_usd_per_w, p.it_capex_share, **args))
-    k = float(p.capex_usd_per_w)  # type: ignore[arg-type]
-    sav = float(p.asic_capex_saving)  # type: ignore[arg-type]
+    k = p.capex_usd_per_w
+    sav = p.asic_capex_saving
     asic = float(econ.build_cost_per_w_year(k * (1.0 - sav),
-                                            _asic_it_share(k, float(p.it_capex_share), sav),  # type: ignore[arg-type]
-                                            **args))
+                                            _asic_it_share(k, p.it_capex_share, sav), **args))
     t = np.arange(p.years)
     rent = np.array([econ.rent_cost_per_accelerator_year(pr, p.rent_price_trend, t)
                      for pr in p.rent_prices_usd_per_hour])
     return SiteCosts(gpu, asic, rent)
 
 
-@dataclass
+@dataclass(frozen=True)
 class PlanResult:
-    """The optimal plan: per-year columns (see :data:`YEAR_COLUMNS`) and totals."""
+    """The optimal plan: per-year columns (see :data:`YEAR_COLUMNS`, SI) and totals."""
 
-    inputs: PlanInputs
+    inputs: PlanPoint
     columns: dict[str, np.ndarray]
     rented_by_contract: dict[str, np.ndarray]
     present_cost_usd: float
@@ -135,11 +134,22 @@ class PlanResult:
     @property
     def first_build_year(self) -> int | None:
         """Calendar year of the first construction start, or None if the plan never builds."""
-        started = sum(self.build_started_w.values())
+        started = np.sum(list(self.build_started_w.values()), axis=0)
         idx = np.flatnonzero(started > 1e-6 * max(1.0, float(started.max(initial=0.0))))
         return None if idx.size == 0 else int(self.inputs.start_year + idx[0])
 
-    def rows(self) -> list[dict[str, float]]:
+    def to_frame(self) -> pd.DataFrame:
+        """One row per year (the columns of :data:`YEAR_COLUMNS` and rentals by contract)."""
+        return pd.DataFrame(self.rows()).set_index("year")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The per-year rows and the totals (SI: W, USD, tokens)."""
+        return {"years": self.rows(), "present_cost_usd": self.present_cost_usd,
+                "present_unserved_penalty_usd": self.present_penalty_usd,
+                "total_unserved_tokens": self.total_unserved_tokens,
+                "first_build_year": self.first_build_year, "notes": list(self.notes)}
+
+    def rows(self) -> list[dict[str, Any]]:
         """One dict per year (the CLI table and JSON)."""
         out = []
         for i in range(self.inputs.years):
@@ -151,29 +161,23 @@ class PlanResult:
         return out
 
 
-def _powers(p: PlanInputs) -> tuple[np.ndarray, np.ndarray]:
+def caps(p: PlanPoint) -> tuple[np.ndarray, np.ndarray]:
+    """Rental cap [accelerators] and connectable new power [W] of each year."""
     t = np.arange(p.years, dtype=float)
-    rcap = float(p.rental_cap) * (1.0 + float(p.rental_cap_growth)) ** t  # type: ignore[arg-type]
-    pcap = float(p.power_cap_w_per_year) * (1.0 + float(p.power_cap_growth)) ** t  # type: ignore[arg-type]
+    rcap = p.rental_cap * (1.0 + p.rental_cap_growth) ** t
+    pcap = p.power_cap_w_per_year * (1.0 + p.power_cap_growth) ** t
     return rcap, pcap
 
 
-def _check_point(p: PlanInputs) -> None:
-    bad = [f for f in ("users_growth", "capex_usd_per_w", "lead_time_years")
-           if isinstance(getattr(p, f), Range)]
-    if bad:
-        raise ValueError(f"solve() needs point inputs; call inputs.point() first ({bad})")
-
-
-def solve(p: PlanInputs, *, allow_build: bool = True, include_committed: bool = True,
+def solve(p: PlanPoint, *, allow_build: bool = True, include_committed: bool = True,
           fixed_builds_w: dict[str, np.ndarray] | None = None,
           asic_share_path: np.ndarray | None = None) -> PlanResult:
     """Solve the rent-or-build LP for point inputs ``p`` (see the module docstring).
 
     Parameters
     ----------
-    p : PlanInputs
-        Point inputs (``inputs.point()`` or one of ``inputs.draw(n)``).
+    p : PlanPoint
+        Point inputs (``inputs.point()`` or one of ``inputs.draw(options)``).
     allow_build : bool
         False: no new construction (the "rent only" plan).
     include_committed : bool
@@ -189,26 +193,25 @@ def solve(p: PlanInputs, *, allow_build: bool = True, include_committed: bool = 
     -------
     PlanResult
     """
-    _check_point(p)
     T, L = p.years, p.lead_years()
     t = np.arange(T)
-    df = econ.discount_factors(p.cost_of_capital, T)
+    df = discount_factors(p.cost_of_capital, T)
     tok_per_acc = p.tokens_per_accelerator_year()
     demand_tok = econ.demand_path(p.base_demand_tokens(), p.users_growth, p.per_user_growth, T)
-    demand_acc = accelerators_for_tokens(demand_tok, p.tokens_per_accelerator_s, p.utilisation)
-    n_it = float(p.it_life_years)  # type: ignore[arg-type]
-    speed = float(p.speedup_per_year)  # type: ignore[arg-type]
+    demand_acc = accelerators_for_tokens(demand_tok, p.tokens_per_accelerator_s, p.utilization)
+    n_it = p.it_life_years
+    speed = p.speedup_per_year
     gen0 = p.start_year - p.reference_year
     acc_per_w = 1.0 / p.accelerator_power_w
 
-    share = (np.full(T, float(p.asic_share)) if asic_share_path is None  # type: ignore[arg-type]
+    share = (np.full(T, p.asic_share) if asic_share_path is None
              else np.asarray(asic_share_path, dtype=float))
     use_asic = bool(np.any(share > 0)) or (fixed_builds_w is not None
                                           and np.any(fixed_builds_w.get("asic", 0) > 0))
     kinds = ["gpu", "asic"] if use_asic else ["gpu"]
     costs = site_costs(p)
     cw = {"gpu": costs.gpu_usd_per_w_year, "asic": costs.asic_usd_per_w_year}
-    perf = {"gpu": 1.0, "asic": float(p.asic_perf_per_w)}  # type: ignore[arg-type]
+    perf = {"gpu": 1.0, "asic": p.asic_perf_per_w}
 
     def cap_per_w(opening: int) -> np.ndarray:
         """Accelerator-equivalents per W of a site opening in year ``opening``, each year."""
@@ -266,7 +269,7 @@ def solve(p: PlanInputs, *, allow_build: bool = True, include_committed: bool = 
             rent_rows[active, col] = 1.0
     for i in range(T):
         u = idx["U"].start + i
-        cost[u] = tok_per_acc * float(p.unserved_penalty_usd_per_token) * _ACC / _USD * df[i]  # type: ignore[arg-type]
+        cost[u] = tok_per_acc * p.unserved_penalty_usd_per_token * _ACC / _USD * df[i]
         if use_asic:
             a = idx["A"].start + i
             bounds[a] = (0.0, share[i] * demand_acc[i] / _ACC)
@@ -298,7 +301,7 @@ def solve(p: PlanInputs, *, allow_build: bool = True, include_committed: bool = 
         asic[np.arange(T), idx["A"].start + np.arange(T)] = 1.0
         rows.append(asic)
         rhs.append(np.zeros(T))
-    rcap, pcap = _powers(p)
+    rcap, pcap = caps(p)
     rows.append(rent_rows)
     rhs.append(rcap / _ACC)
     if nb and fixed_builds_w is None:  # power caps bind decisions, not a given schedule
@@ -329,48 +332,49 @@ def solve(p: PlanInputs, *, allow_build: bool = True, include_committed: bool = 
     x = res.x
 
     # --- outputs -------------------------------------------------------------------
-    def col(name: str) -> np.ndarray:
-        return x[idx[name]]
+    def var(name: str) -> np.ndarray:
+        out: np.ndarray = x[idx[name]]
+        return out
 
     started = {k: np.zeros(T) for k in kinds}
     online_new = {k: np.zeros(T) for k in kinds}
     for k in kinds:
-        b = col(f"B_{k}") * _W
+        b = var(f"B_{k}") * _W
         started[k][:nb] = b
         online_new[k][L:L + nb] = b
     rented_by = {}
     rent_cost = np.zeros(T)
     rented_total = np.zeros(T)
     for ci, (c, n_c) in enumerate(zip(p.rent_names, p.rent_years, strict=True)):
-        r = col(f"R_{c}") * _ACC
-        active = np.zeros(T)
+        r = var(f"R_{c}") * _ACC
+        on = np.zeros(T)
         for s in range(T):
-            active[s:s + n_c] += r[s]
+            on[s:s + n_c] += r[s]
             rent_cost[s:s + n_c] += r[s] * costs.rent_usd_per_accelerator_year[ci, s]
-        rented_by[c] = active
-        rented_total += active
+        rented_by[c] = on
+        rented_total += on
     online = {k: np.cumsum(online_new[k]) for k in kinds}
     build_cost = committed_cost + sum(cw[k] * online[k] for k in kinds)
     asic_cap = cap_asic @ x * _ACC if use_asic else np.zeros(T)
-    asic_served = col("A") * _ACC if use_asic else np.zeros(T)
+    asic_served = var("A") * _ACC if use_asic else np.zeros(T)
     capacity = cap_gpu @ x * _ACC + committed_cap + asic_cap
-    unserved_acc = np.maximum(col("U") * _ACC, 0.0)
+    unserved_acc = np.maximum(var("U") * _ACC, 0.0)
     served_acc = demand_acc - unserved_acc
     idle = np.where(capacity > 0, np.clip(1.0 - served_acc / np.where(capacity > 0, capacity, 1.0),
                                           0.0, 1.0), 0.0)
     cash = rent_cost + build_cost
-    penalty = unserved_acc * tok_per_acc * float(p.unserved_penalty_usd_per_token)  # type: ignore[arg-type]
+    penalty = unserved_acc * tok_per_acc * p.unserved_penalty_usd_per_token
     columns = {
         "year": (p.start_year + t).astype(float),
         "demand_tokens": demand_tok,
         "demand_accelerators": demand_acc,
         # power that would serve all demand with the newest generation of that year
-        "demand_gw": demand_acc / speed ** (gen0 + t) / acc_per_w / 1e9,
+        "demand_w": demand_acc / speed ** (gen0 + t) / acc_per_w,
         "rented_accelerators": rented_total,
-        "build_started_gw": sum(started.values()) / 1e9,
-        "built_gw": (sum(online_new.values()) + committed_new_w) / 1e9,
-        "online_gw": (sum(online.values()) + committed_online_w) / 1e9,
-        "asic_online_gw": online.get("asic", np.zeros(T)) / 1e9,
+        "build_started_w": np.sum(list(started.values()), axis=0),
+        "built_w": np.sum(list(online_new.values()), axis=0) + committed_new_w,
+        "online_w": np.sum(list(online.values()), axis=0) + committed_online_w,
+        "asic_online_w": online.get("asic", np.zeros(T)),
         "capacity_accelerators": capacity,
         "rented_capacity_accelerators": rent_rows_cap @ x * _ACC,
         "asic_capacity_accelerators": asic_cap,
@@ -387,8 +391,8 @@ def solve(p: PlanInputs, *, allow_build: bool = True, include_committed: bool = 
         if not np.all(np.isfinite(v)):
             raise FloatingPointError(f"plan column {k!r} is not finite")
     notes = []
-    if abs(L - float(p.lead_time_years)) > 1e-6:  # type: ignore[arg-type]
-        notes.append(f"lead time {float(p.lead_time_years):.2f} yr rounded up to {L} whole "  # type: ignore[arg-type]
+    if abs(L - p.lead_time_years) > 1e-6:
+        notes.append(f"lead time {p.lead_time_years:.2f} yr rounded up to {L} whole "
                      "years: a site serves from the first full year after it opens")
     if nb == 0:
         notes.append(f"lead time {L} yr >= horizon {T} yr: nothing started now opens in time")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tokenfab.errors import TokenfabError
+from tokenfab.uncertainty import Range, likely
 
 if TYPE_CHECKING:
     from tokenfab.demand.project import DemandProjection
@@ -79,7 +80,8 @@ def plot_projection(proj: DemandProjection, path: str | Path) -> Path:
         ax2.fill_between(years, b["p10"] / 1e9, b["p90"] / 1e9, color="#8172B3", alpha=0.15)
     s = proj.section
     ax2.plot(years, pt["analyst_spend_usd"] / 1e9, color="black", ls="--", lw=1.5,
-             label=f"analysts: {s.analyst_mode} {likely_pct(s.analyst_growth)}/yr from "
+             label=f"analysts: {s.analyst_mode} "
+                   f"{likely_pct(proj.inputs.resolved.values['analyst_growth'])}/yr from "
                    f"{s.analyst_base_year}")
     ax2.set_yscale("log")
     ax2.set_ylabel("USD bn per year")
@@ -96,8 +98,6 @@ def plot_projection(proj: DemandProjection, path: str | Path) -> Path:
     return out
 
 
-def likely_pct(v: object) -> str:
+def likely_pct(v: float | Range) -> str:
     """``0.08`` or a Range around it -> ``'8%'``."""
-    from tokenfab.uncertainty import likely
-
-    return f"{100 * likely(v):.0f}%"  # type: ignore[arg-type]
+    return f"{100 * likely(v):.0f}%"

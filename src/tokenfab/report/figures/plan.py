@@ -46,8 +46,8 @@ def plan_figure(result: PlanResult, path: str | Path | None = None, title: str =
     ax1.set_title(title or "Rent or build: the plan")
 
     w = 0.38
-    ax2.bar(years - w / 2, c["online_gw"], width=w, color="#3182bd", label="online GW")
-    ax2.bar(years + w / 2, c["build_started_gw"], width=w, color="#fdae6b",
+    ax2.bar(years - w / 2, c["online_w"] / 1e9, width=w, color="#3182bd", label="online GW")
+    ax2.bar(years + w / 2, c["build_started_w"] / 1e9, width=w, color="#fdae6b",
             label="construction started GW")
     ax2.set_ylabel("GW")
     ax2.grid(True, axis="y", alpha=0.3)

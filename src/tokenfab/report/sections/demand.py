@@ -4,36 +4,28 @@
 pre-training, RL post-training and inference-time thinking per year, the accelerators, GW and
 capex that serve it, the decomposition of the growth, and the analysts' ~8% line.
 
-Verdict rule, over the claim's three parts -- (a) all three laws grow at once (each law's
-demand rises over the horizon), (b) inference grows by the claimed multiple ("a billion
-times") within the horizon at the projected rate, (c) demand-implied accelerator spending
-(median) is above the analysts' extrapolation in every year from 2027: supported when all
-three hold; partly when (a) holds and (b) or (c) does; not supported otherwise.
+Verdict rule: :func:`tokenfab.demand.verdicts.demand_finding` (this section renders it).
 """
 
 from __future__ import annotations
 
+from tokenfab.demand import DEMAND_INPUTS, DemandSection, project
+from tokenfab.demand.verdicts import ANALYST_FROM_YEAR, demand_finding, demand_verdict
+from tokenfab.inputs import RunOptions
 from tokenfab.report.context import ReportContext
 from tokenfab.report.figures import bands, bars
-from tokenfab.report.section import Row, Section, Table, Verdict, format_value
+from tokenfab.report.figures.demand import plot_projection
+from tokenfab.report.section import Row, Section, Table, format_value
 from tokenfab.report.sections import INTERVIEW, spec
 from tokenfab.report.sections._common import catalog_source, dedupe, png_via_file, source_from_text
+from tokenfab.scenario import load_section, scenario_meta
+
+__all__ = ["ANALYST_FROM_YEAR", "build", "demand_verdict"]
 
 SCENARIO = "three_scaling_laws.toml"
-ANALYST_FROM_YEAR = 2027
 LAWS = (("pretraining", "pre-training", "pretraining_flops"),
         ("post_training", "post-training (RL)", "post_training_flops"),
         ("inference", "inference-time thinking", "inference_flops"))
-
-
-def demand_verdict(laws_grow: bool, billion: bool, above_analysts: bool) -> Verdict:
-    """The rule of the module docstring: (a) and (b) and (c) supported; (a) and one of (b), (c)
-    partly; else not supported."""
-    if laws_grow and billion and above_analysts:
-        return Verdict.SUPPORTED
-    if laws_grow and (billion or above_analysts):
-        return Verdict.PARTLY
-    return Verdict.NOT_SUPPORTED
 
 
 def _x(v: float) -> str:
@@ -41,28 +33,23 @@ def _x(v: float) -> str:
 
 
 def build(ctx: ReportContext) -> Section:
-    from tokenfab.demand import DemandSection, project
-    from tokenfab.demand.scenario import default_sources
-    from tokenfab.report.figures.demand import plot_projection
-    from tokenfab.scenario import load_section, scenario_meta
-
     sp = spec("demand")
     path = ctx.scenario(SCENARIO)
     meta = scenario_meta(path)
     sec = load_section(path, "demand", DemandSection)
-    pj = project(sec, samples=ctx.samples, seed=ctx.seed, catalog=ctx.catalog)
+    pj = project(sec, options=RunOptions(ctx.samples, ctx.seed), catalog=ctx.catalog)
+    finding = demand_finding(pj)
     dec = pj.decomposition
     years = list(pj.years)
     pt = pj.point
-    laws_grow = all(dec[k]["total_multiple"] > 1.0 for k, _, _ in LAWS)
+    laws_grow = bool(finding.numbers["laws_grow"])
+    above = bool(finding.numbers["above_analysts"])
     claim = dec["claim"]
     inf_mult = dec["inference"]["total_multiple"]
-    billion = inf_mult >= claim["multiple"] and claim["horizon_years"] >= dec["horizon_years"]
     spend = (pj.bands["accelerator_spend_usd"]["p50"] if pj.bands is not None
              else pt["accelerator_spend_usd"])
     idx = [i for i, y in enumerate(years) if y >= ANALYST_FROM_YEAR]
-    above = bool(idx) and all(spend[i] > pt["analyst_spend_usd"][i] for i in idx)
-    verdict = demand_verdict(laws_grow, billion, above)
+    verdict = finding.verdict
     span = f"{years[0]}-{years[-1]}"
     yrs_needed = claim.get("years_at_projected_rate")
     reason = (
@@ -135,7 +122,10 @@ def build(ctx: ReportContext) -> Section:
                            [k.replace("_", " ") for k in f], [f[k]["log_share"] for k in f],
                            ylabel="share of log-growth", fmt="{:.0%}",
                            title=f"Inference compute x{inf_mult:.3g} over {span}, by factor"))
-    srcs = [INTERVIEW] + [source_from_text(k, v) for k, v in default_sources().items()]
+    res = pj.inputs.resolved
+    srcs = [INTERVIEW] + [source_from_text(k, res.sources[k].describe())
+                          for k in DEMAND_INPUTS.names if k in res.sources
+                          and res.sources[k].origin not in ("scenario", "flag")]
     srcs += [catalog_source(ctx.catalog, k) for k in ("google_tokens_per_month_2025_10",
                                                       "training_compute_growth",
                                                       "dc_electricity_world_2030")

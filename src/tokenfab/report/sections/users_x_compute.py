@@ -4,64 +4,45 @@ Two runs: the demand projection (:func:`tokenfab.demand.project`) splits inferen
 users and compute per user; the rent-or-build plan (:func:`tokenfab.plan.analyse`) checks
 "renting alone cannot keep up" with the plan module's own verdict.
 
-Verdict rule over three parts -- (1) users grow exponentially (their yearly growth in the last
-year of the projection is at least half of that in the first: no saturation), (2) compute per
-user grows exponentially (at least 1.5x a year in every year), (3) renting alone cannot keep up
-(the plan's verdict): supported when all three hold; partly when (3) and one of (1), (2) hold;
-not supported otherwise.
+Verdict rule: :func:`tokenfab.plan.verdicts.double_exponential_finding` (this section renders
+it).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from tokenfab.demand import DemandSection, project
+from tokenfab.inputs import RunOptions
+from tokenfab.plan import PlanSection, analyse, resolve
+from tokenfab.plan.verdicts import (
+    double_exponential_finding,
+    double_exponential_verdict,
+    growth_checks,
+    slow_growth_plan,
+)
 from tokenfab.report.context import ReportContext
 from tokenfab.report.figures import lines
-from tokenfab.report.section import Row, Section, Table, Verdict
+from tokenfab.report.figures.plan import plan_figure
+from tokenfab.report.section import Row, Section, Table
 from tokenfab.report.sections import INTERVIEW, spec
 from tokenfab.report.sections._common import dedupe, png_via_file, source_from_text
+from tokenfab.scenario import load_section, scenario_meta
+
+__all__ = ["build", "double_exponential_verdict", "growth_checks"]
 
 DEMAND_SCENARIO = "three_scaling_laws.toml"
 PLAN_SCENARIO = "stargate.toml"
-PER_USER_MIN_GROWTH = 1.5
 #: Monte Carlo draws of the plan (each re-solves two linear programs): kept small
 PLAN_SAMPLES_MAX = 100
 
 
-def growth_checks(users: np.ndarray, per_user: np.ndarray) -> tuple[bool, bool]:
-    """(users still exponential, compute per user exponential) from yearly series.
-
-    Users: the growth in the last year is at least half the growth in the first (a logistic
-    curve near its ceiling fails). Compute per user: at least 1.5x in every year.
-    """
-    u = np.asarray(users, float)
-    c = np.asarray(per_user, float)
-    g_u = u[1:] / u[:-1]
-    g_c = c[1:] / c[:-1]
-    users_exp = bool(g_u[0] > 1 and (g_u[-1] - 1) >= 0.5 * (g_u[0] - 1))
-    return users_exp, bool(np.all(g_c >= PER_USER_MIN_GROWTH))
-
-
-def double_exponential_verdict(users_exp: bool, per_user_exp: bool, rent_cannot: bool) -> Verdict:
-    """The rule of the module docstring."""
-    if users_exp and per_user_exp and rent_cannot:
-        return Verdict.SUPPORTED
-    if rent_cannot and (users_exp or per_user_exp):
-        return Verdict.PARTLY
-    return Verdict.NOT_SUPPORTED
-
-
 def build(ctx: ReportContext) -> Section:
-    from tokenfab.demand import DemandSection, project
-    from tokenfab.plan import PlanSection, analyse, resolve
-    from tokenfab.report.figures.plan import plan_figure
-    from tokenfab.scenario import load_section, scenario_meta
-
     sp = spec("users_x_compute")
     dpath = ctx.scenario(DEMAND_SCENARIO)
     ppath = ctx.scenario(PLAN_SCENARIO)
     dsec = load_section(dpath, "demand", DemandSection)
-    pj = project(dsec, samples=0, seed=ctx.seed, catalog=ctx.catalog)
+    pj = project(dsec, options=RunOptions(0, ctx.seed), catalog=ctx.catalog)
     years = np.asarray(pj.years)
     users = np.asarray(pj.point["users"], float)
     per_user = np.asarray(pj.point["inference_flops"], float) / users
@@ -70,11 +51,12 @@ def build(ctx: ReportContext) -> Section:
     users_exp, per_user_exp = growth_checks(users, per_user)
     psec = load_section(ppath, "plan", PlanSection)
     meta = scenario_meta(ppath)
-    rep = analyse(resolve(psec, ctx.catalog), samples=min(ctx.samples, PLAN_SAMPLES_MAX),
-                  seed=ctx.seed, meta=meta)
-    v = rep.verdict
-    rent_cannot = bool(v["supported"])
-    verdict = double_exponential_verdict(users_exp, per_user_exp, rent_cannot)
+    n = min(ctx.samples, PLAN_SAMPLES_MAX)
+    rep = analyse(resolve(psec, ctx.catalog), options=RunOptions(n if n >= 2 else 0, ctx.seed),
+                  meta=meta)
+    v = rep.finding.numbers
+    finding = double_exponential_finding(pj, rep)
+    verdict = finding.verdict
     f = pj.decomposition["inference"]["factors"]
     user_share = f["users"]["log_share"]
     reason = (
@@ -83,13 +65,13 @@ def build(ctx: ReportContext) -> Section:
         + f"; compute per user grows {g_per_user.min():.2g}-{g_per_user.max():.2g}x a year"
         + (" (exponential)" if per_user_exp else "") + f". Users carry {user_share:.0%} of the "
         f"log-growth of inference to {years[-1]}, compute per user the rest. Rent or build: "
-        f"{v['text']}.")
+        f"{rep.finding.verdict.value}: {rep.finding.headline}.")
     mc = rep.monte_carlo
     if mc:
         reason += (f" In {mc['share_of_draws_rent_alone_cannot_keep_up']:.0%} of {mc['samples']} "
                    "Monte Carlo draws renting alone cannot keep up.")
     ins = rep.inputs
-    slow = _slow_growth_plan(psec, ctx)
+    slow = slow_growth_plan(psec, ctx.catalog)
     assumption = (f"the growth of users ({_pct(ins.users_growth)} a year in {PLAN_SCENARIO}) and of "
                   f"compute per user ({_pct(ins.per_user_growth)} a year) against the rental cap "
                   "and the power that can be connected per year")
@@ -109,7 +91,7 @@ def build(ctx: ReportContext) -> Section:
             Row("optimal rent+build plan: unserved share", v["unserved_share_plan"], "%"),
             Row("present cost of the plan", plan.present_cost_usd, "USD"),
             Row("first build year in the plan", str(plan.first_build_year), ""),
-            Row("GW online in the last year", float(plan.columns["online_gw"][-1]) * 1e9, "W"),
+            Row("power online in the last year", float(plan.columns["online_w"][-1]), "W"),
             Row("built accelerator-hour", rep.crossover["build_usd_per_accelerator_hour"], "USD",
                 _rent_note(rep.crossover.get("rent_usd_per_accelerator_hour", {}))),
             Row("cost of building one year late", rep.timing["late"]["extra_present_cost_usd"],
@@ -122,7 +104,7 @@ def build(ctx: ReportContext) -> Section:
                         f"p10–p90 ${pc['p10'] / 1e9:,.0f} B – ${pc['p90'] / 1e9:,.0f} B "
                         f"({mc['samples']} draws)"))
     table = Table("The plan, per year", [
-        {k: r[k] for k in ("year", "demand_gw", "rented_accelerators", "built_gw", "online_gw",
+        {k: r[k] for k in ("year", "demand_w", "rented_accelerators", "built_w", "online_w",
                            "unserved_tokens", "cost_usd")} for r in plan.rows()])
     figs = [
         ctx.figure("Users and compute per user", lines,
@@ -141,18 +123,6 @@ def build(ctx: ReportContext) -> Section:
     return Section(sp.key, sp.title, sp.claim, verdict, reason=reason, assumption=assumption,
                    rows=rows, tables=[table], figures=figs, sources=dedupe(srcs),
                    scenarios=[dpath, ppath], notes=list(plan.notes))
-
-
-def _slow_growth_plan(psec: object, ctx: ReportContext) -> dict | None:
-    """The plan's verdict with both growth rates at the low end of their ranges (None when
-    the scenario gives plain numbers)."""
-    from tokenfab.plan import analyse, resolve
-
-    u, c = getattr(psec, "users_growth", None), getattr(psec, "per_user_growth", None)
-    if not (hasattr(u, "low") and hasattr(c, "low")):
-        return None
-    low = psec.model_copy(update={"users_growth": u.low, "per_user_growth": c.low})  # type: ignore[attr-defined]
-    return analyse(resolve(low, ctx.catalog), samples=0).verdict
 
 
 def _rent_note(rents: dict) -> str:

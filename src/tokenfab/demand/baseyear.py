@@ -1,0 +1,114 @@
+"""The projection's base year against published 2025 figures, and its growth against analysts.
+
+Each comparison is a :class:`~tokenfab.claims.Claim` built from catalog rows (source, date,
+kind in ``economics.csv``) and graded by :func:`tokenfab.claims.check` on the model's number:
+``in_range`` within +-25 % of the published figure (:data:`TOLERANCE`). The forecasts for 2030
+are shown beside the model (``ratio``: supported within 1.25x, partly within 2x), not tuned to.
+
+Published 2025 figures
+----------------------
+* installed AI compute: Epoch AI AI Chip Sales (2026-01-08), ~15 M H100-equivalents;
+* installed fleet power: Epoch AI, "over 10 GW" (this one anchors the model: a calibration,
+  so its check only confirms the anchor holds when the three laws need less than it);
+* AI capex: the four hyperscalers' 2025 capex (company filings), ~$390 B;
+* tokens processed, 2025 exit rate, by the providers that publish it: Google (all surfaces,
+  Q3 2025 call), OpenAI's API (DevDay 2025-10-06) and Microsoft (FY25 Q3 call).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tokenfab.catalog import Catalog, load_catalog
+from tokenfab.claims import Claim, Comparison, Finding, check
+from tokenfab.uncertainty import likely
+from tokenfab.units import SECONDS_PER_YEAR
+
+if TYPE_CHECKING:  # the projection calls these checks; typing only
+    from tokenfab.demand.project import DemandProjection
+
+__all__ = ["TOLERANCE", "BaseYearCheck", "base_year_findings", "h100_equivalents"]
+
+#: accepted relative deviation of the model's base year from a published figure
+TOLERANCE = 0.25
+
+_MONTH_S = SECONDS_PER_YEAR / 12.0
+
+
+@dataclass(frozen=True)
+class BaseYearCheck:
+    """One published figure: its claim and the model's number for it."""
+
+    claim: Claim
+    model_value: float
+
+
+def _row(cat: Catalog, key: str) -> float:
+    return float(likely(cat.assumption(key).si))
+
+
+def _src(cat: Catalog, *keys: str) -> str:
+    return "; ".join(f"catalog {k}: {cat.assumption(k).source}" for k in keys)
+
+
+def h100_equivalents(accelerators: float, hardware_id: str, catalog: Catalog) -> float:
+    """Accelerators of ``hardware_id`` in H100-equivalents: dense FP8 FLOP/s over the
+    H100 SXM's (Epoch AI's unit for the installed base)."""
+    hw, h100 = catalog.hardware(hardware_id), catalog.hardware("h100-sxm")
+    return accelerators * float(hw.peak_flops_per_s("fp8")) / float(h100.peak_flops_per_s("fp8"))
+
+
+def _within(target: float) -> Comparison:
+    return Comparison("in_range", low=target * (1 - TOLERANCE), high=target * (1 + TOLERANCE))
+
+
+def base_year_findings(pj: DemandProjection, catalog: Catalog | None = None,
+                       year: int = 2025, forecast_year: int = 2030) -> list[Finding]:
+    """The model's ``year`` against published figures (+-25 %) and its ``forecast_year``
+    against analysts' forecasts (empty when the projection covers neither year)."""
+    cat = catalog if catalog is not None else load_catalog()
+    out: list[Finding] = []
+    if year in pj.years:
+        i = pj.years.index(year)
+        pt = {k: float(v[i]) for k, v in pj.point.items()}
+        hw = pj.hardware.hardware[i + 1]
+        published_tokens = (_row(cat, "google_tokens_per_month_2025_10") * _MONTH_S
+                            + _row(cat, "openai_api_tokens_per_min") * _MONTH_S
+                            + _row(cat, "msft_tokens_per_quarter_2025q1") * _MONTH_S)
+        checks = [
+            ("base_year_installed_compute", "installed AI compute, end of 2025 [H100e]",
+             _row(cat, "ai_installed_base_h100e_2025"),
+             h100_equivalents(pt["accelerators"], hw, cat), "H100e",
+             _src(cat, "ai_installed_base_h100e_2025")),
+            ("base_year_fleet_power", "installed AI fleet power, 2025 [W] (the anchor)",
+             _row(cat, "ai_fleet_power_2025"), pt["power_w"], "W",
+             _src(cat, "ai_fleet_power_2025")),
+            ("base_year_ai_capex", "AI capex 2025: the four hyperscalers [USD/yr]",
+             _row(cat, "hyperscaler4_capex_2025"), pt["capex_usd"], "USD/yr",
+             _src(cat, "hyperscaler4_capex_2025")),
+            ("base_year_tokens", "tokens processed per month, 2025 exit rate of the providers "
+             "that publish it (Google all surfaces + OpenAI API + Microsoft)",
+             published_tokens, pt["tokens_billed"] / 12.0, "tokens/month",
+             _src(cat, "google_tokens_per_month_2025_10", "openai_api_tokens_per_min",
+                  "msft_tokens_per_quarter_2025q1")),
+        ]
+        for cid, text, target, value, unit, src in checks:
+            c = Claim(cid, text, src, cid, _within(target), unit)
+            out.append(check(c, value, numbers={"published": target,
+                                                "ratio_model_to_published": value / target}))
+    if forecast_year in pj.years:
+        j = pj.years.index(forecast_year)
+        first = pj.years.index(year) if year in pj.years else 0
+        cum_capex = float(pj.point["capex_usd"][first:j + 1].sum())
+        for cid, text, target, value, unit, key in (
+                ("forecast_ai_capacity_2030", "AI data-centre capacity 2030 [W]",
+                 _row(cat, "mckinsey_ai_dc_capacity_2030"), float(pj.point["power_w"][j]), "W",
+                 "mckinsey_ai_dc_capacity_2030"),
+                ("forecast_ai_capex_cumulative_2030", "cumulative AI data-centre capex "
+                 "2025-2030 [USD]", _row(cat, "mckinsey_ai_dc_capex_cumulative_2030"),
+                 cum_capex, "USD", "mckinsey_ai_dc_capex_cumulative_2030")):
+            c = Claim(cid, text, _src(cat, key), cid, Comparison("ratio", target=target), unit)
+            out.append(check(c, value, numbers={"published": target,
+                                                "ratio_model_to_published": value / target}))
+    return out

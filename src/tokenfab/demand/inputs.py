@@ -1,0 +1,500 @@
+"""Every input of the demand model, declared once: :data:`DEMAND_INPUTS`.
+
+Each numeric input is an :class:`~tokenfab.inputs.Input` with its dimension, bounds, default
+and source: a catalog row (``economics.csv``, read in SI through the catalog given, so
+``--catalog`` reaches it), a value with its source and kind, or a value derived from catalog
+rows with its recipe. The ``[demand]`` scenario section (:class:`DemandSection`), ``tokenfab
+demand --set NAME=VALUE``, ``--inputs``, the ``--save-scenario`` comments, the defaults table
+of ``docs/demand.md`` and the bad-input tests are all generated from it.
+
+Growth factors are tables ``{curve, rate, ceiling}`` under ``[demand.growth]``: ``rate`` is the
+fractional growth per year (``0`` flat, ``3.6`` = 4.6x/yr), ``ceiling`` the logistic curve's
+limit in the factor's own unit. Their numbers are inputs named ``growth.<factor>.rate`` and
+``growth.<factor>.ceiling`` (``--set growth.users.rate=0.5``); a key left out of a table
+takes the factor's default (curve included). Example::
+
+    [demand]
+    model = "deepseek-v3"
+    users = { low = 8e8, likely = 1.2e9, high = 1.45e9 }
+
+    [demand.growth]
+    users = { curve = "logistic", rate = 1.0, ceiling = 5.5e9 }
+    reasoning_tokens = { curve = "exponential", rate = 0 }
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+
+from tokenfab.catalog import Catalog, load_catalog
+from tokenfab.demand.site import factory_default
+from tokenfab.errors import TokenfabError
+from tokenfab.inputs import Derived, FromCatalog, Input, InputSet, Resolved, Source, Value
+from tokenfab.scenario import ScenarioSection, register_section
+from tokenfab.uncertainty import Range, likely
+from tokenfab.units import SECONDS_PER_YEAR
+
+__all__ = [
+    "DEFAULT_CADENCE",
+    "DEFAULT_CURVES",
+    "DEMAND_INPUTS",
+    "GROWTH_FACTORS",
+    "DemandInputs",
+    "DemandSection",
+    "Growth",
+    "GrowthSpec",
+    "growth_rate_from_multiple",
+    "parse_years",
+    "resolve_demand",
+]
+
+#: seconds per day (the catalog's "per day" rows are per second in SI)
+_DAY_S = 86400.0
+
+#: growth factors: name -> the base-value input it multiplies
+GROWTH_FACTORS: tuple[str, ...] = (
+    "frontier_run_flops", "frontier_runs", "rl_ratio", "rl_rollouts", "users",
+    "queries_per_user", "answer_tokens", "reasoning_tokens", "reasoning_share", "tree_share",
+    "agent_share", "agent_steps", "model_flops", "api_tokens")
+
+Curve = Literal["exponential", "logistic"]
+
+#: the default curve of each growth factor
+DEFAULT_CURVES: dict[str, Curve] = {
+    "frontier_run_flops": "exponential", "frontier_runs": "exponential", "rl_ratio": "logistic",
+    "rl_rollouts": "exponential", "users": "logistic", "queries_per_user": "exponential",
+    "answer_tokens": "logistic", "reasoning_tokens": "logistic", "reasoning_share": "logistic",
+    "tree_share": "exponential", "agent_share": "logistic", "agent_steps": "logistic",
+    "model_flops": "exponential", "api_tokens": "exponential"}
+
+#: the annual cadence: first year each generation serves the demand -> accelerator id
+DEFAULT_CADENCE: dict[str, str] = {"2023": "h100-sxm", "2025": "gb200-nvl72",
+                                   "2026": "gb300-nvl72", "2027": "vr200-nvl144"}
+
+#: Google AI Overviews monthly users (the high end of the default user count)
+AI_OVERVIEWS_MONTHLY_USERS = 2e9
+_AI_OVERVIEWS_SOURCE = ("Google AI Overviews 'over 2 billion monthly users' (Alphabet Q2 2025 "
+                        "earnings call, 2025-07-23; e.g. reportify.ai/news/1145677014397882368)")
+
+
+# -----------------------------------------------------------------------------------
+# derived defaults (recipes in words beside each)
+# -----------------------------------------------------------------------------------
+def _cat(catalog: Catalog | None) -> Catalog:
+    return catalog if catalog is not None else load_catalog()
+
+
+def growth_rate_from_multiple(key: str) -> Derived:
+    """A growth factor per year (``x per year``) as a growth rate: ``row - 1``."""
+
+    def fn(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+        v = _cat(catalog).assumption(key).si
+        if isinstance(v, Range):
+            return Range(v.low - 1.0, v.likely - 1.0, v.high - 1.0, v.dist)
+        return float(v) - 1.0
+
+    return Derived(fn, f"catalog {key} - 1 (a multiple per year as a growth rate)")
+
+
+def _users(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+    cat = _cat(catalog)
+    chatgpt = cat.assumption("chatgpt_weekly_active_users").value
+    gemini = cat.assumption("gemini_app_mau").value
+    return Range(chatgpt, chatgpt + gemini, chatgpt + AI_OVERVIEWS_MONTHLY_USERS)
+
+
+def _queries_per_user_per_day(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+    cat = _cat(catalog)
+    msg = cat.assumption("chatgpt_messages_per_day")
+    wau = cat.assumption("chatgpt_weekly_active_users")
+    si = msg.si
+    per_day = (si.scaled(_DAY_S) if isinstance(si, Range)
+               else Range(float(si) * _DAY_S, float(si) * _DAY_S, float(si) * _DAY_S))
+    return Range(per_day.low / (wau.high or wau.value), per_day.likely / wau.value,
+                 per_day.high / (wau.low or wau.value))
+
+
+def _api_tokens_per_year(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+    cat = _cat(catalog)
+    per_s = sum(float(likely(cat.assumption(k).si))
+                for k in ("openai_api_tokens_per_min", "google_api_tokens_per_min"))
+    exit_rate = per_s * SECONDS_PER_YEAR
+    return Range(0.5 * exit_rate, 0.75 * exit_rate, exit_rate)
+
+
+def _factory_utilization(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+    return factory_default("utilization", catalog)[0]
+
+
+# -----------------------------------------------------------------------------------
+# the declaration
+# -----------------------------------------------------------------------------------
+_EST = "estimate"
+
+
+def _rate(factor: str, default: Value | Derived, source: str = "", kind: str = _EST) -> Input:
+    return Input(f"growth.{factor}.rate", "count", f"growth of {factor} per year (fraction)",
+                 default, kind=kind, source=source, gt=-1.0)
+
+
+def _ceiling(factor: str, default: Value | None, source: str = "") -> Input:
+    return Input(f"growth.{factor}.ceiling", "count",
+                 f"logistic limit of {factor} (in the factor's unit)", default, kind=_EST,
+                 source=source, gt=0.0)
+
+
+DEMAND_INPUTS = InputSet("demand", [
+    # -- pre-training ----------------------------------------------------------------
+    Input("frontier_run_flops", "flops", "training compute of one frontier run in the base year",
+          Range(1e26, 3e26, 5e26), gt=0.0, source=(
+              "largest pre-training runs of 2025: Grok 4 ~3e26 FLOP (Nesov's reading of xAI's "
+              "100k-H100 run, LessWrong 2025, in shared/background/economics.md sec. 3.2); "
+              "Epoch AI lists several models above 1e26 [est]")),
+    Input("tokens_per_param", "count", "training tokens per parameter (Chinchilla: ~20)",
+          FromCatalog("chinchilla_tokens_per_param"), gt=0.0),
+    Input("overtrain", "count", "training tokens beyond Chinchilla-optimal (x)", 1.0, gt=0.0,
+          source="Chinchilla-optimal (no over-training) [choice]"),
+    Input("frontier_runs_per_year", "count", "frontier-scale runs per year (all labs)",
+          Range(3.0, 6.0, 12.0), ge=0.0, source=(
+              "about six labs at the frontier in 2025 (OpenAI, Google, Anthropic, xAI, Meta, "
+              "DeepSeek), ~one frontier-scale run each per year [est]")),
+    Input("pretraining_mfu", "fraction", "model FLOPs utilization of pre-training, over the year",
+          Range(0.3, 0.4, 0.5), gt=0.0, le=1.0, kind="measured", source=(
+              "Llama 3 405B: 38-43% BF16 MFU on 16k H100 (Meta, arXiv:2407.21783); SemiAnalysis "
+              "2025-08-20: GPT-3 175B on H100 34% -> 54%")),
+    # -- post-training (RL) ----------------------------------------------------------
+    Input("rl_to_pretrain_ratio", "count", "RL compute / pre-training compute (ratio mode)",
+          FromCatalog("rl_to_pretrain_compute_ratio"), ge=0.0),
+    Input("rl_rollouts_per_year", "count", "RL rollouts per year (rollouts mode)", 1e8, ge=0.0,
+          source="sized so that rollouts mode ~ ratio mode for the 2025 defaults (3e26 FLOP "
+                 "pre-training, 20% RL) [est]"),
+    Input("rl_tokens_per_rollout", "tokens", "tokens generated per RL rollout",
+          FromCatalog("tokens_per_hard_task_sample_o3"), gt=0.0),
+    Input("rl_trained_fraction", "fraction", "share of the policy's parameters trained by RL",
+          1.0, ge=0.0, le=1.0, source="full fine-tuning of the policy [choice]"),
+    Input("post_training_mfu", "fraction", "model FLOPs utilization of RL post-training",
+          Range(0.05, 0.1, 0.4), gt=0.0, le=1.0, source=(
+              "decode-heavy RL runs at low utilization: Nesov reads Grok 4's RL as ~pre-training "
+              "GPU-time with ~5x fewer FLOPs (LessWrong 2025) -> ~0.4/5 [est]")),
+    # -- inference -------------------------------------------------------------------
+    Input("users", "count", "people using frontier AI assistants in the base year",
+          Derived(_users, "low: catalog chatgpt_weekly_active_users; likely: + gemini_app_mau "
+                  "(overlap ignored); high: ChatGPT + " + _AI_OVERVIEWS_SOURCE), ge=0.0),
+    Input("queries_per_user_per_day", "count", "queries (messages) per user per day",
+          Derived(_queries_per_user_per_day, "catalog chatgpt_messages_per_day / "
+                  "chatgpt_weekly_active_users (low: low messages / high users; high: the "
+                  "reverse)"), ge=0.0),
+    Input("input_tokens", "tokens", "prompt + context tokens per query",
+          Range(300.0, 1000.0, 3000.0), ge=0.0, source=(
+              "prompt + conversation context per query; with the answer consistent with the "
+              "1,000-3,000 tokens per ChatGPT message cross-check in shared/background/"
+              "economics.md sec. 2.3 [est]")),
+    Input("answer_tokens", "tokens", "visible answer tokens per (non-reasoning) query",
+          Range(300.0, 600.0, 1000.0), gt=0.0,
+          source="non-reasoning answer length [est], same cross-check"),
+    Input("reasoning_multiplier", "count", "output tokens of a reasoning query / a plain one",
+          FromCatalog("reasoning_vs_nonreasoning_token_multiplier"), ge=1.0),
+    Input("reasoning_token_share", "fraction", "share of output tokens from reasoning models",
+          FromCatalog("reasoning_share_of_tokens_openrouter"), ge=0.0, le=1.0),
+    Input("tree_share", "fraction", "share of queries answered by tree search",
+          Range(0.0, 0.01, 0.05), ge=0.0, le=1.0,
+          source="share of queries answered by tree search: rare in deployed products [est]"),
+    Input("tree_branching", "count", "tree search: candidates per state", 5.0, ge=1.0,
+          kind="measured", source="Tree of Thoughts BFS, Game of 24 (Yao et al. 2023, "
+                                  "arXiv:2305.10601)"),
+    Input("tree_depth", "count", "tree search: thought steps", 3.0, ge=1.0, kind="measured",
+          source="Tree of Thoughts: 3 thought steps for Game of 24"),
+    Input("tree_keep_fraction", "fraction", "tree search: share of states kept per step", 0.2,
+          gt=0.0, le=1.0, kind="measured",
+          source="Tree of Thoughts keeps the best 5 states of ~25 candidates"),
+    Input("tree_tokens_per_node", "tokens", "tree search: tokens per thought",
+          Range(50.0, 200.0, 1000.0), ge=0.0, source="thought length [est]"),
+    Input("tree_eval_tokens_per_node", "tokens", "tree search: value-prompt tokens per state",
+          Range(10.0, 50.0, 200.0), ge=0.0, source="value prompt output per state [est]"),
+    Input("agent_share", "fraction", "share of queries that are agent tasks",
+          Range(0.001, 0.01, 0.05), ge=0.0, le=1.0,
+          source="share of queries that are agent tasks, 2025 [est]"),
+    Input("agent_steps", "count", "model calls per agent task", Range(5.0, 20.0, 100.0),
+          ge=1.0, source="model calls per agent task [est]; extreme: a Google I/O 2026 coding "
+                         "demo used 15k requests"),
+    Input("agent_initial_context_tokens", "tokens", "agent: system prompt + task + tools",
+          Range(2000.0, 5000.0, 20000.0), ge=0.0,
+          source="system prompt + task + tool schemas [est]"),
+    Input("agent_output_tokens_per_step", "tokens", "agent: output tokens per call",
+          Range(200.0, 500.0, 2000.0), ge=0.0, source="output per model call [est]"),
+    Input("agent_tool_tokens_per_step", "tokens", "agent: tool-result tokens per call",
+          Range(500.0, 2000.0, 10000.0), ge=0.0, source="tool results per call [est]"),
+    Input("agent_cache_hit_fraction", "fraction", "agent: share of re-read context from cache",
+          Range(0.5, 0.8, 0.95), ge=0.0, le=1.0,
+          source="prefix caching of re-read context, standard in production serving [est]"),
+    # -- supply ----------------------------------------------------------------------
+    Input("inference_utilization", "fraction", "average load of the serving fleet",
+          Derived(_factory_utilization, "the factory model's utilization default "
+                  "(tokenfab.factory): Nesov (LessWrong 2025) 60%; Epoch AI 2026 TCO model "
+                  "80-100% load [est]"), gt=0.0, le=1.0),
+    Input("capex_life_years", "count", "depreciation life of the IT equipment [years]",
+          FromCatalog("depreciation_life_it_years", scale=1.0 / SECONDS_PER_YEAR,
+                      note="in years"), gt=0.0),
+    # -- comparison with the analysts' view ------------------------------------------
+    Input("accelerator_share_of_capex", "fraction", "accelerators' share of AI capex",
+          FromCatalog("share_capex_gpu"), ge=0.0, le=1.0),
+    Input("analyst_base_usd", "money", "the analysts' base-year spending (NVIDIA DC revenue)",
+          FromCatalog("nvda_dc_revenue_fy26"), gt=0.0),
+    Input("analyst_growth", "fraction", "the analysts' growth of spending per year",
+          FromCatalog("nvda_street_growth_2027_2030", note="a growth rate per year"), gt=-1.0),
+    # -- optional: no default --------------------------------------------------------
+    Input("frontier_params", "count", "parameters of the frontier run (then C = 6 N D, D = "
+          "tokens_per_param x overtrain x N)", None, gt=0.0),
+    Input("rl_active_params", "count", "active parameters of the RL policy (rollouts mode; "
+          "default: the frontier run's)", None, gt=0.0),
+    Input("capex_usd_per_w", "money_per_power", "capex per facility watt (default: the factory "
+          "model's, per generation)", None, gt=0.0),
+    # -- growth ----------------------------------------------------------------------
+    _rate("frontier_run_flops", growth_rate_from_multiple("training_compute_growth")),
+    _rate("frontier_runs", 0.0, "constant number of frontier runs [est]"),
+    _rate("rl_ratio", Range(0.0, 0.5, 1.0), "RL share rising from ~5% (DeepSeek-R1, early "
+          "2025) to ~parity (Grok 4, mid 2025) [est]"),
+    _ceiling("rl_ratio", 1.0, "RL compute at most equal to pre-training [est]"),
+    _rate("rl_rollouts", growth_rate_from_multiple("training_compute_growth")),
+    _rate("users", Range(0.5, 1.0, 2.0), "ChatGPT WAU 100M (Nov 2023) -> 800M (Oct 2025) = "
+          "~3x/yr, decelerating [est]"),
+    _ceiling("users", 5.5e9, "internet users (ITU Facts and Figures 2024)"),
+    _rate("queries_per_user", Range(0.0, 0.2, 0.5), "[est]"),
+    _rate("answer_tokens", growth_rate_from_multiple("output_length_growth_nonreasoning")),
+    _ceiling("answer_tokens", 2000.0, "[est]"),
+    _rate("reasoning_tokens", growth_rate_from_multiple("output_length_growth_reasoning")),
+    _ceiling("reasoning_tokens", Range(5.5e4, 1e5, 1e6), "~55k tokens per o3 ARC-AGI sample; "
+             "1M-token context windows (high) [est]"),
+    _rate("reasoning_share", Range(0.5, 1.0, 2.0), "reasoning went from ~0% to >50% of "
+          "OpenRouter tokens in 2025 (a16z 2025-12-04) [est]"),
+    _ceiling("reasoning_share", 1.0, "a share"),
+    _rate("tree_share", 0.0, "[est]"),
+    _rate("agent_share", Range(0.5, 1.0, 2.0), "[est]"),
+    _ceiling("agent_share", 0.5, "[est]"),
+    _rate("agent_steps", Range(0.3, 1.0, 2.3), "METR 2025 (arXiv:2503.14499): task length "
+          "doubling every ~7 months = 2.3/yr (high) [est]"),
+    _ceiling("agent_steps", 1000.0, "[est]"),
+    _rate("model_flops", 0.0, "served model size held constant (distillation and MoE offset "
+          "scale) [est]"),
+    # -- the base year: workloads the three laws leave out (issue 13 item 6) ----------
+    Input("api_tokens_per_year", "tokens", "developer-API tokens in the base year, beyond the "
+          "assistant apps' users x queries", Derived(
+              _api_tokens_per_year, "(catalog openai_api_tokens_per_min + "
+              "google_api_tokens_per_min) x a year = the 2025 exit rate (high); the year's "
+              "average at ~3x/yr growth is lower: likely 0.75x, low 0.5x [est]"), ge=0.0),
+    _rate("api_tokens", Range(0.5, 1.5, 4.0), "Google API 7B tokens/min (Q3 2025) -> 16B "
+          "(Q1 2026), ~2.3x in two quarters; Google tokens fit 5.8x/yr since May 2025, "
+          "decelerating (tokenfab demand fit) [est]"),
+    Input("installed_power_w", "power", "all-in power of the installed AI accelerator fleet "
+          "in the base year", FromCatalog("ai_fleet_power_2025"), gt=0.0),
+    Input("installed_power_growth", "fraction", "growth of the fleet's power into the base "
+          "year (previous year -> base year)", Range(1.0, 1.5, 2.0), gt=-1.0, kind="derived",
+          source="catalog ai_compute_stock_growth 3.3x/yr (Epoch AI, H100e) / ~1.3x/yr FLOP "
+                 "per watt of the fleet as Blackwell (~1.6x H100's FP8 FLOP/W) joins = ~2.5x "
+                 "in power [est]"),
+    Input("other_workloads_growth", "fraction", "growth per year of the fleet power the three "
+          "laws leave out (other models, recommendation, research, capacity ahead of demand)",
+          Range(0.15, 0.25, 0.5), gt=-1.0, source=(
+              "IEA Energy and AI (2025-04-10): data-centre electricity +15%/yr 2024-2030 (low); "
+              "AI-focused data-centre electricity ~triples 2025-2030 = +25%/yr (likely); high "
+              "[est]")),
+    # -- not sampled -----------------------------------------------------------------
+    Input("interactivity", "token_rate", "output tokens/s per user (the service level)", 50.0,
+          gt=0.0, uncertain=False, source=("InferenceMAX reports operating points at ~35-90 "
+                                           "tok/s/user [choice]")),
+    Input("hardware_gain_after_last", "count", "throughput gain per year after the last "
+          "generation of the cadence", 0.6, gt=-1.0, uncertain=False,
+          source="Epoch AI (Apr 2025): performance per chip 1.6x/yr [est]"),
+    Input("claim_multiple", "count", "the claimed growth multiple of inference demand", 1e9,
+          gt=1.0, uncertain=False, kind="claim",
+          source="Jensen Huang, BG2 2025-09-25: inference demand 'a billion times' [claim]"),
+    Input("claim_horizon_years", "count", "years over which the claim is read (default: the "
+          "projection's)", None, gt=0.0, uncertain=False),
+])
+
+#: the flat (scenario-section) inputs, i.e. everything but the growth tables
+_FLAT = [i for i in DEMAND_INPUTS if not i.name.startswith("growth.")]
+
+
+# -----------------------------------------------------------------------------------
+# the scenario section (fields generated from DEMAND_INPUTS)
+# -----------------------------------------------------------------------------------
+class _GrowthSpecBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    curve: Curve | None = None
+
+
+#: one growth factor: ``exponential`` (``x0 (1+r)^t``) or ``logistic`` toward ``ceiling``; a
+#: key left out takes the factor's default (rate and ceiling annotations from DEMAND_INPUTS)
+_SPEC_FIELDS: dict[str, Any] = {
+    "rate": (DEMAND_INPUTS["growth.users.rate"].annotation() | None, None),
+    "ceiling": (DEMAND_INPUTS["growth.users.ceiling"].annotation() | None, None)}
+GrowthSpec: type[BaseModel] = create_model("GrowthSpec", __base__=_GrowthSpecBase,
+                                           **_SPEC_FIELDS)
+
+
+_GROWTH_FIELDS: dict[str, Any] = {f: (GrowthSpec | None, None) for f in GROWTH_FACTORS}
+Growth: type[BaseModel] = create_model("Growth", __base__=ScenarioSection, **_GROWTH_FIELDS)
+Growth.__doc__ = "Growth of every factor of the three laws (see :class:`GrowthSpec`)."
+
+
+def _numeric_fields() -> Any:
+    return create_model("DemandInputFields", __base__=ScenarioSection,
+                        **{i.name: DEMAND_INPUTS.section_fields()[i.name] for i in _FLAT})
+
+
+_YEARS_RE = re.compile(r"^\s*(\d{4})\s*:\s*(\d{4})\s*$")
+
+
+def parse_years(text: str, field: str = "years") -> list[int]:
+    """``"2025:2032"`` -> ``[2025, ..., 2032]`` (inclusive; 1 to 100 years, 1990-2200)."""
+    m = _YEARS_RE.match(str(text))
+    if not m:
+        raise TokenfabError(f"must be FIRST:LAST, e.g. '2025:2032'; got {text!r}", field=field)
+    a, b = int(m.group(1)), int(m.group(2))
+    if not (1990 <= a <= b <= 2200) or b - a > 100:
+        raise TokenfabError(f"must be FIRST:LAST with 1990 <= FIRST <= LAST <= 2200 and at most "
+                            f"100 years; got {text!r}", field=field)
+    return list(range(a, b + 1))
+
+
+if TYPE_CHECKING:
+    _Fields = ScenarioSection
+else:
+    _Fields = _numeric_fields()
+
+
+@register_section("demand")
+class DemandSection(_Fields):
+    """``[demand]``: the numeric inputs of :data:`DEMAND_INPUTS` (None = the default) and the
+    choices that are not numbers (years, served model, precisions, RL mode, growth curves,
+    hardware cadence, the analysts' mode)."""
+
+    base_year: int = Field(2025, ge=1990, le=2200)
+    years: str = "2025:2032"
+    model: str = "deepseek-v3"
+    precision: Literal["fp4", "fp8", "bf16"] = "fp8"
+    training_precision: Literal["fp4", "fp8", "bf16"] = "bf16"
+    rl_mode: Literal["ratio", "rollouts"] = "ratio"
+    growth: Growth = Field(default_factory=Growth)
+    generations: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_CADENCE))
+    analyst_base_year: int = Field(2025, ge=1990, le=2200)
+    analyst_mode: Literal["linear", "compound"] = "linear"
+
+    @field_validator("years")
+    @classmethod
+    def _years(cls, v: str) -> str:
+        try:
+            parse_years(v)
+        except TokenfabError as e:
+            raise ValueError(str(e).removeprefix("years: ")) from None
+        return v
+
+    @field_validator("generations")
+    @classmethod
+    def _generations(cls, v: dict[str, str]) -> dict[str, str]:
+        if not v:
+            raise ValueError("needs at least one 'YEAR = \"accelerator-id\"' entry")
+        for year in v:
+            if not re.fullmatch(r"\d{4}", str(year)):
+                raise ValueError(f"keys must be years like \"2025\"; got {year!r}")
+        return v
+
+    @property
+    def cadence(self) -> dict[int, str]:
+        """``generations`` with integer years."""
+        return {int(k): v for k, v in self.generations.items()}
+
+    def given(self) -> dict[str, Any]:
+        """The numeric inputs the section sets, flat (``growth.<factor>.rate`` ...)."""
+        out: dict[str, Any] = {i.name: getattr(self, i.name) for i in _FLAT
+                               if getattr(self, i.name) is not None}
+        for f in GROWTH_FACTORS:
+            spec = getattr(self.growth, f)
+            if spec is None:
+                continue
+            for k in ("rate", "ceiling"):
+                if getattr(spec, k) is not None:
+                    out[f"growth.{f}.{k}"] = getattr(spec, k)
+        return out
+
+    def curves(self) -> dict[str, Curve]:
+        """The curve of every growth factor (the section's, else the default)."""
+        out = dict(DEFAULT_CURVES)
+        for f in GROWTH_FACTORS:
+            spec = getattr(self.growth, f)
+            if spec is not None and spec.curve is not None:
+                out[f] = spec.curve
+        return out
+
+
+# -----------------------------------------------------------------------------------
+# resolution
+# -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DemandInputs:
+    """The resolved inputs of a run: every value and source, and each growth factor's curve."""
+
+    resolved: Resolved
+    curves: dict[str, Curve]
+
+    def point(self) -> dict[str, float]:
+        return self.resolved.point()
+
+
+def resolve_demand(section: DemandSection, catalog: Catalog | None = None,
+                   flags: Mapping[str, Any] | None = None) -> DemandInputs:
+    """Every input of ``section``: ``flags`` (``--set``) over the section over the defaults.
+
+    A growth factor on an exponential curve has no ceiling unless one is given; a logistic
+    factor without a ceiling (none given, no default) is an error naming the field.
+    """
+    curves = section.curves()
+    res = DEMAND_INPUTS.resolve(section.given(), catalog, flags=flags)
+    drop = [f"growth.{f}.ceiling" for f, c in curves.items() if c == "exponential"
+            and f"growth.{f}.ceiling" in res.values
+            and res.sources[f"growth.{f}.ceiling"].origin not in ("scenario", "flag")]
+    for f, c in curves.items():
+        if c == "logistic" and f"growth.{f}.ceiling" not in res.values:
+            raise TokenfabError("a logistic curve needs a 'ceiling' (the limit, in the factor's "
+                                "unit)", field=f"demand.growth.{f}.ceiling")
+    values = {k: v for k, v in res.values.items() if k not in drop}
+    sources: dict[str, Source] = {k: v for k, v in res.sources.items() if k not in drop}
+    return DemandInputs(Resolved(res.section, values, sources, res.warnings), curves)
+
+
+def filled_section(section: DemandSection, inputs: DemandInputs,
+                   years: str | None = None) -> DemandSection:
+    """``section`` with every resolved input written in (what ``--save-scenario`` writes)."""
+    data = section.model_dump()
+    if years is not None:
+        data["years"] = years
+    v = inputs.resolved.values
+    for i in _FLAT:
+        if i.name in v:
+            data[i.name] = v[i.name]
+    data["growth"] = {f: {"curve": inputs.curves[f], "rate": v[f"growth.{f}.rate"],
+                          **({"ceiling": v[f"growth.{f}.ceiling"]}
+                             if f"growth.{f}.ceiling" in v else {})}
+                      for f in GROWTH_FACTORS}
+    return DemandSection.model_validate(data)
+
+
+def point_value(v: Value) -> float:
+    """A resolved value at its likely value."""
+    return float(likely(v))
+
+
+def names(kind: str = "all") -> Sequence[str]:
+    """The declared input names (``"flat"``: the section's fields; ``"growth"``: the rest)."""
+    if kind == "flat":
+        return [i.name for i in _FLAT]
+    if kind == "growth":
+        return [i.name for i in DEMAND_INPUTS if i.name.startswith("growth.")]
+    return DEMAND_INPUTS.names
