@@ -169,7 +169,21 @@ def _save(out: Path, scenario: Path | None, flags: dict[str, Any],
 
     res = PREDICT_INPUTS.resolve({n: getattr(sec, n, None) for n in PREDICT_INPUTS.names},
                                  catalog)
-    save_resolved(out, "predict", sec, meta, sources=res.comments(), fill=dict(res.values))
+    fill: dict[str, Any] = dict(res.values)
+    comments = res.comments()
+    if sec.software_date is None and not sec.baseline_hardware:
+        # the latest supported era of this model on this hardware, written so the file reruns
+        # in the same era after the shipped era fit moves on (a comparison keeps each side's
+        # own latest era: left unset)
+        from tokenfab.perf.era import ERA, era_group, format_date
+
+        cat = catalog if catalog is not None else get_catalog()
+        hw, m = cat.hardware(sec.hardware), cat.model(sec.model)
+        fill["software_date"] = format_date(ERA.latest(era_group(hw.family,
+                                                                  int(m.moe_experts or 0))))
+        comments["software_date"] = ("the latest supported software era of this model class on "
+                                     "this hardware family (tokenfab.perf.era)")
+    save_resolved(out, "predict", sec, meta, sources=comments, fill=fill)
     console_err(f"wrote resolved scenario to {out}")
 
 

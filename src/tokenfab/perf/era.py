@@ -186,8 +186,10 @@ class EraFit:
         return self.families.get(family, self.pooled)
 
     def latest(self, family: str) -> float:
-        """The latest supported era of ``family`` [decimal year] (the default date)."""
-        return self.term(family).t1
+        """The latest supported era of ``family`` [decimal year] (the default date): the
+        month of its last fitted result (a whole month, so that the ``YYYY-MM`` a prediction
+        reports reruns it exactly)."""
+        return parse_date(format_date(self.term(family).t1))
 
     def maturity(self, model_id: str | None, t: float) -> float:
         """Log speed lost to an immature software stack for a recently released model:
