@@ -108,7 +108,7 @@ def ep_imbalance(ep: np.ndarray, routed_per_rank: np.ndarray) -> np.ndarray:
     offline steps average out.
 
     >>> round(float(ep_imbalance(np.array(8.0), np.array(64.0))), 3)
-    1.484
+    1.486
     """
     n = np.maximum(np.asarray(ep, dtype=float), 1.0)
     mu = np.maximum(np.asarray(routed_per_rank, dtype=float), 1.0)
@@ -123,7 +123,7 @@ def mtp_tokens_per_step(draft_tokens: int) -> float:
     arXiv:2211.17192, eq. 1 with per-position rates).
 
     >>> mtp_tokens_per_step(1), round(mtp_tokens_per_step(3), 4)
-    (1.85, 2.6065)
+    (1.85, 2.9019)
     """
     acc = SERVING.mtp_acceptance_by_position
     out, run = 1.0, 1.0

@@ -557,7 +557,8 @@ def _best(m: ModelArch, hw: Accelerator, count: int | None, kw: dict[str, Any],
     if ok.empty:
         raise InfeasibleError(_slo_message(df, m, hw, count, ttft_max_s, tpot_max_s,
                                            interactivity_min), field="constraints")
-    return ok.loc[ok["per_acc"].idxmax()]
+    best: pd.Series = ok.iloc[int(np.argmax(ok["per_acc"].to_numpy()))]
+    return best
 
 
 def _slo_message(df: pd.DataFrame, m: ModelArch, hw: Accelerator, count: int | None,
@@ -622,10 +623,10 @@ def frontier_frame(df: pd.DataFrame, hw: Accelerator) -> pd.DataFrame:
         "tokens_per_s_per_mw": sel["per_acc"].to_numpy() / hw.allin_power_w * 1e6,
         "ttft_s": sel["ttft_s"].to_numpy(), "tpot_s": sel["tpot_s"].to_numpy(),
         "tp": sel["tp"].astype(int).to_numpy(), "ep": sel["ep"].astype(int).to_numpy(),
-        "pp": sel["pp"].astype(int).to_numpy(), "dp": np.round(sel["dp"]).astype(int).to_numpy(),
+        "pp": sel["pp"].astype(int).to_numpy(), "dp": np.round(sel["dp"].to_numpy()).astype(int),
         "batch": sel["batch"].astype(int).to_numpy(), "precision": sel["precision"].to_numpy(),
         "disaggregated": sel["disagg"].astype(bool).to_numpy(),
-        "count": np.round(sel["count"]).astype(int).to_numpy(),
+        "count": np.round(sel["count"].to_numpy()).astype(int),
         "mtp_draft_tokens": sel["mtp"].astype(int).to_numpy(),
     })
     return out.sort_values("interactivity_tokens_per_s_per_user").reset_index(drop=True)
