@@ -228,6 +228,13 @@ class ServingConstants:
         batch scheduler" (v0.4 blog, 2024-12-04) and vLLM V1 (blog, 2025-01-27) were written
         because this CPU work left GPUs idle for small models at large batch: a few us per
         sequence (2 us: 1,000 sequences add 2 ms to a step). Estimate [s].
+    act_bytes_per_hidden : float
+        HBM bytes of element-wise activation traffic per token, per layer, per unit of hidden
+        size ``d`` (:func:`tokenfab.perf.engine._activation_time`). Counted from a fused
+        decoder layer's dataflow (TensorRT-LLM: norm + quantize, RoPE, residual + norm fused):
+        BF16 outputs of the QKV (~1.5 d), O (d), gate/up (2 x 3.5 d for Llama's f = 3.5 d) and
+        down (d) GEMMs are written and read once more by the next kernel, plus the
+        norms/residuals: ~ 2 B x 2 x 12 d = 48 d bytes. Estimate [B].
     ep_load_imbalance : float
         Busiest / mean expert-parallel rank load from the router's skew (DeepSeek-V3 tech.
         report on EPLB; 1.1-1.4 without redundant experts); the engine adds the statistical
@@ -247,6 +254,7 @@ class ServingConstants:
     mtp_acceptance: float = 0.85
     mtp_acceptance_by_position: tuple[float, ...] = (0.85, 0.75, 0.65, 0.55)
     seq_overhead_s: float = 2.0e-6
+    act_bytes_per_hidden: float = 48.0
     prefill_chunk_tokens: float = 8192.0
     input_p99_over_mean: float = 2.43
     service_cv2: float = 0.5

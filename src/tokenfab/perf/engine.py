@@ -252,7 +252,8 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
     t_c = (np.where(c_dense >= m_dense, c_dense, 0.0) + np.where(c_exp >= m_exp, t_exp, 0.0)
            + np.where(c_att >= m_att, c_att, 0.0))
     t_m = (np.where(c_dense >= m_dense, 0.0, m_dense) + np.where(c_exp >= m_exp, 0.0, t_exp)
-           + np.where(c_att >= m_att, 0.0, m_att))
+           + np.where(c_att >= m_att, 0.0, m_att)
+           + _activation_time(mc, t, tp, pp, bw) * pad)
 
     domain = hw.scaleup_domain_size
     su = hw.scaleup_bw_bytes_per_s_unidir * cal.scaleup_eff
@@ -286,6 +287,21 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
     shape = np.broadcast_shapes(np.shape(t_c), np.shape(t_m), np.shape(comm), np.shape(over))
     return StageTime(np.broadcast_to(t_c, shape), np.broadcast_to(t_m, shape),
                      np.broadcast_to(comm, shape), np.broadcast_to(over, shape))
+
+
+def _activation_time(mc: ModelCosts, tokens: np.ndarray, tp: np.ndarray, pp: np.ndarray,
+                     bw: float) -> np.ndarray:
+    """Element-wise activation traffic of a step (norms, residual adds, RoPE, activation
+    quantization, SwiGLU, GEMM outputs written and re-read): memory-bound kernels whose bytes
+    scale with ``d`` per token and layer, not with the weights [s].
+
+    ``t * d * (L / pp) * a / tp / BW`` with ``a`` = ``ServingConstants.act_bytes_per_hidden``.
+    Relative to the GEMM work (``~24 d^2`` FLOP per token and layer) it falls as ``1/d``: it is
+    what makes small models (d = 4,096) slower than their weights and FLOPs suggest.
+    """
+    out: np.ndarray = (np.asarray(tokens, dtype=float) * mc.hidden * (mc.layers / pp)
+                       * SERVING.act_bytes_per_hidden / tp / bw)
+    return out
 
 
 def _kernel_factor(mc: ModelCosts) -> float:
