@@ -184,3 +184,39 @@ def test_offline_interval_is_the_speed_quantiles():
         p.output_tokens_per_s_per_accelerator * lo)
     assert p.output_tokens_per_s_p90 == pytest.approx(p.output_tokens_per_s * hi)
     assert lo < 1.0 < hi
+
+
+def test_docs_inputs_table_is_generated():
+    """docs/perf.md shows the [predict] inputs exactly as PREDICT_INPUTS declares them."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "perf.md").read_text()
+    assert PREDICT_INPUTS.markdown_table() in doc
+
+
+def test_predict_section_fields_come_from_the_inputs():
+    from tokenfab.perf.claims import PredictSection
+
+    assert set(PREDICT_INPUTS.names) <= set(PredictSection.model_fields)
+
+
+def test_scenario_claims_are_graded(tmp_path):
+    from tokenfab.perf.claims import run_scenario
+
+    f = tmp_path / "s.toml"
+    f.write_text('''
+[predict]
+model = "llama2-70b"
+hardware = "h100-sxm"
+count = 8
+
+[[claims]]
+id = "fast"
+text = "8 H100 serve llama2-70b at >= 1,000 tok/s per GPU"
+source = "test"
+quantity = "prediction.output_tokens_per_s_per_accelerator"
+comparison = { kind = "at_least", target = 1000 }
+''')
+    out = run_scenario(f)
+    (finding,) = out["findings"]
+    assert finding["verdict"] == "supported" and finding["value"] > 1000
