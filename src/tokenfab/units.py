@@ -173,6 +173,7 @@ CATALOG_UNITS: dict[str, tuple[str, float, str]] = {
     "USD/GW": ("money_per_power", 1e-9, "USD/W"),
     "USD bn per GW": ("money_per_power", 1.0, "USD/W"),
     "USD bn per GW IT": ("money_per_power", 1.0, "USD/W"),
+    "USD m per MW": ("money_per_power", 1.0, "USD/W"),
     # USD per W-year of capacity = USD per (W x 1 yr): an energy price
     "USD bn per GW-yr": ("electricity_price", 1.0 / _YEAR_S, "USD/J"),
     "USD per MWh": ("electricity_price", 1.0 / 3.6e9, "USD/J"),

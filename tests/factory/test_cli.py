@@ -46,7 +46,7 @@ def test_scenario_json_has_every_key_and_vs(tmp_path, capsys):
     assert "breakeven_price_usd_per_accelerator" in d
     assert d["accelerators"] % 72 == 0 and d["vs"]["accelerators"] % 8 == 0
     # the challenger earns less than the incumbent per MW, so its break-even is below its price
-    assert d["breakeven_price_usd_per_accelerator"] < d["inputs"]["vs_accelerator_price_usd"]
+    assert d["breakeven_price_usd_per_accelerator"] < d["inputs"]["vs_accelerator_price"]
 
 
 def test_samples_add_percentiles(tmp_path, capsys):
@@ -156,8 +156,38 @@ def test_bare_numbers_on_the_command_line_use_the_quoted_units(tmp_path, capsys)
                          "--electricity-price", "90", "--json"], capsys)
     assert rc == 0, err
     inputs = json.loads(out)["inputs"]
-    assert inputs["price_usd_per_mtok"] == pytest.approx(3.0)
-    assert inputs["electricity_usd_per_j"] * 3.6e9 == pytest.approx(90.0)
+    assert inputs["price"] * 1e6 == pytest.approx(3.0)
+    assert inputs["electricity_price"] * 3.6e9 == pytest.approx(90.0)
+
+
+def test_set_and_inputs_reach_the_model(tmp_path, capsys):
+    """--set NAME=VALUE with units or as a range; --inputs lists every input with its source."""
+    rc, out, err = _run(["factory", _scenario(tmp_path, GIVEN.format(power="1 GW")), "--set",
+                         "electricity_price=90 USD/MWh", "--set", "pue=1.1..1.2..1.4", "--json"],
+                        capsys)
+    assert rc == 0, err
+    d = json.loads(out)
+    assert d["inputs"]["electricity_price"] * 3.6e9 == pytest.approx(90.0)
+    assert d["inputs"]["pue"] == pytest.approx(1.2)
+    assert d["sources"]["pue"]["origin"] == "scenario"
+    rc, out, err = _run(["factory", "--hardware", "b200", "--inputs"], capsys)
+    assert rc == 0, err
+    assert "| `electricity_price`" in out and "catalog electricity_price_dc" in out
+    assert "catalog b200.price_usd" in out and "token_prices.csv" in out
+    rc, out, err = _run(["factory", "--power", "1GW", "--hardware", "b200", "--set",
+                         "electricity_prize=9"], capsys)
+    assert rc == 2 and "did you mean 'electricity_price'" in err
+
+
+def test_user_catalog_reaches_every_default(tmp_path, capsys):
+    """--catalog: a user accelerator entry's price is the default accelerator_price."""
+    cat = tmp_path / "c.toml"
+    cat.write_text('[[accelerator]]\nid = "b200"\nbase = "b200"\nprice_usd = 12345\n')
+    rc, out, err = _run(["factory", "--power", "1GW", "--hardware", "b200", "--model",
+                         "llama3.1-70b", "--interactivity", "50", "--catalog", str(cat),
+                         "--json"], capsys)
+    assert rc == 0, err
+    assert json.loads(out)["inputs"]["accelerator_price"] == 12345
 
 
 def test_bare_price_in_a_scenario_is_rejected_not_read_as_usd_per_token(tmp_path, capsys):

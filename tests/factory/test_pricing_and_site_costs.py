@@ -10,17 +10,24 @@ import pytest
 from tokenfab.catalog import load_catalog
 from tokenfab.errors import TokenfabError
 from tokenfab.factory import capex_usd_per_it_w, opex_usd_per_it_w_year
-from tokenfab.factory.defaults import default_inputs
-from tokenfab.factory.pricing import DEFAULT_PRICE_CURVE, PriceCurve, check_price_curve
+from tokenfab.factory.inputs import FACTORY_INPUTS
+from tokenfab.factory.pricing import (
+    DEFAULT_PRICE_CURVE,
+    OPENAI_TIER_CURVE,
+    PriceCurve,
+    check_price_curve,
+)
 
 
 def test_default_curve_reproduces_openai_tier_prices():
     # GPT-5 output: Batch $5, Standard $10, Priority $20 per million (multipliers 0.5, 1, 2)
-    m = DEFAULT_PRICE_CURVE(np.array([5.0, 30.0, 50.0]))
+    m = OPENAI_TIER_CURVE(np.array([5.0, 30.0, 50.0]))
     assert m.tolist() == pytest.approx([0.5, 1.0, 2.0])
     # flat outside the anchors
-    assert float(DEFAULT_PRICE_CURVE(1.0)) == 0.5
-    assert float(DEFAULT_PRICE_CURVE(500.0)) == 2.0
+    assert float(OPENAI_TIER_CURVE(1.0)) == 0.5
+    assert float(OPENAI_TIER_CURVE(500.0)) == 2.0
+    # the default is flat: no multiplier is applied unless a scenario asks for a curve
+    assert float(DEFAULT_PRICE_CURVE(500.0)) == float(DEFAULT_PRICE_CURVE(1.0)) == 1.0
 
 
 def test_curve_interpolates_in_log_interactivity():
@@ -63,19 +70,24 @@ def test_opex_per_it_watt_is_close_to_epoch():
 def test_free_accelerator_removes_exactly_its_price_per_it_watt():
     cat = load_catalog()
     hw = cat.hardware("h100-sxm")
-    it_w = hw.allin_power_w / default_inputs(hw, cat)["reference_pue"].likely
+    ref = FACTORY_INPUTS.resolve({"power": 1.0}, cat, {"hardware": hw}).values["reference_pue"]
+    it_w = hw.allin_power_w / float(ref)
     full = capex_usd_per_it_w(hw)
-    free = capex_usd_per_it_w(hw, accelerator_price_usd=0.0)
+    free = capex_usd_per_it_w(hw, accelerator_price=0.0)
     assert full - free == pytest.approx(hw.price_usd / it_w, rel=1e-12)
 
 
 def test_every_default_has_a_source():
-    for hw in load_catalog().all_hardware():
-        for name, d in default_inputs(hw).items():
-            assert d.source.strip(), name
-            assert d.kind in ("spec", "measured", "estimate", "derived", "claim", "user"), (name, d.kind)
+    cat = load_catalog()
+    for hw in cat.all_hardware():
+        res = FACTORY_INPUTS.resolve({"power": 1.0}, cat, {"hardware": hw})
+        for name, s in res.sources.items():
+            if name == "power":
+                continue
+            assert s.text.strip(), name
+            assert s.kind in ("spec", "measured", "estimate", "derived", "claim"), (name, s.kind)
 
 
 def test_unknown_override_names_the_field_and_suggests():
-    with pytest.raises(TokenfabError, match="did you mean 'accelerator_price_usd'"):
-        capex_usd_per_it_w("gb200-nvl72", accelerator_price=0)
+    with pytest.raises(TokenfabError, match="did you mean 'accelerator_price'"):
+        capex_usd_per_it_w("gb200-nvl72", accelerator_price_usd=0)

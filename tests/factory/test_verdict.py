@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tokenfab.claims import Claim, Comparison, Finding, Verdict
 from tokenfab.cli import main
 from tokenfab.factory.compare import linear_root
 from tokenfab.factory.runner import BREAKEVEN_KEY, run_factory
@@ -26,52 +27,55 @@ def _run(**kw):
 
 
 @pytest.mark.parametrize("claim, status", [(2.0, "supported"), (2.4, "supported"),
-                                            (3.5, "partly"), (30.0, "not supported")])
+                                            (3.5, "partly supported"), (30.0, "not supported")])
 def test_revenue_ratio_rule(claim, status):
     r = _run(vs="gb200-nvl72", vs_tokens_per_s_per_accelerator=1000)
     v = judge(r, ClaimCheck(kind="revenue_ratio", ratio=claim))
     assert v.numbers["revenue_ratio"] == pytest.approx(2.0, rel=1e-12)
-    assert v.status == status
+    assert v.verdict.value == status
 
 
 def test_capex_rule_brackets_the_model_value():
     r = _run()
     x = r.point["capex_usd_per_site_w"]
-    assert judge(r, ClaimCheck(kind="capex_per_gw", low=0.9 * x, high=1.1 * x)).status == "supported"
-    assert judge(r, ClaimCheck(kind="capex_per_gw", low=1.1 * x, high=1.3 * x)).status == "partly"
-    assert judge(r, ClaimCheck(kind="capex_per_gw", low=3 * x, high=4 * x)).status == "not supported"
+    def grade(lo, hi):
+        return judge(r, ClaimCheck(kind="capex_per_gw", low=lo, high=hi)).verdict
+
+    assert grade(0.9 * x, 1.1 * x) is Verdict.SUPPORTED
+    assert grade(1.1 * x, 1.3 * x) is Verdict.PARTLY
+    assert grade(3 * x, 4 * x) is Verdict.NOT_SUPPORTED
 
 
 def test_free_challenger_rule_and_flip():
     # an equally efficient challenger (same system, same throughput): free, it wins
     same = _run(vs="gb200-nvl72", vs_tokens_per_s_per_accelerator=2000, vs_accelerator_price=0)
     v = judge(same, ClaimCheck(kind="free_challenger_loses"))
-    assert same.point[BREAKEVEN_KEY] > 0 and v.status == "not supported"
+    assert same.point[BREAKEVEN_KEY] > 0 and v.verdict is Verdict.NOT_SUPPORTED
     # a challenger with 1/5 of the tokens per W: even free it loses
     weak = _run(vs="gb200-nvl72", vs_tokens_per_s_per_accelerator=400, vs_accelerator_price=0)
     v = judge(weak, ClaimCheck(kind="free_challenger_loses"))
-    assert weak.point[BREAKEVEN_KEY] < 0 and v.status == "supported"
-    flip = next(f for f in v.flips if f.input == "vs_throughput_factor")
+    assert weak.point[BREAKEVEN_KEY] < 0 and v.verdict is Verdict.SUPPORTED
+    flip = next(f for f in v.numbers["flips"] if f["input"] == "vs_throughput_factor")
     # at the flip the free challenger ties exactly
-    at = weak.evaluate(vs_throughput_factor=flip.value)
+    at = weak.evaluate(vs_throughput_factor=flip["value"])
     assert at[BREAKEVEN_KEY] == pytest.approx(0.0, abs=1e-3)
     # being free, it ties below the incumbent's perf/W (same racks here), but not far below
-    assert 0.5 < flip.value * 400 / 2000 < 1.0
+    assert 0.5 < flip["value"] * 400 / 2000 < 1.0
 
 
 def test_linear_root_finds_zero_profit_token_price():
-    r = _run()
-    f = linear_root(r, "profit_usd_per_year", "price_usd_per_mtok", lo=1e-9, hi=1e4)
-    assert r.evaluate(price_usd_per_mtok=f.value)["profit_usd_per_year"] == pytest.approx(
+    r = _run(price_input=0)
+    f = linear_root(r, "profit_usd_per_year", "price", lo=1e-15, hi=1e-2)
+    assert r.evaluate(price=f.value)["profit_usd_per_year"] == pytest.approx(
         0.0, abs=1e-6 * r.point["tco_usd_per_year"])
     # the zero-profit price is the cost per Mtok divided by the price-curve multiplier
     mult = r.inputs["price_multiplier"]
-    assert f.value * mult == pytest.approx(r.point["cost_usd_per_mtok"], rel=1e-9)
+    assert f.value * 1e6 * mult == pytest.approx(r.point["cost_usd_per_mtok"], rel=1e-9)
 
 
 def test_no_crossing_is_reported_not_invented():
     r = _run()
-    f = linear_root(r, "profit_usd_per_year", "price_usd_per_mtok", lo=100.0, hi=1e4)
+    f = linear_root(r, "profit_usd_per_year", "price", lo=100e-6, hi=1e-2)
     assert f.value is None and "no crossing" in f.note
 
 
@@ -80,20 +84,20 @@ def test_interview_scenarios_run_and_give_a_verdict(name, capsys):
     path = SCENARIOS / f"{name}.toml"
     result, verdict = scenario_verdict(path, samples=500)
     assert verdict is not None
-    assert verdict.status in ("supported", "partly", "not supported")
-    assert verdict.claim and verdict.headline
-    for f in verdict.flips:
-        assert f.value is None or math.isfinite(f.value)
+    assert isinstance(verdict, Finding) and verdict.verdict is not Verdict.UNAVAILABLE
+    assert verdict.claim.text and verdict.headline
+    for f in verdict.numbers.get("flips", []):
+        assert f["value"] is None or math.isfinite(f["value"])
     rc = main(["factory", str(path), "--samples", "200"])
     out = capsys.readouterr().out
     assert rc == 0
-    assert "Verdict: " in out and verdict.status.upper() in out
+    assert "Verdict: " in out and verdict.verdict.value.upper() in out
 
 
 def test_perf_per_watt_scenario_is_exactly_two():
     result, verdict = scenario_verdict(SCENARIOS / "perf_per_watt_2x.toml", samples=0)
     assert verdict.numbers["revenue_ratio"] == pytest.approx(2.0, rel=1e-9)
-    assert verdict.status == "supported"
+    assert verdict.verdict is Verdict.SUPPORTED
     # but profit does not double: the slower site pays the same costs for half the tokens
     p = result.point
     assert p["profit_usd_per_year"] / p["vs_profit_usd_per_year"] > 2.0
@@ -137,11 +141,38 @@ def test_scenario_json_carries_the_verdict(capsys):
     assert rc == 0
     d = json.loads(out)
     v = d["verdict"]
-    assert v["status"] in ("supported", "partly", "not supported")
-    assert (d["breakeven_price_usd_per_accelerator"] < 0) == (v["status"] != "not supported") \
-        or v["status"] == "partly"
+    assert v["verdict"] in ("supported", "partly supported", "not supported")
+    assert (d["breakeven_price_usd_per_accelerator"] < 0) == (v["verdict"] != "not supported") \
+        or v["verdict"] == "partly supported"
     # the free challenger's capex is only its site: IT power x (network + power/cooling + building)
     i = d["inputs"]
-    assert i["vs_accelerator_price_usd"] == 0
-    per_w = i["networking_usd_per_it_w"] + i["power_cooling_usd_per_it_w"] + i["building_land_usd_per_it_w"]
+    assert i["vs_accelerator_price"] == 0
+    per_w = i["networking_cost"] + i["power_cooling_cost"] + i["building_cost"]
     assert d["vs"]["capex_usd"] == pytest.approx(d["vs"]["it_power_w"] * per_w, rel=1e-9)
+
+
+def test_claims_tables_in_a_scenario_are_graded(tmp_path, capsys):
+    """``[[claims]]`` on any factory quantity: graded by tokenfab.claims.check, printed and in
+    the JSON."""
+    import json
+
+    p = tmp_path / "s.toml"
+    p.write_text('[[claims]]\nid = "cheap"\ntext = "tokens cost under $1 per million"\n'
+                 'source = "test"\nquantity = "cost_usd_per_mtok"\nunit = "USD/Mtok"\n'
+                 'comparison = { kind = "at_most", target = 1.0 }\n'
+                 '[factory]\npower = "1 GW"\nhardware = "gb200-nvl72"\n'
+                 'tokens_per_s_per_accelerator = 2000\n')
+    rc = main(["factory", str(p), "--json"])
+    d = json.loads(capsys.readouterr().out)
+    assert rc == 0
+    (f,) = d["claims"]
+    assert f["claim"] == "cheap" and f["value"] == pytest.approx(d["cost_usd_per_mtok"])
+    assert f["verdict"] == ("supported" if d["cost_usd_per_mtok"] <= 1 else "not supported")
+
+
+def test_a_claim_is_graded_by_the_claims_module():
+    r = _run(vs="gb200-nvl72", vs_tokens_per_s_per_accelerator=1000)
+    c = Claim("x", "2x perf/W gives 2x revenue", "BG2", "revenue_ratio",
+              Comparison("ratio", target=2.0), "x")
+    f = judge(r, c)
+    assert f.verdict is Verdict.SUPPORTED and f.value == pytest.approx(2.0, rel=1e-12)

@@ -126,7 +126,8 @@ def test_shipped_scenario_round_trip(cmd, name, again, tmp_path, capsys):
 
 
 def test_factory_file_fills_catalog_defaults_with_sources_in_si(tmp_path, capsys):
-    from tokenfab.factory.defaults import default_inputs
+    from tokenfab.catalog import load_catalog
+    from tokenfab.factory.inputs import FACTORY_INPUTS
     from tokenfab.factory.spec import FactorySection
 
     out = tmp_path / "f.toml"
@@ -137,20 +138,21 @@ def test_factory_file_fills_catalog_defaults_with_sources_in_si(tmp_path, capsys
     # the flag's "2" is USD per million tokens: written in SI, USD per token
     assert doc["price"] == pytest.approx(2e-6, rel=1e-15)
     # defaults filled in with the catalog values; the PUE range as a {low, likely, high} table
-    d = default_inputs("gb200-nvl72")
-    pue = d["pue"].value
+    cat = load_catalog()
+    d = FACTORY_INPUTS.resolve({"power": 1.0}, cat, {"hardware": cat.hardware("gb200-nvl72")})
+    pue = d["pue"]
     assert doc["pue"] == {"low": pue.low, "likely": pue.likely, "high": pue.high, "dist": pue.dist}
     # 80.6 USD/MWh-like figures are written per joule: a bare number under the 2000 USD/MWh bound
-    el = d["electricity_usd_per_j"].value
+    el = d["electricity_price"]
     assert doc["electricity_price"]["likely"] == pytest.approx(el.likely, rel=1e-15)
-    assert doc["life_it"]["likely"] == pytest.approx(d["life_it_years"].value.likely * 31557600)
-    assert doc["price_curve"]["multiplier"] == [0.5, 1.0, 2.0]
+    assert doc["life_it"]["likely"] == pytest.approx(d["life_it"].likely)
+    assert doc["price_curve"]["multiplier"] == [1.0]  # flat by default (issue 13)
     # each filled default carries its source; the user's price does not get the default's
     line = next(x for x in text.splitlines() if x.startswith("pue ="))
-    assert "economics.csv:pue_ai_liquid_cooled" in line
+    assert "catalog pue_ai_liquid_cooled" in line
     assert "#" not in next(x for x in text.splitlines() if x.startswith("price ="))
     sec = load_section(out, "factory", FactorySection)
-    assert sec.pue == pue and sec.accelerator_price == d["accelerator_price_usd"].value
+    assert sec.pue == pue and sec.accelerator_price == d["accelerator_price"]
 
 
 def test_market_and_plan_sources_are_the_modules_own(tmp_path, capsys):
@@ -252,7 +254,8 @@ def test_save_resolved_fills_only_unset_fields_and_keeps_user_values(tmp_path):
 #: count, a derived knowledge GDP, a fabric design), or they are options nobody set
 LEFT_UNSET = {
     "factory": {"ttft_max", "tpot_max", "tokens_per_s_per_accelerator",
-                "vs_tokens_per_s_per_accelerator", "check"},
+                "vs_tokens_per_s_per_accelerator", "check",
+                "demand_share"},  # no default: no demand limit unless given
     "demand": {"frontier_params", "rl_active_params", "capex_usd_per_w", "claim_horizon_years"},
     "market": {"knowledge_gdp"},
     "cluster": {"accelerators_per_rack", "checkpoint_model", "checkpoint_interval",

@@ -18,13 +18,13 @@ def cat():
 
 
 def test_defaults_come_from_the_factory_defaults(cat) -> None:
-    from tokenfab.factory.defaults import default_inputs
+    from tokenfab.factory.inputs import FACTORY_INPUTS
 
-    d = default_inputs(L.DEFAULT_HARDWARE, cat)
+    d = FACTORY_INPUTS.resolve({"power": 1.0}, cat,
+                               {"hardware": cat.hardware(L.DEFAULT_HARDWARE)}).point()
     inp = L.default_inputs(cat)
-    assert inp.price_usd_per_mtok == pytest.approx(d["price_usd_per_mtok"].likely, rel=1e-3)
-    assert inp.electricity_usd_per_mwh == pytest.approx(d["electricity_usd_per_j"].likely * 3.6e9,
-                                                        rel=1e-3)
+    assert inp.price_usd_per_mtok == pytest.approx(d["price"] * 1e6, rel=1e-3)
+    assert inp.electricity_usd_per_mwh == pytest.approx(d["electricity_price"] * 3.6e9, rel=1e-3)
 
 
 def test_exported_toml_loads_with_every_command_section(cat, tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ import pytest
 from tokenfab.report import Verdict
 from tokenfab.report.sections._common import verdict_of
 from tokenfab.report.sections.blackwell_30x import crossing, ratio_verdict
-from tokenfab.report.sections.cadence import cadence_verdict
 from tokenfab.report.sections.colossus2 import cluster_verdict
 from tokenfab.report.sections.demand import demand_verdict
 from tokenfab.report.sections.market import market_verdict
@@ -32,22 +31,6 @@ def test_crossing_interpolates_in_log() -> None:
     assert crossing([(10, 40), (0, 10)], 20) == pytest.approx(5.0)  # order does not matter
     assert crossing([(0, 1), (1, 2)], 30) is None
     assert crossing([(3, 50)], 30) == 3
-
-
-def _gen(tok: list[float], cost: list[float]) -> list[dict]:
-    return [{"hardware": f"g{i}", "year": 2022 + i, "tokens_per_s_per_mw": t,
-             "cost_usd_per_mtok": c} for i, (t, c) in enumerate(zip(tok, cost, strict=True))]
-
-
-def test_cadence_verdict() -> None:
-    assert cadence_verdict(_gen([1, 2, 4], [1, 0.5, 0.25]))[0] is S
-    assert cadence_verdict(_gen([1, 1.02, 4], [1, 1.03, 0.25]))[0] is S  # within 5% tolerance
-    v, why = cadence_verdict(_gen([1, 3, 2, 4], [1, 0.3, 0.5, 0.2]))
-    assert v is P and any("fewer tokens per MW" in w for w in why)
-    assert cadence_verdict(_gen([2, 1], [0.5, 1]))[0] is N
-    rows = _gen([1, 2], [1, 0.5]) + [{"hardware": "x", "year": 2030, "reason": "too slow"}]
-    v, why = cadence_verdict(rows)
-    assert v is P and "x: too slow" in why
 
 
 def test_cluster_verdict() -> None:

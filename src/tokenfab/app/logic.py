@@ -49,11 +49,12 @@ class Inputs:
 
 def default_inputs(catalog: Catalog) -> Inputs:
     """Inputs whose prices start at the factory model's sourced likely values."""
-    from tokenfab.factory.defaults import default_inputs as factory_defaults
+    from tokenfab.factory.inputs import FACTORY_INPUTS
 
-    d = factory_defaults(DEFAULT_HARDWARE, catalog)
-    return Inputs(price_usd_per_mtok=round(d["price_usd_per_mtok"].likely, 4),
-                  electricity_usd_per_mwh=round(d["electricity_usd_per_j"].likely * 3.6e9, 2))
+    d = FACTORY_INPUTS.resolve({"power": 1.0}, catalog,
+                               {"hardware": catalog.hardware(DEFAULT_HARDWARE)}).point()
+    return Inputs(price_usd_per_mtok=round(d["price"] * 1e6, 4),
+                  electricity_usd_per_mwh=round(d["electricity_price"] * 3.6e9, 2))
 
 
 def precision_of(catalog: Catalog, hardware: str, precision: str) -> str:

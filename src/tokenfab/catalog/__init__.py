@@ -262,6 +262,14 @@ def _builtin() -> tuple[dict[str, Accelerator], dict[str, ModelArch]]:
     return _load_builtin("accelerator"), _load_builtin("model")
 
 
+@lru_cache(maxsize=8)
+def _text_rows(name: str) -> list[dict[str, str]]:
+    try:
+        return [dict(r) for r in _read_csv(name)]
+    except FileNotFoundError:
+        return []
+
+
 @lru_cache(maxsize=4)
 def _assumptions(name: str) -> dict[str, Assumption]:
     return _load_assumptions(name)
@@ -330,12 +338,29 @@ class Catalog:
         shipped = _assumptions("cluster.csv")
         return {**shipped, **rows} if rows else shipped
 
+    @property
+    def capex(self) -> dict[str, Assumption]:
+        """Capex components and public deals (``capex.csv``) by key."""
+        return _assumptions("capex.csv")
+
     def assumption(self, key: str) -> Assumption:
-        """An economic or cluster assumption by key (unknown keys raise with a 'did you mean')."""
-        for table in (self.economics, self.cluster):
+        """An economic, capex or cluster assumption by key (unknown keys raise with a 'did you
+        mean')."""
+        for table in (self.economics, self.capex, self.cluster):
             if key in table:
                 return table[key]
-        raise unknown("assumption", key, list(self.economics) + list(self.cluster))
+        raise unknown("assumption", key, list(self.economics) + list(self.capex)
+                      + list(self.cluster))
+
+    def token_prices(self) -> list[dict[str, str]]:
+        """API prices per model and provider (``token_prices.csv``: model, provider, date, tier,
+        input/output USD per million tokens, speed, source, kind), as text rows."""
+        return _text_rows("token_prices.csv")
+
+    def gpu_rents(self) -> list[dict[str, str]]:
+        """Accelerator rental prices (``gpu_rents.csv``: accelerator, contract, USD per hour
+        with low/high, date, provider, source, kind), as text rows."""
+        return _text_rows("gpu_rents.csv")
 
 
 # ---------------------------------------------------------------------------------

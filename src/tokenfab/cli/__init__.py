@@ -8,6 +8,7 @@ usage error) prints one clear message to stderr and exits 2, never a traceback.
 from __future__ import annotations
 
 import importlib
+import sys
 
 import typer
 
@@ -50,9 +51,63 @@ def _register_all() -> None:
     _registered = True
 
 
+def _command_name(argv: list[str]) -> str:
+    """The command path of ``argv`` (``factory``, ``catalog show``), for the net's messages."""
+    words: list[str] = []
+    skip = False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a == "--catalog":
+            skip = True
+            continue
+        if a.startswith("-") or len(words) == 2:
+            break
+        if words:  # a second word only when the first is a group (``catalog show``)
+            group = typer.main.get_command(app)
+            sub = getattr(group, "commands", {}).get(words[0])
+            if a not in (getattr(sub, "commands", None) or {}):
+                break
+        words.append(a)
+    return " ".join(words) or "tokenfab"
+
+
+def _flag_value(argv: list[str], flag: str) -> str | None:
+    for i, a in enumerate(argv):
+        if a == flag and i + 1 < len(argv):
+            return argv[i + 1]
+        if a.startswith(flag + "="):
+            return a.split("=", 1)[1]
+    return None
+
+
+def _net_message(e: BaseException, argv: list[str]) -> str:
+    """The message of main()'s last-resort net (see :func:`main`)."""
+    name = _command_name(argv)
+    if isinstance(e, MemoryError):
+        samples = _flag_value(argv, "--samples")
+        size = f"--samples {samples} too large for memory" if samples else \
+            "the run is too large for memory"
+        return (f"{name}: {size} (a {type(e).__name__}); use fewer samples, accelerators or "
+                f"days, or a smaller range")
+    what = "recursion too deep" if isinstance(e, RecursionError) else "input out of range"
+    return (f"{name}: {what}: a value is beyond what the model can compute "
+            f"({type(e).__name__}: {e}); check the magnitudes of the inputs")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``tokenfab`` console script."""
+    """Entry point of the ``tokenfab`` console script.
+
+    Bad input (a :class:`TokenfabError`, a usage error) exits 2 with one message. A last-resort
+    net also turns resource and arithmetic failures on absurd input into exit 2 instead of a
+    traceback: ``MemoryError`` ("--samples N too large for memory"), ``RecursionError``,
+    ``OverflowError`` and NumPy's ``FloatingPointError`` ("<command>: input out of range").
+    The net is not the fix: each case it catches is a missing declared bound in a model's
+    ``Input`` (the fuzzing suite, ``tests/fuzz``, lists them). Ctrl-C exits 130.
+    """
     _register_all()
+    args = list(sys.argv[1:] if argv is None else argv)
     cmd = typer.main.get_command(app)
     try:
         rv = cmd.main(args=argv, prog_name="tokenfab", standalone_mode=False)
@@ -64,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except (MemoryError, RecursionError, OverflowError, FloatingPointError) as e:
+        console_err(f"error: {_net_message(e, args)}")
+        return 2
     except Exception as e:  # click-style exceptions (typer vendors click): duck-typed
         kind = type(e).__name__
         if kind == "NoArgsIsHelpError":

@@ -12,10 +12,22 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from tokenfab.cli.common import console_err, get_catalog, print_json, stdout
+from tokenfab.catalog import Catalog
+from tokenfab.cli.common import SET_HELP, console_err, get_catalog, parse_set, print_json, stdout
 from tokenfab.errors import TokenfabError
+from tokenfab.factory.compare import generations as run_generations
+from tokenfab.factory.economics import BREAKEVEN_COST_KEY, BREAKEVEN_KEY
+from tokenfab.factory.inputs import FACTORY_INPUTS, SYSTEM_INPUTS, VS_PREFIX, inputs_table
+from tokenfab.factory.pricing import DEFAULT_PRICE_CURVE
+from tokenfab.factory.runner import resolve_inputs, run_factory
+from tokenfab.factory.spec import FactorySection
+from tokenfab.factory.verdict import judge, judge_all, scenario_claims
+from tokenfab.report.figures.factory import tornado_png
+from tokenfab.scenario import load_section, save_resolved, scenario_meta, validate_section
 
 _ROWS: tuple[tuple[str, str, str], ...] = (
     # key, label, format
@@ -78,10 +90,7 @@ def _table(d: dict[str, Any]) -> Table:
     return t
 
 
-def _section_from(scenario: Path | None, flags: dict[str, Any]) -> tuple[Any, str | None]:
-    from tokenfab.factory.spec import FactorySection
-    from tokenfab.scenario import load_section, validate_section
-
+def _section_from(scenario: Path | None, flags: dict[str, Any]) -> tuple[FactorySection, str | None]:
     flags = {k: v for k, v in flags.items() if v is not None}
     if scenario is not None:
         return load_section(scenario, "factory", FactorySection, overrides=flags), str(scenario)
@@ -92,26 +101,22 @@ def _section_from(scenario: Path | None, flags: dict[str, Any]) -> tuple[Any, st
     return validate_section(FactorySection, flags), None
 
 
-def _save(out: Path, section: Any, path: str | None, cat: Any) -> None:
-    """``--save-scenario``: the section with the catalog defaults it ran on, each with its source."""
-    from tokenfab.factory.defaults import default_inputs
-    from tokenfab.factory.pricing import DEFAULT_PRICE_CURVE
-    from tokenfab.factory.spec import COST_FIELDS
-    from tokenfab.scenario import save_resolved, scenario_meta
-
+def _save(out: Path, section: FactorySection, path: str | None, cat: Catalog) -> None:
+    """``--save-scenario``: the section with the defaults it ran on, each with its source
+    (values and comments from :func:`tokenfab.factory.runner.resolve_inputs`)."""
     fill: dict[str, Any] = {}
     sources: dict[str, str] = {}
-    for prefix, hw in (("", section.hardware), ("vs_", section.vs)):
-        if hw is None:
-            continue
-        defaults = default_inputs(hw, cat)
-        for field, (name, k) in COST_FIELDS.items():
-            field = prefix + field if field == "accelerator_price" else field
-            if getattr(section, field) is None and field not in fill:
-                v = defaults[name].value
-                inv = float(f"{1.0 / k:.12g}")  # 1e-6, SECONDS_PER_YEAR without float noise
-                fill[field] = v.scaled(inv) if hasattr(v, "scaled") else float(v) * inv
-                sources[field] = f"{defaults[name].source} [{defaults[name].kind}]"
+    res = resolve_inputs(section, cat)
+    for k, v in res.values.items():
+        if getattr(section, k) is None:
+            fill[k] = v
+    sources.update(res.comments())
+    if section.vs is not None:
+        vs_res = resolve_inputs(section, cat, vs=True)
+        for k in SYSTEM_INPUTS.names:
+            if getattr(section, VS_PREFIX + k) is None and k in vs_res.values:
+                fill[VS_PREFIX + k] = vs_res.values[k]
+                sources[VS_PREFIX + k] = vs_res.sources[k].describe()
     if section.price_curve is None:
         c = DEFAULT_PRICE_CURVE
         fill["price_curve"] = {"interactivity": list(c.interactivity_tok_s),
@@ -158,24 +163,26 @@ def factory_cmd(
     catalog: list[str] = typer.Option([], "--catalog", metavar="FILE", help="extra TOML catalog file"),
     save_scenario: Path | None = typer.Option(None, "--save-scenario", metavar="PATH", help=(
         "write the resolved scenario (every default filled in, with its source) to PATH")),
+    set_: list[str] = typer.Option([], "--set", metavar="NAME=VALUE", help=SET_HELP),
+    show_inputs: bool = typer.Option(False, "--inputs", help="list every input of the factory "
+                                     "model with its unit, bounds, default and source, and exit"),
 ) -> None:
     """Tokens, revenue, capex, opex, TCO, $/Mtok and payback of an AI factory on a power budget;
     with --vs, the challenger's break-even accelerator price (negative: even free it loses)."""
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn
-
-    from tokenfab.factory.compare import generations as run_generations
-    from tokenfab.factory.runner import run_factory
-    from tokenfab.factory.verdict import judge
-    from tokenfab.scenario import scenario_meta
-
     cat = get_catalog(catalog)
+    if show_inputs:
+        hw = hardware or (load_section(scenario, "factory", FactorySection).hardware
+                          if scenario is not None else "gb200-nvl72")
+        stdout.print(inputs_table(cat, hw), markup=False, highlight=False)
+        return
     price = _default_unit(price, "USD/Mtok")
     electricity_price = _default_unit(electricity_price, "USD/MWh")
-    flags = {"power": power, "hardware": hardware, "model": model, "interactivity": interactivity,
-             "vs": vs, "price": price, "electricity_price": electricity_price,
-             "accelerator_price": accelerator_price, "vs_accelerator_price": vs_accelerator_price,
-             "precision": precision, "samples": samples, "seed": seed}
+    flags: dict[str, Any] = {
+        "power": power, "hardware": hardware, "model": model, "interactivity": interactivity,
+        "vs": vs, "price": price, "electricity_price": electricity_price,
+        "accelerator_price": accelerator_price, "vs_accelerator_price": vs_accelerator_price,
+        "precision": precision, "samples": samples, "seed": seed}
+    flags.update(parse_set(FACTORY_INPUTS, set_))
     section, path = _section_from(scenario, flags)
     gen_ids = [g.strip() for g in (generations or "").split(",") if g.strip()]
     if generations is not None and not gen_ids:
@@ -188,42 +195,63 @@ def factory_cmd(
         task = bar.add_task("performance engine and factory model", total=None)
         result = run_factory(section, cat)
         verdict = None
+        meta = scenario_meta(path) if path else {"claim": "", "title": ""}
         if section.check is not None:
             bar.update(task, description="verdict: flip points and sweeps")
-            meta = scenario_meta(path) if path else {"claim": "", "title": ""}
-            verdict = judge(result, section.check, claim=meta["claim"], title=meta["title"],
+            verdict = judge(result, section.check, claim=meta["claim"],
+                            source=f"{Path(path).name if path else 'flags'} [factory.check]",
                             catalog=cat)
+        claims = judge_all(result, scenario_claims(path), cat) if path else []
         gens = None
         if generations:
             bar.update(task, description="generations on the same site")
             gens = run_generations(section, gen_ids, cat)
     if plot is not None:
-        from tokenfab.report.figures.factory import tornado_png
-
         if not result.bars:
             console_err("note: no input is a range, so the tornado chart is empty")
         tornado_png(result, plot)
     d = result.to_dict()
     if verdict is not None:
-        d["verdict"] = verdict.to_dict()
+        d["verdict"] = {"title": meta["title"], **verdict.to_dict()}
+    if claims:
+        d["claims"] = [f.to_dict() for f in claims]
     if gens is not None:
         d["generations"] = gens
     if json_out:
         print_json(d)
         return
-    _print_text(d, result, verdict, gens, plot)
+    _print_text(d, result, [v for v in (verdict, *claims) if v is not None], gens, plot)
 
 
-def _print_text(d: dict[str, Any], result: Any, verdict: Any, gens: Any, plot: Path | None) -> None:
+def _print_text(d: dict[str, Any], result: Any, verdicts: list[Any], gens: Any,
+                plot: Path | None) -> None:
     op = d["operating_point"]
     stdout.print(f"operating point: {op['tokens_per_s_per_accelerator']:,.1f} tok/s per accelerator"
                  + (f" at {op['interactivity_tok_s_per_user']:g} tok/s/user"
                     if op.get("interactivity_tok_s_per_user") else "") + f" ({op['source']})",
                  markup=False, highlight=False)
+    pa = d["price_usd_per_mtok_applied"]
+    stdout.print(f"price applied: ${pa['output']:.3g} per million output tokens = "
+                 f"${pa['base_output']:.3g} x {pa['tier_multiplier']:g} (tier: "
+                 f"{pa['tier_source']}); input ${pa['input']:.3g} per million, "
+                 f"{pa['input_tokens_per_output_token']:.3g} input tokens per output token; "
+                 f"price source: {pa['source']}", markup=False, highlight=False)
     stdout.print(_table(d))
+    rent = d.get("market_rent_usd_per_accelerator_hour")
+    stdout.print(f"per accelerator-hour: revenue ${d['revenue_usd_per_accelerator_hour']:.3g}, "
+                 f"cost ${d['cost_usd_per_accelerator_hour']:.3g}"
+                 + (f", market rent ${rent:.3g} (revenue / rent {d['revenue_to_rent_ratio']:.2g}x;"
+                    f" {d['market_rent_source']})" if rent else ""), markup=False,
+                 highlight=False)
+    irr = d.get("irr")
+    dpb = d.get("discounted_payback_years")
+    stdout.print(f"cash flows (price falling, construction and ramp): NPV {_fmt(d['npv_usd'], 'usd')}"
+                 f", IRR {'none' if irr is None else f'{irr:.1%}'}, discounted payback "
+                 f"{'not within the IT life' if dpb is None else f'{dpb:.2f} yr'}; utilization "
+                 f"{d['utilization']:.2f}" + (" (DEMAND-BOUND: the demand cap, not power, "
+                                              "limits sales)" if d["demand_bound"] else ""),
+                 markup=False, highlight=False)
     if "vs" in d:
-        from tokenfab.factory.runner import BREAKEVEN_COST_KEY, BREAKEVEN_KEY
-
         b = d[BREAKEVEN_KEY]
         stdout.print(f"break-even price of {d['vs']['hardware']} (equal profit on this site): "
                      f"{_fmt(b, 'usd')} per accelerator"
@@ -250,8 +278,8 @@ def _print_text(d: dict[str, Any], result: Any, verdict: Any, gens: Any, plot: P
                       f"{g['tokens_per_mw_per_year_x']:.2f}x" if "tokens_per_mw_per_year_x" in g else "",
                       f"{g['cost_per_mtok_per_year_x']:.2f}x" if "cost_per_mtok_per_year_x" in g else "")
         stdout.print(t)
-    if verdict is not None:
-        stdout.print(verdict.text(), markup=False, highlight=False)
+    for v in verdicts:
+        stdout.print(v.text(), markup=False, highlight=False)
     if plot is not None:
         stdout.print(f"tornado chart: {plot}", markup=False, highlight=False)
 

@@ -51,6 +51,6 @@ def opex_usd_per_facility_w_year(hardware: Accelerator | str,
 def it_capex_share(hardware: Accelerator | str, catalog: Catalog | None = None) -> float:
     """Share of all-in capex that is IT equipment (accelerators, networking, storage) [-]."""
     cat = catalog if catalog is not None else load_catalog()
-    return (float(capex_usd_per_it_w(hardware, cat, power_cooling_usd_per_it_w=0.0,
-                                     building_land_usd_per_it_w=0.0))
+    return (float(capex_usd_per_it_w(hardware, cat, power_cooling_cost=0.0,
+                                     building_cost=0.0))
             / float(capex_usd_per_it_w(hardware, cat)))

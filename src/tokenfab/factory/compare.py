@@ -6,17 +6,21 @@
 * :func:`ratio_sweep` re-runs a comparison across interactivities (where on the frontier does a
   claimed ratio hold?), masking points no configuration reaches with the reason.
 * :func:`generations` puts successive systems on the same site: tokens per MW, $ per million
-  tokens, and the implied yearly cadence ``(x_i / x_0) ** (1 / (year_i - year_0))``.
+  tokens, and the implied yearly cadence ``(x_i / x_0) ** (1 / (year_i - year_0))``;
+  :func:`cadence_finding` grades "every generation makes more tokens per MW at a lower cost per
+  token" on those rows.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from tokenfab.catalog import Catalog, load_catalog
+from tokenfab.claims import Claim, Comparison, Finding, Verdict, check
 from tokenfab.errors import InfeasibleError, TokenfabError
 from tokenfab.factory.runner import FactoryResult, run_factory
 from tokenfab.factory.spec import FactorySection
@@ -120,14 +124,56 @@ def generations(section: FactorySection, hardware_ids: list[str],
                      "cost_usd_per_mtok": p["cost_usd_per_mtok"],
                      "revenue_usd_per_mw_year": p["revenue_usd_per_mw_year"],
                      "gross_margin": p["gross_margin"], "reason": ""})
-    base = next((r for r in rows if "tokens_per_s_per_mw" in r), None)
-    for r in rows:
-        if base is None or "tokens_per_s_per_mw" not in r:
+    base = next((row for row in rows if "tokens_per_s_per_mw" in row), None)
+    for row in rows:
+        if base is None or "tokens_per_s_per_mw" not in row:
             continue
-        r["tokens_per_mw_vs_first"] = r["tokens_per_s_per_mw"] / base["tokens_per_s_per_mw"]
-        r["cost_per_mtok_vs_first"] = r["cost_usd_per_mtok"] / base["cost_usd_per_mtok"]
-        dy = r["year"] - base["year"]
+        row["tokens_per_mw_vs_first"] = row["tokens_per_s_per_mw"] / base["tokens_per_s_per_mw"]
+        row["cost_per_mtok_vs_first"] = row["cost_usd_per_mtok"] / base["cost_usd_per_mtok"]
+        dy = row["year"] - base["year"]
         if dy > 0:
-            r["tokens_per_mw_per_year_x"] = r["tokens_per_mw_vs_first"] ** (1.0 / dy)
-            r["cost_per_mtok_per_year_x"] = r["cost_per_mtok_vs_first"] ** (1.0 / dy)
+            row["tokens_per_mw_per_year_x"] = row["tokens_per_mw_vs_first"] ** (1.0 / dy)
+            row["cost_per_mtok_per_year_x"] = row["cost_per_mtok_vs_first"] ** (1.0 / dy)
     return rows
+
+
+#: relative tolerance of the cadence rule (noise in the engine's configuration search)
+CADENCE_TOLERANCE = 0.05
+
+
+def cadence_finding(rows: list[dict[str, Any]], *, text: str = "", source: str = "",
+                    tolerance: float = CADENCE_TOLERANCE) -> Finding:
+    """Grade "each generation raises tokens per MW and lowers the cost per million tokens".
+
+    ``rows`` are :func:`generations` rows, oldest first. The claim's quantity is the number of
+    backward steps (a generation with fewer tokens per MW, or a higher cost per million tokens,
+    than the one before, beyond ``tolerance``; or one that cannot reach the service level),
+    graded ``at_most 0`` by :func:`tokenfab.claims.check`. Rule: supported with no backward
+    step; partly when there are some but the last generation beats the first on both; not
+    supported otherwise (or with fewer than two reachable generations).
+    """
+    claim = Claim("cadence", text or "each generation makes more tokens per MW at a lower cost "
+                  "per million tokens", source or "NVIDIA annual cadence", "backward_steps",
+                  Comparison("at_most", target=0.0), "")
+    ok = [r for r in rows if "tokens_per_s_per_mw" in r]
+    if len(ok) < 2:
+        f = check(claim, float(len(rows)), headline="fewer than two generations reach the "
+                  "service level")
+        return dataclasses.replace(f, verdict=Verdict.NOT_SUPPORTED)
+    backwards = []
+    for a, b in zip(ok, ok[1:], strict=False):
+        if b["tokens_per_s_per_mw"] < a["tokens_per_s_per_mw"] * (1 - tolerance):
+            backwards.append(f"{b['hardware']} makes fewer tokens per MW than {a['hardware']}")
+        if b["cost_usd_per_mtok"] > a["cost_usd_per_mtok"] * (1 + tolerance):
+            backwards.append(f"{b['hardware']} costs more per million tokens than {a['hardware']}")
+    backwards += [f"{r['hardware']}: {r.get('reason', 'infeasible')}" for r in rows
+                  if "tokens_per_s_per_mw" not in r]
+    first, last = ok[0], ok[-1]
+    better = (last["tokens_per_s_per_mw"] > first["tokens_per_s_per_mw"]
+              and last["cost_usd_per_mtok"] < first["cost_usd_per_mtok"])
+    f = check(claim, float(len(backwards)), details=backwards,
+              headline=f"{len(backwards)} backward step(s) from {first['hardware']} to "
+              f"{last['hardware']}", numbers={"last_beats_first": better})
+    if f.verdict is Verdict.NOT_SUPPORTED and better:
+        f = dataclasses.replace(f, verdict=Verdict.PARTLY)
+    return f

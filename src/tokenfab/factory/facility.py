@@ -21,19 +21,13 @@ Every function here is a pure NumPy function: pass arrays where numbers were and
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+from numpy.typing import ArrayLike
 
-from tokenfab.units import parse_quantity
-
-ArrayLike = Any  # float or numpy array; kept loose so ranges can be sampled into arrays
-
-#: seconds in a (Julian) year, the one definition used by tokenfab.units
-SECONDS_PER_YEAR: float = parse_quantity("1 year", "time")
+from tokenfab.units import SECONDS_PER_YEAR
 
 
-def it_power_per_accelerator_w(allin_power_w: ArrayLike, reference_pue: ArrayLike) -> ArrayLike:
+def it_power_per_accelerator_w(allin_power_w: ArrayLike, reference_pue: ArrayLike) -> np.ndarray:
     """IT power drawn per accelerator.
 
     ``it_w = allin_power_w / reference_pue``
@@ -49,7 +43,8 @@ def it_power_per_accelerator_w(allin_power_w: ArrayLike, reference_pue: ArrayLik
     -------
     float or array [W]
     """
-    return np.asarray(allin_power_w, dtype=float) / np.asarray(reference_pue, dtype=float)
+    out: np.ndarray = np.asarray(allin_power_w, dtype=float) / np.asarray(reference_pue, dtype=float)
+    return out
 
 
 def whole_systems(
@@ -99,7 +94,7 @@ def it_capex_usd_per_it_w(
     accelerator_price_usd: ArrayLike,
     it_w_per_accelerator: ArrayLike,
     networking_usd_per_it_w: ArrayLike,
-) -> ArrayLike:
+) -> np.ndarray:
     """IT equipment capex per IT watt (depreciated over the IT life).
 
     ``accelerator_price_usd / it_w_per_accelerator + networking_usd_per_it_w``
@@ -116,14 +111,16 @@ def it_capex_usd_per_it_w(
     -------
     float or array [USD/W]
     """
-    return (np.asarray(accelerator_price_usd, dtype=float) / np.asarray(it_w_per_accelerator, dtype=float)
-            + np.asarray(networking_usd_per_it_w, dtype=float))
+    out: np.ndarray = (np.asarray(accelerator_price_usd, dtype=float)
+                       / np.asarray(it_w_per_accelerator, dtype=float)
+                       + np.asarray(networking_usd_per_it_w, dtype=float))
+    return out
 
 
 def facility_capex_usd_per_it_w(
     power_cooling_usd_per_it_w: ArrayLike,
     building_land_usd_per_it_w: ArrayLike,
-) -> ArrayLike:
+) -> np.ndarray:
     """Facility capex per IT watt (depreciated over the facility life).
 
     ``power_cooling_usd_per_it_w + building_land_usd_per_it_w``
@@ -139,8 +136,9 @@ def facility_capex_usd_per_it_w(
     -------
     float or array [USD/W]
     """
-    return np.asarray(power_cooling_usd_per_it_w, dtype=float) + np.asarray(
+    out: np.ndarray = np.asarray(power_cooling_usd_per_it_w, dtype=float) + np.asarray(
         building_land_usd_per_it_w, dtype=float)
+    return out
 
 
 def opex_usd_per_it_w_year_model(
@@ -148,7 +146,7 @@ def opex_usd_per_it_w_year_model(
     electricity_usd_per_j: ArrayLike,
     opex_nonenergy_usd_per_it_w_year: ArrayLike,
     power_draw_fraction: ArrayLike = 1.0,
-) -> ArrayLike:
+) -> np.ndarray:
     """Operating cost per IT watt and year: electricity plus maintenance and staff.
 
     ``pue * power_draw_fraction * SECONDS_PER_YEAR * electricity_usd_per_j
@@ -171,5 +169,6 @@ def opex_usd_per_it_w_year_model(
     """
     energy = (np.asarray(pue, dtype=float) * np.asarray(power_draw_fraction, dtype=float)
               * SECONDS_PER_YEAR * np.asarray(electricity_usd_per_j, dtype=float))
-    return energy + np.asarray(opex_nonenergy_usd_per_it_w_year, dtype=float)
+    out: np.ndarray = energy + np.asarray(opex_nonenergy_usd_per_it_w_year, dtype=float)
+    return out
 

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from tokenfab.errors import TokenfabError
+from tokenfab.uncertainty import Range
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,9 @@ class PriceCurve:
         if np.any(~np.isfinite(x)) or np.any(x <= 0):
             raise TokenfabError("interactivity must be > 0 tok/s/user for the price curve",
                                 field="interactivity", value=interactivity_tok_s)
-        return np.interp(np.log(x), np.log(np.asarray(self.interactivity_tok_s)),
-                         np.asarray(self.multiplier))
+        out: np.ndarray = np.interp(np.log(x), np.log(np.asarray(self.interactivity_tok_s)),
+                                    np.asarray(self.multiplier))
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {"interactivity_tok_s": list(self.interactivity_tok_s),
@@ -101,3 +103,104 @@ DEFAULT_PRICE_CURVE = PriceCurve(
     "(https://openai.com/api-priority-processing/); flat beyond 50 tok/s")
 
 FLAT_PRICE_CURVE = PriceCurve((1.0,), (1.0,), source="flat: price independent of interactivity")
+
+
+#: the OpenAI API service tiers as a price curve (opt-in: ``price_curve`` in a scenario); the
+#: default curve is flat, because the price table already holds each provider's price at the
+#: speed it serves, and open-model providers serve 30-100+ tok/s/user at their standard price
+OPENAI_TIER_CURVE = DEFAULT_PRICE_CURVE
+DEFAULT_PRICE_CURVE = FLAT_PRICE_CURVE
+
+
+# -----------------------------------------------------------------------------------------
+# token prices per model, GPU rents per accelerator (catalog tables)
+# -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TablePrice:
+    """A price from a catalog table: likely value and range (SI) and where it comes from."""
+
+    value: Range | float
+    source: str
+    kind: str
+
+
+def _stat(xs: Sequence[float]) -> Range | float:
+    lo, mid, hi = min(xs), float(np.median(xs)), max(xs)
+    return float(mid) if lo == hi else Range(lo, mid, hi)
+
+
+def _latest_per_provider(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    best: dict[str, dict[str, str]] = {}
+    for r in rows:
+        p = r["provider"]
+        if p not in best or r["date"] > best[p]["date"]:
+            best[p] = r
+    return list(best.values())
+
+
+def model_token_price(catalog: Any, model: Any, side: str) -> TablePrice:
+    """The default API price of ``model`` for ``side`` = ``"input"`` or ``"output"`` [USD/token].
+
+    Rule: the median over providers (each at its latest date) of the standard-tier prices in
+    ``token_prices.csv``, with the provider spread (min..max) as its range. A model not in the
+    table is priced by its size: (median over table models of output price per billion total
+    parameters) x its total parameters in billions, with the spread of that ratio across table
+    models as the range; the input price is the median input/output ratio of the table times
+    that.
+    """
+    rows = [r for r in catalog.token_prices() if r.get("tier", "standard") == "standard"]
+    col = f"{side}_usd_per_mtok"
+    mine = _latest_per_provider([r for r in rows if r["model"] == model.id])
+    if mine:
+        xs = [float(r[col]) * 1e-6 for r in mine]
+        v = _stat(xs)
+        provs = ", ".join(f"{r['provider']} ${float(r[col]):g} ({r['date'][:7]})" for r in mine)
+        kind = "measured" if len(mine) > 1 else mine[0].get("kind", "spec") or "spec"
+        return TablePrice(v, f"token_prices.csv {model.id} {side}: median of {len(mine)} "
+                          f"provider(s) [{provs}]", kind if kind in ("spec", "measured",
+                                                                     "estimate") else "spec")
+    per_b: dict[str, list[float]] = {}
+    ratio: list[float] = []
+    for r in rows:
+        try:
+            m = catalog.model(r["model"])
+        except Exception:  # noqa: BLE001 - a table row for a model this catalog lacks
+            continue
+        per_b.setdefault(m.id, []).append(float(r["output_usd_per_mtok"])
+                                          / (m.total_params_published / 1e9))
+        ratio.append(float(r["input_usd_per_mtok"]) / float(r["output_usd_per_mtok"]))
+    k = [float(np.median(v)) for v in per_b.values()]
+    size_b = model.total_params_published / 1e9
+    out = Range(min(k) * size_b, float(np.median(k)) * size_b, max(k) * size_b)
+    v = out if side == "output" else out.scaled(float(np.median(ratio)))
+    v = v.scaled(1e-6)
+    return TablePrice(v, f"rule by size ({model.id} is not in token_prices.csv): "
+                      f"{np.median(k):.4g} USD per Mtok output per billion total parameters "
+                      f"(median of {len(k)} table models, range {min(k):.3g}-{max(k):.3g})"
+                      + ("" if side == "output" else f" x input/output {np.median(ratio):.2f}"),
+                      "estimate")
+
+
+def market_rent(catalog: Any, hardware: Any) -> TablePrice:
+    """The market rent of one accelerator [USD/s]: the median of ``gpu_rents.csv`` rows for it
+    (on-demand and contract), low..high over the rows' ranges. An accelerator not in the table
+    is scaled from the H100 rows by purchase price (rent / price of an H100 x its price)."""
+    rows = catalog.gpu_rents()
+    mine = [r for r in rows if r["accelerator"] == hardware.id]
+    scale, note = 1.0, ""
+    if not mine:
+        mine = [r for r in rows if r["accelerator"] == "h100-sxm"]
+        h100 = catalog.hardware("h100-sxm")
+        scale = float(hardware.price_usd) / float(h100.price_usd)
+        note = (f"; {hardware.id} is not in gpu_rents.csv: H100 rents x purchase price ratio "
+                f"{scale:.2f}")
+    mid = [float(r["usd_per_hour"]) for r in mine]
+    lo = [float(r["low"] or r["usd_per_hour"]) for r in mine]
+    hi = [float(r["high"] or r["usd_per_hour"]) for r in mine]
+    per_s = scale / 3600.0
+    v: Range | float = (Range(min(lo) * per_s, float(np.median(mid)) * per_s, max(hi) * per_s)
+                        if min(lo) < max(hi) else float(np.median(mid)) * per_s)
+    provs = ", ".join(f"{r['provider']} {r['contract']} ${float(r['usd_per_hour']):g}/h "
+                      f"({r['date'][:7]})" for r in mine)
+    return TablePrice(v, f"gpu_rents.csv: median of {len(mine)} row(s) [{provs}]{note}",
+                      "measured" if not note else "estimate")

@@ -1,5 +1,6 @@
-"""Run a factory scenario: ask the performance engine for the operating point, build the model
-inputs from the catalog defaults and the scenario, evaluate, and (optionally) Monte Carlo.
+"""Run a factory scenario: ask the performance engine for the operating point, resolve the
+inputs (:data:`~tokenfab.factory.inputs.FACTORY_INPUTS`: scenario values over catalog defaults),
+evaluate the model, and (optionally) Monte Carlo.
 
 This is the thin layer between the pure model (:mod:`.economics`) and the CLI/report: it does
 the catalog look-ups and the engine call, nothing else computes here.
@@ -7,26 +8,37 @@ the catalog look-ups and the engine call, nothing else computes here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from tokenfab.catalog import Catalog, load_catalog
+from tokenfab.catalog import Accelerator, Catalog, load_catalog
 from tokenfab.errors import InfeasibleError, TokenfabError
-from tokenfab.factory.defaults import Default, default_inputs, resolve
+from tokenfab.factory.cashflow import CashFlows, investment_metrics, yearly_cash_flows
 from tokenfab.factory.economics import (
+    BREAKEVEN_COST_KEY,
+    BREAKEVEN_KEY,
     EXTRA_KEYS,
     OUTPUT_KEYS,
-    breakeven_accelerator_price_cost_usd,
-    breakeven_accelerator_price_usd,
+    FactoryOutputs,
+    PairOutputs,
     factory_model,
+    pair_model,
 )
 from tokenfab.factory.facility import it_power_per_accelerator_w
-from tokenfab.factory.pricing import DEFAULT_PRICE_CURVE, PriceCurve
-from tokenfab.factory.spec import FactorySection, cost_overrides
+from tokenfab.factory.inputs import FACTORY_INPUTS, SYSTEM_INPUTS, VS_PREFIX
+from tokenfab.factory.pricing import (
+    DEFAULT_PRICE_CURVE,
+    PriceCurve,
+    market_rent,
+    model_token_price,
+)
+from tokenfab.factory.spec import FactorySection
+from tokenfab.inputs import Resolved, Source, Value
 from tokenfab.perf.precision import native_precision
+from tokenfab.perf.serving import predict
 from tokenfab.uncertainty import (
     MonteCarloResult,
     Range,
@@ -37,20 +49,34 @@ from tokenfab.uncertainty import (
     tornado,
 )
 
-#: model inputs that belong to one system (the rest describe the shared site)
+__all__ = [
+    "BREAKEVEN_COST_KEY",
+    "BREAKEVEN_KEY",
+    "FactoryResult",
+    "OperatingPoint",
+    "engine_operating_point",
+    "operating_point",
+    "resolve_inputs",
+    "run_factory",
+]
+
+#: kernel inputs that belong to one system (the rest describe the shared site)
 SYSTEM_KEYS: tuple[str, ...] = ("tokens_per_s_per_accelerator", "throughput_factor",
-                                "allin_power_w", "accelerators_per_system",
-                                "accelerator_price_usd", "price_multiplier")
-BREAKEVEN_KEY = "breakeven_price_usd_per_accelerator"
-#: the challenger price that equalizes cost per million tokens (demand-limited comparison)
-BREAKEVEN_COST_KEY = "breakeven_price_equal_cost_per_mtok_usd_per_accelerator"
+                                "allin_power", "accelerators_per_system",
+                                "accelerator_price", "price_multiplier")
+#: inputs of FACTORY_INPUTS that are not keywords of the kernel (service level, the rent it is
+#: compared with)
+_SERVICE = ("interactivity", "ttft_max", "tpot_max", "market_rent")
+#: inputs of the yearly cash flows (cashflow.yearly_cash_flows), not of the kernel
+_CASH = ("price_decline_per_year", "construction_time", "ramp_time")
 
 
 @dataclass(frozen=True)
 class OperatingPoint:
     """Where on the throughput/interactivity frontier the factory runs."""
 
-    tokens_per_s_per_accelerator: float | Range
+    #: OUTPUT tokens per second per accelerator
+    tokens_per_s_per_accelerator: Value
     interactivity_tok_s: float | None  # the service level that is priced
     source: str
     details: dict[str, Any] = field(default_factory=dict)
@@ -62,31 +88,22 @@ class OperatingPoint:
                 "source": self.source, **self.details}
 
 
-def _predict() -> Callable[..., Any]:
-    """The engine's ``predict`` (imported lazily: the economics core does not need it)."""
-    try:
-        from tokenfab.perf import predict
-    except ImportError:  # engine not re-exported at package level
-        from tokenfab.perf.serving import predict
-    return predict
-
-
 def engine_operating_point(model: str, hardware: str, *, interactivity_tok_s: float | None,
                            ttft_max_s: float | None, tpot_max_s: float | None, precision: str,
                            input_tokens: int, output_tokens: int,
                            catalog: Catalog | None = None) -> OperatingPoint:
     """The highest-throughput configuration of the performance engine meeting the service level.
 
-    Calls :func:`tokenfab.perf.predict`; an unreachable service level raises
+    Calls :func:`tokenfab.perf.serving.predict`; an unreachable service level raises
     :class:`~tokenfab.errors.InfeasibleError` (from the engine) naming the best it can do.
     ``precision="native"`` picks the narrowest format the hardware supports natively.
     """
     cat = catalog if catalog is not None else load_catalog()
     hw = cat.hardware(hardware)
     prec = native_precision(hw) if precision == "native" else precision
-    pred = _predict()(model, hw.id, precision=prec, input_tokens=input_tokens,
-                      output_tokens=output_tokens, ttft_max_s=ttft_max_s, tpot_max_s=tpot_max_s,
-                      interactivity_min=interactivity_tok_s, catalog=cat)
+    pred = predict(model, hw.id, precision=prec, input_tokens=input_tokens,
+                   output_tokens=output_tokens, ttft_max_s=ttft_max_s, tpot_max_s=tpot_max_s,
+                   interactivity_min=interactivity_tok_s, catalog=cat)
     tps = float(pred.output_tokens_per_s_per_accelerator)
     achieved = float(pred.interactivity_tokens_per_s_per_user)
     if not np.isfinite(tps) or tps <= 0:
@@ -103,15 +120,22 @@ def engine_operating_point(model: str, hardware: str, *, interactivity_tok_s: fl
                           f"{output_tokens} out, {prec}", details)
 
 
-def operating_point(section: FactorySection, hardware: str, *, vs: bool = False,
+def _opt(v: Value | None) -> float | None:
+    return None if v is None else likely(v)
+
+
+def operating_point(section: FactorySection, hardware: str, resolved: Resolved, *,
                     catalog: Catalog | None = None) -> OperatingPoint:
-    """The operating point of ``hardware``: given in the scenario, else from the engine."""
-    given = section.vs_tokens_per_s_per_accelerator if vs else section.tokens_per_s_per_accelerator
-    priced = section.interactivity or (1.0 / section.tpot_max if section.tpot_max else None)
+    """The operating point of ``hardware``: given (``resolved`` has the system's
+    ``tokens_per_s_per_accelerator``), else from the engine at the service level."""
+    vals = resolved.values
+    interactivity, tpot = _opt(vals.get("interactivity")), _opt(vals.get("tpot_max"))
+    priced = interactivity or (1.0 / tpot if tpot else None)
+    given = vals.get("tokens_per_s_per_accelerator")
     if given is not None:
         return OperatingPoint(given, priced, "given in the scenario (performance engine bypassed)")
-    return engine_operating_point(section.model, hardware, interactivity_tok_s=section.interactivity,
-                                  ttft_max_s=section.ttft_max, tpot_max_s=section.tpot_max,
+    return engine_operating_point(section.model, hardware, interactivity_tok_s=interactivity,
+                                  ttft_max_s=_opt(vals.get("ttft_max")), tpot_max_s=tpot,
                                   precision=section.precision, input_tokens=section.input_tokens,
                                   output_tokens=section.output_tokens, catalog=catalog)
 
@@ -123,7 +147,7 @@ def price_curve_of(section: FactorySection) -> PriceCurve:
     return PriceCurve(tuple(pc.interactivity), tuple(pc.multiplier), pc.source)
 
 
-def check_fits(power_w: float, pue: float | Range, hw: Any, allin_power_w: float | Range,
+def check_fits(power_w: float, pue: Value, hw: Accelerator, allin_power_w: Value,
                reference_pue: float) -> None:
     """InfeasibleError unless the budget holds one whole system at the worst PUE of its range."""
     pue_hi = pue.high if isinstance(pue, Range) else float(pue)
@@ -138,71 +162,162 @@ def check_fits(power_w: float, pue: float | Range, hw: Any, allin_power_w: float
             field="power", value=power_w)
 
 
-def system_inputs(section: FactorySection, hardware: str, catalog: Catalog, *, vs: bool = False,
-                  ) -> tuple[dict[str, Any], dict[str, Default], OperatingPoint]:
-    """Model inputs (numbers or ranges) and their defaults for one system on the site."""
-    hw = catalog.hardware(hardware)
-    defaults = default_inputs(hw, catalog)
-    values = resolve(defaults, cost_overrides(section, prefix="vs_" if vs else ""))
-    check_fits(section.power, values["pue"], hw, values["allin_power_w"], likely(values["reference_pue"]))
-    op = operating_point(section, hw.id, vs=vs, catalog=catalog)
+def _system_id(section: FactorySection, vs: bool) -> str:
+    if not vs:
+        return section.hardware
+    if section.vs is None:
+        raise TokenfabError("no system to compare with; set 'vs'", field="factory.vs")
+    return section.vs
+
+
+def resolve_inputs(section: FactorySection, catalog: Catalog, *,
+                   vs: bool = False) -> Resolved:
+    """The factory inputs of one system on the site: the section's values over the defaults.
+
+    With ``vs``, the system inputs are the section's ``vs_`` values over the ``--vs`` system's
+    own catalog defaults (:data:`~tokenfab.factory.inputs.SYSTEM_INPUTS`); the site inputs are
+    shared.
+    """
+    given = section.numeric()
+    hw = catalog.hardware(_system_id(section, vs))
+    model = catalog.model(section.model)
+    if not vs:
+        return FACTORY_INPUTS.resolve(given, catalog, {"hardware": hw, "model": model})
+    main = FACTORY_INPUTS.resolve(given, catalog, {"hardware": catalog.hardware(section.hardware),
+                                                   "model": model})
+    own = SYSTEM_INPUTS.resolve({k: given.get(VS_PREFIX + k) for k in SYSTEM_INPUTS.names},
+                                catalog, {"hardware": hw, "model": model})
+    values = dict(main.values)
+    sources = dict(main.sources)
+    values.update(own.values)
+    sources.update(own.sources)
+    return Resolved("factory", values, sources, main.warnings + own.warnings)
+
+
+def system_inputs(section: FactorySection, catalog: Catalog, *, vs: bool = False,
+                  ) -> tuple[dict[str, Any], Resolved, OperatingPoint]:
+    """Kernel inputs (numbers or ranges, the :func:`factory_model` keywords) of one system."""
+    hw = catalog.hardware(_system_id(section, vs))
+    res = resolve_inputs(section, catalog, vs=vs)
+    v = res.values
+    check_fits(float(likely(v["power"])), v["pue"], hw, v["allin_power"],
+               likely(v["reference_pue"]))
+    op = operating_point(section, hw.id, res, catalog=catalog)
     curve = price_curve_of(section)
     mult = float(curve(op.interactivity_tok_s)) if op.interactivity_tok_s else 1.0
-    values.update(power_w=section.power, tokens_per_s_per_accelerator=op.tokens_per_s_per_accelerator,
+    kernel: dict[str, Any] = {k: x for k, x in v.items() if k not in _SERVICE
+                              and not k.startswith(VS_PREFIX)}
+    kernel.update(tokens_per_s_per_accelerator=op.tokens_per_s_per_accelerator,
                   accelerators_per_system=hw.accelerators_per_system, price_multiplier=mult,
-                  throughput_factor=section.vs_throughput_factor if vs else section.throughput_factor)
-    return values, defaults, op
+                  input_per_output=section.input_tokens / section.output_tokens)
+    return kernel, res, op
 
 
-def pair_model(**kw: Any) -> dict[str, np.ndarray]:
-    """:func:`factory_model` for two systems on one site (shared site inputs, ``vs_`` system
-    inputs), plus the challenger's break-even accelerator price (``vs`` is the challenger)."""
-    main = {k: v for k, v in kw.items() if not k.startswith("vs_")}
-    other = {**main, **{k[3:]: v for k, v in kw.items() if k.startswith("vs_")}}
-    a = factory_model(**main)
-    b = factory_model(**other)
-    out = dict(a)
-    out.update({f"vs_{k}": v for k, v in b.items()})
-    out[BREAKEVEN_KEY] = breakeven_accelerator_price_usd(
-        b, a, other["accelerator_price_usd"], kw["cost_of_capital"], kw["life_it_years"])
-    out[BREAKEVEN_COST_KEY] = breakeven_accelerator_price_cost_usd(
-        b, a, other["accelerator_price_usd"], kw["cost_of_capital"], kw["life_it_years"])
-    return out
-
-
-@dataclass
+@dataclass(frozen=True)
 class FactoryResult:
     """Everything one ``tokenfab factory`` run produced."""
 
     section: FactorySection
-    inputs: dict[str, Any]  # model inputs (numbers or ranges); vs_ keys when comparing
-    sources: dict[str, Default]
+    #: kernel inputs (numbers or ranges; ``vs_`` keys when comparing)
+    inputs: dict[str, Any]
+    #: the resolved inputs and their sources (the first system)
+    resolved: Resolved
     op: OperatingPoint
-    vs_op: OperatingPoint | None
-    point: dict[str, float]
+    #: point values (likely inputs)
+    outputs: FactoryOutputs
+    vs_resolved: Resolved | None = None
+    vs_op: OperatingPoint | None = None
+    vs_outputs: FactoryOutputs | None = None
+    pair: PairOutputs | None = None
     mc: MonteCarloResult | None = None
     bars: list[TornadoBar] = field(default_factory=list)
     tornado_output: str = ""
+    #: where the default token price and market rent come from (provider lists)
+    table_sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def model(self) -> Callable[..., dict[str, np.ndarray]]:
-        return pair_model if self.vs_op is not None else factory_model
+        """The kernel as ``inputs -> {output: array}`` (flat JSON keys)."""
+        return _pair_dict if self.vs_op is not None else _single_dict
+
+    @property
+    def point(self) -> dict[str, float]:
+        """Point outputs as floats, by JSON key (``vs_`` prefix for the challenger)."""
+        d = self.pair.to_dict() if self.pair is not None else self.outputs.to_dict()
+        return {k: float(np.asarray(v)) for k, v in d.items()}
+
+    @property
+    def sources(self) -> dict[str, Source]:
+        """Where each input's value comes from (``vs_`` prefix for the challenger's own)."""
+        out = dict(self.resolved.sources)
+        if self.vs_resolved is not None:
+            out.update({VS_PREFIX + k: self.vs_resolved.sources[k] for k in SYSTEM_INPUTS.names
+                        if k in self.vs_resolved.sources})
+        return out
 
     def evaluate(self, **changes: Any) -> dict[str, float]:
         """The point outputs with some inputs changed (for flip points and sweeps)."""
         kw = {**point_inputs(self.inputs), **changes}
         return {k: float(np.asarray(v)) for k, v in self.model(**kw).items()}
 
+    def headline(self) -> dict[str, Any]:
+        """The issue-13 keys: the price applied and why, the no-arbitrage numbers, utilization
+        and demand, and the investment metrics of the yearly cash flows."""
+        pt = self.point
+        v = self.resolved.values
+        src = self.resolved.sources
+        mult = float(likely(self.inputs.get("price_multiplier", 1.0)))
+        cash = cash_flows_of(pt, point_inputs(self.inputs))
+        npv_, irr_, dpb = (float(x) for x in investment_metrics(
+            cash, float(likely(v["cost_of_capital"]))))
+        rent = v.get("market_rent")
+        out: dict[str, Any] = {
+            "price_usd_per_mtok_applied": {
+                "output": pt["price_usd_per_mtok_effective"],
+                "input": pt["price_input_usd_per_mtok_effective"],
+                "base_output": float(likely(v["price"])) * 1e6,
+                "base_input": float(likely(v["price_input"])) * 1e6,
+                "tier_multiplier": mult,
+                "input_tokens_per_output_token": float(likely(self.inputs["input_per_output"])),
+                "source": (self.table_sources.get("price", src["price"].describe())
+                           if src["price"].origin not in ("scenario", "flag")
+                           else f"given ({src['price'].origin})"),
+                "tier_source": price_curve_of(self.section).source},
+            "revenue_usd_per_accelerator_hour": pt["revenue_usd_per_accelerator_hour"],
+            "cost_usd_per_accelerator_hour": pt["cost_usd_per_accelerator_hour"],
+            "market_rent_usd_per_accelerator_hour": (None if rent is None
+                                                     else float(likely(rent)) * 3600.0),
+            "market_rent_source": (self.table_sources.get("market_rent", "")
+                                   if rent is not None else ""),
+            "utilization": pt["utilization"],
+            "demand_bound": bool(pt["demand_bound"] > 0.5),
+            "npv_usd": npv_,
+            "irr": irr_ if np.isfinite(irr_) else None,
+            "discounted_payback_years": dpb if np.isfinite(dpb) else None,
+            "cash_flows_usd_per_year": {"revenue": cash.revenue_usd.tolist(),
+                                        "opex": cash.opex_usd.tolist(),
+                                        "capex": cash.capex_usd.tolist(),
+                                        "net": cash.net_usd.tolist()},
+        }
+        if rent is not None and float(likely(rent)) > 0:
+            out["revenue_to_rent_ratio"] = (pt["revenue_usd_per_accelerator_hour"]
+                                            / (float(likely(rent)) * 3600.0))
+        if self.mc is not None and "npv_usd" in self.mc.samples:
+            out["npv_usd_percentiles"] = {q: _pct(self.mc.samples["npv_usd"], q)
+                                          for q in ("p10", "p50", "p90")}
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         s = self.section
+        pt = self.point
         out: dict[str, Any] = {"hardware": s.hardware, "model": s.model, "power_w": s.power,
                                "operating_point": self.op.to_dict()}
-        out.update(_outputs(self.point, ""))
+        out.update(_outputs(pt, ""))
         if self.vs_op is not None:
             out["vs"] = {"hardware": s.vs, "operating_point": self.vs_op.to_dict(),
-                         **_outputs(self.point, "vs_")}
-            out[BREAKEVEN_KEY] = self.point[BREAKEVEN_KEY]
-            out[BREAKEVEN_COST_KEY] = self.point[BREAKEVEN_COST_KEY]
+                         **_outputs(pt, "vs_")}
+            out[BREAKEVEN_KEY] = pt[BREAKEVEN_KEY]
+            out[BREAKEVEN_COST_KEY] = pt[BREAKEVEN_COST_KEY]
         if self.mc is not None:
             for q in ("p10", "p50", "p90"):
                 out[q] = _percentile_block(self.mc, "", q)
@@ -215,17 +330,47 @@ class FactoryResult:
             out["tornado"] = {"output": self.tornado_output, "bars": [
                 {"input": b.name, "output_at_low": b.output_at_low,
                  "output_at_high": b.output_at_high, "base": b.base} for b in self.bars]}
-        out["inputs"] = {k: (likely(v) if isinstance(v, Range) else v)
-                         for k, v in point_inputs(self.inputs).items()}
-        out["sources"] = {k: {"source": d.source, "kind": d.kind} for k, d in self.sources.items()}
+        out.update(self.headline())
+        out["inputs"] = point_inputs(self.inputs)
+        out["sources"] = {k: {"source": d.text, "kind": d.kind, "origin": d.origin}
+                          for k, d in self.sources.items()}
         return out
+
+
+def _with_npv(out: dict[str, np.ndarray], kw: dict[str, Any]) -> dict[str, np.ndarray]:
+    cash = cash_flows_of(out, kw)
+    out["npv_usd"] = investment_metrics(cash, kw["cost_of_capital"])[0]
+    return out
+
+
+def cash_flows_of(out: Mapping[str, Any], kw: Mapping[str, Any]) -> CashFlows:
+    """The yearly cash flows of the first system from its outputs and inputs."""
+    return yearly_cash_flows(
+        revenue_usd_per_year=out["revenue_usd_per_year"], opex_usd_per_year=out["opex_usd_per_year"],
+        capex_it_usd=out["capex_it_usd"], capex_facility_usd=out["capex_facility_usd"],
+        price_decline_per_year=kw.get("price_decline_per_year", 0.0),
+        construction_time=kw.get("construction_time", 0.0),
+        ramp_time=kw.get("ramp_time", 0.0), life_it=kw["life_it"],
+        life_facility=kw["life_facility"], cost_of_capital=kw["cost_of_capital"])
+
+
+def _split(kw: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in kw.items() if k not in _CASH}
+
+
+def _single_dict(**kw: Any) -> dict[str, np.ndarray]:
+    return _with_npv(factory_model(**_split(kw)).to_dict(), kw)
+
+
+def _pair_dict(**kw: Any) -> dict[str, np.ndarray]:
+    return _with_npv(pair_model(**_split(kw)).to_dict(), kw)
 
 
 def _finite_or_none(v: float) -> float | None:
     return float(v) if np.isfinite(v) else None
 
 
-def _outputs(point: dict[str, float], prefix: str) -> dict[str, Any]:
+def _outputs(point: Mapping[str, float], prefix: str) -> dict[str, Any]:
     keys = OUTPUT_KEYS + EXTRA_KEYS
     return {k: _finite_or_none(point[prefix + k]) for k in keys}
 
@@ -254,8 +399,9 @@ def _finite_model(model: Callable[..., dict[str, np.ndarray]]) -> Callable[..., 
 def _payback_samples(samples: dict[str, np.ndarray], prefix: str) -> np.ndarray:
     cash = samples[prefix + "revenue_usd_per_year"] - samples[prefix + "opex_usd_per_year"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(cash > 0, samples[prefix + "capex_usd"] / np.where(cash > 0, cash, 1.0),
-                        np.inf)
+        out: np.ndarray = np.where(
+            cash > 0, samples[prefix + "capex_usd"] / np.where(cash > 0, cash, 1.0), np.inf)
+    return out
 
 
 def run_factory(section: FactorySection, catalog: Catalog | None = None, *,
@@ -267,6 +413,7 @@ def run_factory(section: FactorySection, catalog: Catalog | None = None, *,
     ----------
     section : FactorySection
     catalog : Catalog, optional
+        Reaches every default (pass the CLI's, so ``--catalog`` applies).
     samples : int, optional
         Monte Carlo draws (overrides ``section.samples``); 0 for point values only.
     seed : int, optional
@@ -278,30 +425,33 @@ def run_factory(section: FactorySection, catalog: Catalog | None = None, *,
     if n < 0 or n == 1:
         raise TokenfabError(f"must be 0 or >= 2, got {n}", field="samples", value=n)
     cat.model(section.model)  # an unknown model id is an error even when throughput is given
-    inputs, sources, op = system_inputs(section, section.hardware, cat)
-    vs_op = None
+    inputs, resolved, op = system_inputs(section, cat)
+    vs_res = vs_op = None
     if section.vs is not None:
-        vs_inputs, vs_sources, vs_op = system_inputs(section, section.vs, cat, vs=True)
+        vs_inputs, vs_res, vs_op = system_inputs(section, cat, vs=True)
         for k in SYSTEM_KEYS:
-            inputs[f"vs_{k}"] = vs_inputs[k]
-        for k in ("accelerator_price_usd", "allin_power_w"):
-            sources[f"vs_{k}"] = vs_sources[k]
-    result = FactoryResult(section, inputs, sources, op, vs_op, {})
-    pt = result.model(**point_inputs(inputs))
-    result.point = {k: float(np.asarray(v)) for k, v in pt.items()}
-    _check_finite(result.point)
+            inputs[VS_PREFIX + k] = vs_inputs[k]
+    pt = point_inputs(inputs)
+    pair = pair_model(**_split(pt)) if vs_op is not None else None
+    outputs = pair.main if pair is not None else factory_model(**_split(pt))
+    point_dict = pair.to_dict() if pair is not None else outputs.to_dict()
+    _check_finite({k: float(np.asarray(v)) for k, v in point_dict.items()})
+    model = _pair_dict if vs_op is not None else _single_dict
+    mc = None
     if n:
-        mc = monte_carlo(_finite_model(result.model), inputs, n=n,
+        mc = monte_carlo(_finite_model(model), inputs, n=n,
                          seed=section.seed if seed is None else seed)
         mc.samples["payback_years"] = _payback_samples(mc.samples, "")
         if vs_op is not None:
             mc.samples["vs_payback_years"] = _payback_samples(mc.samples, "vs_")
-        result.mc = mc
     out_name = tornado_output or (BREAKEVEN_KEY if vs_op is not None else "profit_usd_per_year")
-    result.tornado_output = out_name
-    if with_tornado:
-        result.bars = tornado(result.model, inputs, out_name)
-    return result
+    bars = tornado(model, inputs, out_name) if with_tornado else []
+    hw, mdl = cat.hardware(section.hardware), cat.model(section.model)
+    tables = {"price": model_token_price(cat, mdl, "output").source + "; input: "
+              + model_token_price(cat, mdl, "input").source,
+              "market_rent": market_rent(cat, hw).source}
+    return FactoryResult(section, inputs, resolved, op, outputs, vs_res, vs_op,
+                         pair.vs if pair is not None else None, pair, mc, bars, out_name, tables)
 
 
 def _check_finite(point: dict[str, float]) -> None:

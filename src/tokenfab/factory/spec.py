@@ -13,29 +13,53 @@ Example::
     price_curve = { interactivity = [5, 30, 50], multiplier = [0.5, 1, 2] }
     samples = 10000
 
-Any cost input left out takes its catalog default (see :mod:`tokenfab.factory.defaults`).
+The numeric fields (power, service level, prices, costs, lives, cost of capital, utilization,
+the ``vs_`` system's throughput and price) are generated from
+:data:`tokenfab.factory.inputs.FACTORY_INPUTS`; any left out takes its default there (a catalog
+row, the accelerator's catalog entry, or a stated value, each with its source). Claims to grade
+are ``[[claims]]`` tables at the top level of the file (:func:`tokenfab.claims.claims_from`) whose
+``quantity`` is a ``tokenfab factory --json`` key; ``[factory.check]`` is the older way to name
+one of three claims and is mapped onto a :class:`~tokenfab.claims.Claim`
+(:func:`tokenfab.factory.verdict.claim_of`).
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import field_validator, model_validator
 
-from tokenfab.factory.facility import SECONDS_PER_YEAR
+from tokenfab.errors import TokenfabError
+from tokenfab.factory.inputs import FACTORY_INPUTS
 from tokenfab.factory.pricing import check_price_curve
-from tokenfab.scenario import Quantity, ScenarioSection, Uncertain, register_section
-from tokenfab.uncertainty import Range
+from tokenfab.scenario import ScenarioSection, register_section
+from tokenfab.units import parse_quantity
 
 PRECISIONS = ("fp4", "fp8", "bf16", "native")
+
+
+def _positive(raw: Any, dimension: str) -> float:
+    """A quantity in the dimension's SI unit, > 0 (a pydantic error otherwise)."""
+    try:
+        v = parse_quantity(raw, dimension)
+    except TokenfabError as e:
+        raise ValueError(str(e)) from None
+    if v <= 0:
+        raise ValueError(f"must be > 0; got {raw!r}")
+    return v
 
 
 class PriceCurveSpec(ScenarioSection):
     """A price curve: multiplier on ``price`` versus interactivity [tok/s/user]."""
 
-    interactivity: list[Quantity("token_rate", gt=0)]
+    interactivity: list[float]
     multiplier: list[float]
     source: str = "scenario file"
+
+    @field_validator("interactivity", mode="before")
+    @classmethod
+    def _rates(cls, v: Any) -> Any:
+        return [_positive(x, "token_rate") for x in v] if isinstance(v, list) else v
 
     @model_validator(mode="after")
     def _monotone(self) -> PriceCurveSpec:
@@ -56,9 +80,14 @@ class ClaimCheck(ScenarioSection):
     """
 
     kind: Literal["capex_per_gw", "revenue_ratio", "free_challenger_loses"]
-    low: Quantity("money_per_power", gt=0) | None = None
-    high: Quantity("money_per_power", gt=0) | None = None
+    low: float | None = None
+    high: float | None = None
     ratio: float | None = None
+
+    @field_validator("low", "high", mode="before")
+    @classmethod
+    def _money_per_w(cls, v: Any) -> Any:
+        return None if v is None else _positive(v, "money_per_power")
 
     @model_validator(mode="after")
     def _needs(self) -> ClaimCheck:
@@ -69,45 +98,18 @@ class ClaimCheck(ScenarioSection):
         return self
 
 
-@register_section("factory")
-class FactorySection(ScenarioSection):
-    """Inputs of ``tokenfab factory`` (a scenario file's ``[factory]`` table)."""
+class FactoryFields(ScenarioSection):
+    """The non-numeric fields of ``[factory]`` (ids, precision, workload, price curve, Monte
+    Carlo, the claim check); the numeric ones come from :data:`FACTORY_INPUTS`."""
 
-    power: Quantity("power", gt=0)
     hardware: str
     model: str = "deepseek-r1"
-    interactivity: Quantity("token_rate", gt=0) | None = None
-    ttft_max: Quantity("time", gt=0) | None = None
-    tpot_max: Quantity("time", gt=0) | None = None
     precision: str = "fp8"
     input_tokens: int = 1024
     output_tokens: int = 1024
-    #: bypass the performance engine with a given (e.g. measured) throughput
-    tokens_per_s_per_accelerator: Uncertain("token_rate", gt=0) | None = None
-    throughput_factor: Uncertain("count", gt=0) = 1.0
-    accelerator_price: Uncertain("money", ge=0) | None = None
-
     vs: str | None = None
-    vs_tokens_per_s_per_accelerator: Uncertain("token_rate", gt=0) | None = None
-    vs_throughput_factor: Uncertain("count", gt=0) = 1.0
-    vs_accelerator_price: Uncertain("money", ge=0) | None = None
-
-    #: bounded so that a bare number (read as USD per token) fails loudly: write "2 USD/Mtok"
-    price: Uncertain("token_price", gt=0, le=1e-3) | None = None
     #: None: the sourced default curve (:data:`~tokenfab.factory.pricing.DEFAULT_PRICE_CURVE`)
     price_curve: PriceCurveSpec | None = None
-    pue: Uncertain("count", ge=1, le=3) | None = None
-    #: bounded at $2,000/MWh so that a bare number (read as USD per J) fails: write "80 USD/MWh"
-    electricity_price: Uncertain("electricity_price", ge=0, le=2000 / 3.6e9) | None = None
-    opex_nonenergy_per_year: Uncertain("money_per_power", ge=0) | None = None
-    networking_cost: Uncertain("money_per_power", ge=0) | None = None
-    power_cooling_cost: Uncertain("money_per_power", ge=0) | None = None
-    building_cost: Uncertain("money_per_power", ge=0) | None = None
-    life_it: Uncertain("time", gt=0) | None = None
-    life_facility: Uncertain("time", gt=0) | None = None
-    cost_of_capital: Uncertain("fraction", ge=0, lt=1) | None = None
-    utilization: Uncertain("fraction", gt=0, le=1) | None = None
-
     samples: int = 0
     seed: int = 0
     check: ClaimCheck | None = None
@@ -141,40 +143,27 @@ class FactorySection(ScenarioSection):
         return v
 
     @model_validator(mode="after")
-    def _vs_fields(self) -> FactorySection:
+    def _vs_fields(self) -> FactoryFields:
         if self.vs is None:
-            for name in ("vs_tokens_per_s_per_accelerator", "vs_accelerator_price"):
-                if getattr(self, name) is not None:
+            for name in ("vs_tokens_per_s_per_accelerator", "vs_accelerator_price",
+                         "vs_allin_power"):
+                if getattr(self, name, None) is not None:
                     raise ValueError(f"'{name}' needs 'vs' (the system to compare with)")
         return self
 
-
-#: section field -> (model input name, factor from the section's SI unit to the model's unit)
-COST_FIELDS: dict[str, tuple[str, float]] = {
-    "pue": ("pue", 1.0),
-    "electricity_price": ("electricity_usd_per_j", 1.0),
-    "opex_nonenergy_per_year": ("opex_nonenergy_usd_per_it_w_year", 1.0),
-    "networking_cost": ("networking_usd_per_it_w", 1.0),
-    "power_cooling_cost": ("power_cooling_usd_per_it_w", 1.0),
-    "building_cost": ("building_land_usd_per_it_w", 1.0),
-    "life_it": ("life_it_years", 1.0 / SECONDS_PER_YEAR),
-    "life_facility": ("life_facility_years", 1.0 / SECONDS_PER_YEAR),
-    "cost_of_capital": ("cost_of_capital", 1.0),
-    "utilization": ("utilization", 1.0),
-    "price": ("price_usd_per_mtok", 1e6),
-    "accelerator_price": ("accelerator_price_usd", 1.0),
-}
+    def numeric(self) -> dict[str, Any]:
+        """The section's numeric inputs (None = take the default), by input name."""
+        return {name: getattr(self, name) for name in FACTORY_INPUTS.names}
 
 
-def _scale(v: float | Range, k: float) -> float | Range:
-    return v.scaled(k) if isinstance(v, Range) else float(v) * k
+if TYPE_CHECKING:
+    class FactorySection(FactoryFields):
+        """``[factory]``: :class:`FactoryFields` plus one field per input of FACTORY_INPUTS."""
 
-
-def cost_overrides(section: FactorySection, *, prefix: str = "") -> dict[str, Any]:
-    """The section's cost inputs as model-input overrides (None where the default applies)."""
-    out: dict[str, Any] = {}
-    for field, (name, k) in COST_FIELDS.items():
-        raw = getattr(section, (prefix + field) if field == "accelerator_price" else field)
-        if raw is not None:
-            out[name] = _scale(raw, k)
-    return out
+        def __getattr__(self, name: str) -> Any: ...
+else:
+    FactorySection = register_section("factory")(
+        FACTORY_INPUTS.section_model(base=FactoryFields, name="FactorySection"))
+    FactorySection.__doc__ = ("Inputs of ``tokenfab factory`` (a scenario file's ``[factory]`` "
+                              "table): the fields of FactoryFields plus one per input of "
+                              "tokenfab.factory.inputs.FACTORY_INPUTS.")

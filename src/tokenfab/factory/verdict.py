@@ -1,75 +1,85 @@
 """Verdicts on claims: does the factory model support a scenario's claim, and where does it flip?
 
-A scenario's ``[factory.check]`` names the kind of claim; :func:`judge` reads a
-:class:`~tokenfab.factory.runner.FactoryResult` against it and returns a :class:`Verdict`
-(``supported`` / ``partly`` / ``not supported``, the numbers behind it, and the input values at
-which the answer changes). :func:`scenario_verdict` does the whole run from a file; the report
-reuses it.
+Claims are :class:`tokenfab.claims.Claim` records, graded by :func:`tokenfab.claims.check`
+(one :class:`~tokenfab.claims.Verdict` type for the whole project). A scenario names them as
+``[[claims]]`` tables (any ``tokenfab factory --json`` key, or a ratio of :func:`quantities`, as
+``quantity``) or, the older way, with ``[factory.check]``, which :func:`claim_of` maps onto a
+Claim. :func:`judge` grades one claim against a
+:class:`~tokenfab.factory.runner.FactoryResult` and adds what the factory model knows about it
+(breakdowns, flip points, sweeps) as the finding's details and numbers;
+:func:`scenario_verdict` does the whole run from a file. The report only renders the findings.
 
-Rules (stated so they can be checked):
+Grading (the rules of :func:`tokenfab.claims.check`):
 
-* ``capex_per_gw``: supported when the model's all-in capex per W of site power lies in the
-  claimed interval; partly when its p10-p90 band (or, without Monte Carlo, the point +-20%)
-  overlaps it; else not supported.
-* ``revenue_ratio``: supported when the model's revenue ratio at equal power is within a factor
-  1.25 of the claim; partly within a factor 2; else not supported.
-* ``free_challenger_loses``: supported when the challenger's profit break-even price is negative
-  (even free, it earns less on the same power) in the point run and in >= 80% of Monte Carlo
-  draws; partly when the point and >= 20% of draws disagree; else not supported.
+* ``capex_per_gw`` -> quantity ``capex_usd_per_site_w``, ``in_range [low, high]``: supported when
+  the model's all-in capex per W of site power lies in the interval; partly when its p10-p90
+  band (without Monte Carlo: the point +-20%) overlaps it; else not supported.
+* ``revenue_ratio`` -> quantity ``revenue_ratio``, ``ratio``: supported within a factor 1.25 of
+  the claim, partly within a factor 2.
+* ``free_challenger_loses`` -> quantity ``breakeven_price_usd_per_accelerator``, ``at_most 0``:
+  supported when the challenger's profit break-even price is <= 0 (even free, it earns less on
+  the same power) in the point run and in >= 80% of Monte Carlo draws; partly when the point or
+  >= 20% of draws do; else not supported.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from tokenfab.catalog import Catalog, load_catalog
+from tokenfab.claims import Claim, Comparison, Finding, check, claims_from
+from tokenfab.errors import TokenfabError
 from tokenfab.factory.compare import Flip, linear_root, ratio_sweep
 from tokenfab.factory.runner import BREAKEVEN_COST_KEY, BREAKEVEN_KEY, FactoryResult, run_factory
 from tokenfab.factory.spec import ClaimCheck, FactorySection
-from tokenfab.scenario import load_section, scenario_meta
+from tokenfab.scenario import load_section, load_toml, scenario_meta
+from tokenfab.uncertainty import likely
+
+__all__ = ["claim_of", "judge", "judge_all", "quantities", "scenario_verdict"]
 
 SWEEP_INTERACTIVITIES: tuple[float, ...] = (5, 10, 20, 35, 50, 75, 100, 150, 200, 300)
 _MWH = 3.6e9  # J per MWh
 
-
-@dataclass
-class Verdict:
-    """The tool's answer to one claim."""
-
-    claim: str
-    kind: str
-    status: str  # "supported" | "partly" | "not supported"
-    headline: str
-    findings: list[str] = field(default_factory=list)
-    flips: list[Flip] = field(default_factory=list)
-    numbers: dict[str, Any] = field(default_factory=dict)
-    title: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "claim": self.claim, "kind": self.kind, "status": self.status,
-                "headline": self.headline, "findings": list(self.findings),
-                "flips": [f.to_dict() for f in self.flips], "numbers": dict(self.numbers)}
-
-    def text(self) -> str:
-        lines = [f"Claim: {self.claim}" if self.claim else "", f"Verdict: {self.status.upper()} — "
-                 f"{self.headline}"]
-        lines += [f"  - {f}" for f in self.findings]
-        return "\n".join(x for x in lines if x)
+#: the quantity each ``[factory.check]`` kind grades, its comparison and unit
+_KINDS: dict[str, tuple[str, str]] = {
+    "capex_per_gw": ("capex_usd_per_site_w", "USD/W"),
+    "revenue_ratio": ("revenue_ratio", "x"),
+    "free_challenger_loses": (BREAKEVEN_KEY, "USD"),
+}
 
 
-def _band(result: FactoryResult, key: str) -> tuple[float, float] | None:
-    if result.mc is None or key not in result.mc.samples:
-        return None
-    x = result.mc.samples[key]
-    x = x[np.isfinite(x)]
-    if x.size == 0:
-        return None
-    return float(np.percentile(x, 10)), float(np.percentile(x, 90))
+def claim_of(chk: ClaimCheck, *, text: str = "", source: str = "") -> Claim:
+    """The :class:`~tokenfab.claims.Claim` a ``[factory.check]`` table stands for."""
+    quantity, unit = _KINDS[chk.kind]
+    if chk.kind == "capex_per_gw":
+        cmp = Comparison("in_range", low=float(chk.low or 0.0), high=float(chk.high or 0.0))
+    elif chk.kind == "revenue_ratio":
+        cmp = Comparison("ratio", target=float(chk.ratio or 0.0))
+    else:
+        cmp = Comparison("at_most", target=0.0)
+    return Claim(chk.kind, text, source or "scenario file [factory.check]", quantity, cmp, unit)
+
+
+def quantities(r: FactoryResult) -> dict[str, tuple[float, np.ndarray | None]]:
+    """Every quantity a factory claim can name: ``key -> (point value, Monte Carlo sample)``.
+
+    The JSON output keys (``vs_`` prefix for the challenger), and with ``vs`` the ratios
+    ``revenue_ratio``, ``tokens_per_mw_ratio``, ``profit_ratio`` (first system / challenger)."""
+    samples = r.mc.samples if r.mc is not None else {}
+    out: dict[str, tuple[float, np.ndarray | None]] = {
+        k: (v, samples.get(k)) for k, v in r.point.items()}
+    if r.vs_op is not None:
+        for name, key in (("revenue_ratio", "revenue_usd_per_year"),
+                          ("tokens_per_mw_ratio", "tokens_per_s_per_mw"),
+                          ("profit_ratio", "profit_usd_per_year")):
+            a, b = r.point[key], r.point["vs_" + key]
+            s = (samples[key] / samples["vs_" + key]) if key in samples else None
+            out[name] = (a / b if b != 0 else math.nan, s)
+    return out
 
 
 def _usd(x: float) -> str:
@@ -80,22 +90,30 @@ def _usd(x: float) -> str:
     return f"{'-' if x < 0 else ''}${a:,.3g}"
 
 
-def _capex_per_gw(r: FactoryResult, c: ClaimCheck) -> Verdict:
+def _band(r: FactoryResult, key: str, v: float) -> tuple[float, float]:
+    """p10-p90 of a sample (the point +-20% without one: the claims module's rule)."""
+    x = r.mc.samples.get(key) if r.mc is not None else None
+    if x is not None:
+        x = x[np.isfinite(x)]
+        if x.size:
+            return float(np.percentile(x, 10)), float(np.percentile(x, 90))
+    return 0.8 * v, 1.2 * v
+
+
+_Analysis = tuple[str, list[str], list[Flip], dict[str, Any]]
+
+
+def _capex_per_gw(r: FactoryResult, c: Claim) -> _Analysis:
     p = r.point
     v = p["capex_usd_per_site_w"]
-    lo, hi = float(c.low), float(c.high)  # type: ignore[arg-type]
-    band = _band(r, "capex_usd_per_site_w") or (0.8 * v, 1.2 * v)
-    if lo <= v <= hi:
-        status = "supported"
-    elif band[0] <= hi and band[1] >= lo:
-        status = "partly"
-    else:
-        status = "not supported"
+    lo, hi = float(c.comparison.low or 0.0), float(c.comparison.high or 0.0)
+    band = _band(r, "capex_usd_per_site_w", v)
     head = (f"the model puts the all-in capex of this site at ${v:.1f}B per GW of site power "
             f"(p10-p90 ${band[0]:.1f}-{band[1]:.1f}B), against the claimed ${lo:g}-{hi:g}B")
-    site_w = r.section.power
+    site_w = float(r.section.power)
     it = p["it_power_w"]
-    acc_w = p["accelerators"] * _likely(r.inputs["accelerator_price_usd"]) / site_w
+    price0 = likely(r.inputs["accelerator_price"])
+    acc_w = p["accelerators"] * price0 / site_w
     findings = [
         f"breakdown per W of site power: accelerators/systems ${acc_w:.1f}, networking & storage "
         f"${(p['capex_it_usd'] / site_w - acc_w):.1f}, power/cooling + building "
@@ -106,9 +124,8 @@ def _capex_per_gw(r: FactoryResult, c: ClaimCheck) -> Verdict:
         + (f"{p['payback_years']:.1f} yr" if math.isfinite(p["payback_years"]) else "never"),
     ]
     flips = []
-    price0 = _likely(r.inputs["accelerator_price_usd"])
     for tgt, label in ((lo, "low"), (hi, "high")):
-        f = linear_root(r, "capex_usd_per_site_w", "accelerator_price_usd", target=tgt, lo=0.0,
+        f = linear_root(r, "capex_usd_per_site_w", "accelerator_price", target=tgt, lo=0.0,
                         hi=max(10 * price0, 1e6),
                         note=f"accelerator price at which capex reaches the claim's {label} end")
         flips.append(f)
@@ -116,25 +133,21 @@ def _capex_per_gw(r: FactoryResult, c: ClaimCheck) -> Verdict:
             findings.append(f"capex reaches ${tgt:g}B/GW at an accelerator price of {_usd(f.value)} "
                             f"(catalog: {_usd(price0)})")
     flips += _profit_flips(r, findings)
-    return Verdict("", c.kind, status, head, findings, flips, {"capex_usd_per_site_w": v,
-                                                               "band": list(band)})
-
-
-def _likely(v: Any) -> float:
-    return float(v.likely) if hasattr(v, "likely") else float(v)
+    return head, findings, flips, {"capex_usd_per_site_w": v, "band": list(band)}
 
 
 def _profit_flips(r: FactoryResult, findings: list[str]) -> list[Flip]:
     """Token price and electricity price at which the site's profit is zero."""
     out = []
-    f = linear_root(r, "profit_usd_per_year", "price_usd_per_mtok", lo=1e-9, hi=1e4,
-                    note="reference token price at which the factory breaks even")
+    f = linear_root(r, "profit_usd_per_year", "price", lo=1e-15, hi=1e-2,
+                    note="reference token price [USD/token] at which the factory breaks even")
     out.append(f)
+    mult = likely(r.inputs["price_multiplier"])
     if f.value is not None:
-        mult = _likely(r.inputs["price_multiplier"])
-        findings.append(f"breaks even at ${f.value * mult:.3g} per million tokens at this "
-                        f"interactivity (the default assumes ${_likely(r.inputs['price_usd_per_mtok']) * mult:.3g})")
-    e = linear_root(r, "profit_usd_per_year", "electricity_usd_per_j", lo=0.0, hi=2000 / _MWH,
+        findings.append(f"breaks even at ${f.value * 1e6 * mult:.3g} per million tokens at this "
+                        f"interactivity (the default assumes "
+                        f"${likely(r.inputs['price']) * 1e6 * mult:.3g})")
+    e = linear_root(r, "profit_usd_per_year", "electricity_price", lo=0.0, hi=2000 / _MWH,
                     note="electricity price at which profit is zero")
     out.append(e)
     findings.append("profit turns negative above an electricity price of "
@@ -144,16 +157,13 @@ def _profit_flips(r: FactoryResult, findings: list[str]) -> list[Flip]:
     return out
 
 
-def _revenue_ratio(r: FactoryResult, c: ClaimCheck, catalog: Catalog) -> Verdict:
+def _revenue_ratio(r: FactoryResult, c: Claim, catalog: Catalog) -> _Analysis:
     p = r.point
     ratio = p["revenue_usd_per_year"] / p["vs_revenue_usd_per_year"]
-    claim = float(c.ratio)  # type: ignore[arg-type]
-    dev = abs(math.log(ratio / claim))
-    status = ("supported" if dev <= math.log(1.25) else
-              "partly" if dev <= math.log(2.0) else "not supported")
+    claim = float(c.comparison.target or 0.0)
     s = r.section
     head = (f"at equal power ({s.power / 1e9:g} GW) {s.hardware} earns {ratio:.2f}x the revenue of "
-            f"{_vs_label(s)}; the claim is {claim:g}x")
+            f"{_vs_label(r)}; the claim is {claim:g}x")
     findings = [
         f"tokens per MW: {p['tokens_per_s_per_mw']:,.0f} vs {p['vs_tokens_per_s_per_mw']:,.0f} tok/s "
         f"({p['tokens_per_s_per_mw'] / p['vs_tokens_per_s_per_mw']:.2f}x)",
@@ -166,7 +176,7 @@ def _revenue_ratio(r: FactoryResult, c: ClaimCheck, catalog: Catalog) -> Verdict
     if r.mc is not None:
         x = r.mc.samples["revenue_usd_per_year"] / r.mc.samples["vs_revenue_usd_per_year"]
         findings.append(f"revenue ratio p10-p90: {np.percentile(x, 10):.2f}-{np.percentile(x, 90):.2f}x")
-    need = claim / ratio * _likely(r.inputs["throughput_factor"])
+    need = claim / ratio * likely(r.inputs["throughput_factor"])
     flips = [Flip("throughput_factor", need, "revenue ratio", claim,
                   f"{s.hardware}'s throughput would need {need:.2f}x the engine's prediction")]
     findings.append(f"to reach {claim:g}x, {s.hardware} would need {need:.2f}x its predicted "
@@ -192,28 +202,20 @@ def _revenue_ratio(r: FactoryResult, c: ClaimCheck, catalog: Catalog) -> Verdict
         if gone:
             findings.append(f"not reachable by one of the systems at {', '.join(f'{g:g}' for g in gone)}"
                             " tok/s/user (a ratio of 'infinity' there is not a throughput claim)")
-    return Verdict("", c.kind, status, head, findings, flips, numbers)
+    return head, findings, flips, numbers
 
 
-def _free_challenger(r: FactoryResult, c: ClaimCheck) -> Verdict:
+def _free_challenger(r: FactoryResult, c: Claim) -> _Analysis:
     p = r.point
     s = r.section
     b, bc = p[BREAKEVEN_KEY], p[BREAKEVEN_COST_KEY]
-    share = None
-    if r.mc is not None:
-        share = float(np.mean(r.mc.samples[BREAKEVEN_KEY] < 0))
-    if b < 0 and (share is None or share >= 0.8):
-        status = "supported"
-    elif (b < 0) or (share is not None and share >= 0.2):
-        status = "partly"
-    else:
-        status = "not supported"
+    share = float(np.mean(r.mc.samples[BREAKEVEN_KEY] <= 0)) if r.mc is not None else None
     gap = p["tokens_per_s_per_mw"] / p["vs_tokens_per_s_per_mw"]
     head = (f"on {s.power / 1e9:g} GW, {s.vs} matches {s.hardware}'s profit at an accelerator "
             f"price of {_usd(b)}" + (" — negative: even free it earns less" if b < 0 else
                                      " — a free (or cheap) challenger wins"))
     findings = [f"{s.hardware} makes {gap:.2f}x the tokens per MW of {s.vs}"]
-    if share is not None:
+    if share is not None and r.mc is not None:
         findings.append(f"even-free-loses in {share:.0%} of {r.mc.n:,} Monte Carlo draws")
     findings.append(f"on cost per million tokens (demand-limited, not power-limited) the break-even "
                     f"price is {_usd(bc)}")
@@ -222,54 +224,55 @@ def _free_challenger(r: FactoryResult, c: ClaimCheck) -> Verdict:
                     note="challenger throughput multiple at which a free challenger ties on profit")
     flips.append(f)
     if f.value is not None:
-        f0 = _likely(r.inputs["vs_throughput_factor"])
+        f0 = likely(r.inputs["vs_throughput_factor"])
         findings.append(f"a free {s.vs} ties on profit when {s.hardware}'s perf/W lead shrinks to "
                         f"{gap * f0 / f.value:.2f}x (challenger throughput x{f.value / f0:.2f})")
-    t = linear_root(r, BREAKEVEN_KEY, "price_usd_per_mtok", lo=1e-9, hi=1e4,
-                    note="reference token price at which a free challenger ties on profit")
+    t = linear_root(r, BREAKEVEN_KEY, "price", lo=1e-15, hi=1e-2,
+                    note="reference token price [USD/token] at which a free challenger ties on "
+                    "profit")
     flips.append(t)
-    mult = _likely(r.inputs["price_multiplier"])
-    now = _likely(r.inputs["price_usd_per_mtok"]) * mult
-    findings.append(f"a free {s.vs} ties on profit when tokens sell for ${t.value * mult:.3g} per "
-                    f"million (default ${now:.3g}); " + ("below that, the free chip wins"
-                                                          if b < 0 else "above that, it loses")
+    mult = likely(r.inputs["price_multiplier"])
+    now = likely(r.inputs["price"]) * 1e6 * mult
+    findings.append(f"a free {s.vs} ties on profit when tokens sell for ${t.value * 1e6 * mult:.3g} "
+                    f"per million (default ${now:.3g}); " + ("below that, the free chip wins"
+                                                              if b < 0 else "above that, it loses")
                     if t.value is not None else
                     f"no token price up to $10,000 per million makes a free {s.vs} tie on profit")
     e_lo, e_hi = 20 / _MWH, 200 / _MWH
-    b_lo = r.evaluate(electricity_usd_per_j=e_lo)[BREAKEVEN_KEY]
-    b_hi = r.evaluate(electricity_usd_per_j=e_hi)[BREAKEVEN_KEY]
+    b_lo = r.evaluate(electricity_price=e_lo)[BREAKEVEN_KEY]
+    b_hi = r.evaluate(electricity_price=e_hi)[BREAKEVEN_KEY]
     findings.append(f"at equal power the profit break-even barely depends on electricity "
                     f"({_usd(b_lo)} at $20/MWh, {_usd(b_hi)} at $200/MWh): both sites buy the same "
                     "power and buildings, so only revenue and chip capex differ")
-    for name, lo, hi, unit, k in (("electricity_usd_per_j", 0.0, 2000 / _MWH, "/MWh", _MWH),
-                                  ("building_land_usd_per_it_w", 0.0, 500.0, "/W of IT", 1.0)):
+    for name, lo, hi, unit, k in (("electricity_price", 0.0, 2000 / _MWH, "/MWh", _MWH),
+                                  ("building_cost", 0.0, 500.0, "/W of IT", 1.0)):
         g = linear_root(r, BREAKEVEN_COST_KEY, name, lo=lo, hi=hi,
                         note=f"{name} at which a free challenger ties on cost per million tokens")
         flips.append(g)
         label = "electricity price" if name.startswith("electricity") else "building & land cost"
-        now = _likely(r.inputs[name]) * k
+        now = likely(r.inputs[name]) * k
         findings.append(f"on cost per token a free {s.vs} ties at a {label} of "
                         f"${g.value * k:,.3g}{unit} (default ${now:,.3g}{unit})" if g.value is not None
                         else f"on cost per token a free {s.vs} does not tie at any {label} from "
                         f"${lo * k:g} to ${hi * k:g}{unit} (default ${now:,.3g}{unit})")
-    return Verdict("", c.kind, status, head, findings, flips,
-                   {BREAKEVEN_KEY: b, BREAKEVEN_COST_KEY: bc, "perf_per_watt_ratio": gap,
-                    "share_free_loses": share, "sensitivity": break_even_grid(r)})
+    return head, findings, flips, {BREAKEVEN_KEY: b, BREAKEVEN_COST_KEY: bc,
+                                   "perf_per_watt_ratio": gap, "share_free_loses": share,
+                                   "sensitivity": break_even_grid(r)}
 
 
 def break_even_grid(r: FactoryResult) -> dict[str, list[dict[str, float]]]:
     """Both break-even prices of the challenger over electricity price [USD/MWh], building &
     land cost [USD/W of IT] and the challenger's perf/W relative to the model's (one input
     moved at a time, the others at their likely values)."""
-    grids = {"electricity_usd_per_mwh": ("electricity_usd_per_j", (20, 40, 70, 100, 150, 200),
-                                         1 / _MWH),
-             "building_land_usd_per_it_w": ("building_land_usd_per_it_w", (0, 2.5, 5, 10, 20), 1.0),
-             "challenger_perf_per_watt_x": ("vs_throughput_factor", (0.5, 1, 2, 4, 8), None)}
+    grids: dict[str, tuple[str, tuple[float, ...], float | None]] = {
+        "electricity_usd_per_mwh": ("electricity_price", (20, 40, 70, 100, 150, 200), 1 / _MWH),
+        "building_land_usd_per_it_w": ("building_cost", (0, 2.5, 5, 10, 20), 1.0),
+        "challenger_perf_per_watt_x": ("vs_throughput_factor", (0.5, 1, 2, 4, 8), None)}
     out: dict[str, list[dict[str, float]]] = {}
     for label, (name, xs, k) in grids.items():
         rows = []
         for x in xs:
-            v = x * k if k is not None else x * _likely(r.inputs["vs_throughput_factor"])
+            v = x * k if k is not None else x * likely(r.inputs["vs_throughput_factor"])
             e = r.evaluate(**{name: v})
             rows.append({label: float(x), BREAKEVEN_KEY: e[BREAKEVEN_KEY],
                          BREAKEVEN_COST_KEY: e[BREAKEVEN_COST_KEY]})
@@ -277,19 +280,19 @@ def break_even_grid(r: FactoryResult) -> dict[str, list[dict[str, float]]]:
     return out
 
 
-def _vs_label(s: FactorySection) -> str:
-    f = s.vs_throughput_factor
+def _vs_label(r: FactoryResult) -> str:
+    s = r.section
+    f = r.inputs["vs_throughput_factor"]
     if s.vs == s.hardware or (not hasattr(f, "likely") and float(f) != 1.0):
-        return f"{s.vs} (x{_likely(f):g} throughput)"
+        return f"{s.vs} (x{likely(f):g} throughput)"
     return str(s.vs)
 
 
 def volume_finding(r: FactoryResult, catalog: Catalog) -> str | None:
     """How the site's token output compares with the largest published token volume."""
-    try:
-        g = catalog.assumption("google_tokens_per_month_2026_05")
-    except Exception:  # the catalog row is optional for this sanity check
+    if "google_tokens_per_month_2026_05" not in catalog.economics:
         return None
+    g = catalog.assumption("google_tokens_per_month_2026_05")
     yearly = 12.0 * g.value
     x = r.point["tokens_per_year"] / yearly
     return (f"this site would produce {r.point['tokens_per_year']:.2g} tokens a year, {x:.2g}x "
@@ -297,33 +300,53 @@ def volume_finding(r: FactoryResult, catalog: Catalog) -> str | None:
             "the revenue assumes buyers for all of it at the assumed price")
 
 
-def judge(result: FactoryResult, check: ClaimCheck, *, claim: str = "", title: str = "",
-          catalog: Catalog | None = None) -> Verdict:
-    """The verdict of ``result`` on the claim described by ``check``."""
-    cat = catalog if catalog is not None else load_catalog()
-    if check.kind in ("revenue_ratio", "free_challenger_loses") and result.vs_op is None:
-        from tokenfab.errors import TokenfabError
+def judge(result: FactoryResult, chk: ClaimCheck | Claim, *, claim: str = "",
+          source: str = "", catalog: Catalog | None = None) -> Finding:
+    """The :class:`~tokenfab.claims.Finding` on a claim (a Claim, or a ``[factory.check]``).
 
-        raise TokenfabError(f"a '{check.kind}' check compares two systems; set 'vs'",
-                            field="factory.vs")
-    if check.kind == "capex_per_gw":
-        v = _capex_per_gw(result, check)
-    elif check.kind == "revenue_ratio":
-        v = _revenue_ratio(result, check, cat)
-    else:
-        v = _free_challenger(result, check)
+    The grade is :func:`tokenfab.claims.check` on the claim's quantity (point and Monte Carlo
+    sample); the factory's analysis of the claim (breakdown, flip points under
+    ``numbers["flips"]``, sweeps) fills the details and numbers.
+    """
+    cat = catalog if catalog is not None else load_catalog()
+    c = chk if isinstance(chk, Claim) else claim_of(chk, text=claim, source=source)
+    q = quantities(result)
+    kind = chk.kind if isinstance(chk, ClaimCheck) else {v[0]: k for k, v in _KINDS.items()}.get(
+        c.quantity, "")
+    if kind in ("revenue_ratio", "free_challenger_loses") and result.vs_op is None:
+        raise TokenfabError(f"a '{kind}' claim compares two systems; set 'vs'", field="factory.vs")
+    if c.quantity not in q:
+        raise TokenfabError(f"unknown factory quantity '{c.quantity}' in claim '{c.id}'",
+                            field="claims.quantity", value=c.quantity,
+                            allowed=", ".join(sorted(q)))
+    head, details, flips, numbers = "", list[str](), list[Flip](), dict[str, Any]()
+    if kind == "capex_per_gw":
+        head, details, flips, numbers = _capex_per_gw(result, c)
+    elif kind == "revenue_ratio":
+        head, details, flips, numbers = _revenue_ratio(result, c, cat)
+    elif kind == "free_challenger_loses":
+        head, details, flips, numbers = _free_challenger(result, c)
     extra = volume_finding(result, cat)
     if extra:
-        v.findings.append(extra)
-    v.claim, v.title = claim, title
-    return v
+        details.append(extra)
+    if flips:
+        numbers["flips"] = [f.to_dict() for f in flips]
+    value, sample = q[c.quantity]
+    return check(c, value, sample, headline=head, details=details, numbers=numbers)
+
+
+def judge_all(result: FactoryResult, claims: list[Claim],
+              catalog: Catalog | None = None) -> list[Finding]:
+    """Findings on a scenario's ``[[claims]]`` (those whose quantity is a factory quantity)."""
+    q = quantities(result)
+    return [judge(result, c, catalog=catalog) for c in claims if c.quantity in q]
 
 
 def scenario_verdict(path: str | Path, catalog: Catalog | None = None, *,
-                     samples: int | None = None) -> tuple[FactoryResult, Verdict | None]:
+                     samples: int | None = None) -> tuple[FactoryResult, Finding | None]:
     """Run the ``[factory]`` section of a scenario file and judge its claim (if it has a check).
 
-    Returns the result and the verdict (None when the file has no ``[factory.check]``).
+    Returns the result and the finding (None when the file has no ``[factory.check]``).
     """
     cat = catalog if catalog is not None else load_catalog()
     section = load_section(path, "factory", FactorySection)
@@ -331,5 +354,10 @@ def scenario_verdict(path: str | Path, catalog: Catalog | None = None, *,
     if section.check is None:
         return result, None
     meta = scenario_meta(path)
-    return result, judge(result, section.check, claim=meta["claim"], title=meta["title"],
-                         catalog=cat)
+    return result, judge(result, section.check, claim=meta["claim"],
+                         source=f"{Path(path).name} [factory.check]", catalog=cat)
+
+
+def scenario_claims(path: str | Path) -> list[Claim]:
+    """The ``[[claims]]`` tables of a scenario file."""
+    return claims_from(load_toml(path), file=str(path))

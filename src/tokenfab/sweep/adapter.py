@@ -20,17 +20,20 @@ import numpy as np
 from tokenfab.catalog import Catalog
 from tokenfab.cluster.site import ClusterSection, evaluate_site
 from tokenfab.errors import TokenfabError, did_you_mean
+from tokenfab.factory.inputs import FACTORY_INPUTS, VS_PREFIX
 from tokenfab.factory.pricing import DEFAULT_PRICE_CURVE
 from tokenfab.factory.runner import run_factory
-from tokenfab.factory.spec import COST_FIELDS, FactorySection
+from tokenfab.factory.spec import FactorySection
 from tokenfab.scenario import validate_section
 from tokenfab.uncertainty import Range
 
 __all__ = ["CLUSTER_COLUMNS", "ECONOMICS_NAMES", "FACTORY_COLUMNS", "cluster_block",
            "factory_block", "validate_economics"]
 
-#: ``[economics]`` keys: the factory's site power and its cost inputs, by ``[factory]`` name
-ECONOMICS_NAMES: tuple[str, ...] = ("power", "throughput_factor", *COST_FIELDS)
+#: ``[economics]`` keys: the factory's site power and every input it declares that may be a
+#: range (its cost, price and operating inputs), by ``[factory]`` name
+ECONOMICS_NAMES: tuple[str, ...] = ("power", *(
+    i.name for i in FACTORY_INPUTS if i.uncertain and not i.name.startswith(VS_PREFIX)))
 
 #: factory outputs written for every point (names and units of the factory model)
 FACTORY_COLUMNS: tuple[str, ...] = (

@@ -131,12 +131,13 @@ def histogram_figure(ctx: ReportContext, result: Any, key: str, *, scale: float 
 
 def sources(result: Any) -> list[Source]:
     """Where every default input of the run comes from."""
-    return dedupe(source_from_text(k, d.source) for k, d in result.sources.items())
+    return dedupe(source_from_text(k, d.text) for k, d in result.sources.items()
+                  if d.origin not in ("scenario", "flag"))
 
 
 def findings_flip(verdict: Any, words: tuple[str, ...]) -> str:
     """The first finding that mentions one of ``words`` (used for 'turns on')."""
-    for f in verdict.findings:
+    for f in verdict.details:
         if any(w in f for w in words):
             return f
     return ""

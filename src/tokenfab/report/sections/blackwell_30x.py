@@ -31,7 +31,7 @@ from tokenfab.report.figures import bars, frontier_pair, lines
 from tokenfab.report.section import Row, Section, Source, Table, Verdict
 from tokenfab.report.sections import INTERVIEW, spec
 from tokenfab.report.sections import _factory as F
-from tokenfab.report.sections._common import catalog_source, dedupe, verdict_of
+from tokenfab.report.sections._common import catalog_source, dedupe
 from tokenfab.scenario import load_section
 
 PERF_SCENARIO = "blackwell_30x.toml"
@@ -78,7 +78,7 @@ def build(ctx: ReportContext) -> Section:
     v_gpu = (_V.parse(finding["verdict"]) if finding else ratio_verdict(r_gpu, claimed))
 
     rev_path, fr, fv = F.run(ctx, REVENUE_SCENARIO)
-    v_rev = verdict_of(fv.status)
+    v_rev = fv.verdict
     r_rev = fr.point["revenue_usd_per_year"] / fr.point["vs_revenue_usd_per_year"]
     sweep = [s for s in fv.numbers.get("sweep", []) if s.get("ratio")]
     reached = crossing([(float(s["interactivity_tok_s"]), float(s["ratio"])) for s in sweep],
@@ -179,7 +179,7 @@ def build(ctx: ReportContext) -> Section:
             catalog_source(ctx.catalog, "gb200_tco_breakeven_perf_vs_h100")] + F.sources(fr)
     return Section(sp.key, sp.title, sp.claim, verdict, reason=reason, assumption=assumption,
                    rows=rows, tables=tables, figures=figs, sources=dedupe(srcs),
-                   scenarios=[perf_path, rev_path], notes=list(fv.findings))
+                   scenarios=[perf_path, rev_path], notes=list(fv.details))
 
 
 def _cfg(c: dict) -> str:

@@ -5,24 +5,26 @@ Successive NVIDIA generations on the same site and service level as the 2 GW fac
 through :func:`tokenfab.factory.compare.generations` (the performance engine picks each
 system's configuration).
 
-Verdict rule: supported when every generation raises tokens per MW and lowers the cost per
-million tokens of the one before (within a 5% tolerance for noise in the configuration
-search); partly when the last generation beats the first on both but some step does not; not
-supported otherwise.
+The verdict is :func:`tokenfab.factory.compare.cadence_finding` (supported when every
+generation raises tokens per MW and lowers the cost per million tokens of the one before,
+within a 5% tolerance for noise in the configuration search; partly when the last generation
+beats the first on both but some step does not; not supported otherwise).
 """
 
 from __future__ import annotations
 
+from tokenfab.factory.compare import cadence_finding, generations
+from tokenfab.factory.spec import FactorySection
 from tokenfab.report.context import ReportContext
 from tokenfab.report.figures import lines
-from tokenfab.report.section import Row, Section, Source, Table, Verdict
+from tokenfab.report.section import Row, Section, Source, Table
 from tokenfab.report.sections import INTERVIEW, spec
 from tokenfab.report.sections._common import catalog_source, dedupe
+from tokenfab.scenario import load_section
 
 SCENARIO = "two_gw_factory.toml"
 #: Hopper -> Blackwell -> Blackwell Ultra -> Rubin (the interview's cadence)
 GENERATIONS: tuple[str, ...] = ("h100-sxm", "gb200-nvl72", "gb300-nvl72", "vr200-nvl144")
-TOLERANCE = 0.05
 
 NVIDIA_ROADMAP = Source("NVIDIA GTC 2025 roadmap: Blackwell Ultra (2025), Rubin (2026), Rubin "
                         "Ultra (2027), Feynman (Tom's Hardware)",
@@ -30,38 +32,13 @@ NVIDIA_ROADMAP = Source("NVIDIA GTC 2025 roadmap: Blackwell Ultra (2025), Rubin 
                         "nvidia-enterprise-roadmap-rubin-rubin-ultra-feynman-and-silicon-photonics")
 
 
-def cadence_verdict(rows: list[dict]) -> tuple[Verdict, list[str]]:
-    """Grade a list of generation rows (``tokens_per_s_per_mw``, ``cost_usd_per_mtok``)."""
-    ok = [r for r in rows if "tokens_per_s_per_mw" in r]
-    if len(ok) < 2:
-        return Verdict.NOT_SUPPORTED, ["fewer than two generations reach the service level"]
-    backwards = []
-    for a, b in zip(ok, ok[1:], strict=False):
-        if b["tokens_per_s_per_mw"] < a["tokens_per_s_per_mw"] * (1 - TOLERANCE):
-            backwards.append(f"{b['hardware']} makes fewer tokens per MW than {a['hardware']}")
-        if b["cost_usd_per_mtok"] > a["cost_usd_per_mtok"] * (1 + TOLERANCE):
-            backwards.append(f"{b['hardware']} costs more per million tokens than {a['hardware']}")
-    if len(ok) < len(rows):
-        backwards += [f"{r['hardware']}: {r.get('reason', 'infeasible')}" for r in rows
-                      if "tokens_per_s_per_mw" not in r]
-    first, last = ok[0], ok[-1]
-    better = (last["tokens_per_s_per_mw"] > first["tokens_per_s_per_mw"]
-              and last["cost_usd_per_mtok"] < first["cost_usd_per_mtok"])
-    if not backwards:
-        return Verdict.SUPPORTED, []
-    return (Verdict.PARTLY if better else Verdict.NOT_SUPPORTED), backwards
-
-
 def build(ctx: ReportContext) -> Section:
-    from tokenfab.factory.compare import generations
-    from tokenfab.factory.spec import FactorySection
-    from tokenfab.scenario import load_section
-
     sp = spec("cadence")
     path = ctx.scenario(SCENARIO)
     base = load_section(path, "factory", FactorySection).model_copy(update={"precision": "native"})
     rows_g = generations(base, list(GENERATIONS), ctx.catalog)
-    verdict, problems = cadence_verdict(rows_g)
+    finding = cadence_finding(rows_g, text=sp.claim, source=INTERVIEW.label)
+    verdict, problems = finding.verdict, finding.details
     ok = [r for r in rows_g if "tokens_per_s_per_mw" in r]
     first, last = ok[0], ok[-1]
     years = last["year"] - first["year"]

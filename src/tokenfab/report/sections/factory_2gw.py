@@ -12,7 +12,7 @@ from tokenfab.report.figures import waterfall
 from tokenfab.report.section import Row, Section, format_value
 from tokenfab.report.sections import INTERVIEW, spec
 from tokenfab.report.sections import _factory as F
-from tokenfab.report.sections._common import band_note, catalog_source, dedupe, verdict_of
+from tokenfab.report.sections._common import band_note, catalog_source, dedupe
 from tokenfab.scenario import scenario_meta
 
 SCENARIO = "two_gw_factory.toml"
@@ -54,13 +54,13 @@ def build(ctx: ReportContext) -> Section:
     srcs = [INTERVIEW] + [catalog_source(ctx.catalog, k) for k in (
         "capex_per_gw_nvidia_claim", "capex_per_gw_bernstein", "capex_per_gw_it_epoch",
         "capex_per_gw_altman")] + F.sources(r)
-    return Section(sp.key, sp.title, meta.get("claim") or sp.claim, verdict_of(v.status),
+    return Section(sp.key, sp.title, meta.get("claim") or sp.claim, v.verdict,
                    reason=v.headline + ".", assumption=turns, rows=rows, figures=figs,
-                   sources=dedupe(srcs), scenarios=[path], notes=list(v.findings))
+                   sources=dedupe(srcs), scenarios=[path], notes=list(v.details))
 
 
 def _networking(r) -> float:
     """Networking & storage capex [USD]: its cost per W of IT power times the IT power."""
     from tokenfab.uncertainty import likely
 
-    return float(likely(r.inputs["networking_usd_per_it_w"]) * r.point["it_power_w"])
+    return float(likely(r.inputs["networking_cost"]) * r.point["it_power_w"])

@@ -11,7 +11,7 @@ from tokenfab.report.context import ReportContext
 from tokenfab.report.section import Row, Section, format_value
 from tokenfab.report.sections import INTERVIEW, spec
 from tokenfab.report.sections import _factory as F
-from tokenfab.report.sections._common import band_note, catalog_source, dedupe, verdict_of
+from tokenfab.report.sections._common import band_note, catalog_source, dedupe
 from tokenfab.scenario import scenario_meta
 
 SCENARIO = "free_asic.toml"
@@ -47,6 +47,6 @@ def build(ctx: ReportContext) -> Section:
         turns += "; " + price
     srcs = [INTERVIEW] + [catalog_source(ctx.catalog, k) for k in (
         "share_capex_gpu", "asic_rack_capex_saving", "server_share_of_tco")] + F.sources(r)
-    return Section(sp.key, sp.title, meta.get("claim") or sp.claim, verdict_of(v.status),
+    return Section(sp.key, sp.title, meta.get("claim") or sp.claim, v.verdict,
                    reason=v.headline + ".", assumption=turns, rows=rows, figures=figs,
-                   sources=dedupe(srcs), scenarios=[path], notes=list(v.findings))
+                   sources=dedupe(srcs), scenarios=[path], notes=list(v.details))

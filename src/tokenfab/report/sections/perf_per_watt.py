@@ -11,7 +11,7 @@ from tokenfab.report.context import ReportContext
 from tokenfab.report.section import Row, Section
 from tokenfab.report.sections import INTERVIEW, spec
 from tokenfab.report.sections import _factory as F
-from tokenfab.report.sections._common import dedupe, verdict_of
+from tokenfab.report.sections._common import dedupe
 from tokenfab.scenario import scenario_meta
 
 SCENARIO = "perf_per_watt_2x.toml"
@@ -26,7 +26,7 @@ def build(ctx: ReportContext) -> Section:
         Row("revenue ratio at equal power", pt["revenue_usd_per_year"] / pt["vs_revenue_usd_per_year"],
             "x", f"claimed {r.section.check.ratio:g}x"),
         Row("tokens per MW ratio", pt["tokens_per_s_per_mw"] / pt["vs_tokens_per_s_per_mw"], "x",
-            f"challenger throughput factor {r.section.vs_throughput_factor:g}"),
+            f"challenger throughput factor {float(r.inputs['vs_throughput_factor']):g}"),
         Row("profit ratio", pt["profit_usd_per_year"] / pt["vs_profit_usd_per_year"], "x",
             "capex and opex are the same for both sites"),
         Row("cost per million tokens ratio (challenger / incumbent)",
@@ -37,7 +37,7 @@ def build(ctx: ReportContext) -> Section:
     assumption = ("the factory is power-limited and every token sells at the same price: "
                   "revenue is then tokens per watt x power x price, so the ratio is exactly the "
                   "perf/W ratio; if demand, not power, limits the site, revenue does not scale")
-    return Section(sp.key, sp.title, meta.get("claim") or sp.claim, verdict_of(v.status),
+    return Section(sp.key, sp.title, meta.get("claim") or sp.claim, v.verdict,
                    reason=v.headline + ".", assumption=assumption, rows=rows, figures=figs,
                    sources=dedupe([INTERVIEW] + F.sources(r)), scenarios=[path],
-                   notes=list(v.findings))
+                   notes=list(v.details))

@@ -1,0 +1,263 @@
+"""Every numeric input of the factory model, declared once (:class:`~tokenfab.inputs.InputSet`).
+
+The ``[factory]`` scenario section's numeric fields, ``tokenfab factory --set NAME=VALUE``,
+``--inputs``, the ``--save-scenario`` comments and the defaults table of ``docs/factory.md`` are
+generated from :data:`FACTORY_INPUTS`. Each input's name is at once the scenario field, the
+``--set`` name and the keyword of :func:`tokenfab.factory.economics.factory_model`; values are SI
+(W, s, USD, USD/W, USD/J, USD/token, fractions).
+
+Defaults are catalog rows (:class:`~tokenfab.inputs.FromCatalog`, read through the catalog the
+command was given, so ``--catalog`` reaches them), fields of the accelerator being modelled
+(:class:`~tokenfab.inputs.FromHardware`), values derived from other rows
+(:class:`~tokenfab.inputs.Derived`, with the recipe as their source) or this module's own, each
+with its source and kind.
+
+The ``vs_`` inputs describe the system compared with (``--vs``); left out, each takes the
+``--vs`` system's own catalog value, exactly as its counterpart does for the first system
+(:data:`SYSTEM_INPUTS` resolved with that system as the context).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from tokenfab.catalog import Catalog, load_catalog
+from tokenfab.factory.pricing import market_rent, model_token_price
+from tokenfab.inputs import Derived, FromCatalog, FromHardware, Input, InputSet, Value
+from tokenfab.uncertainty import Range, likely
+from tokenfab.units import SECONDS_PER_YEAR
+
+__all__ = [
+    "FACTORY_INPUTS",
+    "SITE_COST_INPUTS",
+    "SYSTEM_INPUTS",
+    "VS_PREFIX",
+    "site_cost_share",
+]
+
+VS_PREFIX = "vs_"
+#: the model priced when none is given (the [factory] section's default model)
+DEFAULT_MODEL = "deepseek-r1"
+
+#: the GB200 NVL72 bottom-up that splits the site's non-accelerator capex by Bernstein's shares
+_RACK_USD = "rack_allin_cost_gb200_nvl72"
+_RACK_W = "rack_power_gb200_nvl72"
+
+
+def _cat(catalog: Catalog | None) -> Catalog:
+    return catalog if catalog is not None else load_catalog()
+
+
+def _sum(*xs: Value) -> Value:
+    """Sum of ranges, low+low / likely+likely / high+high (comonotone: the wide reading)."""
+    if not any(isinstance(x, Range) for x in xs):
+        return float(sum(float(x) for x in xs if not isinstance(x, Range)))
+    lo = sum(x.low if isinstance(x, Range) else float(x) for x in xs)
+    hi = sum(x.high if isinstance(x, Range) else float(x) for x in xs)
+    return Range(lo, sum(likely(x) for x in xs), hi)
+
+
+def rack_usd_per_it_w(catalog: Catalog | None = None) -> float:
+    """All-in capex of a GB200 NVL72 rack per watt of its IT power (likely values) [USD/W].
+
+    ``rack_allin_cost_gb200_nvl72 / rack_power_gb200_nvl72`` (Bernstein, Oct 2025: $5.9M per
+    rack of ~125 kW IT).
+    """
+    cat = _cat(catalog)
+    return likely(cat.assumption(_RACK_USD).si) / likely(cat.assumption(_RACK_W).si)
+
+
+def site_cost_share(catalog: Catalog | None, *share_keys: str) -> Value:
+    """A share of the GB200 NVL72 rack's all-in capex per IT watt [USD/W]:
+    ``sum(shares) x rack_usd_per_it_w`` (ranges summed comonotonically)."""
+    cat = _cat(catalog)
+    total = _sum(*(cat.assumption(k).si for k in share_keys))
+    k = rack_usd_per_it_w(cat)
+    return total.scaled(k) if isinstance(total, Range) else float(total) * k
+
+
+def _shares(*keys: str) -> Any:
+    def fn(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+        return site_cost_share(catalog, *keys)
+
+    return fn
+
+
+def _model_price(side: str) -> Any:
+    def fn(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+        cat = _cat(catalog)
+        model = context.get("model") or cat.model(DEFAULT_MODEL)
+        return model_token_price(cat, model, side).value
+
+    return fn
+
+
+def _rent(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+    return market_rent(_cat(catalog), context["hardware"]).value
+
+
+def deal_price(catalog: Catalog | None, hw: Any) -> Value:
+    """Reported deal price per GPU (capex.csv ``deal_price_<system>_per_gpu``) where there is
+    one, else the catalog accelerator's ``price_usd`` [USD]."""
+    cat = _cat(catalog)
+    key = f"deal_price_{hw.id.replace('-', '_')}_per_gpu"
+    return cat.assumption(key).si if key in cat.capex else float(hw.price_usd)
+
+
+def survey_facility_cost(catalog: Catalog | None, power_cooling: bool) -> Value:
+    """Facility cost per IT watt from the construction-cost survey [USD/W]:
+    ``facility_cost_per_critical_w x (1 + ai_facility_premium) x share`` (power & cooling) or
+    ``x (1 - share)`` (building), capex.csv (Cushman & Wakefield 2025, Turner & Townsend)."""
+    cat = _cat(catalog)
+    base = cat.assumption("facility_cost_per_critical_w").si
+    k = 1.0 + likely(cat.assumption("ai_facility_premium").si)
+    share = likely(cat.assumption("share_facility_power_cooling").si)
+    k *= share if power_cooling else 1.0 - share
+    return base.scaled(k) if isinstance(base, Range) else float(base) * k
+
+
+
+_RECIPE = (f"share x {_RACK_USD} / {_RACK_W} (Bernstein Oct 2025 GB200 NVL72 bottom-up: "
+           "$5.9M per rack / 125 kW IT = 47.2 USD per IT W); share = ")
+
+_EPOCH_COC = (
+    "derived: Epoch AI 2026-05-14 'Servers account for 60% of the TCO of a one-gigawatt AI data "
+    "center' ($38B capex per GW IT, TCO $8.5B/yr, servers $5B/yr, IT life 5 yr, facility 14 yr, "
+    "opex $0.9B/yr) is reproduced by annuities at ~10%/yr [est]; low 7% = investment-grade "
+    "hyperscaler WACC, high 15% = neocloud GPU-backed debt [est]")
+_UTILIZATION = (
+    "fraction of the year the installed accelerators serve at the operating point: Nesov "
+    "(LessWrong 2025) 60%; Epoch AI 2026 TCO model 80-100% load [est]")
+
+# -- the inputs of one system (accelerator) on the site -------------------------------------
+_SYSTEM: tuple[Input, ...] = (
+    Input("accelerator_price", "money", "purchase price per accelerator (system price / "
+          "accelerators per system)", default=FromHardware("price_usd"), ge=0),
+    Input("allin_power", "power", "facility power per accelerator including host, network and "
+          "cooling, stated at reference_pue (SemiAnalysis 'all-in provisioned power')",
+          default=FromHardware("allin_power_w"), gt=0),
+    Input("tokens_per_s_per_accelerator", "token_rate", "OUTPUT tokens per second per "
+          "accelerator at the operating point; given, it bypasses the performance engine",
+          gt=0),
+    Input("throughput_factor", "count", "multiplier on the engine's throughput (model "
+          "uncertainty or a what-if)", default=1.0, gt=0, kind="estimate",
+          source="1 = the performance engine's prediction unchanged"),
+    Input("market_rent", "money_rate", "market rent of one accelerator (compared with the "
+          "factory's revenue and cost per accelerator-hour; not a cost of the factory)",
+          default=Derived(_rent, "median of gpu_rents.csv for the accelerator (on-demand and "
+                          "contract), range over the rows; others: H100 rents x price ratio"),
+          ge=0),
+)
+
+#: the inputs that belong to one system; the ``vs_`` copies describe the compared system
+SYSTEM_INPUTS = InputSet("factory", _SYSTEM)
+
+
+def _vs(i: Input) -> Input:
+    return dataclasses.replace(i, name=VS_PREFIX + i.name, default=None, source="",
+                               doc=f"{i.doc}, of the --vs system (left out: that system's own "
+                               "value, as for the first)")
+
+
+#: site cost inputs that :func:`tokenfab.factory.capex_usd_per_it_w` and friends accept
+SITE_COST_INPUTS: tuple[str, ...] = (
+    "pue", "reference_pue", "electricity_price", "opex_nonenergy_per_year", "networking_cost",
+    "power_cooling_cost", "building_cost", "accelerator_price", "allin_power")
+
+FACTORY_INPUTS = InputSet("factory", [
+    # -- the site and its service level (never ranges) --
+    Input("power", "power", "site (utility) power budget", gt=0, uncertain=False,
+          required=True),
+    Input("interactivity", "token_rate", "service level: output tokens/s seen by one user "
+          "(the operating point is the highest-throughput configuration reaching it)", gt=0,
+          uncertain=False),
+    Input("ttft_max", "time", "service level: longest time to first token", gt=0,
+          uncertain=False),
+    Input("tpot_max", "time", "service level: longest time per output token", gt=0,
+          uncertain=False),
+    # -- site costs (ranges are sampled in this order: keep it) --
+    Input("pue", "count", "power usage effectiveness of the site (facility / IT power)",
+          default=FromCatalog("pue_ai_liquid_cooled"), ge=1, le=3),
+    Input("reference_pue", "count", "PUE at which the catalog's all-in power per accelerator "
+          "is stated", default=FromCatalog("pue_ai_liquid_cooled", point=True, note=(
+              "the catalog's all-in power per accelerator is read as facility power at this "
+              "PUE (likely value)")), ge=1, le=3, uncertain=False),
+    Input("electricity_price", "electricity_price", "electricity price (bounded at 2,000 "
+          "USD/MWh so that a bare number, read as USD per J, fails loudly)",
+          default=FromCatalog("electricity_price_dc"), ge=0, le=2000 / 3.6e9),
+    Input("opex_nonenergy_per_year", "money_per_power", "maintenance, staff, insurance per "
+          "watt of IT power and year [USD/(W yr)]",
+          default=FromCatalog("opex_nonenergy_per_gw_year", scale=SECONDS_PER_YEAR,
+                              note="USD per GW-yr read as USD/(W yr)"), ge=0),
+    Input("life_it", "time", "depreciation life of IT equipment (accelerators, network)",
+          default=FromCatalog("depreciation_life_it_years"), gt=0),
+    Input("life_facility", "time", "depreciation life of the facility (power, cooling, "
+          "building)", default=FromCatalog("depreciation_life_facility_years"), gt=0),
+    Input("price", "token_price", "price of an OUTPUT token (standard tier); bounded at 1000 "
+          "USD/Mtok so that a bare number, read as USD per token, fails loudly",
+          default=Derived(_model_price("output"), (
+              "median over providers of the model's output price in token_prices.csv (each "
+              "provider at its latest date), provider spread as the range; a model not in the "
+              "table: priced by total parameters (rule in factory.pricing.model_token_price)")),
+          gt=0, le=1e-3),
+    Input("price_input", "token_price", "price of an INPUT (prompt) token; revenue counts "
+          "input_tokens / output_tokens of them per output token",
+          default=Derived(_model_price("input"), (
+              "median over providers of the model's input price in token_prices.csv, spread "
+              "as the range (cache-miss prices); rule by size for models not in the table")),
+          ge=0, le=1e-3),
+    Input("networking_cost", "money_per_power", "scale-out network and storage per IT watt "
+          "(depreciated over the IT life)",
+          default=Derived(_shares("share_capex_networking", "share_capex_storage"),
+                          _RECIPE + "share_capex_networking + share_capex_storage"), ge=0),
+    Input("power_cooling_cost", "money_per_power", "mechanical and electrical plant per IT "
+          "watt: generation, transformers, distribution, cooling",
+          default=Derived(_shares("share_capex_mech_electrical"),
+                          _RECIPE + "share_capex_mech_electrical"), ge=0),
+    Input("building_cost", "money_per_power", "land, shell and construction labour per IT "
+          "watt", default=Derived(_shares("share_capex_land_building_labor"),
+                                  _RECIPE + "share_capex_land_building_labor"), ge=0),
+    _SYSTEM[0], _SYSTEM[1],
+    Input("cost_of_capital", "fraction", "cost of capital per year (the discount rate of the "
+          "annuities)", default=Range(0.07, 0.10, 0.15), ge=0, lt=1, kind="estimate",
+          source=_EPOCH_COC),
+    Input("utilization", "fraction", "fraction of the year the accelerators serve at the "
+          "operating point", default=Range(0.6, 0.8, 1.0), gt=0, le=1, kind="estimate",
+          source=_UTILIZATION),
+    _SYSTEM[2], _SYSTEM[3], _SYSTEM[4],
+    # -- demand and time (cash flows) --
+    Input("demand_share", "fraction", "share of the market's token volume this site can sell; "
+          "given, it caps the tokens sold (and so the utilization); left out: no demand limit",
+          gt=0, le=1, uncertain=True),
+    Input("market_tokens_per_year", "tokens", "market token volume per year (input + output "
+          "tokens), the base of demand_share",
+          default=FromCatalog("market_tokens_per_year_2026"), gt=0),
+    Input("price_decline_per_year", "fraction", "fractional fall of the token price per year "
+          "over the asset life", default=FromCatalog("token_price_decline_per_year"), ge=0,
+          lt=1),
+    Input("construction_time", "time", "from the decision to the first capacity online; "
+          "facility capex is spent evenly over it", default=Range(
+              0.33 * SECONDS_PER_YEAR, 1.0 * SECONDS_PER_YEAR, 2.0 * SECONDS_PER_YEAR),
+          ge=0, kind="estimate", source=(
+              "[est] xAI Colossus: 122 days to first operation (2024); Stargate Abilene: ~1 "
+              "year from groundbreaking (mid-2024) to first GB200 racks (mid-2025); typical "
+              "hyperscale build 18-24 months")),
+    Input("ramp_time", "time", "staged deployment: capacity comes online linearly over this "
+          "time after the first (IT capex is spent as it is installed)", default=Range(
+              0.25 * SECONDS_PER_YEAR, 1.0 * SECONDS_PER_YEAR, 2.0 * SECONDS_PER_YEAR),
+          ge=0, kind="estimate", source=(
+              "[est] phased deliveries through the year after opening: IREN/Microsoft GB300 "
+              "'in phases through 2026', Nscale Texas 104k GPUs 'over 12 to 18 months' (2025)")),
+    # -- the compared system (--vs) --
+    *(_vs(i) for i in _SYSTEM),
+])
+
+
+def inputs_table(catalog: Catalog | None = None, hardware: str = "gb200-nvl72") -> str:
+    """The defaults table (markdown) of :data:`FACTORY_INPUTS` for a site built with
+    ``hardware`` (``tokenfab factory --inputs``, ``docs/factory.md``)."""
+    cat = _cat(catalog)
+    shown = InputSet("factory", [dataclasses.replace(i, required=False) for i in FACTORY_INPUTS])
+    return shown.markdown_table(cat, {"hardware": cat.hardware(hardware)})
