@@ -179,6 +179,9 @@ def _resolve(model: str | ModelArch, hardware: str | Accelerator,
              catalog: Catalog | None) -> tuple[ModelArch, Accelerator]:
     if isinstance(model, ModelArch) and isinstance(hardware, Accelerator):
         return model, hardware
+    if catalog is not None and not isinstance(catalog, Catalog):
+        raise TokenfabError("must be a tokenfab.catalog.Catalog (see load_catalog)",
+                            field="catalog", value=repr(catalog))
     cat = catalog or load_catalog()
     m = model if isinstance(model, ModelArch) else cat.model(model)
     hw = hardware if isinstance(hardware, Accelerator) else cat.hardware(hardware)
@@ -306,6 +309,9 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
     ``tp_across_domains``.
     """
     m, hw = _resolve(model, hardware, catalog)
+    if calibration is not None and not isinstance(calibration, Calibration):
+        raise TokenfabError("must be a tokenfab.perf.calibration.Calibration (see "
+                            "calibration_for)", field="calibration", value=repr(calibration))
     wl = _check_workload(input_tokens, output_tokens, ttft_max_s, tpot_max_s, interactivity_min,
                          count, input_p99_over_mean, prefix_cache_hit)
     if mtp_draft_tokens is not None and (isinstance(mtp_draft_tokens, bool) or not isinstance(

@@ -268,7 +268,7 @@ def _case(row: dict[str, str], rid: str, cat: Catalog, source: str) -> tuple[Cas
     df = df[df["per_acc"] > 0][keep].reset_index(drop=True)
     if df.empty:
         return None, "no prediction: no operating point"
-    fam = (row.get("family") or "").strip() or hw.family
+    fam = hw.family  # the catalog's family (the row's column is informational)
     return Case(rid, fam, hw.id, model_id, scen, (row.get("round") or "").strip(),
                 (row.get("submitter") or "").strip(), date, metric, meas, ttft, tpot, inter,
                 count, df, hw, m, source), ""
