@@ -5,6 +5,9 @@ Prints figures and ratios; it asserts nothing (targets are in docs/perf.md):
 
 * full frontier of one model on one system over all layouts x batch sizes x precisions
   (target <= 100 ms);
+* ``validate`` of every public row (258: validation/public + measured_extra) with 80 %
+  intervals, in sample and under leave-one-round-out cross-validation (target <= 10 s on one
+  core), with the medians and coverage it reaches;
 * operating points evaluated per second in a sweep (target >= 1e6 /s);
 * llm-analysis (PyPI ``llm-analysis``, ``pip install tokenfab[bench]``) timed on the same
   (tp, pp, batch, precision) grid for a dense model (it has no continuous batching,
@@ -45,6 +48,28 @@ def best_time(fn, repeat: int = 7) -> float:
     return min(ts)
 
 
+def validate_speed() -> None:
+    from tokenfab.perf.fit import PUBLIC_FILES
+    from tokenfab.perf.validate import prepare, score
+
+    files = [p for p in PUBLIC_FILES if p.exists()]
+    if not files:
+        print("\n(validation/public not present: validate timing skipped)")
+        return
+    print("\n== validate with 80 % intervals (one sweep per row; CPU time on one core) ==")
+    c0, w0 = time.process_time(), time.perf_counter()
+    cases, skipped = prepare(files)
+    res = score(cases, skipped)
+    c1, w1 = time.process_time(), time.perf_counter()
+    cv = score(cases, skipped, cv="round")
+    c2 = time.process_time()
+    print(f"{len(cases)} rows: sweep + score in sample {c1 - c0:.2f} s CPU ({w1 - w0:.2f} s wall)"
+          f"; + leave-one-round-out refits {c2 - c1:.2f} s CPU (target <= 10 s)")
+    print(f"  in sample median |error| {res.median_abs_pct_error:.1f}%, coverage_80 "
+          f"{res.coverage_80:.0%}; held out by round {cv.median_abs_pct_error:.1f}%, "
+          f"coverage_80 {cv.coverage_80:.0%}")
+
+
 def main() -> None:
     cat = load_catalog()
     print("== frontier: all layouts x batches x precisions (x aggregated/disaggregated) ==")
@@ -57,6 +82,8 @@ def main() -> None:
         n = len(pareto(model, hw, count, catalog=cat).to_frame())
         print(f"{model:14s} on {hw:12s} count={count!s:5s}: {t * 1e3:6.1f} ms "
               f"({n} frontier points; target <= 100 ms)")
+
+    validate_speed()
 
     print("\n== operating points per second (engine.evaluate, NumPy only) ==")
     m = cat.model("llama3.1-70b")

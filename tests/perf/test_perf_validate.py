@@ -11,9 +11,9 @@ import pytest
 from tokenfab.cli import main
 from tokenfab.perf.validate import validate
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "validation" / \
-    "measured_inference.csv"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="../shared/validation not present")
+#: repository copies of the shared public files (validation/public/README.md)
+DATA = Path(__file__).resolve().parents[2] / "validation" / "public" / "measured_inference.csv"
+needs_data = pytest.mark.skipif(not DATA.exists(), reason="validation/public not present")
 #: public MoE measurements gathered for the MoE/MLA work (repo file, scored separately)
 EXTRA = Path(__file__).resolve().parents[2] / "validation" / "measured_extra.csv"
 
@@ -21,7 +21,7 @@ EXTRA = Path(__file__).resolve().parents[2] / "validation" / "measured_extra.csv
 @pytest.fixture(scope="module")
 def result():
     if not DATA.exists():
-        pytest.skip("../shared/validation not present")
+        pytest.skip("validation/public not present")
     return validate(DATA)
 
 

@@ -8,7 +8,16 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from tokenfab.cli.common import console_err, fmt_si, get_catalog, print_json, stdout
+from tokenfab.cli.common import (
+    SET_HELP,
+    console_err,
+    fmt_si,
+    get_catalog,
+    parse_set,
+    print_inputs,
+    print_json,
+    stdout,
+)
 from tokenfab.errors import TokenfabError
 
 _CATALOG_OPT = typer.Option([], "--catalog", metavar="FILE",
@@ -26,18 +35,24 @@ def _print_prediction(d: dict[str, Any]) -> None:
     t.add_column("quantity")
     t.add_column("value", justify="right")
     c = d["config"]
+    lo, hi = (d.get("output_tokens_per_s_per_accelerator_p10"),
+              d.get("output_tokens_per_s_per_accelerator_p90"))
+    band = f" (80% interval {lo:,.0f} - {hi:,.0f})" if lo is not None and hi is not None else ""
+    dep = d.get("deployment") or {}
     rows = [
         ("output tokens/s (deployment)", f"{d['output_tokens_per_s']:,.0f}"),
-        ("output tokens/s per accelerator", f"{d['output_tokens_per_s_per_accelerator']:,.1f}"),
+        ("output tokens/s per accelerator",
+         f"{d['output_tokens_per_s_per_accelerator']:,.1f}{band}"),
         ("tokens/s per user (interactivity)", f"{d['interactivity_tokens_per_s_per_user']:.1f}"),
         ("TTFT mean / p99", f"{d['ttft_s']:.3g} s / {d['ttft_p99_s']:.3g} s"),
         ("TPOT mean / p99", f"{d['tpot_s'] * 1e3:.3g} ms / {d['tpot_p99_s'] * 1e3:.3g} ms"),
         ("tokens/s per MW (all-in)", fmt_si(d["tokens_per_s_per_mw"], "tok/s/MW")),
         ("bottleneck", d["bottleneck"]),
-        ("layout", f"TP{c['tp']} PP{c['pp']} EP{c['ep']} DP{c['dp']} x {c['count']} "
-                   f"accelerators, {c['precision']}"),
+        ("layout", f"TP{c['tp']} PP{c['pp']} EP{c['ep']} DP{c['dp']}, {c['precision']}"),
+        ("deployment", _deployment_text(dep, c) if dep else f"{c['count']} accelerators"),
+        ("software era", d.get("software_date") or "—"),
         ("concurrent sequences per replica", str(c["batch"])),
-        ("disaggregated", f"yes ({c['prefill_accelerators']} prefill accelerators)"
+        ("disaggregated", f"yes ({c['prefill_accelerators']:g} prefill accelerators)"
          if c["disaggregated"] else "no"),
     ]
     m = d["memory_bytes"]
@@ -49,6 +64,17 @@ def _print_prediction(d: dict[str, Any]) -> None:
     stdout.print(t)
 
 
+def _deployment_text(dep: dict[str, Any], c: dict[str, Any]) -> str:
+    sysw = "system" if dep["systems"] == 1 else "systems"
+    out = (f"{dep['systems']} x {dep['system']} {sysw} ({dep['accelerators']} accelerators, "
+           f"{dep['accelerators_used']} used): {dep['decode_replicas']} replica(s) of "
+           f"{dep['replica_accelerators']}")
+    if c.get("disaggregated"):
+        out += (f" decoding + {dep['prefill_instances']} prefill instance(s), "
+                f"{dep['prefill_accelerators']} accelerators")
+    return out
+
+
 def predict_cmd(
     scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]",
                                            help="scenario file with a [predict] section"),
@@ -57,28 +83,47 @@ def predict_cmd(
     count: int | None = typer.Option(None, "--count", min=1,
                                      help="accelerators (default: the engine chooses)"),
     precision: str = typer.Option("fp8", "--precision", help="fp4 | fp8 | bf16"),
-    input_tokens: float = typer.Option(1024, "--input-tokens", help="mean prompt tokens"),
-    output_tokens: float = typer.Option(1024, "--output-tokens", help="mean output tokens"),
+    input_tokens: float | None = typer.Option(None, "--input-tokens",
+                                              help="mean prompt tokens (default 1024)"),
+    output_tokens: float | None = typer.Option(None, "--output-tokens",
+                                               help="mean output tokens (default 1024)"),
     ttft_max_s: float | None = typer.Option(None, "--ttft-max-s", help="p99 TTFT limit [s]"),
     tpot_max_s: float | None = typer.Option(None, "--tpot-max-s", help="p99 TPOT limit [s]"),
     interactivity_min: float | None = typer.Option(
         None, "--interactivity-min", help="minimum tokens/s per user"),
     disaggregated: bool | None = typer.Option(
         None, "--disaggregated/--aggregated", help="force or forbid separate prefill pools"),
+    software_date: str | None = typer.Option(
+        None, "--software-date", metavar="YYYY-MM",
+        help="software era of the prediction (default: the latest supported)"),
+    set_: list[str] = typer.Option([], "--set", metavar="NAME=VALUE", help=SET_HELP),
+    inputs: bool = typer.Option(False, "--inputs", help="list the inputs with defaults and "
+                                "sources, and exit"),
     json_out: bool = typer.Option(False, "--json", help="print JSON"),
     catalog: list[str] = _CATALOG_OPT,
     save_scenario: Path | None = typer.Option(None, "--save-scenario", metavar="PATH", help=(
         "write the resolved scenario (every default filled in) to PATH")),
 ) -> None:
     """Best tokens/s per accelerator of a model on a system under latency limits."""
+    from tokenfab.perf.inputs import PREDICT_INPUTS, predict_kwargs
     from tokenfab.perf.serving import predict
 
     cat = get_catalog(catalog)
+    if inputs:
+        print_inputs(PREDICT_INPUTS, cat)
+        return
+    given = dict(input_tokens=input_tokens, output_tokens=output_tokens, ttft_max_s=ttft_max_s,
+                 tpot_max_s=tpot_max_s, interactivity_min=interactivity_min)
+    flags = {**{k: v for k, v in given.items() if v is not None},
+             **parse_set(PREDICT_INPUTS, set_)}
+    if software_date is not None:
+        from tokenfab.perf.era import parse_date
+
+        parse_date(software_date, field="--software-date")
     if save_scenario is not None:
         _save(save_scenario, scenario, dict(
             model=model, hardware=hardware, count=count, precision=precision,
-            input_tokens=input_tokens, output_tokens=output_tokens, ttft_max_s=ttft_max_s,
-            tpot_max_s=tpot_max_s, interactivity_min=interactivity_min, disaggregated=disaggregated))
+            disaggregated=disaggregated, software_date=software_date, **flags), cat)
     if scenario is not None:
         from rich.progress import Progress, SpinnerColumn, TextColumn
 
@@ -97,17 +142,17 @@ def predict_cmd(
         missing = [n for n, v in (("--model", model), ("--hardware", hardware)) if v is None]
         raise TokenfabError(f"give a scenario file or {' and '.join(missing)}",
                             field=missing[0])
-    pred = predict(model, hardware, count, precision=precision, input_tokens=input_tokens,
-                   output_tokens=output_tokens, ttft_max_s=ttft_max_s, tpot_max_s=tpot_max_s,
-                   interactivity_min=interactivity_min, disaggregated=disaggregated,
-                   catalog=cat)
+    res = PREDICT_INPUTS.resolve({}, cat, flags=flags)
+    pred = predict(model, hardware, count, precision=precision, disaggregated=disaggregated,
+                   catalog=cat, software_date=software_date, **predict_kwargs(dict(res.values)))
     if json_out:
         print_json(pred.to_dict())
         return
     _print_prediction(pred.to_dict())
 
 
-def _save(out: Path, scenario: Path | None, flags: dict[str, Any]) -> None:
+def _save(out: Path, scenario: Path | None, flags: dict[str, Any],
+          catalog: Any = None) -> None:
     """``--save-scenario``: the ``[predict]`` section the command runs (from the file, or from
     the flags when there is none)."""
     from tokenfab.perf.claims import PredictSection
@@ -120,7 +165,25 @@ def _save(out: Path, scenario: Path | None, flags: dict[str, Any]) -> None:
             if flags[name] is None:
                 raise TokenfabError(f"give a scenario file or --{name}", field=f"--{name}")
         sec, meta = validate_section(PredictSection, flags, prefix="predict"), None
-    save_resolved(out, "predict", sec, meta)
+    from tokenfab.perf.inputs import PREDICT_INPUTS
+
+    res = PREDICT_INPUTS.resolve({n: getattr(sec, n, None) for n in PREDICT_INPUTS.names},
+                                 catalog)
+    fill: dict[str, Any] = dict(res.values)
+    comments = res.comments()
+    if sec.software_date is None and not sec.baseline_hardware:
+        # the latest supported era of this model on this hardware, written so the file reruns
+        # in the same era after the shipped era fit moves on (a comparison keeps each side's
+        # own latest era: left unset)
+        from tokenfab.perf.era import ERA, era_group, format_date
+
+        cat = catalog if catalog is not None else get_catalog()
+        hw, m = cat.hardware(sec.hardware), cat.model(sec.model)
+        fill["software_date"] = format_date(ERA.latest(era_group(hw.family,
+                                                                  int(m.moe_experts or 0))))
+        comments["software_date"] = ("the latest supported software era of this model class on "
+                                     "this hardware family (tokenfab.perf.era)")
+    save_resolved(out, "predict", sec, meta, sources=comments, fill=fill)
     console_err(f"wrote resolved scenario to {out}")
 
 
@@ -161,6 +224,9 @@ def pareto_cmd(
     input_tokens: float = typer.Option(1024, "--input-tokens"),
     output_tokens: float = typer.Option(1024, "--output-tokens"),
     ttft_max_s: float | None = typer.Option(None, "--ttft-max-s", help="p99 TTFT limit [s]"),
+    software_date: str | None = typer.Option(
+        None, "--software-date", metavar="YYYY-MM",
+        help="software era (default: the latest supported)"),
     plot: Path | None = typer.Option(None, "--plot", help="write the frontier to PNG or HTML"),
     json_out: bool = typer.Option(False, "--json", help="print JSON"),
     catalog: list[str] = _CATALOG_OPT,
@@ -170,7 +236,8 @@ def pareto_cmd(
 
     cat = get_catalog(catalog)
     fr = pareto(model, hardware, count, precision=precision, input_tokens=input_tokens,
-                output_tokens=output_tokens, ttft_max_s=ttft_max_s, catalog=cat)
+                output_tokens=output_tokens, ttft_max_s=ttft_max_s, catalog=cat,
+                software_date=software_date)
     if plot is not None:
         from tokenfab.report.figures.perf import plot_frontier
 
@@ -195,39 +262,57 @@ def pareto_cmd(
 
 
 def validate_cmd(
-    data: Path = typer.Option(..., "--data", help="CSV of measured results "
-                              "(format of shared/validation/measured_inference.csv)"),
+    data: list[Path] = typer.Option(..., "--data", help="CSV of measured results "
+                                    "(format of shared/validation/measured_inference.csv); "
+                                    "repeat to score several files together"),
+    cv: str | None = typer.Option(
+        None, "--cv", metavar="KEY",
+        help="grouped cross-validation: round | submitter | accelerator | model (the software "
+             "era is fitted on the other groups only; held-out errors reported)"),
     json_out: bool = typer.Option(False, "--json", help="print JSON"),
     catalog: list[str] = _CATALOG_OPT,
 ) -> None:
-    """Predict every measured row under its conditions; print the % errors."""
-    from tokenfab.perf.validate import read_rows, validate
+    """Predict every measured row under its conditions; print the % errors and the share of
+    rows inside the 80 % prediction interval."""
+    from tokenfab.perf.validate import CV_KEYS, read_rows, validate
 
+    if cv is not None and cv not in CV_KEYS:
+        raise TokenfabError(f"unknown cross-validation key {cv!r}", field="--cv", value=cv,
+                            allowed=", ".join(CV_KEYS))
     cat = get_catalog(catalog)
     if json_out:
-        print_json(validate(data, catalog=cat))
+        print_json(validate(data, catalog=cat, cv=cv))
         return
     from rich.progress import Progress
 
-    n = len(read_rows(data))
+    n = sum(len(read_rows(d)) for d in data)
     with Progress(transient=True, console=stdout) as prog:
         task = prog.add_task("predicting rows", total=n)
-        res = validate(data, catalog=cat, progress=lambda: prog.advance(task))
-    t = Table(title=f"Validation: {data.name}")
-    for col in ("id", "round", "hardware", "model", "scenario", "predicted", "measured",
-                "error %", "layout"):
-        t.add_column(col, justify="right" if col in ("predicted", "measured", "error %")
-                     else "left")
+        res = validate(data, catalog=cat, progress=lambda: prog.advance(task), cv=cv)
+    names = ", ".join(d.name for d in data)
+    t = Table(title=f"Validation: {names}" + (f" (held out by {cv})" if cv else ""))
+    for col in ("id", "round", "hardware", "model", "scenario", "predicted", "p10-p90",
+                "measured", "error %", "layout"):
+        t.add_column(col, justify="right" if col in ("predicted", "measured", "error %",
+                                                     "p10-p90") else "left")
     for r in res["rows"]:
         c = r["config"]
         t.add_row(r["id"], r["round"], r["accelerator_id"], r["model_id"], r["scenario"],
-                  f"{r['predicted']:,.1f}", f"{r['measured']:,.1f}", f"{r['error_pct']:+.1f}",
+                  f"{r['predicted']:,.1f}",
+                  f"{r['predicted_p10']:,.0f}-{r['predicted_p90']:,.0f}",
+                  f"{r['measured']:,.1f}", f"{r['error_pct']:+.1f}",
                   f"TP{c['tp']} PP{c['pp']} EP{c['ep']}" + (" disagg" if c["disaggregated"]
                                                           else ""))
     stdout.print(t)
     fam = ", ".join(f"{k} {v:.1f}%" for k, v in res["by_family"].items())
-    stdout.print(f"median |error|: [bold]{res['median_abs_pct_error']:.1f}%[/bold] over "
-                 f"{len(res['rows'])} rows; by family: {fam}")
+    mod = ", ".join(f"{k} {v:.1f}%" for k, v in res["by_model"].items())
+    cov = res["coverage_80"]
+    how = f"held out by {cv}" if cv else "in sample for the era fit; use --cv for held-out"
+    stdout.print(f"median |error| ({how}): [bold]{res['median_abs_pct_error']:.1f}%[/bold] "
+                 f"over {len(res['rows'])} rows; 80% interval coverage "
+                 f"{'—' if cov is None else f'{cov:.0%}'}")
+    stdout.print(f"by family: {fam}")
+    stdout.print(f"by model: {mod}")
     for s in res["skipped"]:
         console_err(f"skipped {s['id']}: {s['reason']}")
 

@@ -97,6 +97,18 @@ class Calibration:
         (TensorRT-LLM on Blackwell: "FP8 KV cache and FP8 attention", TRT-LLM tech blog 3,
         2025) or at the BF16 rate (FlashMLA and TRT-LLM on Hopper: BF16 math, an FP8 KV
         cache is dequantized) [-].
+    watts_per_pflops : float
+        Board power per FP8-equivalent PFLOP/s at full boost clocks, the power-cap model of
+        :mod:`tokenfab.perf.power` (0: no cap). Estimates: Hopper 350 (H100/H200 run FP8 GEMMs
+        at their 700 W limit), Blackwell 222 (B200 at its 1,000 W limit at the 9 PFLOP/s FP4
+        peak; B300/GB300, 1.5x the FP4 peak for +10-17 % power, are capped), CDNA3 370 (MI300X
+        throttles to ~0.78 of its 2.1 GHz peak clock at 750 W; MI325X, the same die at
+        1,000 W, does not: AMD MLPerf v6.0 llama2-70b offline 33,880 vs 27,072-27,599 tok/s
+        on 8 GPUs, the evidence this value was set with), CDNA4 280 (MI355X at 1,400 W
+        unthrottled); Rubin 0 (a new process node: no basis to cap it) [W/(PFLOP/s)].
+    software_speed : float
+        Speed of the serving software relative to the constants above: divides every step
+        time. Set per date by :mod:`tokenfab.perf.era` (``software_date``) [-].
     """
 
     compute_eff: float
@@ -114,6 +126,8 @@ class Calibration:
     mla_attn_eff: float = 0.67
     mla_ctx_half_tokens: float = 1000.0
     mla_math_fp8: bool = False
+    watts_per_pflops: float = 0.0
+    software_speed: float = 1.0
 
     def compute_efficiency(self, precision: str) -> float:
         """The compute fraction for ``precision`` (``fp4`` has its own)."""
@@ -125,16 +139,17 @@ _NV_2025 = "MLPerf Inference v5.0/v5.1 (2025), TensorRT-LLM"
 #: one entry per hardware family (keys = catalog ``family`` values)
 CALIBRATION: dict[str, Calibration] = {
     "hopper": Calibration(0.62, 0.62, 0.85, 0.80, 0.75, 10e-6, 25e-6, 10e-6, 1.5e-3, 128.0, _NV_2025,
-                          mla_ctx_half_tokens=535.0),
+                          mla_ctx_half_tokens=535.0, watts_per_pflops=350.0),
     "blackwell": Calibration(0.62, 0.43, 0.85, 0.80, 0.75, 10e-6, 25e-6, 8e-6, 1.5e-3, 256.0, _NV_2025,
-                             mla_ctx_half_tokens=1570.0, mla_math_fp8=True),
+                             mla_ctx_half_tokens=1570.0, mla_math_fp8=True,
+                             watts_per_pflops=222.0),
     "rubin": Calibration(0.62, 0.43, 0.85, 0.80, 0.75, 10e-6, 25e-6, 8e-6, 1.5e-3, 256.0,
                          "assumed equal to Blackwell (no measurements: not shipping)",
                          mla_ctx_half_tokens=1570.0, mla_math_fp8=True),
-    "cdna3": Calibration(0.40, 0.40, 0.81, 0.60, 0.70, 20e-6, 30e-6, 12e-6, 2.0e-3, 128.0,
-                         "MLPerf v4.1/v5.1 (2024-2025), vLLM/ROCm 6.x"),
+    "cdna3": Calibration(0.50, 0.50, 0.81, 0.60, 0.70, 20e-6, 30e-6, 12e-6, 2.0e-3, 128.0,
+                         "MLPerf v4.1/v5.1 (2024-2025), vLLM/ROCm 6.x", watts_per_pflops=370.0),
     "cdna4": Calibration(0.50, 0.35, 0.81, 0.60, 0.70, 20e-6, 30e-6, 12e-6, 2.0e-3, 128.0,
-                         "MLPerf v5.1 (2025), vLLM/ROCm 7 (open division)"),
+                         "MLPerf v5.1 (2025), vLLM/ROCm 7 (open division)", watts_per_pflops=280.0),
     "gaudi": Calibration(0.45, 0.45, 0.70, 0.60, 0.70, 25e-6, 35e-6, 15e-6, 3.0e-3, 128.0,
                          "MLPerf v4.0 (2024), SynapseAI 1.14 / TGI-gaudi", 1.3),
     "tpu": Calibration(0.55, 0.55, 0.80, 0.70, 0.70, 15e-6, 30e-6, 10e-6, 2.0e-3, 128.0,
@@ -201,9 +216,30 @@ class ServingConstants:
         Acceptance rate of an MTP draft token: "between 85% and 90%" for the second token,
         1.8x tokens per second (DeepSeek-V3 technical report, arXiv:2412.19437, sec. 5.4.3).
         Measured (lower end) [-].
+    mtp_acceptance_by_position : tuple of float
+        Conditional acceptance of the i-th MTP draft token given the earlier ones were
+        accepted: the first is ``mtp_acceptance``; each further draft conditions on more
+        guessed context, so the rate falls (DeepSeek-V3 reports only the first; TensorRT-LLM
+        runs DeepSeek-R1 with up to 3 MTP draft tokens, tech blog 2). Estimate beyond the
+        first [-].
+    seq_overhead_s : float
+        Host time per sequence per decode step (scheduling, input preparation, sampling,
+        detokenization) that the GPU waits for without overlap. SGLang's "zero-overhead
+        batch scheduler" (v0.4 blog, 2024-12-04) and vLLM V1 (blog, 2025-01-27) were written
+        because this CPU work left GPUs idle for small models at large batch: a few us per
+        sequence (2 us: 1,000 sequences add 2 ms to a step). Estimate [s].
+    act_bytes_per_hidden : float
+        HBM bytes of element-wise activation traffic per token, per layer, per unit of hidden
+        size ``d`` (:func:`tokenfab.perf.engine._activation_time`). Counted from a fused
+        decoder layer's dataflow (TensorRT-LLM: norm + quantize, RoPE, residual + norm fused):
+        BF16 outputs of the QKV (~1.5 d), O (d), gate/up (2 x 3.5 d for Llama's f = 3.5 d) and
+        down (d) GEMMs are written and read once more by the next kernel, plus the
+        norms/residuals: ~ 2 B x 2 x 12 d = 48 d bytes. Estimate [B].
     ep_load_imbalance : float
-        Busiest / mean expert-parallel rank load with a learned router (DeepSeek-V3 tech.
-        report on EPLB; 1.1-1.4 without redundant experts) [-]. Estimate.
+        Busiest / mean expert-parallel rank load from the router's skew (DeepSeek-V3 tech.
+        report on EPLB; 1.1-1.4 without redundant experts); the engine adds the statistical
+        excess of the busiest rank in small steps (:func:`tokenfab.perf.engine.ep_imbalance`)
+        [-]. Estimate.
     """
 
     memory_reserve_frac: float = 0.10
@@ -216,6 +252,9 @@ class ServingConstants:
     kernels_mla_extra: float = 6.0
     mtp_draft_tokens: float = 1.0
     mtp_acceptance: float = 0.85
+    mtp_acceptance_by_position: tuple[float, ...] = (0.85, 0.75, 0.65, 0.55)
+    seq_overhead_s: float = 2.0e-6
+    act_bytes_per_hidden: float = 48.0
     prefill_chunk_tokens: float = 8192.0
     input_p99_over_mean: float = 2.43
     service_cv2: float = 0.5
@@ -247,4 +286,4 @@ def calibration_for(family: str, **overrides: float) -> Calibration:
     if bad:
         raise TokenfabError(f"unknown calibration field(s) {sorted(bad)}",
                             allowed=", ".join(sorted(names)))
-    return replace(cal, **overrides) if overrides else cal
+    return replace(cal, **overrides) if overrides else cal  # type: ignore[arg-type]  # float fields only: names checked above

@@ -52,6 +52,7 @@ from tokenfab.perf.parallelism import (
     usable_memory_bytes,
     weight_bytes_per_accelerator,
 )
+from tokenfab.perf.power import sustained_fraction
 from tokenfab.perf.precision import KV_BYTES, WEIGHT_BYTES, dense_precision
 from tokenfab.perf.roofline import allreduce_time, alltoall_time, link_bandwidth
 
@@ -86,6 +87,50 @@ class Workload:
     tpot_max_s: float | None = None
     interactivity_min: float | None = None
     input_p99_over_mean: float | None = None
+    prefix_cache_hit: float = 0.0
+
+
+def peak_sustained(hw: Accelerator, cal: Calibration, precision: str) -> float:
+    """Dense peak FLOP/s at ``precision`` the accelerator sustains under its power limit
+    (:func:`tokenfab.perf.power.sustained_fraction`) [FLOP/s]."""
+    peak = hw.peak_flops_per_s(precision)
+    return peak * sustained_fraction(hw.tdp_w, peak, precision, cal.watts_per_pflops)
+
+
+def ep_imbalance(ep: np.ndarray, routed_per_rank: np.ndarray) -> np.ndarray:
+    """Busiest / mean expert-parallel rank load in one step [-].
+
+    A learned router's skew (``ServingConstants.ep_load_imbalance``) times the statistical
+    excess of the busiest of ``n = ep`` ranks when each receives a binomial share of
+    ``mu`` routed token copies on average: ``1 + sqrt(2 ln n) sqrt((1 - 1/n) / mu)`` (the
+    expected maximum of ``n`` near-normal counts, Gumbel limit). Small steps (latency-bound
+    server and interactive runs of large MoE models) wait for their busiest rank; large
+    offline steps average out.
+
+    >>> round(float(ep_imbalance(np.array(8.0), np.array(64.0))), 3)
+    1.486
+    """
+    n = np.maximum(np.asarray(ep, dtype=float), 1.0)
+    mu = np.maximum(np.asarray(routed_per_rank, dtype=float), 1.0)
+    excess = np.sqrt(2.0 * np.log(n)) * np.sqrt((1.0 - 1.0 / n) / mu)
+    return np.where(n > 1, SERVING.ep_load_imbalance * (1.0 + excess), 1.0)
+
+
+def mtp_tokens_per_step(draft_tokens: int) -> float:
+    """Expected tokens a sequence emits per verify step with ``n`` MTP draft tokens:
+    ``1 + sum_i prod_{j <= i} a_j`` (a draft is kept only if every earlier one was; ``a_j``
+    = ``ServingConstants.mtp_acceptance_by_position``; Leviathan et al. 2023,
+    arXiv:2211.17192, eq. 1 with per-position rates).
+
+    >>> mtp_tokens_per_step(1), round(mtp_tokens_per_step(3), 4)
+    (1.85, 2.9019)
+    """
+    acc = SERVING.mtp_acceptance_by_position
+    out, run = 1.0, 1.0
+    for i in range(int(draft_tokens)):
+        run *= acc[min(i, len(acc) - 1)]
+        out += run
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +149,8 @@ class StageTime:
 
     @property
     def total(self) -> np.ndarray:
-        return self.compute + self.memory + self.comm + self.overhead
+        out: np.ndarray = self.compute + self.memory + self.comm + self.overhead
+        return out
 
 
 def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
@@ -152,16 +198,16 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
     # FP4 weights on hardware without FP4 tensor units run weight-only (W4A16: MXFP4 ->
     # BF16 math; TensorRT-LLM's Hopper default for MXFP4 checkpoints, vLLM Marlin/Triton)
     p_math = "bf16" if precision == "fp4" and not hw.supports("fp4") else precision
-    peak_w = hw.peak_flops_per_s(p_math) * cal.compute_efficiency(p_math)
+    peak_w = peak_sustained(hw, cal, p_math) * cal.compute_efficiency(p_math)
     p_dense = dense_precision(precision, mc.is_moe)
-    peak_d = hw.peak_flops_per_s(p_dense) * cal.compute_efficiency(p_dense)
+    peak_d = peak_sustained(hw, cal, p_dense) * cal.compute_efficiency(p_dense)
     if mc.is_mla and phase == "decode":
         mla_prec = "fp8" if cal.mla_math_fp8 and precision != "bf16" else "bf16"
         c_eff = max(float(mc.effective_context(kv_context)), 1.0)
-        peak_a = (hw.peak_flops_per_s(mla_prec) * cal.mla_attn_eff
+        peak_a = (peak_sustained(hw, cal, mla_prec) * cal.mla_attn_eff
                   * c_eff / (c_eff + cal.mla_ctx_half_tokens))
     else:
-        peak_a = hw.peak_flops_per_s(attn_prec) * cal.compute_eff
+        peak_a = peak_sustained(hw, cal, attn_prec) * cal.compute_eff
     bw = hw.hbm_bw_bytes_per_s * cal.mem_eff
     b_w = WEIGHT_BYTES[precision]
     b_d = WEIGHT_BYTES[p_dense]
@@ -181,9 +227,13 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
         touched = experts_touched(t * ad, mc.experts, mc.top_k)
         m_tok = routed / np.maximum(touched, 1e-9)  # GEMM rows per touched expert
         eff_e = SERVING.moe_gemm_rel_eff * (m_tok + m_min) / (m_tok + m_half)
-        imb = np.where(ep > 1, SERVING.ep_load_imbalance, 1.0)
-        c_exp = imb * t * mc.top_k * 2.0 * mc.expert_params / n / (peak_w * eff_e)
-        m_exp = imb * touched * mc.expert_params * b_w / (np.maximum(ep, 1.0) * pp) / bw
+        # the busiest rank sets the step: its token copies carry the router skew and the
+        # statistical excess of small steps; its weight reads only the skew (a rank reads
+        # each of its experts once however many tokens it gets)
+        imb_c = ep_imbalance(ep, routed / np.maximum(ep, 1.0))
+        imb_m = np.where(ep > 1, SERVING.ep_load_imbalance, 1.0)
+        c_exp = imb_c * t * mc.top_k * 2.0 * mc.expert_params / n / (peak_w * eff_e)
+        m_exp = imb_m * touched * mc.expert_params * b_w / (np.maximum(ep, 1.0) * pp) / bw
     else:
         c_exp = m_exp = 0.0
     # attention core: FLOPs against the context, KV-cache reads
@@ -202,7 +252,8 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
     t_c = (np.where(c_dense >= m_dense, c_dense, 0.0) + np.where(c_exp >= m_exp, t_exp, 0.0)
            + np.where(c_att >= m_att, c_att, 0.0))
     t_m = (np.where(c_dense >= m_dense, 0.0, m_dense) + np.where(c_exp >= m_exp, 0.0, t_exp)
-           + np.where(c_att >= m_att, 0.0, m_att))
+           + np.where(c_att >= m_att, 0.0, m_att)
+           + _activation_time(mc, t, tp, pp, bw) * pad)
 
     domain = hw.scaleup_domain_size
     su = hw.scaleup_bw_bytes_per_s_unidir * cal.scaleup_eff
@@ -225,11 +276,32 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
     t_pp = np.where(pp > 1, act / bw_pp + lat_pp, 0.0)
     # per-layer fixed cost scales with the kernels a layer launches: o_layer is calibrated on
     # dense GQA layers (~10 kernels); a routed-MoE FFN and an MLA attention block add more
-    over = layers * cal.layer_overhead_s * _kernel_factor(mc) + cal.step_overhead_s / pp
+    # per-sequence host work of a step (scheduling, input preparation, sampling, detokenizing)
+    # grows with the batch and is what makes small models slower than their roofline
+    over = (layers * cal.layer_overhead_s * _kernel_factor(mc) + cal.step_overhead_s / pp
+            + SERVING.seq_overhead_s * np.asarray(kv_sequences, dtype=float) / pp)
     comm = t_ar + t_ep + t_pp
+    # the software era divides every step time (tokenfab.perf.era)
+    k = 1.0 / cal.software_speed
+    t_c, t_m, comm, over = t_c * k, t_m * k, comm * k, over * k
     shape = np.broadcast_shapes(np.shape(t_c), np.shape(t_m), np.shape(comm), np.shape(over))
     return StageTime(np.broadcast_to(t_c, shape), np.broadcast_to(t_m, shape),
                      np.broadcast_to(comm, shape), np.broadcast_to(over, shape))
+
+
+def _activation_time(mc: ModelCosts, tokens: np.ndarray, tp: np.ndarray, pp: np.ndarray,
+                     bw: float) -> np.ndarray:
+    """Element-wise activation traffic of a step (norms, residual adds, RoPE, activation
+    quantization, SwiGLU, GEMM outputs written and re-read): memory-bound kernels whose bytes
+    scale with ``d`` per token and layer, not with the weights [s].
+
+    ``t * d * (L / pp) * a / tp / BW`` with ``a`` = ``ServingConstants.act_bytes_per_hidden``.
+    Relative to the GEMM work (``~24 d^2`` FLOP per token and layer) it falls as ``1/d``: it is
+    what makes small models (d = 4,096) slower than their weights and FLOPs suggest.
+    """
+    out: np.ndarray = (np.asarray(tokens, dtype=float) * mc.hidden * (mc.layers / pp)
+                       * SERVING.act_bytes_per_hidden / tp / bw)
+    return out
 
 
 def _kernel_factor(mc: ModelCosts) -> float:
@@ -269,20 +341,22 @@ def _wait(rho: np.ndarray, t_occ: np.ndarray, cv2: float) -> tuple[np.ndarray, n
 def _p99_sum(mean_a: np.ndarray, p99_a: np.ndarray, mean_b: np.ndarray,
              p99_b: np.ndarray) -> np.ndarray:
     """p99 of a sum of two independent delays: means plus excesses in quadrature [s]."""
-    return mean_a + mean_b + np.hypot(p99_a - mean_a, p99_b - mean_b)
+    out: np.ndarray = mean_a + mean_b + np.hypot(p99_a - mean_a, p99_b - mean_b)
+    return out
 
 
 def _batch_grid(b_max: np.ndarray) -> np.ndarray:
     """(n_layouts, N_BATCH) geometric grid of microbatch sizes from 1 to ``b_max``."""
     f = np.linspace(0.0, 1.0, N_BATCH)[None, :]
     b = np.exp(np.log(np.maximum(b_max, 1.0))[:, None] * f)
-    return np.maximum(np.floor(b), 1.0)
+    out: np.ndarray = np.maximum(np.floor(b), 1.0)
+    return out
 
 
 def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
              lay: Layouts, wl: Workload, count: int | None,
              modes: tuple[str, ...] = ("aggregated", "disaggregated"),
-             mtp: bool = True) -> dict[str, np.ndarray]:
+             mtp: bool = True, mtp_draft_tokens: int | None = None) -> dict[str, np.ndarray]:
     """All operating points of ``lay`` x batch sizes at one precision, flattened.
 
     Modes: ``aggregated`` (one replica does both; prefill chunks stall decoding, equations
@@ -319,7 +393,7 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
     dec = stage_time(mc, hw, cal, precision, col, B, B * a_dec, B, ctx_mem)
     # decode variants: (draft tokens, step components, time per generated token)
     variants = [(0.0, dec, dec.total)]
-    n_d = float(SERVING.mtp_draft_tokens)
+    n_d = float(SERVING.mtp_draft_tokens if mtp_draft_tokens is None else mtp_draft_tokens)
     if mtp and mc.mtp_layers and n_d > 0:
         # MTP speculative decoding (DeepSeek-V3 report, arXiv:2412.19437 sec. 5.4.3): a
         # verify step runs (1 + n_d) tokens per sequence through the model (KV read once),
@@ -328,12 +402,14 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
         ver = stage_time(mc, hw, cal, precision, col, B * (1.0 + n_d), B * (1.0 + n_d) * a_dec,
                          B, ctx_mem)
         t_step = ver.total + n_d * mc.mtp_layers / mc.layers * dec.total
-        variants.append((n_d, ver, t_step / (1.0 + SERVING.mtp_acceptance * n_d)))
+        variants.append((n_d, ver, t_step / mtp_tokens_per_step(int(n_d))))
     C = max(SERVING.prefill_chunk_tokens, n_in)
     zeros = np.zeros((nl, 1))
     pre = stage_time(mc, hw, cal, precision, col, np.full((nl, 1), C), C * a_pre, zeros, 0.0,
                      phase="prefill")
-    t_occ = pre.total * (n_in / C)  # stage occupancy per request
+    # prefix caching: a share h of the prompt is read from the KV cache instead of prefilled
+    h = float(wl.prefix_cache_hit)
+    t_occ = pre.total * (n_in * (1.0 - h) / C)  # stage occupancy per request
     fixed = wl.input_p99_over_mean is not None and wl.input_p99_over_mean <= 1.0
     in99 = (SERVING.input_p99_over_mean if wl.input_p99_over_mean is None
             else wl.input_p99_over_mean) * n_in
@@ -343,8 +419,8 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
                        C99 * mc.prefill_attn_flops(in99), zeros, 0.0, phase="prefill")
     # a prompt split in chunks of C tokens pipelines through the pp stages
     chunk = SERVING.prefill_chunk_tokens
-    lat_pre = pre.total * (1.0 + (col.pp - 1.0) / max(n_in / chunk, 1.0))
-    lat_pre99 = pre99.total * (1.0 + (col.pp - 1.0) / max(in99 / chunk, 1.0))
+    lat_pre = pre.total * (1.0 + (col.pp - 1.0) / max(n_in / chunk, 1.0)) * (1.0 - h)
+    lat_pre99 = pre99.total * (1.0 + (col.pp - 1.0) / max(in99 / chunk, 1.0)) * (1.0 - h)
 
     out: dict[str, list[np.ndarray]] = {}
     shape = B.shape
@@ -358,7 +434,8 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
                     pp=col.pp, ep=col.ep, batch=B * col.pp, t_compute=st.compute,
                     t_memory=st.memory, t_comm=st.comm, t_overhead=st.overhead,
                     mem_weights=w[:, None], mem_kv=B * kv_seq[:, None], disagg=np.zeros(1),
-                    prefill_acc=np.zeros(1), rho=np.zeros(1), mtp=np.zeros(1))
+                    prefill_acc=np.zeros(1), rho=np.zeros(1), mtp=np.zeros(1),
+                    prefill_size=np.zeros(1))
         base.update(arrays)
         for k, v in base.items():
             out.setdefault(k, []).append(np.broadcast_to(v, per_acc.shape).ravel())
@@ -396,24 +473,60 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
             tpot = col.pp * t_dec
             phi = (g / n_out) / (1.0 / x_d + g / n_out)  # share of accelerators prefilling
             if count:
-                n_pre = np.maximum(np.ceil(phi * count / n_p), 1.0) * n_p
-                n_dec = np.floor((count - n_pre) / rep) * rep
-                total = np.where(n_dec >= rep, np.minimum(n_dec * x_d, n_pre / g * n_out),
-                                 0.0)
-                per_acc, pre_acc = total / count, n_pre
+                total, n_pre = _split(float(count), phi, n_p, rep, x_d, g, n_out)
+                used = np.full_like(total, float(count))
             else:
-                per_acc = n_out / (n_out / x_d + g)
-                pre_acc = rep * phi / (1.0 - np.minimum(phi, 0.99))
+                # open deployment: whole systems, whole prefill instances and decode replicas
+                total = used = n_pre = np.zeros(1)
+                best = np.full(shape, -1.0)
+                for n_sys in _system_counts(hw, rep):
+                    tot_k, pre_k = _split(n_sys, phi, n_p, rep, x_d, g, n_out)
+                    better = tot_k / n_sys > best
+                    best = np.where(better, tot_k / n_sys, best)
+                    total = np.where(better, tot_k, total)
+                    used = np.where(better, n_sys, used)
+                    n_pre = np.where(better, pre_k, n_pre)
+            per_acc = np.where(used > 0, total / np.maximum(used, 1.0), 0.0)
             emit(st, np.broadcast_to(per_acc, shape).copy(), tpot_s=tpot,
                  tpot_p99_s=tpot * SERVING.tpot_p99_over_mean, ttft_s=np.full(1, ttft_mean),
-                 ttft_p99_s=np.full(1, ttft99), disagg=np.ones(1), prefill_acc=pre_acc,
-                 mtp=np.full(1, n_d))
+                 ttft_p99_s=np.full(1, ttft99), disagg=np.ones(1), prefill_acc=n_pre,
+                 mtp=np.full(1, n_d), prefill_size=np.full(1, n_p))
             if not count:
-                # the deployment is the decode replica plus its prefill share
-                out["count"][-1] = out["count"][-1] + np.broadcast_to(pre_acc, shape).ravel()
-                out["total"][-1] = out["per_acc"][-1] * out["count"][-1]
+                out["count"][-1] = np.broadcast_to(used, shape).ravel().copy()
+                out["total"][-1] = np.broadcast_to(total, shape).ravel().copy()
                 out["dp"][-1] = np.broadcast_to(rep / n_att, shape).ravel()
     return {k: np.concatenate(v) for k, v in out.items()}
+
+
+def _split(n: float, phi: np.ndarray, n_p: float, rep: np.ndarray, x_d: np.ndarray,
+           g: float, n_out: float) -> tuple[np.ndarray, np.ndarray]:
+    """Best split of ``n`` accelerators into whole prefill instances of ``n_p`` and whole
+    decode replicas of ``rep``: output tokens/s of the deployment and prefill accelerators.
+
+    Tries the prefill-instance counts just below and above the ideal share ``phi n / n_p``
+    (at least one); throughput is the slower pool, ``min(n_dec x_d, n_pre O / g)``.
+    """
+    ideal = phi * n / n_p
+    best_tot = np.zeros(np.broadcast_shapes(np.shape(phi), np.shape(rep)))
+    best_pre = np.zeros_like(best_tot)
+    for k in (np.floor(ideal), np.ceil(ideal)):
+        k = np.maximum(k, 1.0)
+        n_pre = k * n_p
+        n_dec = np.floor(np.maximum(n - n_pre, 0.0) / rep) * rep
+        tot = np.where(n_dec >= rep, np.minimum(n_dec * x_d, n_pre / g * n_out), 0.0)
+        better = tot > best_tot
+        best_tot = np.where(better, tot, best_tot)
+        best_pre = np.where(better, n_pre, best_pre)
+    return best_tot, best_pre
+
+
+def _system_counts(hw: Accelerator, rep: np.ndarray) -> list[float]:
+    """Deployment sizes tried for an open disaggregated deployment: whole systems, from the
+    smallest that holds a decode replica plus a prefill instance up to ``max(64, system)``
+    accelerators or 4 systems, whichever is larger [accelerators]."""
+    aps = max(int(hw.accelerators_per_system), 1)
+    top = max(64, 4 * aps)
+    return [float(k * aps) for k in range(1, top // aps + 1)]
 
 
 def _prefill_pool(mc: ModelCosts, hw: Accelerator, lay: Layouts, t_occ: np.ndarray,

@@ -121,7 +121,9 @@ class ModelCosts:
     def effective_context(self, ctx: ArrayLike) -> np.ndarray:
         """Layer-averaged attended context [tokens]: ``(L_full*c + L_win*min(c, W)) / L``."""
         c = np.asarray(ctx, dtype=float)
-        return (self.full_layers * c + self.window_layers * np.minimum(c, self.window)) / self.layers
+        out: np.ndarray = (self.full_layers * c
+                           + self.window_layers * np.minimum(c, self.window)) / self.layers
+        return out
 
     def decode_flops_per_token(self, ctx: ArrayLike) -> np.ndarray:
         """Matmul and attention FLOPs of one decode token at context ``ctx`` [FLOP].
@@ -177,7 +179,7 @@ def model_costs(model: ModelArch) -> ModelCosts:
         kv_elems = 2.0 * n_kv * h
         kv_shard = int(n_kv)
     win_layers = int(model.sliding_window_layers or 0) if model.sliding_window_tokens else 0
-    window = float(model.sliding_window_tokens) if win_layers else float("inf")
+    window = float(model.sliding_window_tokens or 0) if win_layers else float("inf")
     # non-routed weights multiplied per token: everything active except the input embedding
     dense_matmul = float(pc.active_excl_input_embedding
                          - pc.moe_layers * pc.routed_per_token * pc.expert)

@@ -51,12 +51,14 @@ class Layouts:
     @property
     def replica_size(self) -> np.ndarray:
         """Accelerators holding one full copy of the weights: ``pp * max(tp, ep)``."""
-        return self.pp * np.maximum(self.tp, self.ep)
+        out: np.ndarray = self.pp * np.maximum(self.tp, self.ep)
+        return out
 
     @property
     def attention_group(self) -> np.ndarray:
         """Accelerators of one attention replica: ``tp * pp``."""
-        return self.tp * self.pp
+        out: np.ndarray = self.tp * self.pp
+        return out
 
     def __len__(self) -> int:
         return int(self.tp.size)
@@ -132,7 +134,8 @@ def weight_bytes_per_accelerator(mc: ModelCosts, lay: Layouts, precision: str) -
     dense = ((mc.stored_params_dense - mc.embed_stored_params) * b_d
              + mc.embed_stored_params * max(b_d, 2.0)) / (lay.tp * lay.pp)
     expert = mc.experts * mc.expert_params * b / (np.maximum(lay.ep, 1.0) * lay.pp)
-    return dense + expert
+    out: np.ndarray = dense + expert
+    return out
 
 
 def kv_bytes_per_sequence(mc: ModelCosts, lay: Layouts | np.ndarray, context: float,
@@ -146,7 +149,9 @@ def kv_bytes_per_sequence(mc: ModelCosts, lay: Layouts | np.ndarray, context: fl
     """
     tp = lay.tp if isinstance(lay, Layouts) else np.asarray(lay, dtype=float)
     shard = np.minimum(tp, float(mc.kv_shard_max))
-    return mc.effective_context(context) * mc.kv_elems_per_token * KV_BYTES[precision] / shard
+    out: np.ndarray = (mc.effective_context(context) * mc.kv_elems_per_token
+                       * KV_BYTES[precision] / shard)
+    return out
 
 
 def open_count_layouts(mc: ModelCosts, hw: Accelerator, precision: str,

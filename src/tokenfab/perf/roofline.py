@@ -66,7 +66,9 @@ def link_bandwidth(group: ArrayLike, domain: int, scaleup_bw_bytes_per_s: float,
     """
     n = np.asarray(group, dtype=float)
     f_out = np.clip(1.0 - domain / np.maximum(n, 1.0), 0.0, 1.0)
-    return 1.0 / ((1.0 - f_out) / scaleup_bw_bytes_per_s + f_out / scaleout_bw_bytes_per_s)
+    out: np.ndarray = 1.0 / ((1.0 - f_out) / scaleup_bw_bytes_per_s
+                             + f_out / scaleout_bw_bytes_per_s)
+    return out
 
 
 def allreduce_time(message_bytes: ArrayLike, group: ArrayLike, bw_bytes_per_s: ArrayLike,

@@ -19,10 +19,13 @@ import pandas as pd
 from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.catalog.schema import PRECISIONS, Accelerator, ModelArch
 from tokenfab.errors import InfeasibleError, TokenfabError
+from tokenfab.inputs import RunOptions
 from tokenfab.perf.calibration import SERVING, Calibration, calibration_for
 from tokenfab.perf.engine import Workload, evaluate, in_flight_context
+from tokenfab.perf.era import ERA, EraFit, era_group, format_date, parse_date, speed_range
 from tokenfab.perf.model_costs import ModelCosts, model_costs
 from tokenfab.perf.parallelism import (
+    Layouts,
     enumerate_layouts,
     kv_bytes_per_sequence,
     open_count_layouts,
@@ -64,6 +67,18 @@ class Prediction:
     config : dict
         ``tp``, ``ep``, ``pp``, ``dp``, ``batch`` (concurrent sequences per attention
         replica), ``precision``, ``count``, ``disaggregated``, ``prefill_accelerators``.
+    output_tokens_per_s_per_accelerator_p10, output_tokens_per_s_per_accelerator_p90 : float
+        80 % prediction interval of the per-accelerator throughput, from the uncertainty of
+        the calibration (:func:`tokenfab.perf.era.speed_range`); NaN when not computed.
+    output_tokens_per_s_p10, output_tokens_per_s_p90 : float
+        The same for the deployment.
+    software_date : str
+        Software era the prediction represents (``YYYY-MM``; default: the latest supported).
+    deployment : dict
+        What you would buy and run: ``systems``, ``accelerators`` (bought),
+        ``accelerators_used``, ``accelerators_per_system``, ``system`` (catalog id),
+        ``decode_replicas``, ``prefill_instances``, ``prefill_accelerators`` (whole
+        instances), ``replica_accelerators``.
     """
 
     output_tokens_per_s: float
@@ -79,6 +94,20 @@ class Prediction:
     config: dict[str, Any] = field(default_factory=dict)
     model: str = ""
     hardware: str = ""
+    output_tokens_per_s_per_accelerator_p10: float = float("nan")
+    output_tokens_per_s_per_accelerator_p90: float = float("nan")
+    output_tokens_per_s_p10: float = float("nan")
+    output_tokens_per_s_p90: float = float("nan")
+    software_date: str = ""
+    deployment: dict[str, Any] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row with the scalar fields (config flattened as ``config_*``)."""
+        d = {k: v for k, v in self.to_dict().items()
+             if not isinstance(v, dict)}
+        d.update({f"config_{k}": v for k, v in self.config.items()})
+        d.update({f"deployment_{k}": v for k, v in self.deployment.items()})
+        return pd.DataFrame([d])
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with the keys of the CLI contract."""
@@ -96,7 +125,19 @@ class Prediction:
             "bottleneck": self.bottleneck,
             "memory_bytes": dict(self.memory_bytes),
             "config": dict(self.config),
+            "output_tokens_per_s_per_accelerator_p10":
+                _finite_or_none(self.output_tokens_per_s_per_accelerator_p10),
+            "output_tokens_per_s_per_accelerator_p90":
+                _finite_or_none(self.output_tokens_per_s_per_accelerator_p90),
+            "output_tokens_per_s_p10": _finite_or_none(self.output_tokens_per_s_p10),
+            "output_tokens_per_s_p90": _finite_or_none(self.output_tokens_per_s_p90),
+            "software_date": self.software_date,
+            "deployment": dict(self.deployment),
         }
+
+
+def _finite_or_none(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
 
 
 @dataclass(frozen=True)
@@ -138,13 +179,19 @@ def _resolve(model: str | ModelArch, hardware: str | Accelerator,
              catalog: Catalog | None) -> tuple[ModelArch, Accelerator]:
     if isinstance(model, ModelArch) and isinstance(hardware, Accelerator):
         return model, hardware
+    if catalog is not None and not isinstance(catalog, Catalog):
+        raise TokenfabError("must be a tokenfab.catalog.Catalog (see load_catalog)",
+                            field="catalog", value=repr(catalog))
     cat = catalog or load_catalog()
-    return cat.model(model), cat.hardware(hardware)
+    m = model if isinstance(model, ModelArch) else cat.model(model)
+    hw = hardware if isinstance(hardware, Accelerator) else cat.hardware(hardware)
+    return m, hw
 
 
 def _check_workload(input_tokens: float, output_tokens: float, ttft_max_s: float | None,
                     tpot_max_s: float | None, interactivity_min: float | None,
-                    count: int | None, input_p99_over_mean: float | None = None) -> Workload:
+                    count: int | None, input_p99_over_mean: float | None = None,
+                    prefix_cache_hit: float | None = None) -> Workload:
     def pos(name: str, v: float | None, allow_none: bool = True) -> None:
         if v is None and allow_none:
             return
@@ -164,8 +211,55 @@ def _check_workload(input_tokens: float, output_tokens: float, ttft_max_s: float
     if count is not None and (not isinstance(count, (int, np.integer)) or count < 1):
         raise TokenfabError(f"must be a whole number >= 1, got {count!r}", field="count",
                             value=count)
+    h = 0.0 if prefix_cache_hit is None else prefix_cache_hit
+    if not isinstance(h, (int, float)) or not math.isfinite(h) or not 0.0 <= h < 1.0:
+        raise TokenfabError(f"must be a share >= 0 and < 1, got {prefix_cache_hit!r}",
+                            field="prefix_cache_hit", value=prefix_cache_hit)
     return Workload(float(input_tokens), float(output_tokens), ttft_max_s, tpot_max_s,
-                    interactivity_min, input_p99_over_mean)
+                    interactivity_min, input_p99_over_mean, float(h))
+
+
+def era_calibration(hw: Accelerator, calibration: Calibration | None = None,
+                    software_date: str | float | None = None, era: EraFit | None = None,
+                    speed_scale: float = 1.0, model_id: str | None = None,
+                    experts: int = 0) -> tuple[Calibration, str]:
+    """The family's calibration at the software era of ``software_date`` (default: the
+    latest supported era): ``software_speed`` = the fitted speed (:mod:`tokenfab.perf.era`)
+    times ``speed_scale`` (interval draws). Returns the calibration and the date ``YYYY-MM``.
+    """
+    from dataclasses import replace
+
+    fit = ERA if era is None else era
+    base = calibration or calibration_for(hw.family)
+    key = era_group(hw.family, experts)
+    t = fit.latest(key) if software_date is None else parse_date(software_date)
+    speed = fit.speed(key, t, model_id) * speed_scale
+    return replace(base, software_speed=base.software_speed * speed), format_date(t)
+
+
+#: Monte Carlo draws of the calibration's Range behind each prediction interval (fixed seed:
+#: the interval of a prediction is reproducible)
+INTERVAL = RunOptions(samples=4000, seed=0)
+
+
+def interval_scales(hw: Accelerator, software_date: str | float | None = None,
+                    era: EraFit | None = None, model_id: str | None = None,
+                    experts: int = 0) -> tuple[float, float]:
+    """Speed multipliers at the 10th and 90th percentiles of the calibration uncertainty.
+
+    The family's log software speed is a :class:`~tokenfab.uncertainty.Range` (PERT, spread
+    from the fit's residuals, :func:`tokenfab.perf.era.speed_range`), drawn with the project's
+    uncertainty mechanism (:meth:`Range.sample`, :data:`INTERVAL`). Throughput rises
+    monotonically with the speed, so its p10/p90 are the engine's outputs at the speed's
+    p10/p90: two more engine evaluations give the exact percentiles of the sampled
+    distribution (quantiles commute with monotone maps).
+    """
+    fit = ERA if era is None else era
+    t = None if software_date is None else parse_date(software_date)
+    rng_ = speed_range(fit, era_group(hw.family, experts), t, model_id)
+    x = rng_.sample(INTERVAL.samples, INTERVAL.rng()) - rng_.likely
+    lo, hi = np.percentile(x, [10.0, 90.0])
+    return float(np.exp(lo)), float(np.exp(hi))
 
 
 def _precisions(hw: Accelerator, precision: str | None) -> list[str]:
@@ -179,8 +273,9 @@ def _precisions(hw: Accelerator, precision: str | None) -> list[str]:
 
 def _modes(disaggregated: bool | None, count: int | None, hw: Accelerator) -> tuple[str, ...]:
     if disaggregated is None:
-        # splitting a fixed small deployment into pools rarely pays; allow it when the
-        # deployment is open or spans more than one scale-up domain
+        # splitting a fixed deployment inside one scale-up domain into pools rarely pays (tried
+        # for rack-scale NVL72 runs: it over-predicted MLPerf v6.0 DeepSeek-R1 server 2-4x);
+        # allow it when the deployment is open or spans more than one scale-up domain
         if count is None or count > hw.scaleup_domain_size:
             return ("aggregated", "disaggregated")
         return ("aggregated",)
@@ -194,7 +289,10 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
           disaggregated: bool | None = None, catalog: Catalog | None = None,
           calibration: Calibration | None = None,
           max_batch_per_accelerator: float | None = None,
-          input_p99_over_mean: float | None = None, mtp: bool | None = None
+          input_p99_over_mean: float | None = None, mtp: bool | None = None,
+          software_date: str | float | None = None, prefix_cache_hit: float | None = None,
+          mtp_draft_tokens: int | None = None, era: EraFit | None = None,
+          speed_scale: float = 1.0, tp_across_domains: bool = False
           ) -> tuple[pd.DataFrame, ModelArch, Accelerator]:
     """Every operating point (all layouts x batches x precisions x modes) as a DataFrame.
 
@@ -206,21 +304,33 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
     ``max_batch_per_accelerator`` drops points with more concurrent sequences per decode
     accelerator (what-if studies of batch size). ``mtp``: None considers decoding with and
     without the model's MTP module as a speculative drafter (models that ship one), False
-    only without, True only with.
+    only without, True only with. ``software_date``/``era``/``speed_scale``: the software
+    era (:func:`era_calibration`). Tensor parallelism stays inside one scale-up domain unless
+    ``tp_across_domains``.
     """
     m, hw = _resolve(model, hardware, catalog)
+    if calibration is not None and not isinstance(calibration, Calibration):
+        raise TokenfabError("must be a tokenfab.perf.calibration.Calibration (see "
+                            "calibration_for)", field="calibration", value=repr(calibration))
     wl = _check_workload(input_tokens, output_tokens, ttft_max_s, tpot_max_s, interactivity_min,
-                         count, input_p99_over_mean)
+                         count, input_p99_over_mean, prefix_cache_hit)
+    if mtp_draft_tokens is not None and (isinstance(mtp_draft_tokens, bool) or not isinstance(
+            mtp_draft_tokens, (int, np.integer)) or not 1 <= mtp_draft_tokens <= 8):
+        raise TokenfabError(f"must be a whole number from 1 to 8, got {mtp_draft_tokens!r}",
+                            field="mtp_draft_tokens", value=mtp_draft_tokens)
     mc = model_costs(m)
-    cal = calibration or calibration_for(hw.family)
+    cal, _ = era_calibration(hw, calibration, software_date, era, speed_scale, m.id,
+                             int(m.moe_experts or 0))
     frames = []
     for p in precisions or _precisions(hw, "fp8"):
         lay = enumerate_layouts(mc, hw, count) if count else open_count_layouts(
             mc, hw, p, in_flight_context(wl))
+        if not tp_across_domains:
+            lay = lay.take(np.flatnonzero(lay.tp <= hw.scaleup_domain_size))
         if len(lay) == 0:
             continue
         r = evaluate(mc, hw, cal, p, lay, wl, count, _modes(disaggregated, count, hw),
-                     mtp=mtp is not False)
+                     mtp=mtp is not False, mtp_draft_tokens=mtp_draft_tokens)
         if not r:
             continue
         df = pd.DataFrame(r)
@@ -250,7 +360,6 @@ def _no_fit_message(m: ModelArch, hw: Accelerator, mc: ModelCosts, count: int | 
                     precisions: list[str], wl: Workload) -> str:
     p = precisions[0]
     n = count or max(64, hw.scaleup_domain_size)
-    from tokenfab.perf.parallelism import Layouts
     one = Layouts(np.array([float(n)]), np.array([1.0]), np.array([float(n)]))
     need = float(weight_bytes_per_accelerator(mc, one, p)[0]
                  + kv_bytes_per_sequence(mc, one, in_flight_context(wl), p)[0])
@@ -268,7 +377,38 @@ def _bottleneck(row: pd.Series) -> str:
     parts = {"compute": row["t_compute"] if row["t_compute"] >= row["t_memory"] else 0.0,
              "memory": row["t_memory"] if row["t_memory"] > row["t_compute"] else 0.0,
              "communication": row["t_comm"], "overhead": row["t_overhead"]}
-    return max(parts, key=parts.get)
+    return max(parts, key=lambda k: float(parts[k]))
+
+
+def deployment(row: pd.Series, hw: Accelerator) -> dict[str, Any]:
+    """The systems you would buy for an operating point, in whole systems and instances.
+
+    Aggregated: ``count`` accelerators run ``count / replica`` replicas; an open deployment
+    of one replica smaller than a system fills the system with as many replicas as fit.
+    Disaggregated: whole prefill instances and whole decode replicas inside ``count``.
+    """
+    aps = max(int(hw.accelerators_per_system), 1)
+    tp, pp, ep = int(row["tp"]), int(row["pp"]), int(row["ep"])
+    rep = pp * max(tp, ep)
+    count = int(round(float(row["count"])))
+    disagg = bool(row["disagg"])
+    n_pre = int(round(float(row["prefill_acc"]))) if disagg else 0
+    if disagg:
+        replicas = (count - n_pre) // rep
+        systems = -(-count // aps)
+        n_p_inst = max(n_pre, 0)
+        used = replicas * rep + n_pre
+    else:
+        systems = -(-count // aps)
+        replicas = max((systems * aps if count < aps else count) // rep, 1)
+        used = replicas * rep
+        n_p_inst = 0
+    return {"system": hw.id, "systems": systems, "accelerators_per_system": aps,
+            "accelerators": systems * aps, "accelerators_used": used,
+            "replica_accelerators": rep, "decode_replicas": replicas,
+            "prefill_accelerators": n_p_inst,
+            "prefill_instances": (int(round(n_pre / float(row["prefill_size"])))
+                                  if disagg and float(row["prefill_size"]) > 0 else 0)}
 
 
 def _prediction(row: pd.Series, m: ModelArch, hw: Accelerator) -> Prediction:
@@ -291,7 +431,8 @@ def _prediction(row: pd.Series, m: ModelArch, hw: Accelerator) -> Prediction:
         ttft_p99_s=float(row["ttft_p99_s"]), tpot_p99_s=float(row["tpot_p99_s"]),
         interactivity_tokens_per_s_per_user=1.0 / float(row["tpot_s"]),
         tokens_per_s_per_mw=per_acc / hw.allin_power_w * 1e6,
-        bottleneck=_bottleneck(row), memory_bytes=mem, config=cfg, model=m.id, hardware=hw.id)
+        bottleneck=_bottleneck(row), memory_bytes=mem, config=cfg, model=m.id, hardware=hw.id,
+        deployment=deployment(row, hw))
 
 
 def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | None = None, *,
@@ -300,7 +441,10 @@ def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | No
             interactivity_min: float | None = None, disaggregated: bool | None = None,
             catalog: Catalog | None = None, calibration: Calibration | None = None,
             max_batch_per_accelerator: float | None = None,
-            input_p99_over_mean: float | None = None, mtp: bool | None = None) -> Prediction:
+            input_p99_over_mean: float | None = None, mtp: bool | None = None,
+            software_date: str | float | None = None, prefix_cache_hit: float | None = None,
+            mtp_draft_tokens: int | None = None, era: EraFit | None = None,
+            interval: bool = True, tp_across_domains: bool = False) -> Prediction:
     """Best output tokens/s per accelerator of ``model`` on ``hardware`` under the limits.
 
     Parameters
@@ -309,9 +453,9 @@ def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | No
         Catalog ids or records.
     count : int, optional
         Accelerators in the deployment; None lets the engine choose the deployment size:
-        the replica with the best per-accelerator throughput (plus its prefill pool when
-        disaggregated), inside one scale-up domain when the model fits there, else up to
-        ``max(64, scale-up domain)`` accelerators across domains.
+        the replica with the best per-accelerator throughput (disaggregated: whole systems
+        split into whole prefill instances and decode replicas), inside one scale-up domain
+        when the model fits there, else up to ``max(64, scale-up domain)`` accelerators.
     precision : str
         ``fp4``, ``fp8`` or ``bf16`` (weights and activations; KV cache FP8 unless BF16).
     input_tokens, output_tokens : float
@@ -336,6 +480,20 @@ def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | No
         Speculative decoding with the model's multi-token-prediction module (DeepSeek-V3/R1):
         None considers both (the best wins), False forbids, True requires it. Ignored for
         models without an MTP module.
+    software_date : str, optional
+        Software era (``"2025-06"``); default the latest supported era of the family
+        (:mod:`tokenfab.perf.era`).
+    prefix_cache_hit : float, optional
+        Share of prompt tokens served from a prefix cache (0 <= h < 1; default 0).
+    mtp_draft_tokens : int, optional
+        MTP draft tokens per step (default 1; acceptance per position in
+        :class:`~tokenfab.perf.calibration.ServingConstants`).
+    era : EraFit, optional
+        Software-era fit to use (default the shipped fit; cross-validation passes its own).
+    interval : bool
+        Compute the 80 % prediction interval (two more engine runs; False leaves NaN).
+    tp_across_domains : bool
+        Allow tensor parallelism across scale-up domains (off: TP stays in one domain).
 
     Returns
     -------
@@ -347,13 +505,56 @@ def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | No
         The model does not fit, or no configuration meets the limits (the message gives the
         best achievable values).
     """
-    df, m, hw = sweep(model, hardware, count, precisions=_precisions(
-        hardware if isinstance(hardware, Accelerator) else _resolve(model, hardware, catalog)[1],
-        precision), input_tokens=input_tokens, output_tokens=output_tokens,
-        ttft_max_s=ttft_max_s, tpot_max_s=tpot_max_s, interactivity_min=interactivity_min,
-        disaggregated=disaggregated, catalog=catalog, calibration=calibration,
-        max_batch_per_accelerator=max_batch_per_accelerator,
-        input_p99_over_mean=input_p99_over_mean, mtp=mtp)
+    m, hw = _resolve(model, hardware, catalog)
+    kw: dict[str, Any] = dict(
+        precisions=_precisions(hw, precision), input_tokens=input_tokens,
+        output_tokens=output_tokens, ttft_max_s=ttft_max_s, tpot_max_s=tpot_max_s,
+        interactivity_min=interactivity_min, disaggregated=disaggregated, catalog=catalog,
+        calibration=calibration, max_batch_per_accelerator=max_batch_per_accelerator,
+        input_p99_over_mean=input_p99_over_mean, mtp=mtp, software_date=software_date,
+        prefix_cache_hit=prefix_cache_hit, mtp_draft_tokens=mtp_draft_tokens, era=era,
+        tp_across_domains=tp_across_domains)
+    best = _best(m, hw, count, kw, ttft_max_s, tpot_max_s, interactivity_min,
+                 max_batch_per_accelerator)
+    p = _prediction(best, m, hw)
+    experts = int(m.moe_experts or 0)
+    _, date = era_calibration(hw, calibration, software_date, era, model_id=m.id,
+                              experts=experts)
+    extra: dict[str, Any] = {"software_date": date}
+    if interval:
+        lo_s, hi_s = interval_scales(hw, software_date, era, m.id, experts)
+        limited = any(x is not None for x in (ttft_max_s, tpot_max_s, interactivity_min))
+        band = []
+        for sc in (lo_s, hi_s):
+            if not limited:
+                # no latency limit: every step time scales by 1/s, the best point is the same
+                # point and its throughput scales by s exactly
+                band.append((p.output_tokens_per_s_per_accelerator * sc,
+                             p.output_tokens_per_s * sc))
+                continue
+            try:
+                b = _best(m, hw, count, {**kw, "speed_scale": sc}, ttft_max_s, tpot_max_s,
+                          interactivity_min, max_batch_per_accelerator)
+                band.append((float(b["per_acc"]), float(b["total"])))
+            except InfeasibleError:
+                band.append((0.0, 0.0))
+        extra.update(output_tokens_per_s_per_accelerator_p10=band[0][0],
+                     output_tokens_per_s_per_accelerator_p90=max(band[1][0], p.output_tokens_per_s_per_accelerator),
+                     output_tokens_per_s_p10=band[0][1],
+                     output_tokens_per_s_p90=max(band[1][1], p.output_tokens_per_s))
+        extra["output_tokens_per_s_per_accelerator_p10"] = min(
+            extra["output_tokens_per_s_per_accelerator_p10"], p.output_tokens_per_s_per_accelerator)
+        extra["output_tokens_per_s_p10"] = min(extra["output_tokens_per_s_p10"],
+                                               p.output_tokens_per_s)
+    from dataclasses import replace
+
+    return replace(p, **extra)
+
+
+def _best(m: ModelArch, hw: Accelerator, count: int | None, kw: dict[str, Any],
+          ttft_max_s: float | None, tpot_max_s: float | None, interactivity_min: float | None,
+          max_batch_per_accelerator: float | None) -> pd.Series:
+    df, m, hw = sweep(m, hw, count, **kw)
     if df.empty:
         raise InfeasibleError(f"no configuration of {m.id} on {hw.id} with at most "
                               f"{max_batch_per_accelerator:g} concurrent sequences per "
@@ -362,8 +563,8 @@ def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | No
     if ok.empty:
         raise InfeasibleError(_slo_message(df, m, hw, count, ttft_max_s, tpot_max_s,
                                            interactivity_min), field="constraints")
-    best = ok.loc[ok["per_acc"].idxmax()]
-    return _prediction(best, m, hw)
+    best: pd.Series = ok.iloc[int(np.argmax(ok["per_acc"].to_numpy()))]
+    return best
 
 
 def _slo_message(df: pd.DataFrame, m: ModelArch, hw: Accelerator, count: int | None,
@@ -385,20 +586,28 @@ def pareto(model: str | ModelArch, hardware: str | Accelerator, count: int | Non
            output_tokens: float = 1024, ttft_max_s: float | None = None,
            disaggregated: bool | None = None, catalog: Catalog | None = None,
            calibration: Calibration | None = None,
-           input_p99_over_mean: float | None = None, mtp: bool | None = None) -> Frontier:
+           input_p99_over_mean: float | None = None, mtp: bool | None = None,
+           software_date: str | float | None = None, prefix_cache_hit: float | None = None,
+           mtp_draft_tokens: int | None = None, era: EraFit | None = None,
+           tp_across_domains: bool = False) -> Frontier:
     """Frontier of output tokens/s per accelerator vs tokens/s per user.
 
     Parameters are those of :func:`predict`; ``precision=None`` sweeps every precision the
     hardware supports natively plus FP8 and BF16. Points violating ``ttft_max_s`` (p99) are
     excluded. The frontier keeps, for each interactivity, the best throughput: a point is
-    kept when no other point is both more interactive and faster.
+    kept when no other point is both more interactive and faster. Only deployable points
+    enter: whole accelerators, TP inside one scale-up domain (unless ``tp_across_domains``),
+    whole prefill instances and decode replicas, whole systems.
     """
     hw = _resolve(model, hardware, catalog)[1]
     df, m, hw = sweep(model, hw, count, precisions=_precisions(hw, precision),
                       input_tokens=input_tokens, output_tokens=output_tokens,
                       ttft_max_s=ttft_max_s, disaggregated=disaggregated, catalog=catalog,
                       calibration=calibration, input_p99_over_mean=input_p99_over_mean,
-                      mtp=mtp)
+                      mtp=mtp, software_date=software_date, prefix_cache_hit=prefix_cache_hit,
+                      mtp_draft_tokens=mtp_draft_tokens, era=era,
+                      tp_across_domains=tp_across_domains)
+    df = df[df["per_acc"] > 0]
     df = df[df["feasible"]]
     if df.empty:
         raise InfeasibleError(f"no configuration of {m.id} on {hw.id} meets "
@@ -420,10 +629,10 @@ def frontier_frame(df: pd.DataFrame, hw: Accelerator) -> pd.DataFrame:
         "tokens_per_s_per_mw": sel["per_acc"].to_numpy() / hw.allin_power_w * 1e6,
         "ttft_s": sel["ttft_s"].to_numpy(), "tpot_s": sel["tpot_s"].to_numpy(),
         "tp": sel["tp"].astype(int).to_numpy(), "ep": sel["ep"].astype(int).to_numpy(),
-        "pp": sel["pp"].astype(int).to_numpy(), "dp": np.round(sel["dp"]).astype(int).to_numpy(),
+        "pp": sel["pp"].astype(int).to_numpy(), "dp": np.round(sel["dp"].to_numpy()).astype(int),
         "batch": sel["batch"].astype(int).to_numpy(), "precision": sel["precision"].to_numpy(),
         "disaggregated": sel["disagg"].astype(bool).to_numpy(),
-        "count": np.round(sel["count"]).astype(int).to_numpy(),
+        "count": np.round(sel["count"].to_numpy()).astype(int),
         "mtp_draft_tokens": sel["mtp"].astype(int).to_numpy(),
     })
     return out.sort_values("interactivity_tokens_per_s_per_user").reset_index(drop=True)

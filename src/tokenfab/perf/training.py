@@ -39,8 +39,9 @@ def training_flops(active_params: ArrayLike, tokens: ArrayLike,
     >>> f"{float(training_flops(70e9, 1.4e12)):.3e}"
     '5.880e+23'
     """
-    return (np.asarray(flops_per_param_token, dtype=float) * np.asarray(active_params, dtype=float)
-            * np.asarray(tokens, dtype=float))
+    out: np.ndarray = (np.asarray(flops_per_param_token, dtype=float)
+                       * np.asarray(active_params, dtype=float) * np.asarray(tokens, dtype=float))
+    return out
 
 
 def time_to_train_s(flops: ArrayLike, accelerators: ArrayLike, peak_flops_per_s: ArrayLike,
@@ -64,4 +65,5 @@ def time_to_train_s(flops: ArrayLike, accelerators: ArrayLike, peak_flops_per_s:
     rate = (np.asarray(accelerators, dtype=float) * np.asarray(peak_flops_per_s, dtype=float)
             * np.asarray(mfu, dtype=float) * np.asarray(goodput, dtype=float))
     with np.errstate(divide="ignore"):
-        return np.asarray(flops, dtype=float) / rate
+        out: np.ndarray = np.asarray(flops, dtype=float) / rate
+    return out

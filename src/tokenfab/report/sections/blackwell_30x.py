@@ -9,32 +9,34 @@ Two runs:
    revenue at equal power on DeepSeek-R1 at 50 tok/s per user, and the ratio across
    interactivities.
 
-Verdict rule (the same factors as the factory's ``revenue_ratio`` rule): a ratio within a
-factor 1.25 of the claim supports it, within a factor 2 partly supports it, else not. The
-section's verdict is the worse of the two runs (the claim asserts both), raised from "not
-supported" to "partly supported" when the interactivity sweep reaches the claimed ratio
-somewhere on the frontier (the claim then holds at one operating point, not in general).
+The section renders findings, it grades nothing itself: the per-GPU ratio is graded by
+:func:`tokenfab.claims.check` inside :func:`tokenfab.perf.claims.run_scenario` (ratio rule:
+within a factor 1.25 of the claim supported, within 2 partly), the revenue ratio by the
+factory's verdict, and the two are combined by :func:`tokenfab.perf.claims.combine_verdicts`
+(the worse of the two, raised to "partly supported" when the interactivity sweep reaches the
+claimed ratio somewhere on the frontier).
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 
+from tokenfab.claims import Verdict as _V
+from tokenfab.claims import check
+from tokenfab.perf.claims import PredictSection, combine_verdicts, ratio_claim, run_scenario
+from tokenfab.perf.serving import pareto
 from tokenfab.report.context import ReportContext
 from tokenfab.report.figures import bars, frontier_pair, lines
 from tokenfab.report.section import Row, Section, Source, Table, Verdict
 from tokenfab.report.sections import INTERVIEW, spec
 from tokenfab.report.sections import _factory as F
 from tokenfab.report.sections._common import catalog_source, dedupe
+from tokenfab.scenario import load_section
 
 PERF_SCENARIO = "blackwell_30x.toml"
 REVENUE_SCENARIO = "blackwell_30x_revenue.toml"
 
-#: factor of the claim within which a ratio supports / partly supports it
-SUPPORT_FACTOR = 1.25
-PARTLY_FACTOR = 2.0
-
-_ORDER = (Verdict.NOT_SUPPORTED, Verdict.PARTLY, Verdict.SUPPORTED)
 
 NVIDIA_GB200 = Source("NVIDIA, GTC 2024-03-18, GB200 NVL72 product page and technical blog 'NVIDIA "
                       "GB200 NVL72 Delivers Trillion-Parameter LLM Training and Real-Time "
@@ -43,15 +45,11 @@ NVIDIA_GB200 = Source("NVIDIA, GTC 2024-03-18, GB200 NVL72 product page and tech
 
 
 def ratio_verdict(ratio: float, claimed: float) -> Verdict:
-    """Grade a modelled ratio against a claimed one (factors 1.25 and 2, either side)."""
-    if ratio <= 0 or claimed <= 0:
+    """Grade a modelled ratio against a claimed one (factors 1.25 and 2, either side): the
+    ratio rule of :func:`tokenfab.claims.check`."""
+    if claimed <= 0:
         return Verdict.NOT_SUPPORTED
-    off = max(ratio / claimed, claimed / ratio)
-    if off <= SUPPORT_FACTOR:
-        return Verdict.SUPPORTED
-    if off <= PARTLY_FACTOR:
-        return Verdict.PARTLY
-    return Verdict.NOT_SUPPORTED
+    return check(ratio_claim(claimed), ratio).verdict
 
 
 def crossing(points: list[tuple[float, float]], target: float) -> float | None:
@@ -70,17 +68,14 @@ def crossing(points: list[tuple[float, float]], target: float) -> float | None:
 
 
 def build(ctx: ReportContext) -> Section:
-    from tokenfab.perf import pareto
-    from tokenfab.perf.claims import PredictSection, run_scenario
-    from tokenfab.scenario import load_section
-
     sp = spec("blackwell_30x")
     perf_path = ctx.scenario(PERF_SCENARIO)
     perf = run_scenario(perf_path, ctx.catalog)
     psec = load_section(perf_path, "predict", PredictSection)
     claimed = float(perf.get("claimed_ratio") or psec.claimed_ratio or 30.0)
     r_gpu = float(perf["ratio_per_accelerator"])
-    v_gpu = ratio_verdict(r_gpu, claimed)
+    finding = perf.get("finding")
+    v_gpu = (_V.parse(finding["verdict"]) if finding else ratio_verdict(r_gpu, claimed))
 
     rev_path, fr, fv = F.run(ctx, REVENUE_SCENARIO)
     v_rev = fv.verdict
@@ -89,9 +84,7 @@ def build(ctx: ReportContext) -> Section:
     reached = crossing([(float(s["interactivity_tok_s"]), float(s["ratio"])) for s in sweep],
                        claimed)
 
-    verdict = min(v_gpu, v_rev, key=_ORDER.index)
-    if verdict is Verdict.NOT_SUPPORTED and reached is not None:
-        verdict = Verdict.PARTLY
+    verdict = combine_verdicts(v_gpu, v_rev, reached_somewhere=reached is not None)
     pred, base = perf["prediction"], perf["baseline"]
     reason = (f"At NVIDIA's conditions ({psec.model}, {psec.input_tokens:,.0f} in / "
               f"{psec.output_tokens:,.0f} out, TPOT <= {psec.tpot_max_s * 1e3:g} ms, TTFT <= "
@@ -197,7 +190,5 @@ def _cfg(c: dict) -> str:
 
 
 def _short(step: str) -> str:
-    import textwrap
-
     s = step.replace("baseline: ", "").replace(" (engine's choice)", "")
     return "\n".join(textwrap.wrap(s, 24, max_lines=3, placeholder="…"))

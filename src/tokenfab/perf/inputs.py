@@ -1,0 +1,51 @@
+"""The numeric inputs of the performance engine's ``[predict]`` section, declared once.
+
+Scenario fields (:class:`tokenfab.perf.claims.PredictSection`), ``tokenfab predict --set
+NAME=VALUE`` / ``--inputs`` and the defaults table of ``docs/perf.md`` are generated from
+:data:`PREDICT_INPUTS`. The request shape and the service level are conditions of a run (what
+the user asks), so none of them is uncertain; the engine's own uncertainty is in its
+calibration constants (:mod:`tokenfab.perf.calibration`, :mod:`tokenfab.perf.era`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tokenfab.inputs import Input, InputSet
+
+__all__ = ["PREDICT_INPUTS", "predict_kwargs"]
+
+_WORKLOAD = ("tokenfab default: a 1k-in / 1k-out chat request, the SemiAnalysis InferenceMAX "
+             "1k/1k workload (https://inferencemax.semianalysis.com)")
+
+PREDICT_INPUTS = InputSet("predict", [
+    Input("input_tokens", "tokens", "mean prompt tokens per request", default=1024.0,
+          kind="estimate", source=_WORKLOAD, gt=0.0, uncertain=False),
+    Input("output_tokens", "tokens", "mean generated tokens per request", default=1024.0,
+          kind="estimate", source=_WORKLOAD, gt=0.0, uncertain=False),
+    Input("ttft_max_s", "time", "p99 limit on time to first token (none: no limit)",
+          gt=0.0, uncertain=False),
+    Input("tpot_max_s", "time", "p99 limit on time per output token (none: no limit)",
+          gt=0.0, uncertain=False),
+    Input("interactivity_min", "token_rate",
+          "minimum mean decode speed per user, tokens/s (none: no floor)", gt=0.0,
+          uncertain=False),
+    Input("input_p99_over_mean", "count",
+          "p99 / mean prompt length of the request mix (none: MLPerf-like mix, 2.43; "
+          "1: fixed-length prompts)", ge=1.0, uncertain=False),
+    Input("prefix_cache_hit", "fraction",
+          "share of prompt tokens served from a prefix (KV) cache instead of prefilled",
+          default=0.0, kind="estimate",
+          source="tokenfab default: no prefix reuse (MLPerf and InferenceMAX prompts are "
+                 "distinct); chat and agent traffic reuse system prompts and history",
+          ge=0.0, lt=1.0, uncertain=False),
+])
+
+
+def predict_kwargs(values: dict[str, Any]) -> dict[str, Any]:
+    """Resolved ``[predict]`` inputs -> keyword arguments of :func:`tokenfab.perf.predict`
+    (every input, ``None`` where there is no limit)."""
+    out: dict[str, Any] = {name: None for name in PREDICT_INPUTS.names}
+    out.update({k: (None if v is None else float(v)) for k, v in values.items()
+                if k in PREDICT_INPUTS})
+    return out
