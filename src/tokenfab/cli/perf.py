@@ -252,12 +252,13 @@ def pareto_cmd(
     for col in ("tok/s/user", "tok/s/acc", "tok/s/MW", "TTFT s", "TPOT ms", "TP", "EP", "PP",
                 "DP", "batch", "prec", "disagg"):
         t.add_column(col, justify="right")
-    for r in df.itertuples(index=False):
-        t.add_row(f"{r.interactivity_tokens_per_s_per_user:.1f}",
-                  f"{r.output_tokens_per_s_per_accelerator:,.1f}",
-                  fmt_si(r.tokens_per_s_per_mw), f"{r.ttft_s:.3g}", f"{r.tpot_s * 1e3:.3g}",
-                  str(r.tp), str(r.ep), str(r.pp), str(r.dp), str(r.batch), r.precision,
-                  "yes" if r.disaggregated else "no")
+    for r in df.to_dict(orient="records"):
+        t.add_row(f"{float(r['interactivity_tokens_per_s_per_user']):.1f}",
+                  f"{float(r['output_tokens_per_s_per_accelerator']):,.1f}",
+                  fmt_si(float(r["tokens_per_s_per_mw"])), f"{float(r['ttft_s']):.3g}",
+                  f"{float(r['tpot_s']) * 1e3:.3g}",
+                  str(r["tp"]), str(r["ep"]), str(r["pp"]), str(r["dp"]), str(r["batch"]),
+                  str(r["precision"]), "yes" if r["disaggregated"] else "no")
     stdout.print(t)
 
 

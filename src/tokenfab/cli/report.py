@@ -13,7 +13,7 @@ from tokenfab.errors import TokenfabError
 
 
 def report(
-    out: Path = typer.Option(Path("report"), "-o", "--out", callback=out_dir_option, metavar="DIR",
+    out: str = typer.Option("report", "-o", "--out", callback=out_dir_option, metavar="DIR",
                              help="folder to write index.html (self-contained) and report.json into"),
     scenarios: Path | None = typer.Option(None, "--scenarios", metavar="DIR",
                                           help="folder of the interview scenarios "

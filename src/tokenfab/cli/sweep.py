@@ -55,7 +55,7 @@ def _fmt_s(s: float | None) -> str:
 @sweep_app.command("run")
 def run_cmd(
     spec_file: Path = typer.Argument(..., metavar="SPEC.toml", help="the sweep spec"),
-    out: Path = typer.Option(..., "--out", "-o", callback=out_dir_option, metavar="DIR", help="results directory"),
+    out: str = typer.Option(..., "--out", "-o", callback=out_dir_option, metavar="DIR", help="results directory"),
     workers: int | None = typer.Option(None, "--workers", min=0,
                                        help="local worker processes (default: one per core; "
                                        "0: no Dask, run in this process)"),

@@ -20,7 +20,9 @@ from tokenfab.display import label
 from tokenfab.factory.economics import FactoryOutputs, PairOutputs
 from tokenfab.factory.runner import FactoryResult
 from tokenfab.market.run import MarketResult
+from tokenfab.perf.claims import Decomposition
 from tokenfab.perf.serving import Frontier, Prediction
+from tokenfab.perf.validate import ValidationResult
 from tokenfab.plan.analysis import PlanReport
 from tokenfab.plan.lp import PlanResult
 
@@ -30,6 +32,8 @@ __all__ = ["GLOSSARY", "RESULT_TYPES", "field_docs", "markdown", "unit_of"]
 RESULT_TYPES: tuple[tuple[str, type], ...] = (
     ("tokenfab predict", Prediction),
     ("tokenfab pareto", Frontier),
+    ("tokenfab validate", ValidationResult),
+    ("tokenfab predict SCENARIO (a claimed ratio, decomposed)", Decomposition),
     ("tokenfab factory", FactoryOutputs),
     ("tokenfab factory --vs", PairOutputs),
     ("tokenfab factory (the whole run)", FactoryResult),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from typing import Any
 
 from tokenfab.claims import Verdict as _V
 from tokenfab.claims import check
@@ -137,17 +138,20 @@ def build(ctx: ReportContext) -> Section:
                 "note": s.get("reason", "")} for s in fv.numbers.get("sweep", [])]),
     ]
 
-    def frontiers():
-        lim = dict(input_tokens=psec.input_tokens, output_tokens=psec.output_tokens,
+    def frontiers() -> Any:
+        lim: dict[str, Any] = dict(input_tokens=psec.input_tokens, output_tokens=psec.output_tokens,
                    ttft_max_s=psec.ttft_max_s, input_p99_over_mean=psec.input_p99_over_mean,
                    catalog=ctx.catalog)
-        gpu, mw = {}, {}
+        gpu: dict[str, tuple[list[float], list[float]]] = {}
+        mw: dict[str, tuple[list[float], list[float]]] = {}
         for hw, prec in ((psec.hardware, psec.precision),
                          (psec.baseline_hardware, psec.baseline_precision)):
+            if hw is None:
+                continue
             df = pareto(psec.model, hw, precision=prec, **lim).to_frame()
-            x = df["interactivity_tokens_per_s_per_user"]
-            gpu[f"{hw} {prec}"] = (x, df["output_tokens_per_s_per_accelerator"])
-            mw[f"{hw} {prec}"] = (x, df["tokens_per_s_per_mw"])
+            x = df["interactivity_tokens_per_s_per_user"].astype(float).tolist()
+            gpu[f"{hw} {prec}"] = (x, df["output_tokens_per_s_per_accelerator"].astype(float).tolist())
+            mw[f"{hw} {prec}"] = (x, df["tokens_per_s_per_mw"].astype(float).tolist())
         marker = 1.0 / psec.tpot_max_s if psec.tpot_max_s else None
         return frontier_pair(gpu, mw, marker_x=marker,
                              title=f"{psec.model}, {psec.input_tokens:,.0f} in / "
@@ -182,7 +186,7 @@ def build(ctx: ReportContext) -> Section:
                    scenarios=[perf_path, rev_path], notes=list(fv.details))
 
 
-def _cfg(c: dict) -> str:
+def _cfg(c: dict[str, Any]) -> str:
     parts = [f"{k}={c[k]}" for k in ("tp", "ep", "pp", "dp", "batch") if k in c]
     if c.get("disaggregated"):
         parts.append("disaggregated")
