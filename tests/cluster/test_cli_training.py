@@ -61,7 +61,9 @@ def test_cli_time_to_train(capsys):
     (["--hardware", "gb200-nvl72", "--accelerators", "100", "--checkpoint", "tape"], "checkpoint"),
     ([], "scenario file"),
     (["--hardware", "gb200-nvl72", "--accelerators", "1000", "--days", "1e9", "--trials", "10"],
-     "cluster.trials"),
+     "cluster.days"),  # a job longer than 10 years is refused by the declared bound
+    (["--hardware", "gb200-nvl72", "--accelerators", "4000000", "--days", "3650", "--trials",
+      "100000"], "cluster.trials"),  # the simulation would draw too many interruptions
 ])
 def test_cli_bad_input_exits_2(capsys, args, msg):
     assert main(["cluster", *args]) == 2

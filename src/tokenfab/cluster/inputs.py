@@ -71,7 +71,7 @@ CLUSTER_INPUTS = InputSet("cluster", [
           default=500_000.0, kind="claim", gt=0, uncertain=False,
           source="the interview's 500,000-GPU site (BG2 pod, J. Huang, 2025-09-26)"),
     Input("days", "count", "wall-clock length of the job [days]", default=90.0, gt=0,
-          uncertain=False, kind="estimate",
+          le=3650.0, plausible=(1.0, 365.0), uncertain=False, kind="estimate",
           source=f"about three months of pre-training ({_LLAMA3}: a 54-day snapshot of the "
           "405B run)"),
     Input("tokens", "tokens", "training tokens (with model: time to train)", gt=0,

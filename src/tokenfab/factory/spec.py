@@ -32,6 +32,7 @@ from pydantic import field_validator, model_validator
 from tokenfab.errors import TokenfabError
 from tokenfab.factory.inputs import FACTORY_INPUTS
 from tokenfab.factory.pricing import check_price_curve
+from tokenfab.inputs import MAX_SAMPLES
 from tokenfab.scenario import ScenarioSection, register_section
 from tokenfab.units import parse_quantity
 
@@ -131,8 +132,9 @@ class FactoryFields(ScenarioSection):
     @field_validator("samples")
     @classmethod
     def _samples(cls, v: int) -> int:
-        if v < 0 or v == 1:
-            raise ValueError(f"must be 0 (no Monte Carlo) or >= 2; got {v!r}")
+        if v < 0 or v == 1 or v > MAX_SAMPLES:
+            raise ValueError(f"must be 0 (no Monte Carlo) or 2 to {MAX_SAMPLES:,} draws (memory: "
+                             f"a few dozen float64 arrays of that length); got {v!r}")
         return v
 
     @field_validator("seed")
