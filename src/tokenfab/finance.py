@@ -175,8 +175,13 @@ def discount_factors(rate: ArrayLike, years: int) -> np.ndarray:
 
     Returns an array of shape ``(T,)`` for a scalar rate, ``(..., T)`` for an array of rates.
     """
-    t = np.arange(years, dtype=float)
-    return (1.0 + np.asarray(rate, dtype=float)[..., None]) ** -t
+    r = np.asarray(rate, dtype=float)[..., None]
+    if years <= 0:
+        return np.ones(r.shape[:-1] + (0,))
+    # cumulative product of 1/(1+r): one division per year instead of a power per element
+    step = np.broadcast_to(1.0 / (1.0 + r), r.shape[:-1] + (years,)).copy()
+    step[..., 0] = 1.0
+    return np.cumprod(step, axis=-1)
 
 
 def npv(rate: ArrayLike, cash_usd: ArrayLike) -> np.ndarray:
@@ -196,7 +201,7 @@ def npv(rate: ArrayLike, cash_usd: ArrayLike) -> np.ndarray:
 
 
 def irr(cash_usd: ArrayLike, *, low: float = -0.99, high: float = 100.0,
-        iterations: int = 200) -> np.ndarray:
+        iterations: int = 64) -> np.ndarray:
     """Internal rate of return: the rate at which the NPV of the cash flows is zero.
 
     Vectorised bisection over the last axis. Defined when the NPV changes sign between
@@ -210,7 +215,8 @@ def irr(cash_usd: ArrayLike, *, low: float = -0.99, high: float = 100.0,
     low, high : float
         Bracket of rates searched [fraction per year].
     iterations : int
-        Bisection steps (200 halve the bracket well below float precision).
+        Bisection steps: 64 halve the default bracket (101 wide) to ~5e-18, below float
+        precision of a rate.
 
     >>> round(float(irr([-100.0, 60.0, 60.0])), 4)
     0.1307
