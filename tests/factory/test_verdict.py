@@ -17,7 +17,7 @@ from tokenfab.factory.verdict import judge, scenario_verdict
 from tokenfab.scenario import validate_section
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios" / "interview"
-FILES = ("two_gw_factory", "perf_per_watt_2x", "blackwell_30x_revenue", "free_asic")
+FILES = ("two_gw_factory", "blackwell_30x_revenue", "free_asic")  # with a [factory.check]
 
 
 def _run(**kw):
@@ -94,13 +94,24 @@ def test_interview_scenarios_run_and_give_a_verdict(name, capsys):
     assert "Verdict: " in out and verdict.verdict.value.upper() in out
 
 
-def test_perf_per_watt_scenario_is_exactly_two():
-    result, verdict = scenario_verdict(SCENARIOS / "perf_per_watt_2x.toml", samples=0)
-    assert verdict.numbers["revenue_ratio"] == pytest.approx(2.0, rel=1e-9)
-    assert verdict.verdict is Verdict.SUPPORTED
-    # but profit does not double: the slower site pays the same costs for half the tokens
-    p = result.point
-    assert p["profit_usd_per_year"] / p["vs_profit_usd_per_year"] > 2.0
+def test_perf_per_watt_on_two_real_systems_in_both_regimes():
+    """GB200 NVL72 vs H100 (real systems, not one system at half speed): power-bound, revenue
+    follows tokens per watt exactly (ratio 1, supported); demand-bound, both sell the same
+    tokens, so revenue grows 1/(perf-per-watt ratio) as fast (not supported)."""
+    from tokenfab.factory.verdict import perf_per_watt_regimes, scenario_claims
+    from tokenfab.scenario import load_section
+
+    path = SCENARIOS / "perf_per_watt_2x.toml"
+    section = load_section(path, "factory", FactorySection)
+    assert section.vs != section.hardware
+    claim = scenario_claims(path)[0]
+    (p_reg, p_run, p_f), (d_reg, d_run, d_f) = perf_per_watt_regimes(section, claim, samples=0)
+    per_w = p_run.point["tokens_per_s_per_mw"] / p_run.point["vs_tokens_per_s_per_mw"]
+    assert per_w > 2.0  # GB200 NVL72 makes several times H100's tokens per watt here
+    assert p_f.value == pytest.approx(1.0, rel=1e-9) and p_f.verdict is Verdict.SUPPORTED
+    assert d_run.point["demand_bound"] and d_run.point["vs_demand_bound"]
+    assert d_f.value == pytest.approx(1.0 / per_w, rel=1e-9)
+    assert d_f.verdict is Verdict.NOT_SUPPORTED
 
 
 def test_unknown_factory_key_gets_a_did_you_mean(tmp_path, capsys):

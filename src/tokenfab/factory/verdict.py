@@ -68,7 +68,9 @@ def quantities(r: FactoryResult) -> dict[str, tuple[float, np.ndarray | None]]:
     """Every quantity a factory claim can name: ``key -> (point value, Monte Carlo sample)``.
 
     The JSON output keys (``vs_`` prefix for the challenger), and with ``vs`` the ratios
-    ``revenue_ratio``, ``tokens_per_mw_ratio``, ``profit_ratio`` (first system / challenger)."""
+    ``revenue_ratio``, ``tokens_per_mw_ratio``, ``profit_ratio`` (first system / challenger) and
+    ``revenue_per_perf_per_watt`` = revenue ratio / tokens-per-MW ratio (1 when revenue follows
+    perf/W, as in a power-bound site; below 1 when demand caps what the better system sells)."""
     samples = r.mc.samples if r.mc is not None else {}
     out: dict[str, tuple[float, np.ndarray | None]] = {
         k: (v, samples.get(k)) for k, v in r.point.items()}
@@ -79,6 +81,42 @@ def quantities(r: FactoryResult) -> dict[str, tuple[float, np.ndarray | None]]:
             a, b = r.point[key], r.point["vs_" + key]
             s = (samples[key] / samples["vs_" + key]) if key in samples else None
             out[name] = (a / b if b != 0 else math.nan, s)
+        rev, per_w = out["revenue_ratio"], out["tokens_per_mw_ratio"]
+        out["revenue_per_perf_per_watt"] = (
+            rev[0] / per_w[0] if per_w[0] else math.nan,
+            rev[1] / per_w[1] if rev[1] is not None and per_w[1] is not None else None)
+    return out
+
+
+def perf_per_watt_regimes(section: FactorySection, claim: Claim,
+                          catalog: Catalog | None = None, *, samples: int | None = None,
+                          demand_share: float = 1e-4) -> list[tuple[str, FactoryResult, Finding]]:
+    """"2x perf/W gives 2x revenue" on two real systems, in both regimes.
+
+    Runs ``section`` (a system and its ``vs`` at equal power) as given (power-bound unless the
+    section caps demand) and again with ``demand_share`` of the market's token volume
+    (demand-bound), and grades ``claim`` (quantity ``revenue_per_perf_per_watt``) in each.
+    Returns ``[(regime, result, finding), ...]``.
+    """
+    cat = catalog if catalog is not None else load_catalog()
+    runs = [(regime, run_factory(sec, cat, samples=samples, with_tornado=False))
+            for regime, sec in (("power-bound", section),
+                                ("demand-bound",
+                                 section.model_copy(update={"demand_share": demand_share})))]
+    # perf per watt is what the systems can do: tokens per MW of the power-bound run (in the
+    # demand-bound run the delivered tokens per MW are capped too); same seed, same draws
+    per_w, per_w_s = quantities(runs[0][1])["tokens_per_mw_ratio"]
+    out = []
+    for regime, r in runs:
+        rev, rev_s = quantities(r)["revenue_ratio"]
+        value = rev / per_w if per_w else math.nan
+        sample = rev_s / per_w_s if rev_s is not None and per_w_s is not None else None
+        head = (f"{regime}: at equal power {r.section.hardware} earns {rev:.2f}x the revenue of "
+                f"{r.section.vs} for {per_w:.2f}x its tokens per watt (ratio {value:.2f}; "
+                f"utilization {r.point['utilization']:.2g} vs {r.point['vs_utilization']:.2g})")
+        out.append((regime, r, check(claim, value, sample, headline=head,
+                                     numbers={"revenue_ratio": rev, "perf_per_watt_ratio": per_w,
+                                              "demand_bound": r.point.get("demand_bound")})))
     return out
 
 
