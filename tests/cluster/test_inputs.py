@@ -13,23 +13,18 @@ from tokenfab.cluster.inputs import CLUSTER_INPUTS
 from tokenfab.cluster.sensitivity import failure_rate_sensitivity
 from tokenfab.cluster.site import ClusterSection, evaluate_site, resolve_cluster
 from tokenfab.errors import TokenfabError
-from tokenfab.scenario import load_section
+from tokenfab.scenario import load_section, toml_scalar
 
 BAD = CLUSTER_INPUTS.bad_values()
 BASE = ["cluster", "--hardware", "gb200-nvl72", "--accelerators", "1000", "--trials", "0",
         "--samples", "0"]
 
 
-def _toml(v: object) -> str:
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{k} = {_toml(x)}" for k, x in v.items()) + " }"
-    return json.dumps(v)
-
 
 @pytest.mark.parametrize(("name", "value"), BAD, ids=[f"{n}={v!r}" for n, v in BAD])
 def test_scenario_file_refuses_bad_value(tmp_path, name, value):
     f = tmp_path / "bad.toml"
-    f.write_text(f'[cluster]\nhardware = "gb200-nvl72"\n{name} = {_toml(value)}\n')
+    f.write_text(f'[cluster]\nhardware = "gb200-nvl72"\n{name} = {toml_scalar(value)}\n')
     with pytest.raises(TokenfabError) as e:
         sec = load_section(f, "cluster", ClusterSection)
         resolve_cluster(sec)

@@ -10,21 +10,16 @@ import pytest
 from tokenfab.cli import main
 from tokenfab.errors import TokenfabError
 from tokenfab.market import MARKET_INPUTS, MarketSection, resolve_market, run_market
-from tokenfab.scenario import load_section
+from tokenfab.scenario import load_section, toml_scalar
 
 BAD = MARKET_INPUTS.bad_values()
 
-
-def _toml(v: object) -> str:
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{k} = {_toml(x)}" for k, x in v.items()) + " }"
-    return json.dumps(v)
 
 
 @pytest.mark.parametrize(("name", "value"), BAD, ids=[f"{n}={v!r}" for n, v in BAD])
 def test_scenario_file_refuses_bad_value(tmp_path, name, value):
     f = tmp_path / "bad.toml"
-    f.write_text(f"[market]\n{name} = {_toml(value)}\n")
+    f.write_text(f"[market]\n{name} = {toml_scalar(value)}\n")
     with pytest.raises(TokenfabError) as e:
         resolve_market(load_section(f, "market", MarketSection))
     assert name in str(e.value)
