@@ -240,6 +240,22 @@ class ServingConstants:
         report on EPLB; 1.1-1.4 without redundant experts); the engine adds the statistical
         excess of the busiest rank in small steps (:func:`tokenfab.perf.engine.ep_imbalance`)
         [-]. Estimate.
+    adp_balance_ratio : float
+        Mean / busiest attention-DP rank tokens per iteration under TensorRT-LLM's ADP
+        Balance strategy (context requests held up to ``timeout_iters`` iterations so that
+        every rank prefills in the same iteration): 87.70 % measured on 8 GB200, DeepSeek-V3,
+        DP8 + EP8, 803 / 3,653 mean input / output tokens (TensorRT-LLM tech blog 10, "ADP
+        Balance Strategy", 2025-08-30, full strategy; baseline round-robin 54.11 %, 1.33x
+        less throughput). Measured [-].
+    adp_balance_timeout_iters : float
+        Most iterations a context request waits for the other ranks (``timeout_iters``,
+        the blog's production setting 50) [iterations].
+    adp_balance_from : str
+        First software date with ADP balance: the tech blog and the ``attention_dp_config
+        enable_balance`` option went public on 2025-08-30 (TensorRT-LLM PR #7380); MLPerf
+        v5.1 (published 2025-09-09, software frozen at submission in August) predates it and
+        NVIDIA lists "Optimized Attention Data Parallel" among the software gains of MLPerf
+        v6.0 (NVIDIA technical blog, 2026-04-01). The first month after it: 2025-10 [YYYY-MM].
     """
 
     memory_reserve_frac: float = 0.10
@@ -260,6 +276,9 @@ class ServingConstants:
     service_cv2: float = 0.5
     tpot_p99_over_mean: float = 1.05
     tail_z: float = 2.326
+    adp_balance_ratio: float = 0.877
+    adp_balance_timeout_iters: float = 50.0
+    adp_balance_from: str = "2025-10"
 
 
 SERVING = ServingConstants()

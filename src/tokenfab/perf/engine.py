@@ -39,6 +39,7 @@ utilization ``rho_p`` meeting the TTFT bound; per accelerator ``O / (O / x_d + g
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,7 +57,8 @@ from tokenfab.perf.power import sustained_fraction
 from tokenfab.perf.precision import KV_BYTES, WEIGHT_BYTES, dense_precision
 from tokenfab.perf.roofline import allreduce_time, alltoall_time, link_bandwidth
 
-__all__ = ["Workload", "stage_time", "evaluate", "in_flight_context", "N_BATCH"]
+__all__ = ["Workload", "stage_time", "evaluate", "in_flight_context", "N_BATCH",
+           "adp_stall_factor", "adp_balance_wait"]
 
 #: batch sizes evaluated per layout (geometric grid from 1 to the largest that fits)
 N_BATCH = 48
@@ -97,10 +99,42 @@ def peak_sustained(hw: Accelerator, cal: Calibration, precision: str) -> float:
     return peak * sustained_fraction(hw.tdp_w, peak, precision, cal.watts_per_pflops)
 
 
-def ep_imbalance(ep: np.ndarray, routed_per_rank: np.ndarray) -> np.ndarray:
+def router_skew(ep: np.ndarray, experts_per_rank: np.ndarray | float | None = None
+                ) -> np.ndarray:
+    """Busiest / mean rank load from the router's skew across experts [-].
+
+    Expert loads vary with a coefficient of variation ``cv_e``; a rank holding ``m`` experts
+    averages them (``cv_e / sqrt(m)``) and the busiest of ``n`` ranks sits
+    ``sqrt(2 ln n)`` of those above the mean (the expected maximum of ``n`` near-normal
+    loads)::
+
+        skew(n, m) = 1 + cv_e sqrt((1 - 1/n) / m) sqrt(2 ln n)
+
+    ``cv_e`` is set so that DeepSeek's 256 experts on 8 ranks (``m`` = 32) give
+    ``ServingConstants.ep_load_imbalance`` (1.2, DeepSeek-V3 tech. report on EPLB: 1.1-1.4
+    without redundant experts): ``cv_e = 0.2 / (sqrt(7/8/32) sqrt(2 ln 8))`` = 0.593. Wide
+    expert parallelism (a 72-GPU NVL72 holds ~3.6 DeepSeek experts per GPU) is therefore
+    skewed more: 1.91 at ``n`` = 72, which is why TensorRT-LLM's wide-EP runs EPLB with
+    redundant experts (tech blog 4). ``experts_per_rank`` None: the reference skew.
+
+    >>> round(float(router_skew(np.array(8.0), 32.0)), 3), round(float(router_skew(np.array(72.0), 256 / 72)), 2)
+    (1.2, 1.91)
+    """
+    n = np.maximum(np.asarray(ep, dtype=float), 1.0)
+    if experts_per_rank is None:
+        return np.where(n > 1, SERVING.ep_load_imbalance, 1.0)
+    m = np.maximum(np.asarray(experts_per_rank, dtype=float), 1.0)
+    cv_e = (SERVING.ep_load_imbalance - 1.0) / (math.sqrt((1.0 - 1.0 / 8.0) / 32.0)
+                                                * math.sqrt(2.0 * math.log(8.0)))
+    skew = 1.0 + cv_e * np.sqrt((1.0 - 1.0 / n) / m) * np.sqrt(2.0 * np.log(n))
+    return np.where(n > 1, skew, 1.0)
+
+
+def ep_imbalance(ep: np.ndarray, routed_per_rank: np.ndarray,
+                 experts_per_rank: np.ndarray | float | None = None) -> np.ndarray:
     """Busiest / mean expert-parallel rank load in one step [-].
 
-    A learned router's skew (``ServingConstants.ep_load_imbalance``) times the statistical
+    The router's skew (:func:`router_skew`) times the statistical
     excess of the busiest of ``n = ep`` ranks when each receives a binomial share of
     ``mu`` routed token copies on average: ``1 + sqrt(2 ln n) sqrt((1 - 1/n) / mu)`` (the
     expected maximum of ``n`` near-normal counts, Gumbel limit). Small steps (latency-bound
@@ -113,7 +147,7 @@ def ep_imbalance(ep: np.ndarray, routed_per_rank: np.ndarray) -> np.ndarray:
     n = np.maximum(np.asarray(ep, dtype=float), 1.0)
     mu = np.maximum(np.asarray(routed_per_rank, dtype=float), 1.0)
     excess = np.sqrt(2.0 * np.log(n)) * np.sqrt((1.0 - 1.0 / n) / mu)
-    return np.where(n > 1, SERVING.ep_load_imbalance * (1.0 + excess), 1.0)
+    return np.where(n > 1, router_skew(n, experts_per_rank) * (1.0 + excess), 1.0)
 
 
 def mtp_tokens_per_step(draft_tokens: int) -> float:
@@ -230,8 +264,9 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
         # the busiest rank sets the step: its token copies carry the router skew and the
         # statistical excess of small steps; its weight reads only the skew (a rank reads
         # each of its experts once however many tokens it gets)
-        imb_c = ep_imbalance(ep, routed / np.maximum(ep, 1.0))
-        imb_m = np.where(ep > 1, SERVING.ep_load_imbalance, 1.0)
+        per_rank = mc.experts / np.maximum(ep, 1.0)
+        imb_c = ep_imbalance(ep, routed / np.maximum(ep, 1.0), per_rank)
+        imb_m = router_skew(ep, per_rank)
         c_exp = imb_c * t * mc.top_k * 2.0 * mc.expert_params / n / (peak_w * eff_e)
         m_exp = imb_m * touched * mc.expert_params * b_w / (np.maximum(ep, 1.0) * pp) / bw
     else:
@@ -310,6 +345,49 @@ def _kernel_factor(mc: ModelCosts) -> float:
     extra = (SERVING.kernels_moe_extra * mc.moe_layers / mc.layers
              + (SERVING.kernels_mla_extra if mc.is_mla else 0.0))
     return (k + extra) / k
+
+
+def adp_stall_factor(a_dp: np.ndarray, balanced: bool) -> np.ndarray:
+    """Decode time lost per unit of one rank's prefill occupancy ``rho`` in a replica of
+    ``a`` attention-DP ranks: ``rho_s = k rho`` [-].
+
+    Round-robin (each rank schedules its own prefills; any rank's prefill chunk stalls every
+    rank at the next MoE layer): ``k = a``. ADP balance (TensorRT-LLM tech blog 10: contexts
+    held until every rank has one, so all ranks prefill in the same iterations, at a
+    measured balance ratio ``beta`` = mean / busiest rank tokens): ``k = min(a, 1 / beta)``.
+
+    Hand check (blog 10: 8 GB200, DeepSeek-V3, DP8, round-robin 25,664 -> balanced 34,140
+    tok/s, 1.33x): throughput ratio ``(1 - rho / beta) / (1 - 8 rho)`` = 1.33 at
+    ``rho`` = 0.035, a 3.5 % prefill share, what 803-token prompts among 3,653-token
+    outputs give.
+
+    >>> float(adp_stall_factor(np.array(8.0), False)), round(float(adp_stall_factor(np.array(8.0), True)), 3)
+    (8.0, 1.14)
+    """
+    a = np.maximum(np.asarray(a_dp, dtype=float), 1.0)
+    return np.minimum(a, 1.0 / SERVING.adp_balance_ratio) if balanced else a
+
+
+def adp_balance_wait(a_dp: np.ndarray, lam: np.ndarray, t_iter: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Extra TTFT of ADP balance: a context waits for the other ``a - 1`` ranks to receive
+    one (requests dispatched in turn at ``a lam`` per second to the replica), at most
+    ``timeout_iters`` iterations [s] (mean, p99).
+
+    The ``a``-th arrival after a request is Erlang(``a - 1``, ``a lam``): the mean wait over
+    the ``a`` positions in a round is ``(a - 1) / (2 a lam)``; the p99 of the longest,
+    ``(a - 1 + z_99 sqrt(a - 1)) / (a lam)`` (normal approximation); both capped at
+    ``timeout_iters * t_iter``.
+
+    >>> [round(float(x), 3) for x in adp_balance_wait(np.array(8.0), np.array(10.0), np.array(0.05))]
+    [0.044, 0.164]
+    """
+    a = np.maximum(np.asarray(a_dp, dtype=float), 1.0)
+    rate = np.maximum(a * np.asarray(lam, dtype=float), 1e-12)
+    cap = SERVING.adp_balance_timeout_iters * np.asarray(t_iter, dtype=float)
+    mean = np.minimum((a - 1.0) / (2.0 * rate), cap)
+    p99 = np.minimum((a - 1.0 + SERVING.tail_z * np.sqrt(a - 1.0)) / rate, cap)
+    return mean, p99
 
 
 def in_flight_context(wl: Workload) -> float:
@@ -435,7 +513,7 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
                     t_memory=st.memory, t_comm=st.comm, t_overhead=st.overhead,
                     mem_weights=w[:, None], mem_kv=B * kv_seq[:, None], disagg=np.zeros(1),
                     prefill_acc=np.zeros(1), rho=np.zeros(1), mtp=np.zeros(1),
-                    prefill_size=np.zeros(1))
+                    prefill_size=np.zeros(1), adp_balance=np.zeros(1))
         base.update(arrays)
         for k, v in base.items():
             out.setdefault(k, []).append(np.broadcast_to(v, per_acc.shape).ravel())
@@ -450,23 +528,34 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
         r_d = B / t_dec  # tokens/s of one attention replica while decoding
         if "aggregated" in modes:
             # attention-DP ranks (a = ep / tp) meet at every MoE layer: a prefill chunk on any
-            # rank stalls all a ranks, and in-flight batching schedules each rank's prefills
-            # independently, so the ranks' stalls add up (TensorRT-LLM tech blog 10, "ADP
-            # Balance Strategy": round-robin baseline at 0.65 of balanced throughput)
+            # rank stalls all a ranks. Two schedulers (adp_stall_factor): round-robin, each
+            # rank's prefills scheduled independently, so the ranks' stalls add up (k = a);
+            # ADP balance, every rank's prefills held to the same iteration (k = 1 / beta)
             a_dp = np.maximum(col.ep / col.tp, 1.0)
-            lam = r_d / (n_out + r_d * t_occ * a_dp)
-            rho = lam * t_occ
-            rho_s = a_dp * rho  # share of time the replica's decode is stalled by prefill
-            tpot = col.pp * t_dec / (1.0 - rho_s)
-            # a request's own mean TPOT carries a Poisson number of prefill-chunk stalls
-            stall = pre.total
-            n_stalls = rho_s * n_out * tpot / stall
-            tpot99 = (tpot + SERVING.tail_z * np.sqrt(n_stalls) * stall / n_out) \
-                * SERVING.tpot_p99_over_mean
-            w_mean, w99 = _wait(rho, t_occ, cv2)
-            emit(st, lam * n_out / n_att, tpot_s=tpot, tpot_p99_s=tpot99,
-                 ttft_s=lat_pre + w_mean, ttft_p99_s=_p99_sum(lat_pre, lat_pre99, w_mean, w99),
-                 rho=rho, mtp=np.full(1, n_d))
+            # ADP balance holds contexts back (TTFT): TensorRT-LLM offers it for
+            # throughput-oriented runs "where TTFT is not critical" (tech blog 10), so only
+            # without a TTFT limit
+            for bal in ((0.0, 1.0) if wl.ttft_max_s is None else (0.0,)):
+                k_dp = adp_stall_factor(a_dp, bool(bal))
+                lam = r_d / (n_out + r_d * t_occ * k_dp)
+                rho = lam * t_occ
+                rho_s = k_dp * rho  # share of time the replica's decode is stalled by prefill
+                tpot = col.pp * t_dec / (1.0 - rho_s)
+                # a request's own mean TPOT carries a Poisson number of prefill-chunk stalls
+                stall = pre.total
+                n_stalls = rho_s * n_out * tpot / stall
+                tpot99 = (tpot + SERVING.tail_z * np.sqrt(n_stalls) * stall / n_out) \
+                    * SERVING.tpot_p99_over_mean
+                w_mean, w99 = _wait(rho, t_occ, cv2)
+                b_mean, b99 = (adp_balance_wait(a_dp, lam, col.pp * t_dec) if bal
+                               else (0.0, 0.0))
+                per = lam * n_out / n_att
+                if bal:  # the balanced scheduler only differs when there are ranks to balance
+                    per = np.where(a_dp > 1.0, per, 0.0)
+                emit(st, per, tpot_s=tpot, tpot_p99_s=tpot99,
+                     ttft_s=lat_pre + w_mean + b_mean,
+                     ttft_p99_s=_p99_sum(lat_pre, lat_pre99, w_mean, w99) + b99,
+                     rho=rho, mtp=np.full(1, n_d), adp_balance=np.full(1, bal))
 
         if "disaggregated" in modes and g is not None:
             x_d = r_d / n_att  # decode tokens/s per decode accelerator

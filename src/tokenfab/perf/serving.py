@@ -237,6 +237,12 @@ def era_calibration(hw: Accelerator, calibration: Calibration | None = None,
     return replace(base, software_speed=base.software_speed * speed), format_date(t)
 
 
+def adp_balance_available(software_date: str | float) -> bool:
+    """Whether the attention-DP balance scheduler exists at ``software_date``
+    (``ServingConstants.adp_balance_from``, :func:`tokenfab.perf.engine.adp_stall_factor`)."""
+    return parse_date(software_date) >= parse_date(SERVING.adp_balance_from)
+
+
 #: Monte Carlo draws of the calibration's Range behind each prediction interval (fixed seed:
 #: the interval of a prediction is reproducible)
 INTERVAL = RunOptions(samples=4000, seed=0)
@@ -292,6 +298,7 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
           input_p99_over_mean: float | None = None, mtp: bool | None = None,
           software_date: str | float | None = None, prefix_cache_hit: float | None = None,
           mtp_draft_tokens: int | None = None, era: EraFit | None = None,
+          adp_balance: bool | None = None,
           speed_scale: float = 1.0, tp_across_domains: bool = False
           ) -> tuple[pd.DataFrame, ModelArch, Accelerator]:
     """Every operating point (all layouts x batches x precisions x modes) as a DataFrame.
@@ -305,7 +312,9 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
     accelerator (what-if studies of batch size). ``mtp``: None considers decoding with and
     without the model's MTP module as a speculative drafter (models that ship one), False
     only without, True only with. ``software_date``/``era``/``speed_scale``: the software
-    era (:func:`era_calibration`). Tensor parallelism stays inside one scale-up domain unless
+    era (:func:`era_calibration`). ``adp_balance``: whether the attention-DP balance
+    scheduler may be chosen (None: from its release date on, :func:`adp_balance_available`;
+    ``adp_balance`` column 1 on its points). Tensor parallelism stays inside one scale-up domain unless
     ``tp_across_domains``.
     """
     m, hw = _resolve(model, hardware, catalog)
@@ -319,8 +328,8 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
         raise TokenfabError(f"must be a whole number from 1 to 8, got {mtp_draft_tokens!r}",
                             field="mtp_draft_tokens", value=mtp_draft_tokens)
     mc = model_costs(m)
-    cal, _ = era_calibration(hw, calibration, software_date, era, speed_scale, m.id,
-                             int(m.moe_experts or 0))
+    cal, sw_date = era_calibration(hw, calibration, software_date, era, speed_scale, m.id,
+                                   int(m.moe_experts or 0))
     frames = []
     for p in precisions or _precisions(hw, "fp8"):
         lay = enumerate_layouts(mc, hw, count) if count else open_count_layouts(
@@ -341,6 +350,9 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
                               field="count", value=count)
     df = pd.concat(frames, ignore_index=True)
     df = df[np.isfinite(df["per_acc"]) & (df["per_acc"] > 0)]
+    # the attention-DP balance scheduler exists from its release on
+    if not (adp_balance if adp_balance is not None else adp_balance_available(sw_date)):
+        df = df[df["adp_balance"] == 0]
     if max_batch_per_accelerator is not None:
         df = df[df["batch"] / (df["tp"] * df["pp"]) <= max_batch_per_accelerator]
     if mtp and mc.mtp_layers:

@@ -61,7 +61,14 @@ from tokenfab.perf.era import (
     parse_date,
     speed_range,
 )
-from tokenfab.perf.serving import INTERVAL, _bottleneck, _slo_message, deployment, sweep
+from tokenfab.perf.serving import (
+    INTERVAL,
+    _bottleneck,
+    _slo_message,
+    adp_balance_available,
+    deployment,
+    sweep,
+)
 
 __all__ = ["validate", "ValidationResult", "Case", "prepare", "fit_cases", "REQUIRED_COLUMNS",
            "METRICS", "CV_KEYS", "read_rows"]
@@ -156,6 +163,8 @@ class Case:
         ok = np.ones(len(df), dtype=bool)
         if self.ttft_max_s is not None:
             ok &= df["ttft_p99_s"].to_numpy() / speed <= self.ttft_max_s
+            # ADP balance only where TTFT is not limited (tokenfab.perf.engine.evaluate)
+            ok &= df["adp_balance"].to_numpy() == 0
         if self.tpot_max_s is not None:
             ok &= df["tpot_p99_s"].to_numpy() / speed <= self.tpot_max_s
         if self.interactivity_min is not None:
@@ -190,7 +199,8 @@ class Case:
                 "precision": str(r["precision"]), "count": int(round(float(r["count"]))),
                 "disaggregated": bool(r["disagg"]),
                 "prefill_accelerators": round(float(r["prefill_acc"]), 2),
-                "mtp_draft_tokens": int(r["mtp"]), "deployment": deployment(r, self.hw)}
+                "mtp_draft_tokens": int(r["mtp"]), "adp_balance": bool(r["adp_balance"]),
+                "deployment": deployment(r, self.hw)}
 
     @property
     def era_group(self) -> str:
@@ -256,15 +266,18 @@ def _case(row: dict[str, str], rid: str, cat: Catalog, source: str) -> tuple[Cas
         date = None
     count = int(n) if n else None
     try:
+        # the row's software date decides the schedulers it had (blank: the latest era)
+        bal = True if date is None else adp_balance_available(date)
         df, _, _ = sweep(m, hw, count, precisions=[prec], input_tokens=n_in,
-                         output_tokens=n_out, catalog=cat, mtp=spec, era=NEUTRAL)
+                         output_tokens=n_out, catalog=cat, mtp=spec, era=NEUTRAL,
+                         adp_balance=bal)
     except TokenfabError as e:
         return None, f"no prediction: {e}"
     except Exception as e:  # a bug on one row must not hide the other rows' scores
         return None, f"internal error ({type(e).__name__}: {e}); please report"
     keep = ["per_acc", "total", "ttft_s", "tpot_s", "ttft_p99_s", "tpot_p99_s", "tp", "pp",
             "ep", "dp", "batch", "count", "disagg", "prefill_acc", "prefill_size", "mtp",
-            "precision", "t_compute", "t_memory", "t_comm", "t_overhead", "rho"]
+            "precision", "t_compute", "t_memory", "t_comm", "t_overhead", "rho", "adp_balance"]
     df = df[df["per_acc"] > 0][keep].reset_index(drop=True)
     if df.empty:
         return None, "no prediction: no operating point"
@@ -340,9 +353,10 @@ def _score(c: Case, fit: EraFit) -> tuple[dict[str, Any] | None, str]:
     pred = c.value(s)
     if pred is None:
         return None, f"no prediction: {c.why_infeasible(s)}"
+    # the fitted spread is that of ln(measured / predicted): the interval scales the
+    # prediction (tokenfab.perf.serving.predict does the same)
     lo_s, hi_s = _quantile_scales(fit, c.era_group, t, c.model_id)
-    p10 = c.value(s * lo_s) or 0.0
-    p90 = c.value(s * hi_s) or pred
+    p10, p90 = pred * lo_s, pred * hi_s
     cfg = c.config(s)
     dep = cfg.pop("deployment", {})
     i = c.pick(s)
