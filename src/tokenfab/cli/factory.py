@@ -245,6 +245,11 @@ def _print_text(d: dict[str, Any], result: Any, verdicts: list[Any], gens: Any,
                  + (f" at {op['interactivity_tok_s_per_user']:g} tok/s/user"
                     if op.get("interactivity_tok_s_per_user") else "") + f" ({op['source']})",
                  markup=False, highlight=False)
+    if op.get("tokens_per_s_per_accelerator_p10") is not None:
+        stdout.print(f"  engine 80 % interval (p10-p90): "
+                     f"{op['tokens_per_s_per_accelerator_p10']:,.1f}-"
+                     f"{op['tokens_per_s_per_accelerator_p90']:,.1f} tok/s per accelerator, "
+                     f"software era {op.get('software_date', '')}", markup=False, highlight=False)
     pa = d["price_usd_per_mtok_applied"]
     stdout.print(f"price applied: ${pa['output']:.3g} per million output tokens = "
                  f"${pa['base_output']:.3g} x {pa['tier_multiplier']:g} (tier: "

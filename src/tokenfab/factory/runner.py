@@ -112,7 +112,13 @@ def engine_operating_point(model: str, hardware: str, *, interactivity_tok_s: fl
     details: dict[str, Any] = {"interactivity_achieved_tok_s_per_user": achieved,
                                "ttft_s": float(getattr(pred, "ttft_s", float("nan"))),
                                "tpot_s": float(getattr(pred, "tpot_s", float("nan"))),
-                               "precision": prec, "config": getattr(pred, "config", {})}
+                               "precision": prec, "config": getattr(pred, "config", {}),
+                               # the engine's 80 % prediction interval (tokenfab.perf.era)
+                               "tokens_per_s_per_accelerator_p10":
+                                   float(pred.output_tokens_per_s_per_accelerator_p10),
+                               "tokens_per_s_per_accelerator_p90":
+                                   float(pred.output_tokens_per_s_per_accelerator_p90),
+                               "software_date": pred.software_date}
     details = {k: v for k, v in details.items() if not (isinstance(v, float) and not np.isfinite(v))}
     priced = interactivity_tok_s if interactivity_tok_s is not None else (
         1.0 / tpot_max_s if tpot_max_s else achieved)

@@ -39,7 +39,6 @@ utilization ``rho_p`` meeting the TTFT bound; per accelerator ``O / (O / x_d + g
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,42 +98,10 @@ def peak_sustained(hw: Accelerator, cal: Calibration, precision: str) -> float:
     return peak * sustained_fraction(hw.tdp_w, peak, precision, cal.watts_per_pflops)
 
 
-def router_skew(ep: np.ndarray, experts_per_rank: np.ndarray | float | None = None
-                ) -> np.ndarray:
-    """Busiest / mean rank load from the router's skew across experts [-].
-
-    Expert loads vary with a coefficient of variation ``cv_e``; a rank holding ``m`` experts
-    averages them (``cv_e / sqrt(m)``) and the busiest of ``n`` ranks sits
-    ``sqrt(2 ln n)`` of those above the mean (the expected maximum of ``n`` near-normal
-    loads)::
-
-        skew(n, m) = 1 + cv_e sqrt((1 - 1/n) / m) sqrt(2 ln n)
-
-    ``cv_e`` is set so that DeepSeek's 256 experts on 8 ranks (``m`` = 32) give
-    ``ServingConstants.ep_load_imbalance`` (1.2, DeepSeek-V3 tech. report on EPLB: 1.1-1.4
-    without redundant experts): ``cv_e = 0.2 / (sqrt(7/8/32) sqrt(2 ln 8))`` = 0.593. Wide
-    expert parallelism (a 72-GPU NVL72 holds ~3.6 DeepSeek experts per GPU) is therefore
-    skewed more: 1.91 at ``n`` = 72, which is why TensorRT-LLM's wide-EP runs EPLB with
-    redundant experts (tech blog 4). ``experts_per_rank`` None: the reference skew.
-
-    >>> round(float(router_skew(np.array(8.0), 32.0)), 3), round(float(router_skew(np.array(72.0), 256 / 72)), 2)
-    (1.2, 1.91)
-    """
-    n = np.maximum(np.asarray(ep, dtype=float), 1.0)
-    if experts_per_rank is None:
-        return np.where(n > 1, SERVING.ep_load_imbalance, 1.0)
-    m = np.maximum(np.asarray(experts_per_rank, dtype=float), 1.0)
-    cv_e = (SERVING.ep_load_imbalance - 1.0) / (math.sqrt((1.0 - 1.0 / 8.0) / 32.0)
-                                                * math.sqrt(2.0 * math.log(8.0)))
-    skew = 1.0 + cv_e * np.sqrt((1.0 - 1.0 / n) / m) * np.sqrt(2.0 * np.log(n))
-    return np.where(n > 1, skew, 1.0)
-
-
-def ep_imbalance(ep: np.ndarray, routed_per_rank: np.ndarray,
-                 experts_per_rank: np.ndarray | float | None = None) -> np.ndarray:
+def ep_imbalance(ep: np.ndarray, routed_per_rank: np.ndarray) -> np.ndarray:
     """Busiest / mean expert-parallel rank load in one step [-].
 
-    The router's skew (:func:`router_skew`) times the statistical
+    A learned router's skew (``ServingConstants.ep_load_imbalance``) times the statistical
     excess of the busiest of ``n = ep`` ranks when each receives a binomial share of
     ``mu`` routed token copies on average: ``1 + sqrt(2 ln n) sqrt((1 - 1/n) / mu)`` (the
     expected maximum of ``n`` near-normal counts, Gumbel limit). Small steps (latency-bound
@@ -147,7 +114,7 @@ def ep_imbalance(ep: np.ndarray, routed_per_rank: np.ndarray,
     n = np.maximum(np.asarray(ep, dtype=float), 1.0)
     mu = np.maximum(np.asarray(routed_per_rank, dtype=float), 1.0)
     excess = np.sqrt(2.0 * np.log(n)) * np.sqrt((1.0 - 1.0 / n) / mu)
-    return np.where(n > 1, router_skew(n, experts_per_rank) * (1.0 + excess), 1.0)
+    return np.where(n > 1, SERVING.ep_load_imbalance * (1.0 + excess), 1.0)
 
 
 def mtp_tokens_per_step(draft_tokens: int) -> float:
@@ -264,9 +231,8 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
         # the busiest rank sets the step: its token copies carry the router skew and the
         # statistical excess of small steps; its weight reads only the skew (a rank reads
         # each of its experts once however many tokens it gets)
-        per_rank = mc.experts / np.maximum(ep, 1.0)
-        imb_c = ep_imbalance(ep, routed / np.maximum(ep, 1.0), per_rank)
-        imb_m = router_skew(ep, per_rank)
+        imb_c = ep_imbalance(ep, routed / np.maximum(ep, 1.0))
+        imb_m = np.where(ep > 1, SERVING.ep_load_imbalance, 1.0)
         c_exp = imb_c * t * mc.top_k * 2.0 * mc.expert_params / n / (peak_w * eff_e)
         m_exp = imb_m * touched * mc.expert_params * b_w / (np.maximum(ep, 1.0) * pp) / bw
     else:

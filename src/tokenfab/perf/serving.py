@@ -534,30 +534,14 @@ def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | No
                               experts=experts)
     extra: dict[str, Any] = {"software_date": date}
     if interval:
+        # the interval is the fitted spread of ln(measured / predicted) around the
+        # prediction (tokenfab.perf.era.speed_range): it scales the throughput
         lo_s, hi_s = interval_scales(hw, software_date, era, m.id, experts)
-        limited = any(x is not None for x in (ttft_max_s, tpot_max_s, interactivity_min))
-        band = []
-        for sc in (lo_s, hi_s):
-            if not limited:
-                # no latency limit: every step time scales by 1/s, the best point is the same
-                # point and its throughput scales by s exactly
-                band.append((p.output_tokens_per_s_per_accelerator * sc,
-                             p.output_tokens_per_s * sc))
-                continue
-            try:
-                b = _best(m, hw, count, {**kw, "speed_scale": sc}, ttft_max_s, tpot_max_s,
-                          interactivity_min, max_batch_per_accelerator)
-                band.append((float(b["per_acc"]), float(b["total"])))
-            except InfeasibleError:
-                band.append((0.0, 0.0))
-        extra.update(output_tokens_per_s_per_accelerator_p10=band[0][0],
-                     output_tokens_per_s_per_accelerator_p90=max(band[1][0], p.output_tokens_per_s_per_accelerator),
-                     output_tokens_per_s_p10=band[0][1],
-                     output_tokens_per_s_p90=max(band[1][1], p.output_tokens_per_s))
-        extra["output_tokens_per_s_per_accelerator_p10"] = min(
-            extra["output_tokens_per_s_per_accelerator_p10"], p.output_tokens_per_s_per_accelerator)
-        extra["output_tokens_per_s_p10"] = min(extra["output_tokens_per_s_p10"],
-                                               p.output_tokens_per_s)
+        per, tot = p.output_tokens_per_s_per_accelerator, p.output_tokens_per_s
+        extra.update(output_tokens_per_s_per_accelerator_p10=min(per * lo_s, per),
+                     output_tokens_per_s_per_accelerator_p90=max(per * hi_s, per),
+                     output_tokens_per_s_p10=min(tot * lo_s, tot),
+                     output_tokens_per_s_p90=max(tot * hi_s, tot))
     from dataclasses import replace
 
     return replace(p, **extra)
