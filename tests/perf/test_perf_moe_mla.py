@@ -7,7 +7,7 @@ import pytest
 
 import tokenfab
 from tokenfab.catalog import load_catalog
-from tokenfab.perf.calibration import calibration_for
+from tokenfab.perf.calibration import SERVING, calibration_for
 from tokenfab.perf.engine import Workload, evaluate, stage_time
 from tokenfab.perf.model_costs import model_costs
 from tokenfab.perf.parallelism import Layouts, weight_bytes_per_accelerator
@@ -78,19 +78,58 @@ def test_in_flight_context_is_length_biased(cat):
 
 
 def test_attention_dp_prefill_stalls_add_up(cat):
-    """Aggregated attention-DP over a ranks: TPOT = t_dec / (1 - a rho) with rho each rank's
-    own prefill share (TRT-LLM ADP blog: uncoordinated ranks stall each other)."""
+    """Aggregated attention-DP over a ranks: TPOT = t_dec / (1 - rho)^a with rho each rank's
+    own prefill share under the round-robin scheduler (TRT-LLM ADP blog: uncoordinated ranks
+    stall each other whenever any of them prefills); the ADP-balance scheduler:
+    t_dec / (1 - rho / beta)."""
     mc, hw = model_costs(cat.model("deepseek-r1")), cat.hardware("b200")
     cal = calibration_for("blackwell")
     wl = Workload(803.8, 3700.0)
     r = evaluate(mc, hw, cal, "fp4", _one(1.0, 8.0), wl, 8, ("aggregated",), mtp=False)
     a = 8.0
     t_dec = (r["t_compute"] + r["t_memory"] + r["t_comm"] + r["t_overhead"])
-    assert np.allclose(r["tpot_s"], t_dec / (1.0 - a * r["rho"]))
+    rr, bal = r["adp_balance"] == 0, r["adp_balance"] == 1
+    assert rr.any() and bal.any()
+    assert np.allclose(r["tpot_s"][rr], t_dec[rr] / (1.0 - r["rho"][rr]) ** a)
+    beta = SERVING.adp_balance_ratio
+    assert np.allclose(r["tpot_s"][bal], t_dec[bal] / (1.0 - r["rho"][bal] / beta))
     # an 8-way attention-DP replica loses throughput to prefill stalls vs TP8 ranks that
     # prefill together: the per-GPU rate at the best batch stays below the stall-free rate
     stall_free = (r["batch"] / t_dec / 1.0).max()
-    assert r["per_acc"].max() < 0.9 * stall_free
+    assert r["per_acc"][rr].max() < 0.9 * stall_free
+    # balancing the ranks recovers most of it
+    assert r["per_acc"][bal].max() > 1.1 * r["per_acc"][rr].max()
+
+
+def test_adp_balance_hand_check_against_blog10(cat):
+    """TensorRT-LLM tech blog 10: 8 GB200, DeepSeek-V3, DP8 + EP8, 803 / 3,653 tokens:
+    round-robin 25,664 -> ADP balance 34,140 tok/s (1.33x). The engine, same layout and
+    workload, offline (no TTFT limit): the best of each scheduler within 1.2-1.45x."""
+    mc, hw = model_costs(cat.model("deepseek-v3")), cat.hardware("gb200-nvl72")
+    cal = calibration_for("blackwell")
+    r = evaluate(mc, hw, cal, "fp4", _one(1.0, 8.0), Workload(803.0, 3653.0), 8,
+                 ("aggregated",), mtp=False)
+    rr, bal = r["adp_balance"] == 0, r["adp_balance"] == 1
+    ratio = r["per_acc"][bal].max() / r["per_acc"][rr].max()
+    assert 1.2 <= ratio <= 1.45, ratio
+    # by hand at the engine's own prefill share: (1 - rho / beta) / (1 - 8 rho)
+    i = int(np.argmax(np.where(rr, r["per_acc"], -1.0)))
+    t_dec = r["t_compute"][i] + r["t_memory"][i] + r["t_comm"][i] + r["t_overhead"][i]
+    assert r["per_acc"][i] == pytest.approx(r["batch"][i] / t_dec * (1 - r["rho"][i]) ** 8,
+                                            rel=1e-6)
+
+
+def test_adp_balance_only_without_ttft_limit_and_from_its_release():
+    kw = dict(precision="fp4", input_tokens=803.8, output_tokens=3886.0)
+    off = tokenfab.predict("deepseek-r1", "b200", 8, **kw, interval=False)
+    assert off.config["adp_balance"]
+    srv = tokenfab.predict("deepseek-r1", "b200", 8, ttft_max_s=2.0, tpot_max_s=0.08, **kw,
+                           interval=False)
+    assert not srv.config["adp_balance"]
+    old = tokenfab.predict("deepseek-r1", "b200", 8, software_date="2025-09", **kw,
+                           interval=False)
+    assert not old.config["adp_balance"]
+    assert old.output_tokens_per_s < off.output_tokens_per_s
 
 
 def test_mtp_speculative_decoding(cat):

@@ -48,7 +48,9 @@ def _print_prediction(d: dict[str, Any]) -> None:
         ("TPOT mean / p99", f"{d['tpot_s'] * 1e3:.3g} ms / {d['tpot_p99_s'] * 1e3:.3g} ms"),
         ("tokens/s per MW (all-in)", fmt_si(d["tokens_per_s_per_mw"], "tok/s/MW")),
         ("bottleneck", d["bottleneck"]),
-        ("layout", f"TP{c['tp']} PP{c['pp']} EP{c['ep']} DP{c['dp']}, {c['precision']}"),
+        ("layout", f"TP{c['tp']} PP{c['pp']} EP{c['ep']} DP{c['dp']}, {c['precision']}"
+         + (f" (emulated: {c['math_precision']} math)"
+            if c.get("math_precision", c["precision"]) != c["precision"] else "")),
         ("deployment", _deployment_text(dep, c) if dep else f"{c['count']} accelerators"),
         ("software era", d.get("software_date") or "—"),
         ("concurrent sequences per replica", str(c["batch"])),
@@ -247,6 +249,8 @@ def pareto_cmd(
     if json_out:
         print_json(fr.to_dict())
         return
+    if fr.note:
+        console_err(f"note: {fr.note}")
     t = Table(title=f"Pareto frontier: {model} on {hardware} ({input_tokens:g} in / "
               f"{output_tokens:g} out)")
     for col in ("tok/s/user", "tok/s/acc", "tok/s/MW", "TTFT s", "TPOT ms", "TP", "EP", "PP",

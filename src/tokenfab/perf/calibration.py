@@ -252,10 +252,9 @@ class ServingConstants:
         the blog's production setting 50) [iterations].
     adp_balance_from : str
         First software date with ADP balance: the tech blog and the ``attention_dp_config
-        enable_balance`` option went public on 2025-08-30 (TensorRT-LLM PR #7380); MLPerf
-        v5.1 (published 2025-09-09, software frozen at submission in August) predates it and
-        NVIDIA lists "Optimized Attention Data Parallel" among the software gains of MLPerf
-        v6.0 (NVIDIA technical blog, 2026-04-01). The first month after it: 2025-10 [YYYY-MM].
+        enable_balance`` option went public on 2025-08-30 (TensorRT-LLM PR #7380; NVIDIA lists
+        "Optimized Attention Data Parallel" among the software gains of MLPerf v6.0, NVIDIA
+        technical blog, 2026-04-01); the first whole month after it [YYYY-MM].
     """
 
     memory_reserve_frac: float = 0.10
@@ -278,7 +277,7 @@ class ServingConstants:
     tail_z: float = 2.326
     adp_balance_ratio: float = 0.877
     adp_balance_timeout_iters: float = 50.0
-    adp_balance_from: str = "2025-10"
+    adp_balance_from: str = "2025-09"
 
 
 SERVING = ServingConstants()

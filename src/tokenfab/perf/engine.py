@@ -53,11 +53,11 @@ from tokenfab.perf.parallelism import (
     weight_bytes_per_accelerator,
 )
 from tokenfab.perf.power import sustained_fraction
-from tokenfab.perf.precision import KV_BYTES, WEIGHT_BYTES, dense_precision
+from tokenfab.perf.precision import KV_BYTES, WEIGHT_BYTES, dense_precision, math_precision
 from tokenfab.perf.roofline import allreduce_time, alltoall_time, link_bandwidth
 
 __all__ = ["Workload", "stage_time", "evaluate", "in_flight_context", "N_BATCH",
-           "adp_stall_factor", "adp_balance_wait"]
+           "adp_stalled_share", "adp_arrival_rate", "adp_balance_wait"]
 
 #: batch sizes evaluated per layout (geometric grid from 1 to the largest that fits)
 N_BATCH = 48
@@ -198,7 +198,7 @@ def stage_time(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str
     attn_prec = "bf16" if precision == "bf16" else "fp8"
     # FP4 weights on hardware without FP4 tensor units run weight-only (W4A16: MXFP4 ->
     # BF16 math; TensorRT-LLM's Hopper default for MXFP4 checkpoints, vLLM Marlin/Triton)
-    p_math = "bf16" if precision == "fp4" and not hw.supports("fp4") else precision
+    p_math = math_precision(precision, hw)
     peak_w = peak_sustained(hw, cal, p_math) * cal.compute_efficiency(p_math)
     p_dense = dense_precision(precision, mc.is_moe)
     peak_d = peak_sustained(hw, cal, p_dense) * cal.compute_efficiency(p_dense)
@@ -313,25 +313,53 @@ def _kernel_factor(mc: ModelCosts) -> float:
     return (k + extra) / k
 
 
-def adp_stall_factor(a_dp: np.ndarray, balanced: bool) -> np.ndarray:
-    """Decode time lost per unit of one rank's prefill occupancy ``rho`` in a replica of
-    ``a`` attention-DP ranks: ``rho_s = k rho`` [-].
+def adp_stalled_share(rho: np.ndarray, a_dp: np.ndarray, balanced: bool) -> np.ndarray:
+    """Share of time a replica of ``a`` attention-DP ranks has its decode stalled by
+    prefill, each rank prefilling a share ``rho`` of the time [-].
 
-    Round-robin (each rank schedules its own prefills; any rank's prefill chunk stalls every
-    rank at the next MoE layer): ``k = a``. ADP balance (TensorRT-LLM tech blog 10: contexts
-    held until every rank has one, so all ranks prefill in the same iterations, at a
-    measured balance ratio ``beta`` = mean / busiest rank tokens): ``k = min(a, 1 / beta)``.
+    Attention-DP ranks meet at every MoE layer, so a prefill chunk on any rank stalls every
+    rank. Round-robin (each rank schedules its own prefills, independently): stalled
+    whenever at least one rank prefills, ``1 - (1 - rho)^a`` (~ ``a rho`` for small
+    ``rho``). ADP balance (TensorRT-LLM tech blog 10: contexts held until every rank has one,
+    so all ranks prefill in the same iterations, at a measured balance ratio ``beta`` = mean /
+    busiest rank tokens): ``rho / beta``.
 
-    Hand check (blog 10: 8 GB200, DeepSeek-V3, DP8, round-robin 25,664 -> balanced 34,140
-    tok/s, 1.33x): throughput ratio ``(1 - rho / beta) / (1 - 8 rho)`` = 1.33 at
-    ``rho`` = 0.035, a 3.5 % prefill share, what 803-token prompts among 3,653-token
-    outputs give.
+    Hand check against blog 10 (8 GB200, DeepSeek-V3, DP8, round-robin 25,664 -> balanced
+    34,140 tok/s = 1.33x): the throughput ratio ``(1 - rho / beta) / (1 - rho)^8`` is 1.33
+    at ``rho`` = 0.04 (a 4 % prefill share: 803-token prompts among 3,653-token outputs).
 
-    >>> float(adp_stall_factor(np.array(8.0), False)), round(float(adp_stall_factor(np.array(8.0), True)), 3)
-    (8.0, 1.14)
+    >>> round(float(adp_stalled_share(np.array(0.04), np.array(8.0), False)), 4)
+    0.2786
+    >>> round(float(adp_stalled_share(np.array(0.04), np.array(8.0), True)), 4)
+    0.0456
     """
     a = np.maximum(np.asarray(a_dp, dtype=float), 1.0)
-    return np.minimum(a, 1.0 / SERVING.adp_balance_ratio) if balanced else a
+    r = np.clip(np.asarray(rho, dtype=float), 0.0, 1.0)
+    if balanced:
+        return np.where(a > 1.0, np.minimum(r / SERVING.adp_balance_ratio, 1.0), r)
+    out: np.ndarray = 1.0 - (1.0 - r) ** a
+    return out
+
+
+def adp_arrival_rate(r_d: np.ndarray, n_out: float, t_occ: np.ndarray, a_dp: np.ndarray,
+                     balanced: bool) -> np.ndarray:
+    """Requests/s one rank sustains: the root of ``lam O = R_d (1 - rho_s(lam t_occ))``
+    (decoding at ``R_d`` tokens/s whenever not stalled, :func:`adp_stalled_share`).
+    Balanced: closed form ``R_d / (O + R_d t_occ / beta)``; round-robin: Newton steps from
+    the linearised root ``R_d / (O + R_d t_occ a)``, which lies below it (the function is
+    concave and increasing, so the steps approach the root from below) [1/s]."""
+    a = np.maximum(np.asarray(a_dp, dtype=float), 1.0)
+    if balanced:
+        k = np.where(a > 1.0, 1.0 / SERVING.adp_balance_ratio, 1.0)
+        out: np.ndarray = r_d / (n_out + r_d * t_occ * k)
+        return out
+    lam = r_d / (n_out + r_d * t_occ * a)
+    for _ in range(4):
+        rho = np.clip(lam * t_occ, 0.0, 1.0)
+        f = lam * n_out - r_d * (1.0 - rho) ** a
+        df = n_out + r_d * a * t_occ * (1.0 - rho) ** np.maximum(a - 1.0, 0.0)
+        lam = lam - f / df
+    return np.asarray(lam)
 
 
 def adp_balance_wait(a_dp: np.ndarray, lam: np.ndarray, t_iter: np.ndarray
@@ -494,18 +522,17 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
         r_d = B / t_dec  # tokens/s of one attention replica while decoding
         if "aggregated" in modes:
             # attention-DP ranks (a = ep / tp) meet at every MoE layer: a prefill chunk on any
-            # rank stalls all a ranks. Two schedulers (adp_stall_factor): round-robin, each
-            # rank's prefills scheduled independently, so the ranks' stalls add up (k = a);
-            # ADP balance, every rank's prefills held to the same iteration (k = 1 / beta)
+            # rank stalls all a ranks. Two schedulers (adp_stalled_share): round-robin, each
+            # rank's prefills scheduled independently; ADP balance, every rank's prefills
+            # held to the same iterations
             a_dp = np.maximum(col.ep / col.tp, 1.0)
             # ADP balance holds contexts back (TTFT): TensorRT-LLM offers it for
             # throughput-oriented runs "where TTFT is not critical" (tech blog 10), so only
             # without a TTFT limit
             for bal in ((0.0, 1.0) if wl.ttft_max_s is None else (0.0,)):
-                k_dp = adp_stall_factor(a_dp, bool(bal))
-                lam = r_d / (n_out + r_d * t_occ * k_dp)
+                lam = adp_arrival_rate(r_d, n_out, t_occ, a_dp, bool(bal))
                 rho = lam * t_occ
-                rho_s = k_dp * rho  # share of time the replica's decode is stalled by prefill
+                rho_s = adp_stalled_share(rho, a_dp, bool(bal))  # decode stalled by prefill
                 tpot = col.pp * t_dec / (1.0 - rho_s)
                 # a request's own mean TPOT carries a Poisson number of prefill-chunk stalls
                 stall = pre.total

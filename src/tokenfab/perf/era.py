@@ -65,6 +65,8 @@ SIGMA_PRIOR_ROWS = 10.0
 #: z of the 10th/90th percentiles of a normal
 Z80 = 1.2815515655446004
 
+#: rows a model needs for its median residual to enter the between-model spread
+MODEL_MIN_ROWS = 5
 #: time constant of software maturity for a newly released model [years]
 MATURITY_TAU = 0.4
 
@@ -179,6 +181,10 @@ class EraFit:
     source: str = ""
     maturity_a: float = 0.0
     maturity_tau: float = MATURITY_TAU
+    #: models the fit saw, and the spread of their mean residuals (between-model sd): a model
+    #: the fit has not seen carries that spread in its interval (:func:`speed_range`)
+    models: tuple[str, ...] = ()
+    model_sigma: float = 0.0
 
     def term(self, family: str) -> EraTerm:
         """The term of an era group (``family/moe``, ``family/dense``; the pooled term for a
@@ -214,13 +220,15 @@ class EraFit:
     def to_dict(self) -> dict[str, Any]:
         return {"t_ref": T_REF, "source": self.source, "pooled": asdict(self.pooled),
                 "families": {k: asdict(v) for k, v in sorted(self.families.items())},
-                "maturity_a": self.maturity_a, "maturity_tau": self.maturity_tau}
+                "maturity_a": self.maturity_a, "maturity_tau": self.maturity_tau,
+                "models": sorted(self.models), "model_sigma": self.model_sigma}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> EraFit:
         return cls({k: EraTerm(**v) for k, v in d["families"].items()}, EraTerm(**d["pooled"]),
                    str(d.get("source", "")), float(d.get("maturity_a", 0.0)),
-                   float(d.get("maturity_tau", MATURITY_TAU)))
+                   float(d.get("maturity_tau", MATURITY_TAU)),
+                   tuple(d.get("models", ())), float(d.get("model_sigma", 0.0)))
 
 
 def _weighted_lsq(x: np.ndarray, y: np.ndarray, w: np.ndarray, ridge: np.ndarray,
@@ -234,7 +242,7 @@ def _weighted_lsq(x: np.ndarray, y: np.ndarray, w: np.ndarray, ridge: np.ndarray
 
 def fit_era(families: Sequence[str], dates: Sequence[float], log_resid: Sequence[float],
             *, source: str = "", ages: Sequence[float] | None = None,
-            tau: float = MATURITY_TAU) -> EraFit:
+            tau: float = MATURITY_TAU, models: Sequence[str] | None = None) -> EraFit:
     """Fit the software speed per family from log residuals of predictions at ``s = 1``.
 
     Parameters
@@ -252,6 +260,11 @@ def fit_era(families: Sequence[str], dates: Sequence[float], log_resid: Sequence
         maturity amplitude ``A >= 0`` is fitted as well (``-A exp(-age / tau)``).
     tau : float
         Maturity time constant [years].
+    models : sequence of str, optional
+        Model id of each row: the fit records the models it saw and the between-model
+        spread ``sd_m`` of their median residuals (models with >= :data:`MODEL_MIN_ROWS`
+        rows; robust sd), the uncertainty of a model's own software level that a model the
+        fit has not seen carries (:func:`speed_range`).
 
     Returns
     -------
@@ -265,6 +278,8 @@ def fit_era(families: Sequence[str], dates: Sequence[float], log_resid: Sequence
     mat = (np.zeros_like(r0) if ages is None
            else np.exp(-np.asarray(ages, dtype=float) / tau))
     ok = np.isfinite(t) & np.isfinite(r0)
+    mod = (np.asarray(models, dtype=object) if models is not None
+           else np.full(len(r0), "", dtype=object))[ok]
     fam, t, r0, mat = fam[ok], t[ok], r0[ok], mat[ok]
     amp = 0.0
     r = r0
@@ -301,7 +316,14 @@ def fit_era(families: Sequence[str], dates: Sequence[float], log_resid: Sequence
                            float(t[sel].max()), sig, n)
     pooled_term = EraTerm(float(pooled[0]), float(pooled[1]), float(t.min()), float(t.max()),
                           s_pool, int(r.size))
-    return EraFit(terms, pooled_term, source, amp, tau)
+    seen: tuple[str, ...] = ()
+    sd_m = 0.0
+    if models is not None:
+        seen = tuple(sorted({str(x) for x in mod.tolist()}))
+        meds = [float(np.median(resid[mod == k])) for k in seen
+                if int(np.sum(mod == k)) >= MODEL_MIN_ROWS]
+        sd_m = float(np.std(meds, ddof=1)) if len(meds) >= 3 else 0.0
+    return EraFit(terms, pooled_term, source, amp, tau, seen, sd_m)
 
 
 def _robust_sd(x: np.ndarray) -> float:
@@ -331,11 +353,15 @@ def speed_range(fit: EraFit, family: str, t: float | None = None,
     """The software speed's log as a :class:`~tokenfab.uncertainty.Range` (PERT, symmetric):
     ``likely = ln s_f(t)``, ``low/high = likely -/+ 2.65 sigma`` (a symmetric PERT has
     ``sd = (high - low) / (2 sqrt 7)``, so its sd is the fitted ``sigma``); ``sigma`` grows by
-    ``|b|`` per year the date lies outside the fitted span (the era is held, its drift not)."""
+    ``|b|`` per year the date lies outside the fitted span (the era is held, its drift not),
+    and, for a model the fit has not seen, adds the between-model spread ``model_sigma`` in
+    quadrature (its own software level is unknown)."""
     term = fit.term(family)
     tt = term.t1 if t is None else t
     outside = max(term.t0 - tt, tt - term.t1, 0.0)
     sig = math.hypot(term.sigma, abs(term.b) * outside + 0.0)
+    if fit.models and model_id is not None and model_id not in fit.models:
+        sig = math.hypot(sig, fit.model_sigma)  # a model the fit has not seen
     mid = fit.log_speed(family, tt, model_id)
     half = 2.0 * math.sqrt(7.0) / 2.0 * sig
     return Range(mid - half, mid, mid + half, "pert")

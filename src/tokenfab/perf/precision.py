@@ -19,7 +19,7 @@ from typing import Any
 from tokenfab.catalog.schema import PRECISIONS
 
 __all__ = ["KV_BYTES", "PRECISIONS", "WEIGHT_BYTES", "dense_precision", "native_precision",
-           "resolve_precision"]
+           "resolve_precision", "math_precision", "emulation_note"]
 
 #: bytes per weight at each precision (FP4 includes its block scales)
 WEIGHT_BYTES: dict[str, float] = {"fp4": 0.5625, "fp8": 1.0, "bf16": 2.0}
@@ -53,3 +53,28 @@ def native_precision(hw: Any) -> str:
 def resolve_precision(precision: str, hw: Any) -> str:
     """``"native"`` -> :func:`native_precision` of ``hw``; any other precision unchanged."""
     return native_precision(hw) if precision == "native" else precision
+
+
+def math_precision(precision: str, hw: Any) -> str:
+    """The precision the tensor cores compute in: FP4 weights on hardware without FP4 tensor
+    units run weight-only (W4A16: dequantized to BF16 in the GEMM; TensorRT-LLM's Hopper
+    default for MXFP4 checkpoints is ``W4A16_MXFP4``, tech blog 9; vLLM Marlin the same).
+
+    >>> class H100:
+    ...     def supports(self, p): return p in ("fp8", "bf16")
+    >>> math_precision("fp4", H100()), math_precision("fp8", H100())
+    ('bf16', 'fp8')
+    """
+    return "bf16" if precision == "fp4" and not hw.supports("fp4") else precision
+
+
+def emulation_note(precision: str, hw: Any) -> str:
+    """A sentence when ``precision`` is emulated on ``hw`` (FP4 without FP4 tensor cores),
+    else ``""``: the weights take 4.5 bits in memory but the math runs in BF16."""
+    if math_precision(precision, hw) == precision:
+        return ""
+    hw_id = getattr(hw, "id", "this accelerator")
+    return (f"{precision} on {hw_id} is emulated: it has no FP4 tensor cores, so weights are "
+            "stored in FP4 (4.5 bits, less memory and bandwidth) and the math runs in BF16 "
+            "(W4A16 weight-only, TensorRT-LLM's Hopper path for MXFP4 checkpoints); no FP4 "
+            "compute speed-up")

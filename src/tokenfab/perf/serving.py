@@ -24,6 +24,7 @@ from tokenfab.perf.calibration import SERVING, Calibration, calibration_for
 from tokenfab.perf.engine import Workload, evaluate, in_flight_context
 from tokenfab.perf.era import ERA, EraFit, era_group, format_date, parse_date, speed_range
 from tokenfab.perf.model_costs import ModelCosts, model_costs
+from tokenfab.perf.precision import emulation_note, math_precision
 from tokenfab.perf.parallelism import (
     Layouts,
     enumerate_layouts,
@@ -144,12 +145,16 @@ def _finite_or_none(x: float) -> float | None:
 class Frontier:
     """Pareto frontier of tokens/s per accelerator against tokens/s per user.
 
-    ``points`` holds the non-dominated operating points sorted by interactivity (ascending).
+    ``points`` holds the non-dominated operating points sorted by interactivity (ascending),
+    with the ``math_precision`` the tensor cores run; ``note`` says when a precision is
+    emulated (FP4 on hardware without FP4 tensor cores, :func:`tokenfab.perf.precision.
+    emulation_note`), else ``""``.
     """
 
     points: pd.DataFrame
     model: str
     hardware: str
+    note: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         """The frontier as a DataFrame (columns: :data:`FRONTIER_COLUMNS` and a few more)."""
@@ -172,7 +177,7 @@ class Frontier:
 
     def to_dict(self) -> dict[str, Any]:
         return {"model": self.model, "hardware": self.hardware,
-                "points": self.points.to_dict(orient="records")}
+                "points": self.points.to_dict(orient="records"), "note": self.note}
 
 
 def _resolve(model: str | ModelArch, hardware: str | Accelerator,
@@ -239,7 +244,7 @@ def era_calibration(hw: Accelerator, calibration: Calibration | None = None,
 
 def adp_balance_available(software_date: str | float) -> bool:
     """Whether the attention-DP balance scheduler exists at ``software_date``
-    (``ServingConstants.adp_balance_from``, :func:`tokenfab.perf.engine.adp_stall_factor`)."""
+    (``ServingConstants.adp_balance_from``, :func:`tokenfab.perf.engine.adp_stalled_share`)."""
     return parse_date(software_date) >= parse_date(SERVING.adp_balance_from)
 
 
@@ -435,7 +440,9 @@ def _prediction(row: pd.Series, m: ModelArch, hw: Accelerator) -> Prediction:
            "precision": str(row["precision"]), "count": int(round(float(row["count"]))),
            "disaggregated": bool(row["disagg"]),
            "prefill_accelerators": round(float(row["prefill_acc"]), 2),
-           "mtp_draft_tokens": int(row["mtp"])}
+           "mtp_draft_tokens": int(row["mtp"]),
+           "math_precision": math_precision(str(row["precision"]), hw),
+           "adp_balance": bool(row.get("adp_balance", 0))}
     return Prediction(
         output_tokens_per_s=float(row["total"]),
         output_tokens_per_s_per_accelerator=per_acc,
@@ -608,7 +615,8 @@ def pareto(model: str | ModelArch, hardware: str | Accelerator, count: int | Non
     if df.empty:
         raise InfeasibleError(f"no configuration of {m.id} on {hw.id} meets "
                               f"p99 TTFT <= {ttft_max_s:g} s", field="ttft_max_s")
-    return Frontier(frontier_frame(df, hw), m.id, hw.id)
+    notes = sorted({emulation_note(str(p), hw) for p in df["precision"].unique()} - {""})
+    return Frontier(frontier_frame(df, hw), m.id, hw.id, " ".join(notes))
 
 
 def frontier_frame(df: pd.DataFrame, hw: Accelerator) -> pd.DataFrame:
@@ -630,5 +638,6 @@ def frontier_frame(df: pd.DataFrame, hw: Accelerator) -> pd.DataFrame:
         "disaggregated": sel["disagg"].astype(bool).to_numpy(),
         "count": np.round(sel["count"].to_numpy()).astype(int),
         "mtp_draft_tokens": sel["mtp"].astype(int).to_numpy(),
+        "math_precision": [math_precision(str(p), hw) for p in sel["precision"]],
     })
     return out.sort_values("interactivity_tokens_per_s_per_user").reset_index(drop=True)

@@ -323,7 +323,7 @@ def fit_cases(cases: Iterable[Case], *, source: str = "") -> EraFit:
     cs = [c for c in cases if FIT_ROWS.search(c.round)]
     fit = NEUTRAL
     for _ in range(FIT_PASSES):
-        fams, dates, res, ages = [], [], [], []
+        fams, dates, res, ages, mods = [], [], [], [], []
         for c in cs:
             t = c.date_or_latest(fit)
             s = fit.speed(c.era_group, t, c.model_id)
@@ -331,11 +331,13 @@ def fit_cases(cases: Iterable[Case], *, source: str = "") -> EraFit:
             if v is None or v <= 0:
                 continue
             fams.append(c.era_group)
+            mods.append(c.model_id)
             dates.append(t)
             res.append(math.log(c.measured / v) + math.log(s))
             rel = MODEL_RELEASE.get(c.model_id)
             ages.append(max(t - parse_date(rel[0]), 0.0) if rel else math.inf)
-        fit = fit_era(fams, dates, res, source=source, ages=ages if MATURITY else None)
+        fit = fit_era(fams, dates, res, source=source, ages=ages if MATURITY else None,
+                      models=mods)
     return fit
 
 
