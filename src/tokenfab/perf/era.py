@@ -32,7 +32,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -185,6 +185,9 @@ class EraFit:
     #: the fit has not seen carries that spread in its interval (:func:`speed_range`)
     models: tuple[str, ...] = ()
     model_sigma: float = 0.0
+    #: residual spread of each (era group, model) cell with rows, shrunk toward its group's
+    #: ``sigma`` (``"group|model"`` keys): a seen model's interval is its own spread
+    cell_sigmas: dict[str, float] = field(default_factory=dict)
 
     def term(self, family: str) -> EraTerm:
         """The term of an era group (``family/moe``, ``family/dense``; the pooled term for a
@@ -221,14 +224,16 @@ class EraFit:
         return {"t_ref": T_REF, "source": self.source, "pooled": asdict(self.pooled),
                 "families": {k: asdict(v) for k, v in sorted(self.families.items())},
                 "maturity_a": self.maturity_a, "maturity_tau": self.maturity_tau,
-                "models": sorted(self.models), "model_sigma": self.model_sigma}
+                "models": sorted(self.models), "model_sigma": self.model_sigma,
+                "cell_sigmas": dict(sorted(self.cell_sigmas.items()))}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> EraFit:
         return cls({k: EraTerm(**v) for k, v in d["families"].items()}, EraTerm(**d["pooled"]),
                    str(d.get("source", "")), float(d.get("maturity_a", 0.0)),
                    float(d.get("maturity_tau", MATURITY_TAU)),
-                   tuple(d.get("models", ())), float(d.get("model_sigma", 0.0)))
+                   tuple(d.get("models", ())), float(d.get("model_sigma", 0.0)),
+                   {str(k): float(v) for k, v in d.get("cell_sigmas", {}).items()})
 
 
 def _weighted_lsq(x: np.ndarray, y: np.ndarray, w: np.ndarray, ridge: np.ndarray,
@@ -323,7 +328,18 @@ def fit_era(families: Sequence[str], dates: Sequence[float], log_resid: Sequence
         meds = [float(np.median(resid[mod == k])) for k in seen
                 if int(np.sum(mod == k)) >= MODEL_MIN_ROWS]
         sd_m = float(np.std(meds, ddof=1)) if len(meds) >= 3 else 0.0
-    return EraFit(terms, pooled_term, source, amp, tau, seen, sd_m)
+    cells: dict[str, float] = {}
+    if models is not None:
+        for f in names:
+            for k in sorted({str(x) for x in mod[fam == f].tolist()}):
+                sel = (fam == f) & (mod == k)
+                n = int(sel.sum())
+                if n >= 3:
+                    s_c = _robust_sd(resid[sel])
+                    g = terms[f].sigma
+                    cells[f"{f}|{k}"] = math.sqrt((n * s_c ** 2 + SIGMA_PRIOR_ROWS * g ** 2)
+                                                  / (n + SIGMA_PRIOR_ROWS))
+    return EraFit(terms, pooled_term, source, amp, tau, seen, sd_m, cells)
 
 
 def _robust_sd(x: np.ndarray) -> float:
@@ -359,7 +375,8 @@ def speed_range(fit: EraFit, family: str, t: float | None = None,
     term = fit.term(family)
     tt = term.t1 if t is None else t
     outside = max(term.t0 - tt, tt - term.t1, 0.0)
-    sig = math.hypot(term.sigma, abs(term.b) * outside + 0.0)
+    base = fit.cell_sigmas.get(f"{family}|{model_id}", term.sigma)
+    sig = math.hypot(base, abs(term.b) * outside + 0.0)
     if fit.models and model_id is not None and model_id not in fit.models:
         sig = math.hypot(sig, fit.model_sigma)  # a model the fit has not seen
     mid = fit.log_speed(family, tt, model_id)
