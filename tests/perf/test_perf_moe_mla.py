@@ -126,7 +126,7 @@ def test_adp_balance_only_without_ttft_limit_and_from_its_release():
     srv = tokenfab.predict("deepseek-r1", "b200", 8, ttft_max_s=2.0, tpot_max_s=0.08, **kw,
                            interval=False)
     assert not srv.config["adp_balance"]
-    old = tokenfab.predict("deepseek-r1", "b200", 8, software_date="2025-09", **kw,
+    old = tokenfab.predict("deepseek-r1", "b200", 8, software_date="2025-08", **kw,
                            interval=False)
     assert not old.config["adp_balance"]
     assert old.output_tokens_per_s < off.output_tokens_per_s

@@ -43,6 +43,7 @@ from tokenfab.errors import TokenfabError
 from tokenfab.uncertainty import Range
 
 __all__ = ["EraTerm", "EraFit", "ERA", "NEUTRAL", "T_REF", "era_group", "parse_date", "format_date", "fit_era",
+           "SoftwareShare", "software_share",
            "load_era", "speed_range", "ERA_FILE", "SHRINK_A", "SHRINK_B", "HUBER_LOG"]
 
 #: reference date of the intercepts [decimal year]
@@ -386,3 +387,80 @@ def speed_range(fit: EraFit, family: str, t: float | None = None,
 
 #: no software-era correction (speed 1 everywhere): the engine's hand-set constants alone
 NEUTRAL = EraFit({}, EraTerm(0.0, 0.0, T_REF, T_REF, 0.2, 0), "neutral: software speed 1")
+
+
+@dataclass(frozen=True, slots=True)
+class SoftwareShare:
+    """How much of a generation-over-generation gain is software (the era trend).
+
+    Attributes
+    ----------
+    years : float
+        Time between the two generations [years].
+    hardware_gain : float
+        Gain of the newer system at one software era (the engine's prediction ratio) [-].
+    software_gain : float
+        Gain of the same silicon over ``years`` from the fitted software trend,
+        ``exp(b years)`` [-].
+    total_gain : float
+        ``hardware_gain * software_gain`` [-].
+    software_share : float
+        Share of the total gain, on a log scale, that is software:
+        ``ln(software_gain) / ln(total_gain)`` [-].
+    per_year : float
+        Software speed gain per year, ``exp(b)`` [1/yr].
+    group : str
+        Era group the trend was read from.
+    """
+
+    years: float
+    hardware_gain: float
+    software_gain: float
+    total_gain: float
+    software_share: float
+    per_year: float
+    group: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def software_share(hardware_gain: float, years: float, fit: EraFit | None = None,
+                   group: str = "blackwell/moe") -> SoftwareShare:
+    """Split a generation's gain into hardware and software using the software-era trend.
+
+    The era fit's slope ``b`` (log speed per year on the same silicon, fitted on
+    round-over-round public results, :func:`fit_era`) gives the software gain over the
+    ``years`` between two generations, ``exp(b years)``; the newer system's gain at a
+    fixed software era (``hardware_gain``, from the engine) is the rest. Equation::
+
+        total = hardware_gain * exp(b years);   share = b years / ln(total)
+
+    Parameters
+    ----------
+    hardware_gain : float
+        Ratio of the newer to the older generation at one software era [-], > 0.
+    years : float
+        Years between the generations [years], >= 0.
+    fit : EraFit, optional
+        Default: the shipped fit :data:`ERA`.
+    group : str
+        Era group whose slope is used (the slope is pooled over families, so the group only
+        matters for a fit with per-family slopes).
+
+    >>> fit = EraFit({}, EraTerm(0.0, math.log(1.1), 2024.0, 2026.0, 0.1, 10))
+    >>> s = software_share(10.0, 2.0, fit)
+    >>> round(s.software_gain, 2), round(s.total_gain, 1), round(s.software_share, 3)
+    (1.21, 12.1, 0.076)
+    """
+    if not hardware_gain > 0 or not math.isfinite(hardware_gain):
+        raise TokenfabError("must be a positive finite ratio", field="hardware_gain",
+                            value=hardware_gain)
+    if not years >= 0 or not math.isfinite(years):
+        raise TokenfabError("must be >= 0 years", field="years", value=years)
+    f = ERA if fit is None else fit
+    b = f.term(group).b
+    sw = math.exp(b * years)
+    total = hardware_gain * sw
+    share = (b * years) / math.log(total) if total > 1.0 else float("nan")
+    return SoftwareShare(years, hardware_gain, sw, total, share, math.exp(b), group)

@@ -24,7 +24,6 @@ from tokenfab.perf.calibration import SERVING, Calibration, calibration_for
 from tokenfab.perf.engine import Workload, evaluate, in_flight_context
 from tokenfab.perf.era import ERA, EraFit, era_group, format_date, parse_date, speed_range
 from tokenfab.perf.model_costs import ModelCosts, model_costs
-from tokenfab.perf.precision import emulation_note, math_precision
 from tokenfab.perf.parallelism import (
     Layouts,
     enumerate_layouts,
@@ -33,6 +32,7 @@ from tokenfab.perf.parallelism import (
     usable_memory_bytes,
     weight_bytes_per_accelerator,
 )
+from tokenfab.perf.precision import emulation_note, math_precision
 
 __all__ = ["Prediction", "Frontier", "predict", "pareto", "sweep"]
 

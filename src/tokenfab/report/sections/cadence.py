@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from tokenfab.factory.compare import cadence_finding, generations
 from tokenfab.factory.spec import FactorySection
+from tokenfab.perf.era import software_share
 from tokenfab.report.context import ReportContext
 from tokenfab.report.figures import lines
 from tokenfab.report.section import Row, Section, Source, Table
@@ -71,6 +72,19 @@ def build(ctx: ReportContext) -> Section:
                  f"Epoch AI, range {epoch.low:g}-{epoch.high:g}x (includes better models and "
                  "software)"),
              Row("Microsoft: cost per token fall, per year", msft.value, "x", "claim, FY25 Q3 call")]
+    # how much of a generation's gain is software: the software-era trend of the engine
+    sw = software_share(tok_x, float(years)) if years > 0 and tok_x > 0 else None
+    if sw is not None:
+        rows += [Row("software speed gain per year on the same silicon", sw.per_year, "x",
+                     "software-era trend fitted on round-over-round MLPerf results "
+                     "(tokenfab.perf.era; beyond the serving mechanisms the engine models)"),
+                 Row(f"share of the {first['hardware']} -> {last['hardware']} gain from "
+                     "software", 100.0 * sw.software_share, "%",
+                     f"tokens per MW x{tok_x:.3g} at one software era, x{sw.software_gain:.3g} "
+                     f"from software over {years:g} years (log share, perf.era.software_share)")]
+        reason += (f" Software on the same silicon adds about {sw.per_year:.3g}x a year (the "
+                   f"engine's software-era trend): {100.0 * sw.software_share:.0f}% of the "
+                   f"{first['hardware']} -> {last['hardware']} gain on a log scale.")
     by_id = {r["hardware"]: r for r in ok}
     rubin = ctx.catalog.economics.get("rubin_cost_per_token_vs_blackwell")
     if rubin is not None and "vr200-nvl144" in by_id and "gb200-nvl72" in by_id:
