@@ -150,6 +150,10 @@ def _check_semantics(obj: Accelerator | ModelArch, where: str) -> None:
         if obj.moe_experts and obj.moe_top_k and obj.moe_top_k > obj.moe_experts:
             raise TokenfabError(f"moe_top_k ({obj.moe_top_k}) must be <= moe_experts ({obj.moe_experts})",
                                 field=f"{where}.moe_top_k", value=obj.moe_top_k)
+        if obj.release_date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}",
+                                                             obj.release_date):
+            raise TokenfabError("must be a date YYYY-MM-DD", field=f"{where}.release_date",
+                                value=obj.release_date)
         if obj.kv_heads and obj.attention_heads % obj.kv_heads:
             raise TokenfabError(f"attention_heads ({obj.attention_heads}) must be a multiple of "
                                 f"kv_heads ({obj.kv_heads})", field=f"{where}.kv_heads",

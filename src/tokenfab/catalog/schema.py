@@ -127,6 +127,8 @@ MODEL_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("mtp_layers", "", "int", False, "multi-token-prediction layers (not counted as main params)", 0),
     FieldSpec("tie_embeddings", "", "bool", True, "input and output embeddings shared"),
     FieldSpec("activation", "", "str", True, "swiglu | gelu (gated FFN has 3 matrices, gelu 2)"),
+    FieldSpec("release_date", "", "str", False,
+              "public release date, YYYY-MM-DD (software maturity of its serving stack)"),
 )
 
 
@@ -207,6 +209,7 @@ class ModelArch:
     mtp_layers: int | None
     tie_embeddings: bool
     activation: str
+    release_date: str | None = None
     provenance: dict[str, Provenance] = field(default_factory=dict, compare=False, repr=False)
     origin: str = "builtin"
 

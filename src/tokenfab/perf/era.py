@@ -39,11 +39,12 @@ from typing import Any
 
 import numpy as np
 
+from tokenfab.catalog import load_catalog
 from tokenfab.errors import TokenfabError
 from tokenfab.uncertainty import Range
 
 __all__ = ["EraTerm", "EraFit", "ERA", "NEUTRAL", "T_REF", "era_group", "parse_date", "format_date", "fit_era",
-           "SoftwareShare", "software_share",
+           "SoftwareShare", "software_share", "model_release",
            "load_era", "speed_range", "ERA_FILE", "SHRINK_A", "SHRINK_B", "HUBER_LOG"]
 
 #: reference date of the intercepts [decimal year]
@@ -71,27 +72,21 @@ MODEL_MIN_ROWS = 5
 #: time constant of software maturity for a newly released model [years]
 MATURITY_TAU = 0.4
 
-#: public release date of each catalog model (for the maturity term) and its source
-MODEL_RELEASE: dict[str, tuple[str, str]] = {
-    "llama2-70b": ("2023-07-18", "Meta, 'Llama 2' release, 2023-07-18 (arXiv:2307.09288)"),
-    "llama3.1-8b": ("2024-07-23", "Meta, 'Introducing Llama 3.1', 2024-07-23"),
-    "llama3.1-70b": ("2024-07-23", "Meta, 'Introducing Llama 3.1', 2024-07-23"),
-    "llama3.1-405b": ("2024-07-23", "Meta, 'Introducing Llama 3.1', 2024-07-23"),
-    "mixtral-8x7b": ("2023-12-11", "Mistral AI, 'Mixtral of experts', 2023-12-11"),
-    "deepseek-v3": ("2024-12-26", "DeepSeek-V3 release, 2024-12-26 (arXiv:2412.19437)"),
-    "deepseek-r1": ("2025-01-20", "DeepSeek-R1 release, 2025-01-20 (arXiv:2501.12948)"),
-    "gpt-oss-120b": ("2025-08-05", "OpenAI, 'Introducing gpt-oss', 2025-08-05"),
-    "gpt-oss-20b": ("2025-08-05", "OpenAI, 'Introducing gpt-oss', 2025-08-05"),
-    "gpt-j-6b": ("2021-06-09", "EleutherAI GPT-J-6B release, 2021-06"),
-    "qwen3-235b-a22b": ("2025-04-29", "Qwen, 'Qwen3: Think Deeper, Act Faster', 2025-04-29"),
-    "qwen3-32b": ("2025-04-29", "Qwen, 'Qwen3: Think Deeper, Act Faster', 2025-04-29"),
-    "glm-4.5": ("2025-07-28", "Z.ai GLM-4.5 release, 2025-07-28 (arXiv:2508.06471)"),
-    "kimi-k2": ("2025-07-11", "Moonshot AI Kimi K2 release, 2025-07-11"),
-}
-
 ERA_FILE = Path(__file__).with_name("data") / "era_fit.json"
 
 _DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?\s*$")
+
+
+def model_release(model_id: str | None) -> float | None:
+    """Release date of a built-in catalog model [decimal year] (its ``release_date`` with
+    source in ``catalog/data/models_sources.csv``), None when unknown."""
+    if not model_id:
+        return None
+    cat = load_catalog()
+    if model_id not in cat.model_ids:
+        return None
+    rel = cat.model(model_id).release_date
+    return parse_date(rel, field="release_date") if rel else None
 
 
 def era_group(family: str, experts: int) -> str:
@@ -204,11 +199,13 @@ class EraFit:
     def maturity(self, model_id: str | None, t: float) -> float:
         """Log speed lost to an immature software stack for a recently released model:
         ``-A exp(-age / tau)``, ``age`` = years since the model's release
-        (:data:`MODEL_RELEASE`; unknown models: 0)."""
-        rel = MODEL_RELEASE.get(model_id or "")
-        if rel is None or self.maturity_a == 0.0:
+        (:func:`model_release`, the catalog's ``release_date``; unknown: 0)."""
+        if self.maturity_a == 0.0:
             return 0.0
-        age = max(t - parse_date(rel[0]), 0.0)
+        rel = model_release(model_id)
+        if rel is None:
+            return 0.0
+        age = max(t - rel, 0.0)
         return -self.maturity_a * math.exp(-age / self.maturity_tau)
 
     def log_speed(self, family: str, t: float | None = None,

@@ -52,7 +52,6 @@ from tokenfab.catalog.schema import Accelerator, ModelArch
 from tokenfab.errors import TokenfabError
 from tokenfab.perf.era import (
     ERA,
-    MODEL_RELEASE,
     NEUTRAL,
     EraFit,
     era_group,
@@ -334,8 +333,8 @@ def fit_cases(cases: Iterable[Case], *, source: str = "") -> EraFit:
             mods.append(c.model_id)
             dates.append(t)
             res.append(math.log(c.measured / v) + math.log(s))
-            rel = MODEL_RELEASE.get(c.model_id)
-            ages.append(max(t - parse_date(rel[0]), 0.0) if rel else math.inf)
+            rel = c.model.release_date
+            ages.append(max(t - parse_date(rel), 0.0) if rel else math.inf)
         fit = fit_era(fams, dates, res, source=source, ages=ages if MATURITY else None,
                       models=mods)
     return fit
