@@ -335,9 +335,11 @@ def adp_stalled_share(rho: np.ndarray, a_dp: np.ndarray, balanced: bool) -> np.n
     """
     a = np.maximum(np.asarray(a_dp, dtype=float), 1.0)
     r = np.clip(np.asarray(rho, dtype=float), 0.0, 1.0)
+    out: np.ndarray
     if balanced:
-        return np.where(a > 1.0, np.minimum(r / SERVING.adp_balance_ratio, 1.0), r)
-    out: np.ndarray = 1.0 - (1.0 - r) ** a
+        out = np.where(a > 1.0, np.minimum(r / SERVING.adp_balance_ratio, 1.0), r)
+        return out
+    out = 1.0 - (1.0 - r) ** a
     return out
 
 
