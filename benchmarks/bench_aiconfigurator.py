@@ -1,7 +1,7 @@
 """tokenfab and NVIDIA aiconfigurator on the same public MLPerf rows: both median errors.
 
 Run: ``pip install -e ".[bench]"`` then ``python benchmarks/bench_aiconfigurator.py
-[--max-configs N] [--workers 2]``. aiconfigurator (PyPI ``aiconfigurator``, 0.12) runs on the
+[--max-configs N] [--workers 2] [--score-only]``. aiconfigurator (PyPI ``aiconfigurator``, 0.12) runs on the
 CPU: it searches TensorRT-LLM configurations against NVIDIA's measured kernel tables (its
 "perf database", shipped in the wheel) and needs no GPU. It takes ~25-35 s per
 (system, model, workload, GPU count, latency limits) configuration, so results are cached in
@@ -138,12 +138,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--max-configs", type=int, default=0, help="0: all")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--score-only", action="store_true",
+                    help="score the cached configurations only (run none)")
     a = ap.parse_args(argv)
     rs = rows()
     cache = json.loads(CACHE.read_text()) if CACHE.exists() else {}
     todo = sorted({key(r) for r in rs} - set(cache))
     if a.max_configs:
         todo = todo[: a.max_configs]
+    if a.score_only:
+        todo = []
     by_key = {key(r): r for r in rs}
     print(f"{len(rs)} rows aiconfigurator can represent; {len({key(r) for r in rs})} "
           f"configurations, {len(todo)} to run (~30 s each)", flush=True)

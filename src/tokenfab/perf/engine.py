@@ -430,7 +430,8 @@ def _batch_grid(b_max: np.ndarray) -> np.ndarray:
 def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
              lay: Layouts, wl: Workload, count: int | None,
              modes: tuple[str, ...] = ("aggregated", "disaggregated"),
-             mtp: bool = True, mtp_draft_tokens: int | None = None) -> dict[str, np.ndarray]:
+             mtp: bool = True, mtp_draft_tokens: int | None = None,
+             adp: str = "both") -> dict[str, np.ndarray]:
     """All operating points of ``lay`` x batch sizes at one precision, flattened.
 
     Modes: ``aggregated`` (one replica does both; prefill chunks stall decoding, equations
@@ -443,7 +444,10 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
     ``prefill_acc`` (accelerators in the prefill pool), components of the decode step and the
     memory breakdown per accelerator, ``mtp`` (draft tokens per step of MTP speculative
     decoding, 0 without; models with an MTP module are evaluated both ways when ``mtp``).
-    Layouts whose weights do not fit are dropped.
+    Layouts whose weights do not fit are dropped. ``adp``: attention-DP schedulers of
+    aggregated points (``adp_balance`` column): ``round_robin``; ``balanced`` (layouts with
+    attention-DP ranks use ADP balance, which then dominates round-robin: more throughput at
+    a lower TPOT; only without a TTFT limit); ``both`` (validation picks per row).
     """
     n_in, n_out = float(wl.input_tokens), float(wl.output_tokens)
     cap = usable_memory_bytes(hw)
@@ -499,7 +503,8 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
     out: dict[str, list[np.ndarray]] = {}
     shape = B.shape
 
-    def emit(st: StageTime, per_acc: np.ndarray, **arrays: np.ndarray) -> None:
+    def emit(st: StageTime, per_acc: np.ndarray, mask: np.ndarray | None = None,
+             **arrays: np.ndarray) -> None:
         if count:
             total, used = per_acc * count, np.full_like(per_acc, float(count))
         else:
@@ -512,7 +517,8 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
                     prefill_size=np.zeros(1), adp_balance=np.zeros(1))
         base.update(arrays)
         for k, v in base.items():
-            out.setdefault(k, []).append(np.broadcast_to(v, per_acc.shape).ravel())
+            full = np.broadcast_to(v, per_acc.shape)
+            out.setdefault(k, []).append(full[mask] if mask is not None else full.ravel())
 
     g = None
     if "disaggregated" in modes:
@@ -531,10 +537,22 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
             # ADP balance holds contexts back (TTFT): TensorRT-LLM offers it for
             # throughput-oriented runs "where TTFT is not critical" (tech blog 10), so only
             # without a TTFT limit
-            for bal in ((0.0, 1.0) if wl.ttft_max_s is None else (0.0,)):
-                lam = adp_arrival_rate(r_d, n_out, t_occ, a_dp, bool(bal))
+            offer = wl.ttft_max_s is None and adp != "round_robin"
+            multi = a_dp > 1.0  # layouts with ranks to balance
+            # (uses ADP balance per layout, mask of the points emitted): "balanced" uses it
+            # wherever there are ranks to balance (it dominates round-robin there);
+            # "both" emits round-robin everywhere plus balanced where it differs
+            schemes: list[tuple[np.ndarray, np.ndarray | None]] = [
+                (multi if offer and adp == "balanced" else np.zeros_like(multi), None)]
+            if offer and adp == "both" and multi.any():
+                schemes.append((multi, np.broadcast_to(multi, B.shape)))
+            for use_bal, keep in schemes:
+                lam = np.where(use_bal, adp_arrival_rate(r_d, n_out, t_occ, a_dp, True),
+                               adp_arrival_rate(r_d, n_out, t_occ, a_dp, False)) \
+                    if use_bal.any() else adp_arrival_rate(r_d, n_out, t_occ, a_dp, False)
                 rho = lam * t_occ
-                rho_s = adp_stalled_share(rho, a_dp, bool(bal))  # decode stalled by prefill
+                rho_s = np.where(use_bal, adp_stalled_share(rho, a_dp, True),
+                                 adp_stalled_share(rho, a_dp, False))  # decode stalled
                 tpot = col.pp * t_dec / (1.0 - rho_s)
                 # a request's own mean TPOT carries a Poisson number of prefill-chunk stalls
                 stall = pre.total
@@ -542,15 +560,12 @@ def evaluate(mc: ModelCosts, hw: Accelerator, cal: Calibration, precision: str,
                 tpot99 = (tpot + SERVING.tail_z * np.sqrt(n_stalls) * stall / n_out) \
                     * SERVING.tpot_p99_over_mean
                 w_mean, w99 = _wait(rho, t_occ, cv2)
-                b_mean, b99 = (adp_balance_wait(a_dp, lam, col.pp * t_dec) if bal
-                               else (0.0, 0.0))
-                per = lam * n_out / n_att
-                if bal:  # the balanced scheduler only differs when there are ranks to balance
-                    per = np.where(a_dp > 1.0, per, 0.0)
-                emit(st, per, tpot_s=tpot, tpot_p99_s=tpot99,
+                b_mean, b99 = adp_balance_wait(a_dp, lam, col.pp * t_dec)
+                b_mean, b99 = np.where(use_bal, b_mean, 0.0), np.where(use_bal, b99, 0.0)
+                emit(st, lam * n_out / n_att, keep, tpot_s=tpot, tpot_p99_s=tpot99,
                      ttft_s=lat_pre + w_mean + b_mean,
                      ttft_p99_s=_p99_sum(lat_pre, lat_pre99, w_mean, w99) + b99,
-                     rho=rho, mtp=np.full(1, n_d), adp_balance=np.full(1, bal))
+                     rho=rho, mtp=np.full(1, n_d), adp_balance=use_bal.astype(float))
 
         if "disaggregated" in modes and g is not None:
             x_d = r_d / n_att  # decode tokens/s per decode accelerator

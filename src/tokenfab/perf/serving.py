@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -303,7 +303,7 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
           input_p99_over_mean: float | None = None, mtp: bool | None = None,
           software_date: str | float | None = None, prefix_cache_hit: float | None = None,
           mtp_draft_tokens: int | None = None, era: EraFit | None = None,
-          adp_balance: bool | None = None,
+          adp_balance: bool | Literal["both"] | None = None,
           speed_scale: float = 1.0, tp_across_domains: bool = False
           ) -> tuple[pd.DataFrame, ModelArch, Accelerator]:
     """Every operating point (all layouts x batches x precisions x modes) as a DataFrame.
@@ -318,8 +318,8 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
     without the model's MTP module as a speculative drafter (models that ship one), False
     only without, True only with. ``software_date``/``era``/``speed_scale``: the software
     era (:func:`era_calibration`). ``adp_balance``: whether the attention-DP balance
-    scheduler may be chosen (None: from its release date on, :func:`adp_balance_available`;
-    ``adp_balance`` column 1 on its points). Tensor parallelism stays inside one scale-up domain unless
+    scheduler is used (None: from its release date on, :func:`adp_balance_available`;
+    ``"both"``: both schedulers' points; ``adp_balance`` column 1 on its points). Tensor parallelism stays inside one scale-up domain unless
     ``tp_across_domains``.
     """
     m, hw = _resolve(model, hardware, catalog)
@@ -335,6 +335,10 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
     mc = model_costs(m)
     cal, sw_date = era_calibration(hw, calibration, software_date, era, speed_scale, m.id,
                                    int(m.moe_experts or 0))
+    # attention-DP schedulers (tokenfab.perf.engine.evaluate): ADP balance from its release on
+    adp = ("both" if adp_balance == "both" else "balanced"
+           if (adp_balance if adp_balance is not None else adp_balance_available(sw_date))
+           else "round_robin")
     frames = []
     for p in precisions or _precisions(hw, "fp8"):
         lay = enumerate_layouts(mc, hw, count) if count else open_count_layouts(
@@ -344,7 +348,7 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
         if len(lay) == 0:
             continue
         r = evaluate(mc, hw, cal, p, lay, wl, count, _modes(disaggregated, count, hw),
-                     mtp=mtp is not False, mtp_draft_tokens=mtp_draft_tokens)
+                     mtp=mtp is not False, mtp_draft_tokens=mtp_draft_tokens, adp=adp)
         if not r:
             continue
         df = pd.DataFrame(r)
@@ -356,8 +360,6 @@ def sweep(model: str | ModelArch, hardware: str | Accelerator, count: int | None
     df = pd.concat(frames, ignore_index=True)
     df = df[np.isfinite(df["per_acc"]) & (df["per_acc"] > 0)]
     # the attention-DP balance scheduler exists from its release on
-    if not (adp_balance if adp_balance is not None else adp_balance_available(sw_date)):
-        df = df[df["adp_balance"] == 0]
     if max_batch_per_accelerator is not None:
         df = df[df["batch"] / (df["tp"] * df["pp"]) <= max_batch_per_accelerator]
     if mtp and mc.mtp_layers:

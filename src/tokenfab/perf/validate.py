@@ -42,7 +42,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -266,7 +266,8 @@ def _case(row: dict[str, str], rid: str, cat: Catalog, source: str) -> tuple[Cas
     count = int(n) if n else None
     try:
         # the row's software date decides the schedulers it had (blank: the latest era)
-        bal = True if date is None else adp_balance_available(date)
+        bal: bool | Literal["both"] = "both" if date is None or adp_balance_available(date) \
+            else False
         df, _, _ = sweep(m, hw, count, precisions=[prec], input_tokens=n_in,
                          output_tokens=n_out, catalog=cat, mtp=spec, era=NEUTRAL,
                          adp_balance=bal)
