@@ -207,3 +207,24 @@ def test_held_out_model_is_unseen_by_its_fold_fit(mlperf_cases):
     seen = speed_range(fit, "blackwell/moe", None, "gpt-oss-120b")
     unseen = speed_range(fit, "blackwell/moe", None, "deepseek-r1")
     assert (unseen.high - unseen.low) > (seen.high - seen.low)
+
+
+def test_software_share_splits_a_generation_gain():
+    """perf.era.software_share: software gain exp(b years) from the fitted trend; its log
+    share of the total; bad input is a TokenfabError."""
+    import math
+
+    from tokenfab.errors import TokenfabError
+    from tokenfab.perf.era import ERA, software_share
+
+    b = ERA.term("blackwell/moe").b
+    s = software_share(10.0, 4.0)
+    assert s.software_gain == pytest.approx(math.exp(4.0 * b))
+    assert s.total_gain == pytest.approx(10.0 * s.software_gain)
+    assert s.software_share == pytest.approx(4.0 * b / math.log(s.total_gain))
+    assert 0.0 < s.software_share < 1.0
+    # more years of software, a larger share of a fixed hardware gain
+    assert software_share(10.0, 8.0).software_share > s.software_share
+    for bad in (dict(hardware_gain=0.0, years=1.0), dict(hardware_gain=2.0, years=-1.0)):
+        with pytest.raises(TokenfabError):
+            software_share(**bad)

@@ -79,7 +79,7 @@ def build(ctx: ReportContext) -> Section:
                      "software-era trend fitted on round-over-round MLPerf results "
                      "(tokenfab.perf.era; beyond the serving mechanisms the engine models)"),
                  Row(f"share of the {first['hardware']} -> {last['hardware']} gain from "
-                     "software", 100.0 * sw.software_share, "%",
+                     "software", sw.software_share, "%",
                      f"tokens per MW x{tok_x:.3g} at one software era, x{sw.software_gain:.3g} "
                      f"from software over {years:g} years (log share, perf.era.software_share)")]
         reason += (f" Software on the same silicon adds about {sw.per_year:.3g}x a year (the "
