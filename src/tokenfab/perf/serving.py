@@ -182,6 +182,10 @@ def _resolve(model: str | ModelArch, hardware: str | Accelerator,
     if catalog is not None and not isinstance(catalog, Catalog):
         raise TokenfabError("must be a tokenfab.catalog.Catalog (see load_catalog)",
                             field="catalog", value=repr(catalog))
+    for name, v, want in (("model", model, ModelArch), ("hardware", hardware, Accelerator)):
+        if not isinstance(v, (str, want)):
+            raise TokenfabError(f"must be a catalog id (str) or a {want.__name__}; got "
+                                f"{type(v).__name__}", field=name, value=repr(v)[:80])
     cat = catalog or load_catalog()
     m = model if isinstance(model, ModelArch) else cat.model(model)
     hw = hardware if isinstance(hardware, Accelerator) else cat.hardware(hardware)
