@@ -505,6 +505,30 @@ def catalog_fields() -> tuple[tuple[str, ...], tuple[str, ...]]:
             tuple(f.name for f in MODEL_FIELDS if f.name != "id"))
 
 
+def _number(text: str) -> float | None:
+    try:
+        x = float(text.strip().strip('"'))
+    except ValueError:
+        return None
+    return x if math.isfinite(x) else None
+
+
+@cache
+def _field_plausible() -> dict[str, tuple[float, float]]:
+    from tokenfab.catalog import ACCELERATOR_FIELDS, MODEL_FIELDS
+
+    return {f.name: f.plausible for f in (*ACCELERATOR_FIELDS, *MODEL_FIELDS) if f.plausible}
+
+
+def absurd_for(plausible: tuple[float, float] | None, v: V) -> bool:
+    """Whether ``v`` is absurd for a field: a generic absurd value (1e11, -1 ...) that lies
+    inside the field's declared plausible range is an ordinary value there (100 GB of HBM)."""
+    if not v.absurd or plausible is None:
+        return v.absurd
+    x = _number(v.text)
+    return not (x is not None and plausible[0] <= x <= plausible[1])
+
+
 @st.composite
 def catalog_cases(draw: Any) -> Case:
     """A user catalog with a fuzzed accelerator and/or model, then a command that uses it."""
@@ -521,14 +545,14 @@ def catalog_cases(draw: Any) -> Case:
             v = draw(st.sampled_from(FIELD_VALUES))
             lines.append(f"{f} = {v.text}")
             targets += [f, f"accelerator[fz].{f}"]
-            absurd = absurd or v.absurd
+            absurd = absurd or absurd_for(_field_plausible().get(f), v)
     if kind in ("model", "both"):
         lines += ["", "[[model]]", 'id = "fm"', f'base = "{draw(st.sampled_from(model_ids))}"']
         for f in draw(st.lists(st.sampled_from(mfields), min_size=1, max_size=2, unique=True)):
             v = draw(st.sampled_from(FIELD_VALUES))
             lines.append(f"{f} = {v.text}")
             targets += [f, f"model[fm].{f}"]
-            absurd = absurd or v.absurd
+            absurd = absurd or absurd_for(_field_plausible().get(f), v)
     hw = "fz" if kind != "model" else "h100-sxm"
     model = "fm" if kind != "accelerator" else "llama3.1-8b"
     runs = [["catalog", "show", hw if kind != "model" else model, "--json"],

@@ -23,6 +23,7 @@ from tokenfab.cli.common import (
     print_json,
     save_scenario_option,
     stdout,
+    warn_implausible,
 )
 from tokenfab.cluster.inputs import CLUSTER_INPUTS
 from tokenfab.cluster.site import (
@@ -143,8 +144,10 @@ def cluster(
     if plot is not None:
         plot_goodput_vs_size(sec, plot, cat, flags=sets)
         console_err(f"wrote {plot}")
+    doc = result.to_dict()
+    warn_implausible(doc, res)
     if json_out:
-        print_json(result.to_dict())
+        print_json(doc)
         return
     d = result.to_dict()
     fab = result.fabric

@@ -20,6 +20,7 @@ from tokenfab.cli.common import (
     print_json,
     save_scenario_option,
     stdout,
+    warn_implausible,
 )
 from tokenfab.errors import TokenfabError
 from tokenfab.market.inputs import MARKET_INPUTS, MarketSection, resolve_market
@@ -105,8 +106,9 @@ def market(
         except (OSError, ValueError) as e:
             raise TokenfabError(f"cannot write the chart: {e}", field="--plot", value=str(plot)) from None
         console_err(f"wrote {plot}")
+    doc = result.to_dict()
+    warn_implausible(doc, resolve_market(section, get_catalog(), sets))
     if json_out:
-        doc = result.to_dict()
         if meta:
             doc["scenario"] = {**meta, "file": str(scenario)}
         print_json(doc)

@@ -20,6 +20,7 @@ from tokenfab.cli.common import (
     run_options,
     save_scenario_option,
     stdout,
+    warn_implausible,
 )
 from tokenfab.errors import TokenfabError
 from tokenfab.plan import PLAN_INPUTS, PlanSection, analyse
@@ -96,8 +97,9 @@ def plan(
             raise TokenfabError(f"cannot write the chart: {e}", field="--plot",
                                 value=str(plot)) from None
         console_err(f"wrote {plot}")
+    doc = report.to_dict()
+    warn_implausible(doc, resolved)
     if json_out:
-        doc = report.to_dict()
         if scenario:
             doc["scenario_file"] = str(scenario)
         print_json(doc)

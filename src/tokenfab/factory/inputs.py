@@ -169,7 +169,8 @@ SITE_COST_INPUTS: tuple[str, ...] = (
 FACTORY_INPUTS = InputSet("factory", [
     # -- the site and its service level (never ranges) --
     Input("power", "power", "site (utility) power budget", gt=0, le=1e12, uncertain=False,
-          plausible=(1e6, 2e10),
+          plausible=(1e6, 2e10), plausible_note="1 MW (an edge site) to 20 GW (several "
+          "times the largest announced campus, Stargate ~10 GW)",
           required=True),
     Input("interactivity", "token_rate", "service level: output tokens/s seen by one user "
           "(the operating point is the highest-throughput configuration reaching it)", gt=0,
@@ -194,10 +195,13 @@ FACTORY_INPUTS = InputSet("factory", [
                               note="USD per GW-yr read as USD/(W yr)"), ge=0),
     Input("life_it", "time", "depreciation life of IT equipment (accelerators, network)",
           default=FromCatalog("depreciation_life_it_years"), gt=0, le=30 * SECONDS_PER_YEAR,
-          plausible=(2 * SECONDS_PER_YEAR, 10 * SECONDS_PER_YEAR)),
+          plausible=(2 * SECONDS_PER_YEAR, 10 * SECONDS_PER_YEAR), plausible_note=(
+              "2-10 years: hyperscalers depreciate servers over 5-6 years (10-K filings)")),
     Input("life_facility", "time", "depreciation life of the facility (power, cooling, "
           "building)", default=FromCatalog("depreciation_life_facility_years"), gt=0,
-          le=100 * SECONDS_PER_YEAR, plausible=(5 * SECONDS_PER_YEAR, 40 * SECONDS_PER_YEAR)),
+          le=100 * SECONDS_PER_YEAR, plausible=(5 * SECONDS_PER_YEAR, 40 * SECONDS_PER_YEAR),
+          plausible_note="5-40 years: data-centre shells and power plant are written off over "
+          "10-40 years (Epoch AI 2026 uses 14)"),
     Input("price", "token_price", "price of an OUTPUT token (standard tier); bounded at 1000 "
           "USD/Mtok so that a bare number, read as USD per token, fails loudly",
           default=Derived(_model_price("output"), (
@@ -244,6 +248,8 @@ FACTORY_INPUTS = InputSet("factory", [
           "facility capex is spent evenly over it", default=Range(
               0.33 * SECONDS_PER_YEAR, 1.0 * SECONDS_PER_YEAR, 2.0 * SECONDS_PER_YEAR),
           ge=0, le=20 * SECONDS_PER_YEAR, plausible=(0, 5 * SECONDS_PER_YEAR),
+          plausible_note="0-5 years: the fastest build (Colossus, 122 days) to the slowest "
+          "multi-GW campus plans",
           kind="estimate", source=(
               "[est] xAI Colossus: 122 days to first operation (2024); Stargate Abilene: ~1 "
               "year from groundbreaking (mid-2024) to first GB200 racks (mid-2025); typical "
@@ -252,6 +258,8 @@ FACTORY_INPUTS = InputSet("factory", [
           "time after the first (IT capex is spent as it is installed)", default=Range(
               0.25 * SECONDS_PER_YEAR, 1.0 * SECONDS_PER_YEAR, 2.0 * SECONDS_PER_YEAR),
           ge=0, le=20 * SECONDS_PER_YEAR, plausible=(0, 5 * SECONDS_PER_YEAR),
+          plausible_note="0-5 years: the fastest build (Colossus, 122 days) to the slowest "
+          "multi-GW campus plans",
           kind="estimate", source=(
               "[est] phased deliveries through the year after opening: IREN/Microsoft GB300 "
               "'in phases through 2026', Nscale Texas 104k GPUs 'over 12 to 18 months' (2025)")),
