@@ -52,6 +52,7 @@ from tokenfab.uncertainty import Range
 from tokenfab.units import catalog_unit, parse_quantity
 
 __all__ = [
+    "implausible_field",
     "Accelerator",
     "Assumption",
     "Catalog",

@@ -18,6 +18,7 @@ from tokenfab.cli.common import (
     plot_option,
     print_inputs,
     print_json,
+    run_options,
     save_scenario_option,
     stdout,
     warn_implausible,
@@ -77,10 +78,11 @@ def market(
     spend share x (1 - gross margin)); the sum / capex per W = GW per year. The interview's
     numbers are placed in the distribution.
     """
-    if list_inputs:
+    sets = parse_set(MARKET_INPUTS, set_)
+    if list_inputs:  # the flags given beside --inputs are still checked (never silently taken)
+        run_options(samples, seed)
         print_inputs(MARKET_INPUTS, get_catalog())
         return
-    sets = parse_set(MARKET_INPUTS, set_)
     section = load_section(scenario, "market", MarketSection) if scenario else MarketSection()
     if hardware is not None:
         section = section.model_copy(update={"hardware": hardware})
