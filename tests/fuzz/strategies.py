@@ -462,7 +462,8 @@ def scenario_cases(draw: Any) -> Case:
         v = draw(st.sampled_from(FIELD_VALUES))
         body[sec].pop(key, None)
         extra = f"{_key(key)} = {v.text}"
-        absurd, targets, note = v.absurd, [key, f"{sec}.{key}"], f"[{sec}] {key} = {v.text[:60]}"
+        absurd = absurd_for(_section_plausible().get((sec, key)), v)
+        targets, note = [key, f"{sec}.{key}"], f"[{sec}] {key} = {v.text[:60]}"
     elif op == "unknown":
         key = draw(st.sampled_from(["powr", "bogus", "Power", "samples_", "hardware2"]))
         extra = f"{key} = 1"
@@ -518,6 +519,28 @@ def _field_plausible() -> dict[str, tuple[float, float]]:
     from tokenfab.catalog import ACCELERATOR_FIELDS, MODEL_FIELDS
 
     return {f.name: f.plausible for f in (*ACCELERATOR_FIELDS, *MODEL_FIELDS) if f.plausible}
+
+
+@cache
+def _section_plausible() -> dict[tuple[str, str], tuple[float, float]]:
+    """(section, field) -> the declared plausible range of every model input; a seed is any
+    NumPy seed (0 to 2**64 - 1)."""
+    from tokenfab.cluster.inputs import CLUSTER_INPUTS
+    from tokenfab.demand.inputs import DEMAND_INPUTS
+    from tokenfab.factory.inputs import FACTORY_INPUTS
+    from tokenfab.market.inputs import MARKET_INPUTS
+    from tokenfab.perf.inputs import PREDICT_INPUTS
+    from tokenfab.plan.inputs import PLAN_INPUTS
+
+    out: dict[tuple[str, str], tuple[float, float]] = {}
+    for s in (CLUSTER_INPUTS, DEMAND_INPUTS, FACTORY_INPUTS, MARKET_INPUTS, PREDICT_INPUTS,
+              PLAN_INPUTS):
+        for i in s:
+            if i.plausible is not None:
+                out[(s.section, i.name)] = i.plausible
+    for sec in ("factory", "cluster", "market", "demand", "plan", "predict", "sweep"):
+        out[(sec, "seed")] = (0.0, 2.0**64 - 1)
+    return out
 
 
 def absurd_for(plausible: tuple[float, float] | None, v: V) -> bool:

@@ -25,7 +25,15 @@ from typing import Any
 
 from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.factory.pricing import market_rent, model_token_price
-from tokenfab.inputs import Derived, FromCatalog, FromHardware, Input, InputSet, Value
+from tokenfab.inputs import (
+    Derived,
+    FromCatalog,
+    FromHardware,
+    Input,
+    InputSet,
+    Value,
+    with_plausible,
+)
 from tokenfab.uncertainty import Range, likely
 from tokenfab.units import SECONDS_PER_YEAR
 
@@ -151,6 +159,17 @@ _SYSTEM: tuple[Input, ...] = (
           ge=0),
 )
 
+#: plausible ranges (SI) of the system inputs, with why (issue 15: outside them a warning;
+#: the 4th entry is a hard upper bound where the input had none)
+_SYSTEM = tuple(with_plausible(_SYSTEM, {
+    "accelerator_price": (0.0, 2e6, "free to $2M per accelerator; catalog $7.8k-$56k", 1e12),
+    "allin_power": (20.0, 5e4, "20 W to 50 kW per accelerator; catalog 0.3-3.5 kW", 1e8),
+    "tokens_per_s_per_accelerator": (0.01, 1e6, "MLPerf v5.1 rows 123-4,130 output tok/s per "
+                                     "GPU; 1e6 bounds any small model", 1e9),
+    "throughput_factor": (0.01, 100.0, "a what-if multiplier on the engine", 1e6),
+    "market_rent": (0.0, 100 / 3600, "GPU-hours rent for $1-10 (gpu_rents.csv)", 1.0),
+}))
+
 #: the inputs that belong to one system; the ``vs_`` copies describe the compared system
 SYSTEM_INPUTS = InputSet("factory", _SYSTEM)
 
@@ -266,6 +285,19 @@ FACTORY_INPUTS = InputSet("factory", [
     # -- the compared system (--vs) --
     *(_vs(i) for i in _SYSTEM),
 ])
+
+#: plausible ranges (SI) of the site inputs, with why (issue 15), declared beside the set
+FACTORY_INPUTS = InputSet("factory", with_plausible(FACTORY_INPUTS, {
+    "interactivity": (1.0, 1e4, "5-1,000 tok/s per user served today", 1e7),
+    "ttft_max": (1e-3, 600.0, "1 ms to 10 minutes (MLPerf server limits 0.5-6 s)", 1e6),
+    "tpot_max": (1e-4, 10.0, "0.1 ms to 10 s per token (MLPerf limits 15-200 ms)", 1e4),
+    "opex_nonenergy_per_year": (0.0, 10.0, "~0.9 USD per W-year (Epoch AI 2026 opex "
+                                "$0.9B/yr per GW); 10x bounds it", 1e4),
+    "networking_cost": (0.0, 50.0, "a share of ~47 USD per IT W all-in (Bernstein)", 1e4),
+    "power_cooling_cost": (0.0, 50.0, "a share of ~47 USD per IT W all-in (Bernstein)", 1e4),
+    "building_cost": (0.0, 50.0, "a share of ~47 USD per IT W all-in (Bernstein)", 1e4),
+    "market_tokens_per_year": (1e12, 1e21, "Google ~1.6e16 tokens a year (2025)", 1e25),
+}))
 
 
 def inputs_table(catalog: Catalog | None = None, hardware: str = "gb200-nvl72") -> str:
