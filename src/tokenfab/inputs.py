@@ -607,8 +607,7 @@ class InputSet:
 
 
 def with_plausible(inputs: Iterable[Input],
-                   table: Mapping[str, tuple[float, float, str] | tuple[float, float, str, float]],
-                   ) -> list[Input]:
+                   table: Mapping[str, tuple[Any, ...]]) -> list[Input]:
     """``inputs`` with the plausible ranges of ``table`` declared on them.
 
     ``table`` maps an input's name to ``(low, high, why)`` (SI; ``why`` is one line: the source
@@ -626,8 +625,10 @@ def with_plausible(inputs: Iterable[Input],
         if row is None:
             out.append(i)
             continue
-        lo, hi, why, *rest = row
-        le = rest[0] if rest else None
+        if len(row) not in (3, 4) or not isinstance(row[2], str):
+            raise ValueError(f"Input {i.name!r}: a plausible range is (low, high, why[, le])")
+        lo, hi, why = float(row[0]), float(row[1]), row[2]
+        le = float(row[3]) if len(row) == 4 else None
         if not why:
             raise ValueError(f"Input {i.name!r}: a plausible range needs its reason")
         extra: dict[str, Any] = {}

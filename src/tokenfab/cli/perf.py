@@ -248,14 +248,15 @@ def pareto_cmd(
     """Frontier of tokens/s per accelerator (and per MW) against tokens/s per user."""
     from tokenfab.perf.inputs import PREDICT_INPUTS
     from tokenfab.perf.serving import pareto
+    from tokenfab.uncertainty import likely
 
     cat = get_catalog(catalog)
     res = PREDICT_INPUTS.resolve({}, cat, flags={
         "input_tokens": input_tokens, "output_tokens": output_tokens, "ttft_max_s": ttft_max_s})
     fr = pareto(model, hardware, count, precision=precision,
-                input_tokens=float(res["input_tokens"]),
-                output_tokens=float(res["output_tokens"]),
-                ttft_max_s=None if ttft_max_s is None else float(res["ttft_max_s"]),
+                input_tokens=float(likely(res["input_tokens"])),
+                output_tokens=float(likely(res["output_tokens"])),
+                ttft_max_s=None if ttft_max_s is None else float(likely(res["ttft_max_s"])),
                 catalog=cat, software_date=software_date)
     warnings = warn_implausible(None, res)
     if plot is not None:
