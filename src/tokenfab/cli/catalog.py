@@ -149,9 +149,9 @@ def register(app: typer.Typer) -> None:
 # -- importers, diff (new commands; the logic lives in tokenfab.importers / .diff) ----
 def _write_or_print(text: str, out: str | None) -> None:
     if out:
-        from pathlib import Path
+        from tokenfab.outputs import atomic_write
 
-        Path(out).write_text(text, encoding="utf-8")
+        atomic_write(out, text)
         from tokenfab.cli.common import console_err
 
         console_err(f"wrote {out}")
