@@ -80,7 +80,12 @@ def _sweep_section(ctx: Any, sweep: Path | None) -> dict[str, Any]:
     """``--sweep DIR``: the registered sections plus the sweep's landscape section."""
     if sweep is None:
         return {}
-    if not (sweep / "manifest.json").is_file():
+    try:
+        has_manifest = (sweep / "manifest.json").is_file()
+    except (OSError, ValueError) as e:  # a name too long, a NUL byte
+        raise TokenfabError(f"cannot read this folder: {e}", field="--sweep",
+                            value=str(sweep)[:120]) from None
+    if not has_manifest:
         raise TokenfabError("not a sweep directory (no manifest.json)", field="--sweep",
                             value=str(sweep))
     from tokenfab.report.sections import SECTIONS
