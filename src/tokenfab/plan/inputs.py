@@ -186,7 +186,8 @@ PLAN_INPUTS = InputSet("plan", [
     Input("rent_price_trend", "fraction", "yearly change of the accelerator-hour price",
           Range(-0.25, 0.0, 0.0), gt=-1.0, source=(
               "[est] newest-generation accelerator-hour price ~flat at hyperscalers; low: H100 "
-              "-22% and H200 -29% YTD 2025 at neoclouds (RBC via FT, economics.md sec. 1.6)")),
+              "-22% and H200 -29% YTD 2025 at neoclouds (RBC Capital Markets data, reported by "
+              "the Financial Times, 2025)")),
     Input("rental_cap", "count", "accelerators that can be rented in the first year",
           Range(150_000.0, 300_000.0, 600_000.0), ge=0.0, source=(
               "Microsoft to provide OpenAI ~300,000 GB200 GPUs by end of 2025 (The Information "
@@ -234,8 +235,8 @@ PLAN_INPUTS = InputSet("plan", [
     Input("asic_perf_per_w", "count", "tokens per watt of the ASIC / the GPU of the same year",
           Range(0.6, 1.0, 1.5), gt=0.0, source=(
               "[est] tokens per watt of the ASIC relative to the GPU generation of the same "
-              "year; low = the ~0.6x at which even a free chip only breaks even (economics.md "
-              "sec. 1.8)")),
+              "year; low = the ~0.6x at which even a free chip only breaks even (tokenfab "
+              "factory on scenarios/interview/free_asic.toml)")),
     Input("asic_share_after_change", "fraction", "ASIC-eligible share after the model-mix "
           "change", 0.0, ge=0.0, le=1.0, uncertain=False,
           source="no change unless the scenario says [choice]"),
