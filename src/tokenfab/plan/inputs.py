@@ -166,7 +166,10 @@ PLAN_INPUTS = InputSet("plan", [
               "MLPerf Inference v5.1 (2025-09-09) GB200 NVL72 DeepSeek-R1 server: 167,578 "
               "output tok/s / 72 GPUs = 2,327 (tokenfab validation row M054); low: Llama 3.1 "
               "405B server 8,850/72 = 123 (v5.0, M036); high: SemiAnalysis InferenceX "
-              "DeepSeek-R1 FP4 at 125 tok/s/user, 4,130 per GPU (M100)")),
+              "DeepSeek-R1 FP4 at 125 tok/s/user, 4,130 per GPU (M100; InferenceX counts input "
+              "+ output tokens, so 2,065 output tokens at 1k/1k: an upper bound) "
+              "https://inferencex.semianalysis.com/blog/gb200-nvl72-vs-b200-disagg-deepseek-r1-"
+              "fp4-dynamo-trt")),
     Input("utilization", "fraction", "average load of serving capacity",
           _factory("utilization"), gt=0.0, le=1.0),
     Input("speedup_per_year", "count", "tokens per watt of each newer generation (x per year)",
