@@ -54,7 +54,12 @@ _ROWS: tuple[tuple[str, str, str], ...] = (
     ("cost_usd_per_mtok", "cost per Mtok", "usd"),
     ("profit_usd_per_year", "profit per year", "usd"),
     ("gross_margin", "gross margin", "pct"),
-    ("payback_years", "payback", "yr"),
+    # yearly cash flows (construction, ramp, falling price), first system only
+    ("npv_usd", "NPV at the cost of capital", "usd"),
+    ("irr", "IRR", "pct"),
+    ("discounted_payback_years", "discounted payback", "yr"),
+    # not a headline: undiscounted, constant price, no construction or ramp
+    ("payback_years", "simple payback at today's price", "yr"),
 )
 
 
@@ -266,6 +271,8 @@ def _print_text(d: dict[str, Any], result: Any, verdicts: list[Any], gens: Any,
                  f"{d['utilization']:.2f}" + (" (DEMAND-BOUND: the demand cap, not power, "
                                               "limits sales)" if d["demand_bound"] else ""),
                  markup=False, highlight=False)
+    stdout.print("simple payback at today's price: undiscounted, constant price, no construction "
+                 "or ramp (not a cash-flow metric)", markup=False, highlight=False)
     if "vs" in d:
         b = d[BREAKEVEN_KEY]
         stdout.print(f"break-even price of {d['vs']['hardware']} (equal profit on this site): "

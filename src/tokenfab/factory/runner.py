@@ -56,6 +56,7 @@ from tokenfab.uncertainty import (
 
 __all__ = [
     "BREAKEVEN_COST_KEY",
+    "CASH_KEYS",
     "BREAKEVEN_KEY",
     "FactoryResult",
     "OperatingPoint",
@@ -72,6 +73,9 @@ SYSTEM_KEYS: tuple[str, ...] = ("tokens_per_s_per_accelerator", "throughput_fact
 #: inputs of FACTORY_INPUTS that are not keywords of the kernel (service level, the rent it is
 #: compared with)
 _SERVICE = ("interactivity", "ttft_max", "tpot_max", "market_rent")
+#: the cash-flow metrics of the first system (yearly cash flows at the cost of capital):
+#: NPV [USD], IRR [1/yr], discounted payback [yr]
+CASH_KEYS: tuple[str, ...] = ("npv_usd", "irr", "discounted_payback_years")
 #: inputs of the yearly cash flows (cashflow.yearly_cash_flows), not of the kernel
 _CASH = ("price_decline_per_year", "construction_time", "ramp_time")
 
@@ -310,6 +314,13 @@ class FactoryResult:
         if self.mc is not None and "npv_usd" in self.mc.samples:
             out["npv_usd_percentiles"] = {q: _pct(self.mc.samples["npv_usd"], q)
                                           for q in ("p10", "p50", "p90")}
+        if self.mc is not None:
+            # Monte Carlo percentiles of the cash-flow metrics (None: no IRR / never pays back
+            # in that share of the draws)
+            for k in CASH_KEYS:
+                if k in self.mc.samples:
+                    out.update({f"{k}_{q}": _pct(self.mc.samples[k], q)
+                                for q in ("p10", "p50", "p90")})
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -393,7 +404,7 @@ def _pct(x: np.ndarray, q: str) -> float | None:
 
 
 def _percentile_block(mc: MonteCarloResult, prefix: str, q: str) -> dict[str, float | None]:
-    return {k: _pct(mc.samples[prefix + k], q) for k in OUTPUT_KEYS + EXTRA_KEYS
+    return {k: _pct(mc.samples[prefix + k], q) for k in OUTPUT_KEYS + EXTRA_KEYS + CASH_KEYS
             if prefix + k in mc.samples}
 
 
