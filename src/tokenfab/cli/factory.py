@@ -34,7 +34,7 @@ from tokenfab.factory.inputs import FACTORY_INPUTS, SYSTEM_INPUTS, VS_PREFIX, in
 from tokenfab.factory.pricing import DEFAULT_PRICE_CURVE
 from tokenfab.factory.runner import resolve_inputs, run_factory
 from tokenfab.factory.spec import FactorySection
-from tokenfab.factory.verdict import judge, judge_all, scenario_claims
+from tokenfab.factory.verdict import judge, judge_all, rent_gap, scenario_claims
 from tokenfab.report.figures.factory import tornado_png
 from tokenfab.scenario import load_section, save_resolved, scenario_meta, validate_section
 
@@ -235,6 +235,8 @@ def factory_cmd(
         d["verdict"] = {"title": meta["title"], **verdict.to_dict()}
     if claims:
         d["claims"] = [f.to_dict() for f in claims]
+    gap = rent_gap(result)
+    d["rent_gap"] = gap.to_dict()
     if gens is not None:
         d["generations"] = gens
     if json_out:
@@ -262,6 +264,9 @@ def _print_text(d: dict[str, Any], result: Any, verdicts: list[Any], gens: Any,
                  f"cost ${d['cost_usd_per_accelerator_hour']:.3g}"
                  + (f", market rent ${rent:.3g} (revenue / rent {d['revenue_to_rent_ratio']:.2g}x;"
                     f" {d['market_rent_source']})" if rent else ""), markup=False,
+                 highlight=False)
+    gap = d["rent_gap"]
+    stdout.print(f"no-arbitrage: {gap['verdict'].upper()} — {gap['headline']}", markup=False,
                  highlight=False)
     irr = d.get("irr")
     dpb = d.get("discounted_payback_years")

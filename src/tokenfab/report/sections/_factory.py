@@ -84,8 +84,36 @@ def rows(result: Any, keys: tuple[tuple[str, str, str], ...] = MAIN_OUTPUTS) -> 
     each with its Monte Carlo p10-p90 band; with the default keys, then the cash-flow metrics
     (:func:`cash_rows`) and the simple payback below them."""
     if keys is MAIN_OUTPUTS:
-        return _rows(result, MAIN_OUTPUTS) + cash_rows(result) + _rows(result, SIMPLE_PAYBACK)
+        return (_rows(result, MAIN_OUTPUTS) + cash_rows(result) + _rows(result, SIMPLE_PAYBACK)
+                + rent_rows(result))
     return _rows(result, keys)
+
+
+def rent_rows(result: Any) -> list[Row]:
+    """Revenue and cost per accelerator-hour beside the market rent, and their ratio, with the
+    no-arbitrage finding's headline (:func:`tokenfab.factory.verdict.rent_gap`)."""
+    from tokenfab.factory.verdict import rent_gap
+
+    f = rent_gap(result)
+    n = f.numbers
+    if "revenue_to_rent_ratio" not in n:
+        return []
+    return [Row("revenue per accelerator-hour", n["revenue_usd_per_accelerator_hour"], "USD/h"),
+            Row("cost per accelerator-hour (capital charge + opex)",
+                n["cost_usd_per_accelerator_hour"], "USD/h"),
+            Row("market rent per accelerator-hour", n["market_rent_usd_per_accelerator_hour"],
+                "USD/h", result.table_sources.get("market_rent", "")),
+            Row("revenue per accelerator-hour / market rent", n["revenue_to_rent_ratio"], "x",
+                f"no-arbitrage: {f.verdict.value}; {f.headline}")]
+
+
+def rent_notes(result: Any) -> list[str]:
+    """The no-arbitrage finding as notes: its verdict and headline, then its details."""
+    from tokenfab.factory.verdict import rent_gap
+
+    f = rent_gap(result)
+    return [f"No-arbitrage against the market rent: {f.verdict.value.upper()} — {f.headline}",
+            *f.details]
 
 
 def _rows(result: Any, keys: tuple[tuple[str, str, str], ...]) -> list[Row]:
