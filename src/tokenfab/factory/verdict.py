@@ -170,7 +170,7 @@ def _capex_per_gw(r: FactoryResult, c: Claim) -> _Analysis:
         flips.append(f)
         if f.value is not None:
             findings.append(f"capex reaches ${tgt:g}B/GW at an accelerator price of {_usd(f.value)} "
-                            f"(catalog: {_usd(price0)})")
+                            f"(default: {_usd(price0)})")
     flips += _profit_flips(r, findings)
     return head, findings, flips, {"capex_usd_per_site_w": v, "band": list(band)}
 
@@ -335,8 +335,9 @@ def volume_finding(r: FactoryResult, catalog: Catalog) -> str | None:
     yearly = g.value * SECONDS_PER_YEAR  # the catalog stores the rate in SI, tokens per second
     x = r.point["tokens_per_year"] / yearly
     return (f"this site would produce {r.point['tokens_per_year']:.2g} tokens a year, {x:.2g}x "
-            f"Google's annualised volume of {yearly:.2g} tokens a year ({g.as_published}, "
-            f"{g.source}); the revenue assumes buyers for all of it at the assumed price")
+            f"Google's annualised volume of {yearly:.2g} tokens a year ({yearly / 12:.2g} tokens "
+            f"per month, {g.source}); the revenue assumes buyers for all of it at the assumed "
+            "price")
 
 
 #: DeepSeek, "DeepSeek-V3/R1 Inference System Overview" (2025-03-01,
