@@ -196,7 +196,7 @@ def cash_flow_metrics(**kw: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarr
     if len(shape) != 1 or shape[0] <= CHUNK:
         return investment_metrics(yearly_cash_flows(**arrays), arrays["cost_of_capital"])
     n = shape[0]
-    out = tuple(np.empty(n) for _ in range(3))
+    out: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.empty(n), np.empty(n), np.empty(n))
     for lo in range(0, n, CHUNK):
         part = slice(lo, min(lo + CHUNK, n))
         block = {k: (v[part] if v.ndim else v) for k, v in arrays.items()}

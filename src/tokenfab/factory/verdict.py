@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -363,6 +364,15 @@ def _span(v: Any) -> tuple[float, float, float]:
     return x, x, x
 
 
+def _fmt_gap(unit: str) -> Callable[[float], str]:
+    """How a factor of :func:`rent_gap` is printed: a fraction, dollars, or a count."""
+    if unit == "":
+        return lambda x: f"{x:.2f}"
+    if unit.startswith("$"):
+        return lambda x: f"${x:.3g}"
+    return lambda x: f"{x:,.0f}"
+
+
 def rent_gap(r: FactoryResult) -> Finding:
     """Which assumption carries the gap between token revenue per accelerator-hour and the rent.
 
@@ -438,8 +448,7 @@ def rent_gap(r: FactoryResult) -> Finding:
             mid > 0 and fav > 0 and math.isfinite(lg)) else 0.0
         cover[name] = max(c, 0.0) if ratio > 1 else 0.0
         inside = (close <= fav) if is_rent else (close >= fav)
-        fmt = (lambda x: f"{x:.2f}") if unit == "" else (
-            (lambda x: f"${x:.3g}") if unit.startswith("$") else (lambda x: f"{x:,.0f}"))
+        fmt = _fmt_gap(unit)
         details.append(f"{name}: {fmt(mid)}{' ' + unit if unit and not unit.startswith('$') else ''}"
                        f"; alone it closes the gap at {fmt(close)} "
                        f"({'inside' if inside else 'outside'} its range, {src}: favourable end "
