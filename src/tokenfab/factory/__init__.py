@@ -81,9 +81,8 @@ def capex_usd_per_it_w(hardware: Accelerator | str, catalog: Catalog | None = No
     ``accelerator_price / (allin_power / reference_pue) + networking_cost + power_cooling_cost
     + building_cost``
 
-    Accelerators/systems at the reported deal price per GPU (else the catalog price); power &
-    cooling and land & building from the construction-cost survey; networking & storage from
-    the Bernstein GB200 NVL72 bottom-up (see
+    Accelerators/systems from the catalog price; networking & storage, power & cooling, and
+    land & building from the Bernstein GB200 NVL72 bottom-up (see
     :data:`tokenfab.factory.inputs.FACTORY_INPUTS` for each source). Likely values are used
     where a default is a range.
 

@@ -94,22 +94,6 @@ def _model_price(side: str) -> Any:
     return fn
 
 
-def _deal_price(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
-    return deal_price(catalog, context["hardware"])
-
-
-def _survey(power_cooling: bool) -> Any:
-    def fn(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
-        return survey_facility_cost(catalog, power_cooling)
-
-    return fn
-
-
-_SURVEY = ("construction-cost survey (capex.csv): facility_cost_per_critical_w (Cushman & "
-           "Wakefield 2025, 19 US markets, range over markets) x (1 + ai_facility_premium) "
-           "(Turner & Townsend 2025-26) x ")
-
-
 def _rent(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
     return market_rent(_cat(catalog), context["hardware"]).value
 
@@ -150,10 +134,7 @@ _UTILIZATION = (
 # -- the inputs of one system (accelerator) on the site -------------------------------------
 _SYSTEM: tuple[Input, ...] = (
     Input("accelerator_price", "money", "purchase price per accelerator (system price / "
-          "accelerators per system)", default=Derived(_deal_price, (
-              "reported deal price per GPU of the system in capex.csv "
-              "(deal_price_<system>_per_gpu, with its range) where there is one, else the "
-              "catalog accelerator's price_usd")), ge=0),
+          "accelerators per system)", default=FromHardware("price_usd"), ge=0),
     Input("allin_power", "power", "facility power per accelerator including host, network and "
           "cooling, stated at reference_pue (SemiAnalysis 'all-in provisioned power')",
           default=FromHardware("allin_power_w"), gt=0),
@@ -236,10 +217,11 @@ FACTORY_INPUTS = InputSet("factory", [
                           _RECIPE + "share_capex_networking + share_capex_storage"), ge=0),
     Input("power_cooling_cost", "money_per_power", "mechanical and electrical plant per IT "
           "watt: generation, transformers, distribution, cooling",
-          default=Derived(_survey(True), _SURVEY + "share_facility_power_cooling"), ge=0),
+          default=Derived(_shares("share_capex_mech_electrical"),
+                          _RECIPE + "share_capex_mech_electrical"), ge=0),
     Input("building_cost", "money_per_power", "land, shell and construction labour per IT "
-          "watt", default=Derived(_survey(False), _SURVEY + "(1 - share_facility_power_cooling)"),
-          ge=0),
+          "watt", default=Derived(_shares("share_capex_land_building_labor"),
+                                  _RECIPE + "share_capex_land_building_labor"), ge=0),
     _SYSTEM[0], _SYSTEM[1],
     Input("cost_of_capital", "fraction", "cost of capital per year (the discount rate of the "
           "annuities)", default=Range(0.07, 0.10, 0.15), ge=0, lt=1, kind="estimate",

@@ -25,8 +25,8 @@ Grading (the rules of :func:`tokenfab.claims.check`):
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np

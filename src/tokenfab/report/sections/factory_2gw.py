@@ -46,10 +46,8 @@ def build(ctx: ReportContext) -> Section:
     figs = [
         ctx.figure("Capex of the site", waterfall, steps, total_label="total capex",
                    ylabel="USD bn", title=f"{r.section.hardware}, {site_w / 1e9:g} GW: capex",
-                   scale=1e9, caption="Accelerators at the reported deal price per GPU (capex.csv); "
-                   "power & cooling and building from the construction-cost survey (Cushman & "
-                   "Wakefield 2025 + Turner & Townsend AI premium); networking & storage from "
-                   "the Bernstein GB200 NVL72 bottom-up shares."),
+                   scale=1e9, caption="Accelerators from the catalog price; networking, power & "
+                   "cooling and building from the Bernstein GB200 NVL72 bottom-up shares."),
         F.histogram_figure(ctx, r, "capex_usd_per_site_w", xlabel="capex, USD bn per GW of site power",
                            marks={f"claim low (${chk.low:g}B)": chk.low,
                                   f"claim high (${chk.high:g}B)": chk.high},
