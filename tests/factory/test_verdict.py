@@ -220,7 +220,7 @@ def test_rent_gap_ratio_and_what_closes_it_by_hand():
         math.log(8) / math.log(7.2), rel=1e-9)
     assert f.verdict.value == "not supported"
     assert "carries the gap" in f.headline
-    assert "(given)" in f.details[0]
+    assert "the market rent $2/h" in f.details[0]
 
 
 def test_rent_gap_when_no_sourced_input_closes_it_the_market_disagrees():

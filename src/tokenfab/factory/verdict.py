@@ -425,11 +425,9 @@ def rent_gap(r: FactoryResult) -> Finding:
         ("market rent (per accelerator-hour)", r_mid, r_hi, r_mid * ratio, "$/h",
          "rows of gpu_rents.csv"),
     ]
-    src_ = r.resolved.sources.get("market_rent")
-    given = src_ is not None and src_.origin in ("scenario", "flag")
-    rent_src = (" (given)" if given else
-                (f" (range {_usd(r_lo)}-{_usd(r_hi)}; " if r_lo < r_hi else " (")
-                + f"{r.table_sources.get('market_rent', '')})")
+    # where the rent comes from is provenance (market_rent_source in the JSON, the report's
+    # row note), not part of the finding: a resolved scenario gives the same finding
+    rent_src = f" (range {_usd(r_lo)}-{_usd(r_hi)})" if r_lo < r_hi else ""
     lg = math.log(ratio) if ratio > 0 and ratio != 1.0 else float("nan")
     cover: dict[str, float] = {}
     details = [
