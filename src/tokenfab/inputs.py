@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -63,6 +63,7 @@ __all__ = [
     "RunOptions",
     "Source",
     "Value",
+    "with_plausible",
 ]
 
 Value = float | Range
@@ -168,6 +169,8 @@ class Input:
     plausible : (float, float), optional
         The range the model was validated for (SI): a value inside the bounds but outside this
         range is accepted with a warning.
+    plausible_note : str
+        One line: why that range (its source or reasoning); required with ``plausible``.
     required : bool
         The scenario must give it (no default).
     """
@@ -185,6 +188,7 @@ class Input:
     uncertain: bool = True
     plausible: tuple[float, float] | None = None
     required: bool = False
+    plausible_note: str = ""
 
     def __post_init__(self) -> None:
         if self.dimension not in DIMENSIONS:
@@ -194,6 +198,9 @@ class Input:
             raise ValueError(f"Input {self.name!r}: kind {self.kind!r} is not one of {KINDS}")
         if isinstance(self.default, (int, float, Range)) and not self.source:
             raise ValueError(f"Input {self.name!r}: a plain default needs its source")
+        if self.plausible is not None and not self.plausible_note:
+            raise ValueError(f"Input {self.name!r}: a plausible range needs plausible_note "
+                             "(one line: its source or reasoning)")
 
     # -- units and bounds -----------------------------------------------------------
     @property
@@ -597,6 +604,38 @@ class InputSet:
             if not i.uncertain:
                 out.append((i.name, {"low": 1, "high": 2}))
         return out
+
+
+def with_plausible(inputs: Iterable[Input],
+                   table: Mapping[str, tuple[Any, ...]]) -> list[Input]:
+    """``inputs`` with the plausible ranges of ``table`` declared on them.
+
+    ``table`` maps an input's name to ``(low, high, why)`` (SI; ``why`` is one line: the source
+    or the reasoning of the range) or ``(low, high, why, le)``, where ``le`` is a hard upper
+    bound for an input that has none (beyond it the model stops meaning anything: a value is
+    refused, not warned about). Every key must name an input.
+    """
+    inputs = list(inputs)
+    unknown_names = set(table) - {i.name for i in inputs}
+    if unknown_names:
+        raise ValueError(f"plausible ranges for unknown inputs {sorted(unknown_names)}")
+    out = []
+    for i in inputs:
+        row = table.get(i.name)
+        if row is None:
+            out.append(i)
+            continue
+        if len(row) not in (3, 4) or not isinstance(row[2], str):
+            raise ValueError(f"Input {i.name!r}: a plausible range is (low, high, why[, le])")
+        lo, hi, why = float(row[0]), float(row[1]), row[2]
+        le = float(row[3]) if len(row) == 4 else None
+        if not why:
+            raise ValueError(f"Input {i.name!r}: a plausible range needs its reason")
+        extra: dict[str, Any] = {}
+        if le is not None and i.le is None and i.lt is None:
+            extra["le"] = float(le)
+        out.append(replace(i, plausible=(float(lo), float(hi)), plausible_note=why, **extra))
+    return out
 
 
 def samples_shape(values: Mapping[str, Any]) -> tuple[int, ...]:

@@ -462,7 +462,8 @@ def scenario_cases(draw: Any) -> Case:
         v = draw(st.sampled_from(FIELD_VALUES))
         body[sec].pop(key, None)
         extra = f"{_key(key)} = {v.text}"
-        absurd, targets, note = v.absurd, [key, f"{sec}.{key}"], f"[{sec}] {key} = {v.text[:60]}"
+        absurd = absurd_for(_section_plausible().get((sec, key)), v)
+        targets, note = [key, f"{sec}.{key}"], f"[{sec}] {key} = {v.text[:60]}"
     elif op == "unknown":
         key = draw(st.sampled_from(["powr", "bogus", "Power", "samples_", "hardware2"]))
         extra = f"{key} = 1"
@@ -505,6 +506,52 @@ def catalog_fields() -> tuple[tuple[str, ...], tuple[str, ...]]:
             tuple(f.name for f in MODEL_FIELDS if f.name != "id"))
 
 
+def _number(text: str) -> float | None:
+    try:
+        x = float(text.strip().strip('"'))
+    except ValueError:
+        return None
+    return x if math.isfinite(x) else None
+
+
+@cache
+def _field_plausible() -> dict[str, tuple[float, float]]:
+    from tokenfab.catalog import ACCELERATOR_FIELDS, MODEL_FIELDS
+
+    return {f.name: f.plausible for f in (*ACCELERATOR_FIELDS, *MODEL_FIELDS) if f.plausible}
+
+
+@cache
+def _section_plausible() -> dict[tuple[str, str], tuple[float, float]]:
+    """(section, field) -> the declared plausible range of every model input; a seed is any
+    NumPy seed (0 to 2**64 - 1)."""
+    from tokenfab.cluster.inputs import CLUSTER_INPUTS
+    from tokenfab.demand.inputs import DEMAND_INPUTS
+    from tokenfab.factory.inputs import FACTORY_INPUTS
+    from tokenfab.market.inputs import MARKET_INPUTS
+    from tokenfab.perf.inputs import PREDICT_INPUTS
+    from tokenfab.plan.inputs import PLAN_INPUTS
+
+    out: dict[tuple[str, str], tuple[float, float]] = {}
+    for s in (CLUSTER_INPUTS, DEMAND_INPUTS, FACTORY_INPUTS, MARKET_INPUTS, PREDICT_INPUTS,
+              PLAN_INPUTS):
+        for i in s:
+            if i.plausible is not None:
+                out[(s.section, i.name)] = i.plausible
+    for sec in ("factory", "cluster", "market", "demand", "plan", "predict", "sweep"):
+        out[(sec, "seed")] = (0.0, 2.0**64 - 1)
+    return out
+
+
+def absurd_for(plausible: tuple[float, float] | None, v: V) -> bool:
+    """Whether ``v`` is absurd for a field: a generic absurd value (1e11, -1 ...) that lies
+    inside the field's declared plausible range is an ordinary value there (100 GB of HBM)."""
+    if not v.absurd or plausible is None:
+        return v.absurd
+    x = _number(v.text)
+    return not (x is not None and plausible[0] <= x <= plausible[1])
+
+
 @st.composite
 def catalog_cases(draw: Any) -> Case:
     """A user catalog with a fuzzed accelerator and/or model, then a command that uses it."""
@@ -521,14 +568,14 @@ def catalog_cases(draw: Any) -> Case:
             v = draw(st.sampled_from(FIELD_VALUES))
             lines.append(f"{f} = {v.text}")
             targets += [f, f"accelerator[fz].{f}"]
-            absurd = absurd or v.absurd
+            absurd = absurd or absurd_for(_field_plausible().get(f), v)
     if kind in ("model", "both"):
         lines += ["", "[[model]]", 'id = "fm"', f'base = "{draw(st.sampled_from(model_ids))}"']
         for f in draw(st.lists(st.sampled_from(mfields), min_size=1, max_size=2, unique=True)):
             v = draw(st.sampled_from(FIELD_VALUES))
             lines.append(f"{f} = {v.text}")
             targets += [f, f"model[fm].{f}"]
-            absurd = absurd or v.absurd
+            absurd = absurd or absurd_for(_field_plausible().get(f), v)
     hw = "fz" if kind != "model" else "h100-sxm"
     model = "fm" if kind != "accelerator" else "llama3.1-8b"
     runs = [["catalog", "show", hw if kind != "model" else model, "--json"],
@@ -653,8 +700,10 @@ def api_cases(draw: Any) -> Case:
         pool = _api_pool(pname)
         text, bad = draw(st.sampled_from(pool))
         absurd = absurd or bad
-        if text not in GOOD_API and text.strip("'") not in catalog_ids()[0] + catalog_ids()[1]:
-            targets.append(pname)
+        ids = catalog_ids()[0] + catalog_ids()[1]
+        if (text not in GOOD_API and text.strip("'") not in ids) or (
+                pname in ("model", "hardware") and text.strip("'") not in ids):
+            targets.append(pname)  # None or 8 is ordinary for a limit, bad for an id
         if not has_default and not kwargs:
             args.append(text)
         else:

@@ -38,7 +38,9 @@ from typing import Any
 from tokenfab.catalog.schema import (
     ACCELERATOR_FIELDS,
     FAMILIES,
+    GATED_ACTIVATIONS,
     MODEL_FIELDS,
+    UNGATED_ACTIVATIONS,
     VALUE_KINDS,
     Accelerator,
     FieldSpec,
@@ -50,6 +52,7 @@ from tokenfab.uncertainty import Range
 from tokenfab.units import catalog_unit, parse_quantity
 
 __all__ = [
+    "implausible_field",
     "Accelerator",
     "Assumption",
     "Catalog",
@@ -111,6 +114,10 @@ def coerce_value(spec: FieldSpec, raw: Any, where: str) -> Any:
             unit = f" {spec.unit}" if spec.unit else ""
             raise TokenfabError(f"must be {op} {spec.minimum:g}{unit}, got {raw!r}",
                                 field=where, value=raw)
+    if spec.maximum is not None and value > spec.maximum:
+        unit = f" {spec.unit}" if spec.unit else ""
+        raise TokenfabError(f"must be <= {spec.maximum:g}{unit} (beyond it the engine's "
+                            f"arithmetic overflows), got {raw!r}", field=where, value=raw)
     if spec.type == "int":
         if value != int(value):
             raise TokenfabError(f"must be a whole number, got {raw!r}", field=where, value=raw)
@@ -129,6 +136,11 @@ def _check_semantics(obj: Accelerator | ModelArch, where: str) -> None:
                 "all-in power includes the accelerator itself", field=f"{where}.allin_power_w",
                 value=obj.allin_power_w)
     else:
+        acts = sorted(GATED_ACTIVATIONS | UNGATED_ACTIVATIONS)
+        if obj.activation.strip().lower() not in acts:
+            raise TokenfabError(f"activation must be one of {', '.join(acts)}, got "
+                                f"{obj.activation!r}", field=f"{where}.activation",
+                                value=obj.activation)
         if obj.attention_type not in _ATTENTION_TYPES:
             raise TokenfabError(
                 f"attention_type must be one of {', '.join(_ATTENTION_TYPES)}, got {obj.attention_type!r}",
@@ -291,6 +303,8 @@ class Catalog:
         self.overrides: list[str] = overrides or []
         #: user ``[[assumption]]`` rows by table (``economics``/``cluster``), over the shipped
         self._user_rows: dict[str, dict[str, Assumption]] = assumptions or {}
+        #: user values outside the plausible range of their field (accepted, said on stderr)
+        self.warnings: list[str] = []
 
     # -- lookups -----------------------------------------------------------------
     def hardware(self, hw_id: str) -> Accelerator:
@@ -379,7 +393,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise TokenfabError("catalog file not found", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as e:
+    except (OSError, UnicodeDecodeError, ValueError) as e:
         raise TokenfabError(f"cannot read catalog file: {e}", file=str(path)) from None
     try:
         return tomllib.loads(text)
@@ -453,7 +467,10 @@ def _user_assumptions(path: Path, entries: Any, rows: dict[str, dict[str, Assump
 
 def _merge_user_file(path: Path, acc: dict[str, Accelerator], models: dict[str, ModelArch],
                      builtin_ids: dict[str, set[str]], overrides: list[str],
-                     rows: dict[str, dict[str, Assumption]] | None = None) -> None:
+                     rows: dict[str, dict[str, Assumption]] | None = None,
+                     warnings: list[str] | None = None) -> None:
+    if warnings is None:
+        warnings = []
     data = _read_toml(path)
     for key in data:
         if key not in _SECTIONS and key != "assumption":
@@ -530,6 +547,10 @@ def _merge_user_file(path: Path, acc: dict[str, Accelerator], models: dict[str, 
                             if base_id is None else raw
                 obj = cls(**kwargs, provenance=prov, origin=str(path))
                 _check_semantics(obj, where)
+                for s in specs:
+                    if s.name in entry and (w := implausible_field(s, kwargs[s.name],
+                                                                    f"{where}.{s.name}")):
+                        warnings.append(w)
             except TokenfabError as e:
                 if e.file is None:
                     raise TokenfabError(str(e), file=str(path)) from None
@@ -564,7 +585,7 @@ def load_catalog(user_files: Iterable[str | Path] | None = None, *, use_env: boo
 def _digest(path: Path) -> str:
     try:
         return hashlib.sha1(path.read_bytes()).hexdigest()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL byte in the path
         return ""  # missing/unreadable: _read_toml reports it
 
 
@@ -577,15 +598,30 @@ def _load_cached(key: tuple[tuple[str, str], ...]) -> Catalog:
     acc, models = dict(acc0), dict(models0)
     overrides: list[str] = []
     rows: dict[str, dict[str, Assumption]] = {}
+    warnings: list[str] = []
     builtin_ids = {"accelerator": set(acc0), "model": set(models0)}
     for f in files:
         try:
-            _merge_user_file(Path(f), acc, models, builtin_ids, overrides, rows)
+            _merge_user_file(Path(f), acc, models, builtin_ids, overrides, rows, warnings)
         except TokenfabError as e:
             if e.file is None:  # name the file in every message about it
                 raise type(e)(str(e), file=f) from None
             raise
-    return Catalog(acc, models, overrides, rows)
+    cat = Catalog(acc, models, overrides, rows)
+    cat.warnings = warnings
+    return cat
+
+
+def implausible_field(spec: FieldSpec, value: Any, where: str) -> str | None:
+    """A warning when a user's catalog value lies outside its field's plausible range."""
+    if spec.plausible is None or value is None or isinstance(value, (str, bool)):
+        return None
+    lo, hi = spec.plausible
+    if lo <= float(value) <= hi:
+        return None
+    unit = f" {spec.unit}" if spec.unit else ""
+    return (f"{where} = {float(value):g}{unit} is outside the plausible range {lo:g} to "
+            f"{hi:g}{unit} ({spec.plausible_note}); the results are an extrapolation")
 
 
 def as_record(obj: Accelerator | ModelArch) -> dict[str, Any]:

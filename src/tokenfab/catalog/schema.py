@@ -34,6 +34,10 @@ FAMILIES: tuple[str, ...] = (
 
 PRECISIONS: tuple[str, ...] = ("fp4", "fp8", "bf16")
 
+#: FFN activations: gated ones have three matrices (gate, up, down), ungated two
+GATED_ACTIVATIONS: frozenset[str] = frozenset({"swiglu", "geglu", "reglu"})
+UNGATED_ACTIVATIONS: frozenset[str] = frozenset({"gelu", "relu", "silu"})
+
 
 def check_precision(value: str) -> str:
     """``value`` if it is one of :data:`PRECISIONS`, else ValueError saying what is allowed."""
@@ -63,6 +67,13 @@ class FieldSpec:
     description: str
     minimum: float | None = None  # inclusive lower bound for numbers
     exclusive_minimum: bool = False  # True: value must be > minimum
+    #: inclusive upper bound: beyond it the engine's float64 products (FLOPs, bytes, params)
+    #: overflow or stop meaning anything; a user value above it is refused
+    maximum: float | None = None
+    #: the range real hardware / published models span (SI): a user value outside it is
+    #: accepted with a warning (``plausible_note`` says where the range comes from)
+    plausible: tuple[float, float] | None = None
+    plausible_note: str = ""
 
 
 ACCELERATOR_FIELDS: tuple[FieldSpec, ...] = (
@@ -217,3 +228,74 @@ class ModelArch:
     @property
     def is_mla(self) -> bool:
         return self.attention_type == "mla"
+
+
+# -- plausible ranges and hard maxima (issue 15): lo, hi, maximum, why -----------------------
+_G, _T, _P = 1e9, 1e12, 1e15
+_LIMITS: dict[str, tuple[float, float, float, str]] = {
+    "year_available": (2012, 2032, 2100, "Kepler-era 2012 to the announced roadmaps (Rubin "
+                       "Ultra 2027, Feynman 2028) with margin; shipped 2022-2026"),
+    "fp4_dense_flops_per_s": (1 * _T, 200 * _P, 1e21, "1 TFLOP/s to 200 PFLOP/s per package; "
+                              "shipped 2.5 (MI300X-class) to 40 PFLOP/s (Rubin-class)"),
+    "fp8_dense_flops_per_s": (1 * _T, 100 * _P, 1e21, "1 TFLOP/s to 100 PFLOP/s; shipped "
+                              "0.46 to 20 PFLOP/s"),
+    "bf16_dense_flops_per_s": (1 * _T, 50 * _P, 1e21, "1 TFLOP/s to 50 PFLOP/s; shipped "
+                               "0.2 to 10 PFLOP/s"),
+    "hbm_capacity_bytes": (8 * _G, 4 * _T, 1e16, "8 GB to 4 TB per package; shipped 16 GB "
+                           "(Trainium-class) to 432 GB, Rubin Ultra announced at 1 TB"),
+    "hbm_bw_bytes_per_s": (0.1 * _T, 200 * _T, 1e18, "0.1 to 200 TB/s; shipped 0.8 to "
+                           "22 TB/s (HBM4)"),
+    "scaleup_domain_size": (1, 16_384, 1e7, "one package to 16k: TPU Ironwood pods (9,216 "
+                            "chips) are the largest shipped domain"),
+    "scaleup_bw_bytes_per_s_unidir": (1 * _G, 20 * _T, 1e17, "1 GB/s to 20 TB/s; shipped 0.2 "
+                                      "to 1.8 TB/s (NVLink 6)"),
+    "scaleout_bw_bytes_per_s_unidir": (0.1 * _G, 5 * _T, 1e17, "0.1 GB/s to 5 TB/s; shipped "
+                                       "3 to 300 GB/s (1.6-2.4 Tb/s NICs)"),
+    "accelerators_per_system": (1, 16_384, 1e7, "one card to a 16k-chip pod; shipped 4 to 144 "
+                                "(NVL144)"),
+    "tdp_w": (10, 20_000, 1e7, "10 W to 20 kW per package; shipped 130 W to 2.3 kW"),
+    "allin_power_w": (20, 50_000, 1e8, "20 W to 50 kW facility power per package; shipped "
+                      "0.3 to 3.5 kW"),
+    "price_usd": (0, 2_000_000, 1e12, "free to $2M per package; shipped $7.8k to $56k"),
+    "total_params_published": (1e6, 1e15, 1e20, "1M to 1000T parameters; shipped 6B to 1.8T "
+                               "(GPT-MoE-1.8T)"),
+    "active_params_published": (1e6, 1e15, 1e20, "as total_params_published; shipped active "
+                                "3.3B to 405B"),
+    "layers": (1, 2048, 1e7, "shipped 24 to 126 (Llama 3.1 405B); 2048 = 16x the deepest"),
+    "hidden_size": (64, 262_144, 1e9, "shipped 2,048 to 16,384; 262k = 16x the widest"),
+    "attention_heads": (1, 4096, 1e7, "shipped 16 to 128"),
+    "kv_heads": (1, 4096, 1e7, "shipped 1 (MQA) to 16"),
+    "head_dim": (8, 4096, 1e7, "shipped 64 to 256"),
+    "ffn_intermediate_size": (64, 1_048_576, 1e10, "shipped 12,288 to 53,248"),
+    "vocab_size": (256, 4_194_304, 1e10, "byte-level 256 to 4M; shipped 32k to 262k"),
+    "max_context_tokens": (256, 1e8, 1e12, "shipped 2k to 1M; Llama 4 Scout claims 10M"),
+    "sliding_window_tokens": (16, 1e8, 1e12, "shipped 128 to 8,192"),
+    "sliding_window_layers": (0, 2048, 1e7, "at most the layers (see layers)"),
+    "moe_experts": (1, 65_536, 1e9, "shipped 8 to 384 (Kimi K2); 65k = PEER-style extremes"),
+    "moe_top_k": (1, 1024, 1e9, "shipped 1 to 8"),
+    "moe_shared_experts": (0, 64, 1e9, "shipped 0 to 1"),
+    "moe_expert_ffn_size": (16, 1_048_576, 1e10, "shipped 768 to 30,720"),
+    "moe_dense_layers": (0, 2048, 1e7, "shipped 0 to 24; at most the layers"),
+    "moe_dense_ffn_size": (64, 1_048_576, 1e10, "shipped 10,944 to 18,432"),
+    "mla_q_lora_rank": (16, 65_536, 1e9, "DeepSeek-V3/Kimi K2: 1,536"),
+    "mla_kv_lora_rank": (16, 65_536, 1e9, "DeepSeek-V3/Kimi K2: 512"),
+    "mla_qk_nope_head_dim": (8, 4096, 1e7, "DeepSeek-V3: 128"),
+    "mla_qk_rope_head_dim": (8, 4096, 1e7, "DeepSeek-V3: 64"),
+    "mla_v_head_dim": (8, 4096, 1e7, "DeepSeek-V3: 128"),
+    "mtp_layers": (0, 64, 1e4, "DeepSeek-V3: 1; a draft of a few tokens needs a few layers"),
+}
+
+
+def _with_limits(specs: tuple[FieldSpec, ...]) -> tuple[FieldSpec, ...]:
+    from dataclasses import replace
+
+    out = []
+    for s in specs:
+        lim = _LIMITS.get(s.name)
+        out.append(s if lim is None else replace(s, plausible=(lim[0], lim[1]), maximum=lim[2],
+                                                 plausible_note=lim[3]))
+    return tuple(out)
+
+
+ACCELERATOR_FIELDS = _with_limits(ACCELERATOR_FIELDS)
+MODEL_FIELDS = _with_limits(MODEL_FIELDS)

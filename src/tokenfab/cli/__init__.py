@@ -106,10 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     The net is not the fix: each case it catches is a missing declared bound in a model's
     ``Input`` (the fuzzing suite, ``tests/fuzz``, lists them). Ctrl-C exits 130.
     """
-    _register_all()
     args = list(sys.argv[1:] if argv is None else argv)
-    cmd = typer.main.get_command(app)
     try:
+        _register_all()  # inside: a Ctrl-C while the commands import is still exit 130
+        cmd = typer.main.get_command(app)
         rv = cmd.main(args=argv, prog_name="tokenfab", standalone_mode=False)
     except TokenfabError as e:
         console_err(f"error: {e}")

@@ -8,6 +8,7 @@ from rich.table import Table
 from tokenfab.catalog import Accelerator, as_record
 from tokenfab.catalog.schema import ACCELERATOR_FIELDS, MODEL_FIELDS
 from tokenfab.cli.common import fmt_si, get_catalog, print_json, stdout, toml_out_option
+from tokenfab.errors import TokenfabError
 
 catalog_app = typer.Typer(help="The catalog of accelerators/systems and LLM architectures, "
                           "every number with its source.", no_args_is_help=True)
@@ -148,9 +149,9 @@ def register(app: typer.Typer) -> None:
 # -- importers, diff (new commands; the logic lives in tokenfab.importers / .diff) ----
 def _write_or_print(text: str, out: str | None) -> None:
     if out:
-        from pathlib import Path
+        from tokenfab.outputs import atomic_write
 
-        Path(out).write_text(text, encoding="utf-8")
+        atomic_write(out, text)
         from tokenfab.cli.common import console_err
 
         console_err(f"wrote {out}")
@@ -158,6 +159,46 @@ def _write_or_print(text: str, out: str | None) -> None:
         import sys
 
         sys.stdout.write(text)
+
+
+def _check_import_flags(*, total_params: float | None, active_params: float | None,
+                        params_source: str | None, source_date: str,
+                        bytes_per_weight: float | None) -> None:
+    """The numbers and texts of ``import-hf`` checked before the import: parameter counts as the
+    catalog field (> 0, at most its maximum; outside the plausible range a warning), bytes per
+    weight in (0, 8], a source that is text (not a number), a date YYYY[-MM[-DD]]."""
+    import math
+    import re
+
+    from tokenfab.catalog import coerce_value, implausible_field
+    from tokenfab.catalog.schema import MODEL_FIELDS as _MF
+    from tokenfab.cli.common import console_err
+
+    spec = {s.name: s for s in _MF}
+    for flag, value, field in (("--total-params", total_params, "total_params_published"),
+                               ("--active-params", active_params, "active_params_published")):
+        if value is not None:
+            v = coerce_value(spec[field], value, flag)
+            if (w := implausible_field(spec[field], v, flag)) is not None:
+                console_err(f"warning: {w}")
+    if bytes_per_weight is not None and not (math.isfinite(bytes_per_weight)
+                                             and 0 < bytes_per_weight <= 8):
+        raise TokenfabError(f"must be > 0 and <= 8 bytes per weight (FP4 0.5, BF16 2, FP32 4); "
+                            f"got {bytes_per_weight!r}", field="--bytes-per-weight",
+                            value=bytes_per_weight)
+    if params_source is not None:
+        try:
+            float(params_source)
+            is_number = True
+        except ValueError:
+            is_number = False
+        if is_number or not params_source.strip():
+            raise TokenfabError("must be the source of the published counts (a URL or a "
+                                f"citation), not a number; got {params_source!r}",
+                                field="--params-source", value=params_source)
+    if source_date and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", source_date.strip()):
+        raise TokenfabError(f"must be a date YYYY, YYYY-MM or YYYY-MM-DD; got {source_date!r}",
+                            field="--source-date", value=source_date)
 
 
 @catalog_app.command("import-hf")
@@ -185,6 +226,9 @@ def import_hf_cmd(
     from tokenfab.importers.toml_out import entry_to_toml
     from tokenfab.perf.params import param_counts
 
+    _check_import_flags(total_params=total_params, active_params=active_params,
+                        params_source=params_source, source_date=source_date,
+                        bytes_per_weight=bytes_per_weight)
     res = import_hf(path, model_id, name=name, total_params=total_params,
                     active_params=active_params, params_source=params_source,
                     source_date=source_date, bytes_per_weight=bytes_per_weight)
@@ -194,7 +238,7 @@ def import_hf_cmd(
              f"(active {pc.active_excl_input_embedding / 1e9:.3f}B excl. input embedding"
              + (f"; MTP {pc.mtp / 1e9:.3f}B not in the total" if pc.mtp else "") + ")"]
     pub = res.values["total_params_published"]
-    if res.provenance["total_params_published"].kind != "derived":
+    if res.provenance["total_params_published"].kind != "derived" and pub > 0:
         lines.append(f"published total {pub / 1e9:.3f}B: derived is {pc.total / pub - 1:+.2%}")
     if res.checkpoint is not None:
         c = res.checkpoint

@@ -21,8 +21,10 @@ from tokenfab.cli.common import (
     plot_option,
     print_inputs,
     print_json,
+    run_options,
     save_scenario_option,
     stdout,
+    warn_implausible,
 )
 from tokenfab.cluster.inputs import CLUSTER_INPUTS
 from tokenfab.cluster.site import (
@@ -120,16 +122,23 @@ def cluster(
 ) -> None:
     """A site of N accelerators: power, fabric, failures, checkpoints, goodput, time to train."""
     cat = get_catalog(catalog)
-    if list_inputs:
+    sets = parse_set(CLUSTER_INPUTS, set_)
+    flags = {"hardware": hardware, "accelerators": accelerators, "days": days,
+             "samples": samples, "trials": trials, "model": model, "tokens": tokens,
+             "checkpoint": checkpoint, "seed": seed}
+    if list_inputs:  # the flags given beside --inputs are still checked (never silently taken)
+        if scenario is not None or hardware is not None:
+            _section(scenario, flags).run_options()
+        else:
+            run_options(samples, seed)
+            for k in ("accelerators", "days", "tokens"):
+                if flags[k] is not None:
+                    CLUSTER_INPUTS[k].parse(flags[k], where=f"--{k}")
         print_inputs(CLUSTER_INPUTS, cat, {"hardware": cat.hardware(hardware or "gb200-nvl72")})
         return
     if scenario is None and hardware is None and accelerators is None:
         raise TokenfabError("give a scenario file or --hardware and --accelerators",
                             field="cluster")
-    sets = parse_set(CLUSTER_INPUTS, set_)
-    flags = {"hardware": hardware, "accelerators": accelerators, "days": days,
-             "samples": samples, "trials": trials, "model": model, "tokens": tokens,
-             "checkpoint": checkpoint, "seed": seed}
     sec = _section(scenario, flags)
     sec.run_options()  # --samples / --seed checked once, as in every command
     res = resolve_cluster(sec, cat, sets)
@@ -143,8 +152,10 @@ def cluster(
     if plot is not None:
         plot_goodput_vs_size(sec, plot, cat, flags=sets)
         console_err(f"wrote {plot}")
+    doc = result.to_dict()
+    warn_implausible(doc, res)
     if json_out:
-        print_json(result.to_dict())
+        print_json(doc)
         return
     d = result.to_dict()
     fab = result.fabric

@@ -37,6 +37,8 @@ def get_catalog(extra: list[str] | None = None) -> Catalog:
     cat = load_catalog(list(state.catalog_files) + list(extra or []))
     for line in cat.overrides:
         console_err(f"note: {line}")
+    for line in cat.warnings:
+        console_err(f"warning: {line}")
     return cat
 
 
@@ -44,6 +46,18 @@ def print_json(obj: Any) -> None:
     """Print ``obj`` as JSON on stdout (strict: no NaN or infinity)."""
     sys.stdout.write(json.dumps(to_jsonable(obj), indent=2, allow_nan=False) + "\n")
     sys.stdout.flush()
+
+
+def warn_implausible(doc: dict[str, Any] | None, *resolved: Any) -> list[str]:
+    """Say each input outside the range its model was validated for: on stderr, and in
+    ``doc["warnings"]`` (the JSON) when ``doc`` is given. ``resolved``: the run's
+    :class:`~tokenfab.inputs.Resolved` (None entries are skipped)."""
+    warnings = [w for r in resolved if r is not None for w in r.warnings]
+    for w in warnings:
+        console_err(f"warning: {w}")
+    if doc is not None and warnings:
+        doc["warnings"] = [*doc.get("warnings", []), *warnings]
+    return warnings
 
 
 def fail(message: str, **kw: Any) -> TokenfabError:

@@ -28,6 +28,7 @@ from tokenfab.cli.common import (
     run_options,
     save_scenario_option,
     stdout,
+    warn_implausible,
 )
 from tokenfab.demand.fit import fit_all
 from tokenfab.demand.inputs import (
@@ -127,8 +128,11 @@ def demand(
         path = plot_projection(proj, plot)
         if not json_out:
             console_err(f"chart written to {path}")
+    warnings = warn_implausible(None, resolve_demand(section, cat, flags).resolved)
     if json_out:
         d = proj.to_dict()
+        if warnings:
+            d["warnings"] = warnings
         d["scenario"] = {k: v for k, v in meta.items() if v}
         print_json(d)
         return

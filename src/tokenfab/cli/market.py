@@ -18,8 +18,10 @@ from tokenfab.cli.common import (
     plot_option,
     print_inputs,
     print_json,
+    run_options,
     save_scenario_option,
     stdout,
+    warn_implausible,
 )
 from tokenfab.errors import TokenfabError
 from tokenfab.market.inputs import MARKET_INPUTS, MarketSection, resolve_market
@@ -76,10 +78,11 @@ def market(
     spend share x (1 - gross margin)); the sum / capex per W = GW per year. The interview's
     numbers are placed in the distribution.
     """
-    if list_inputs:
+    sets = parse_set(MARKET_INPUTS, set_)
+    if list_inputs:  # the flags given beside --inputs are still checked (never silently taken)
+        run_options(samples, seed)
         print_inputs(MARKET_INPUTS, get_catalog())
         return
-    sets = parse_set(MARKET_INPUTS, set_)
     section = load_section(scenario, "market", MarketSection) if scenario else MarketSection()
     if hardware is not None:
         section = section.model_copy(update={"hardware": hardware})
@@ -105,8 +108,9 @@ def market(
         except (OSError, ValueError) as e:
             raise TokenfabError(f"cannot write the chart: {e}", field="--plot", value=str(plot)) from None
         console_err(f"wrote {plot}")
+    doc = result.to_dict()
+    warn_implausible(doc, resolve_market(section, get_catalog(), sets))
     if json_out:
-        doc = result.to_dict()
         if meta:
             doc["scenario"] = {**meta, "file": str(scenario)}
         print_json(doc)

@@ -16,12 +16,22 @@ from tokenfab.cli.common import (
     parse_set,
     print_inputs,
     print_json,
+    save_scenario_option,
     stdout,
+    warn_implausible,
 )
 from tokenfab.errors import TokenfabError
+from tokenfab.outputs import check_output_file
 
 _CATALOG_OPT = typer.Option([], "--catalog", metavar="FILE",
                             help="extra TOML catalog file (repeatable)")
+
+
+def _frontier_plot_option(value: Any) -> Any:
+    """typer callback of ``pareto --plot``: a writable ``.png`` or ``.html`` path, checked
+    before the sweep runs."""
+    return None if value is None else check_output_file(value, flag="--plot",
+                                                        suffixes=(".png", ".html"))
 
 
 def _err_console() -> Any:
@@ -101,7 +111,8 @@ def predict_cmd(
                                 "sources, and exit"),
     json_out: bool = typer.Option(False, "--json", help="print JSON"),
     catalog: list[str] = _CATALOG_OPT,
-    save_scenario: Path | None = typer.Option(None, "--save-scenario", metavar="PATH", help=(
+    save_scenario: Path | None = typer.Option(None, "--save-scenario", metavar="PATH",
+                                              callback=save_scenario_option, help=(
         "write the resolved scenario (every default filled in) to PATH")),
 ) -> None:
     """Best tokens/s per accelerator of a model on a system under latency limits."""
@@ -145,8 +156,10 @@ def predict_cmd(
     res = PREDICT_INPUTS.resolve({}, cat, flags=flags)
     pred = predict(model, hardware, count, precision=precision, disaggregated=disaggregated,
                    catalog=cat, software_date=software_date, **predict_kwargs(dict(res.values)))
+    doc = pred.to_dict()
+    warn_implausible(doc, res)
     if json_out:
-        print_json(pred.to_dict())
+        print_json(doc)
         return
     _print_prediction(pred.to_dict())
 
@@ -227,17 +240,25 @@ def pareto_cmd(
     software_date: str | None = typer.Option(
         None, "--software-date", metavar="YYYY-MM",
         help="software era (default: the latest supported)"),
-    plot: Path | None = typer.Option(None, "--plot", help="write the frontier to PNG or HTML"),
+    plot: Path | None = typer.Option(None, "--plot", callback=_frontier_plot_option,
+                                     help="write the frontier to PNG or HTML"),
     json_out: bool = typer.Option(False, "--json", help="print JSON"),
     catalog: list[str] = _CATALOG_OPT,
 ) -> None:
     """Frontier of tokens/s per accelerator (and per MW) against tokens/s per user."""
+    from tokenfab.perf.inputs import PREDICT_INPUTS
     from tokenfab.perf.serving import pareto
+    from tokenfab.uncertainty import likely
 
     cat = get_catalog(catalog)
-    fr = pareto(model, hardware, count, precision=precision, input_tokens=input_tokens,
-                output_tokens=output_tokens, ttft_max_s=ttft_max_s, catalog=cat,
-                software_date=software_date)
+    res = PREDICT_INPUTS.resolve({}, cat, flags={
+        "input_tokens": input_tokens, "output_tokens": output_tokens, "ttft_max_s": ttft_max_s})
+    fr = pareto(model, hardware, count, precision=precision,
+                input_tokens=float(likely(res["input_tokens"])),
+                output_tokens=float(likely(res["output_tokens"])),
+                ttft_max_s=None if ttft_max_s is None else float(likely(res["ttft_max_s"])),
+                catalog=cat, software_date=software_date)
+    warnings = warn_implausible(None, res)
     if plot is not None:
         from tokenfab.report.figures.perf import plot_frontier
 
@@ -245,7 +266,10 @@ def pareto_cmd(
         console_err(f"wrote {plot}")
     df = fr.to_frame()
     if json_out:
-        print_json(fr.to_dict())
+        doc = fr.to_dict()
+        if warnings:
+            doc["warnings"] = warnings
+        print_json(doc)
         return
     t = Table(title=f"Pareto frontier: {model} on {hardware} ({input_tokens:g} in / "
               f"{output_tokens:g} out)")

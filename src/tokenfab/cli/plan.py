@@ -20,10 +20,16 @@ from tokenfab.cli.common import (
     run_options,
     save_scenario_option,
     stdout,
+    warn_implausible,
 )
 from tokenfab.errors import TokenfabError
 from tokenfab.plan import PLAN_INPUTS, PlanSection, analyse
-from tokenfab.plan.inputs import filled_section, resolve_with_sources
+from tokenfab.plan.inputs import (
+    MAX_PLAN_SAMPLES,
+    PLAN_BUDGET,
+    filled_section,
+    resolve_with_sources,
+)
 from tokenfab.report.figures.plan import plan_figure
 from tokenfab.scenario import load_section, scenario_meta, write_resolved
 
@@ -64,8 +70,9 @@ def plan(
     flags = parse_set(PLAN_INPUTS, set_)
     section = load_section(scenario, "plan", PlanSection) if scenario else PlanSection()
     options = run_options(samples if samples is not None else section.samples, seed)
-    if options.samples > 5000:
-        raise TokenfabError(f"must be 0 or 2..5000 draws (one LP each), got {options.samples}",
+    if options.samples > MAX_PLAN_SAMPLES:
+        raise TokenfabError(f"must be 0 or 2..{MAX_PLAN_SAMPLES} draws (the plan's time budget: "
+                            f"{PLAN_BUDGET}), got {options.samples}",
                             field="--samples", value=options.samples)
     # the run's draws, also in the JSON's inputs and a saved scenario
     section = section.model_copy(update={"samples": options.samples})
@@ -96,8 +103,9 @@ def plan(
             raise TokenfabError(f"cannot write the chart: {e}", field="--plot",
                                 value=str(plot)) from None
         console_err(f"wrote {plot}")
+    doc = report.to_dict()
+    warn_implausible(doc, resolved)
     if json_out:
-        doc = report.to_dict()
         if scenario:
             doc["scenario_file"] = str(scenario)
         print_json(doc)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from tokenfab.cli.common import console_err, get_catalog, out_dir_option, print_json, stdout
+from tokenfab.cli.common import (
+    console_err,
+    get_catalog,
+    out_dir_option,
+    print_json,
+    run_options,
+    stdout,
+)
 from tokenfab.errors import TokenfabError
 
 
@@ -36,14 +42,21 @@ def report(
     a verdict. Sections whose model is not available are shown as such (and warned about)."""
     from tokenfab.report import ReportContext, build_report, default_scenario_dir
 
-    if scenarios is not None and not scenarios.is_dir():
-        raise TokenfabError("not a folder", field="--scenarios", value=str(scenarios))
+    run_options(samples, seed)  # --seed >= 0, as in every command
+    try:
+        is_dir = scenarios is None or scenarios.is_dir()
+    except (OSError, ValueError) as e:  # a name too long, a NUL byte
+        raise TokenfabError(f"cannot read this folder: {e}", field="--scenarios",
+                            value=str(scenarios)) from None
+    if not is_dir:
+        raise TokenfabError("must be a folder of scenario files", field="--scenarios",
+                            value=str(scenarios))
     ctx = ReportContext(catalog=get_catalog(catalog),
                         scenario_dir=scenarios if scenarios is not None else default_scenario_dir(),
                         samples=samples, seed=seed)
     extra = _sweep_section(ctx, sweep)
     try:
-        rep = build_report(out, ctx=ctx, only=only or None, **extra, progress=not json_out or sys.stderr.isatty(),
+        rep = build_report(out, ctx=ctx, only=only or None, **extra, progress=True,
                            warn=lambda m: console_err(f"warning: {m}"), strict=strict)
     except TokenfabError:
         raise
@@ -67,7 +80,12 @@ def _sweep_section(ctx: Any, sweep: Path | None) -> dict[str, Any]:
     """``--sweep DIR``: the registered sections plus the sweep's landscape section."""
     if sweep is None:
         return {}
-    if not (sweep / "manifest.json").is_file():
+    try:
+        has_manifest = (sweep / "manifest.json").is_file()
+    except (OSError, ValueError) as e:  # a name too long, a NUL byte
+        raise TokenfabError(f"cannot read this folder: {e}", field="--sweep",
+                            value=str(sweep)[:120]) from None
+    if not has_manifest:
         raise TokenfabError("not a sweep directory (no manifest.json)", field="--sweep",
                             value=str(sweep))
     from tokenfab.report.sections import SECTIONS
@@ -87,7 +105,12 @@ def app_command(
     from tokenfab.app.server import free_port, serve, streamlit_command
 
     if port == 0:
-        port = free_port(host)
+        try:
+            port = free_port(host)
+        except OSError as e:  # socket.gaierror: an address this machine cannot listen on
+            raise TokenfabError(f"cannot listen on this address: {e}", field="--host",
+                                value=host, allowed="an IPv4 address or host name of this "
+                                "machine, e.g. 127.0.0.1 or 0.0.0.0") from None
     cmd = streamlit_command(port, host)
     if dry_run:
         print(" ".join(cmd))

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tokenfab.catalog import Accelerator, Catalog, load_catalog
-from tokenfab.inputs import Derived, FromCatalog, Input, InputSet, Value
+from tokenfab.inputs import Derived, FromCatalog, Input, InputSet, Value, with_plausible
 from tokenfab.uncertainty import Range, likely
 
 __all__ = [
@@ -65,13 +65,53 @@ _LLAMA3 = "The Llama 3 Herd of Models (arXiv 2407.21783)"
 _LUXOPTX = "LuxOptX blog '800G optical module cost analysis'"
 
 #: the cluster model's inputs (names = ``[cluster]`` fields = ``--set`` names)
-CLUSTER_INPUTS = InputSet("cluster", [
+_DAY = 86_400.0
+#: plausible ranges (SI) of the cluster inputs, each with why (issue 15: an input outside them
+#: is accepted with a warning); a 4th entry is a hard upper bound where the input had none
+_PLAUSIBLE = {
+    "accelerators": (1.0, 1e7, "one accelerator to 10M: the largest announced sites are ~1M "
+                     "GPUs (the interview's 500k; xAI Colossus 2 plans ~1M)", 1e9),
+    "tokens": (1e9, 1e15, "1B to 1,000T training tokens: Llama 3 405B used 15.6T "
+               "(arXiv 2407.21783)", 1e18),
+    "pue": (1.0, 2.0, "hyperscale ~1.1 to the Uptime Institute 2024 survey average 1.56", 5.0),
+    "other_it_fraction": (0.0, 0.5, "~3% after the back-end fabric (SemiAnalysis 100k H100); "
+                          "half the IT power would be a CPU-heavy site", 10.0),
+    "accelerators_per_rack": (1.0, 1024.0, "shipped racks hold 4 to 144 accelerators", 1e6),
+    "air_cooling_limit": (5e3, 2e5, "air-cooled racks top out near 30-40 kW; 200 kW is "
+                          "liquid-cooled territory", 1e7),
+    "failure_rate_multiplier": (0.1, 10.0, "Llama 3's measured failure rates x0.1 to x10", 1e4),
+    "checkpoint_bytes_per_param": (1.0, 32.0, "bf16 weights alone (2 B) to weights, master "
+                                   "copy and Adam state (14-16 B)", 1e3),
+    "storage_bandwidth": (1e9, 1e14, "1 GB/s to 100 TB/s: Llama 3's storage delivered 2-7 TB/s",
+                          1e18),
+    "restart_time": (0.0, _DAY, "minutes in Llama 3's run; a day is a broken site", 365 * _DAY),
+    "memory_recovery_speedup": (1.0, 100.0, "in-memory recovery vs storage: ~13x (default "
+                                "source); 100x bounds any storage gap", 1e6),
+    "repair_time": (0.0, 30 * _DAY, "hours to swap a node; a month is a spare-parts shortage",
+                    365 * _DAY),
+    "checkpoint_interval": (60.0, _DAY, "a minute to a day (Young/Daly optima are ~10-60 min "
+                            "at 100k-GPU scale)", 365 * _DAY),
+    "min_checkpoint_interval": (1.0, _DAY, "the storage write time: seconds to hours",
+                                365 * _DAY),
+    "port_speed": (1.25e9, 1e12, "10 Gb/s to 8 Tb/s ports; shipped NICs 400-1,600 Gb/s", 1e15),
+    "oversubscription": (1.0, 16.0, "1:1 non-blocking back-end to 16:1 front-end networks",
+                         1e3),
+    "ports_per_transceiver": (1.0, 8.0, "one to eight ports per optical module (OSFP 2x400G)",
+                              64.0),
+    "switch_power": (0.0, 1e5, "a 51.2 Tb/s switch draws ~0.5-2 kW", 1e7),
+    "transceiver_power": (0.0, 100.0, "800G optics draw ~12-20 W (LuxOptX)", 1e4),
+    "switch_price": (0.0, 2e6, "~$20k to $200k per switch", 1e9),
+    "transceiver_price": (0.0, 2e4, "~$500 to $1,250 per 800G module (LuxOptX)", 1e7),
+}
+
+CLUSTER_INPUTS = InputSet("cluster", with_plausible([
     # the site and the job
     Input("accelerators", "count", "accelerators on the site (job + hot spares)",
           default=500_000.0, kind="claim", gt=0, uncertain=False,
           source="the interview's 500,000-GPU site (BG2 pod, J. Huang, 2025-09-26)"),
     Input("days", "count", "wall-clock length of the job [days]", default=90.0, gt=0,
           le=3650.0, plausible=(1.0, 365.0), uncertain=False, kind="estimate",
+          plausible_note="a day to a year: frontier pre-training runs take ~2-4 months",
           source=f"about three months of pre-training ({_LLAMA3}: a 54-day snapshot of the "
           "405B run)"),
     Input("tokens", "tokens", "training tokens (with model: time to train)", gt=0,
@@ -144,7 +184,7 @@ CLUSTER_INPUTS = InputSet("cluster", [
           ge=0, uncertain=False, kind="estimate",
           source=f"{_LUXOPTX}: 800G OSFP-DR8 USD 1,100-1,400 volume price (vendor blog, "
                  "secondary)"),
-])
+], _PLAUSIBLE))
 
 
 def llama3_cause_rates_per_s(catalog: Catalog | None = None) -> dict[str, float]:

@@ -34,7 +34,16 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.demand.site import factory_default
 from tokenfab.errors import TokenfabError
-from tokenfab.inputs import Derived, FromCatalog, Input, InputSet, Resolved, Source, Value
+from tokenfab.inputs import (
+    Derived,
+    FromCatalog,
+    Input,
+    InputSet,
+    Resolved,
+    Source,
+    Value,
+    with_plausible,
+)
 from tokenfab.scenario import ScenarioSection, register_section
 from tokenfab.uncertainty import Range, likely
 from tokenfab.units import SECONDS_PER_YEAR
@@ -148,7 +157,66 @@ def _ceiling(factor: str, default: Value | None, source: str = "") -> Input:
                  source=source, gt=0.0)
 
 
-DEMAND_INPUTS = InputSet("demand", [
+_GROWTH = (-0.5, 10.0, "from halving to 11x a year: the fastest sourced trend (frontier "
+           "training compute ~4-5x a year, Epoch AI) stays inside", 1000.0)
+_TOK = 1e9  # hard bound on a token count per request/step: beyond any context window x100
+#: plausible ranges (SI) of the demand inputs, each with why (issue 15: an input outside them
+#: is accepted with a warning); a 4th entry is a hard upper bound where the input had none
+_PLAUSIBLE = {
+    "frontier_run_flops": (1e22, 1e30, "GPT-3 (3e23) to 2,000x Grok 3's ~5e26 FLOP", 1e40),
+    "tokens_per_param": (5.0, 100.0, "Chinchilla-optimal ~20 (Hoffmann et al. 2022); "
+                         "overtraining is the separate 'overtrain' input", 1e6),
+    "overtrain": (1.0, 1000.0, "Llama 3 8B trained on ~90x its Chinchilla-optimal tokens", 1e6),
+    "frontier_runs_per_year": (0.0, 1000.0, "Epoch AI counts ~30 models above 1e25 FLOP by "
+                               "2025", 1e6),
+    "rl_to_pretrain_ratio": (0.0, 10.0, "RL at 0.05-1x of pre-training compute (xAI Grok 4 "
+                             "~1x)", 1e4),
+    "rl_rollouts_per_year": (0.0, 1e12, "default 1e8 rollouts a year; 1e12 = 10,000x", 1e18),
+    "rl_tokens_per_rollout": (100.0, 1e6, "reasoning rollouts of 10k-100k tokens", _TOK),
+    "users": (0.0, 1e10, "at most everyone: ~5.5B internet users (ITU 2024), 8B people", 1e11),
+    "queries_per_user_per_day": (0.0, 1000.0, "~3 a day today; 1,000 is one a minute awake",
+                                 1e6),
+    "input_tokens": (0.0, 1e7, "up to the longest context windows (10M)", _TOK),
+    "answer_tokens": (1.0, 1e5, "answers of hundreds to thousands of tokens", _TOK),
+    "reasoning_multiplier": (1.0, 1000.0, "reasoning models think 4-30x the answer", 1e6),
+    "tree_branching": (1.0, 100.0, "tree search branches 2-10 ways", 1e3),
+    "tree_depth": (1.0, 20.0, "tree search 2-5 levels deep (branching^depth nodes)", 50.0),
+    "tree_tokens_per_node": (0.0, 1e5, "tens to thousands of tokens a node", _TOK),
+    "tree_eval_tokens_per_node": (0.0, 1e5, "a verifier reads tens to hundreds of tokens", _TOK),
+    "agent_steps": (1.0, 1e4, "agents take 5-100 steps (default range)", 1e7),
+    "agent_initial_context_tokens": (0.0, 1e7, "up to the longest context windows", _TOK),
+    "agent_output_tokens_per_step": (0.0, 1e5, "hundreds to thousands a step", _TOK),
+    "agent_tool_tokens_per_step": (0.0, 1e6, "tool output of hundreds to 10k tokens", _TOK),
+    "capex_life_years": (1.0, 30.0, "IT depreciation 5-6 years; 30 is a facility's life", 100.0),
+    "analyst_base_usd": (1e10, 5e12, "2025 AI capex consensus ~$0.2-0.6T", 1e15),
+    "analyst_growth": (-0.5, 2.0, "analysts expect 5-10% a year", 100.0),
+    "frontier_params": (1e8, 1e15, "100M to 1,000T parameters (frontier models ~1-2T)", 1e20),
+    "rl_active_params": (1e8, 1e15, "as frontier_params", 1e20),
+    "capex_usd_per_w": (5.0, 200.0, "$35-60B per GW all-in (catalog capex rows)", 1e4),
+    "api_tokens_per_year": (1e12, 1e21, "Google ~1.6e16 tokens a year (2025); 1e21 = 60,000x",
+                            1e25),
+    "installed_power_w": (1e8, 1e12, "AI data centres ~10-15 GW in 2025; 1 TW bounds it",
+                          1e14),
+    "installed_power_growth": _GROWTH,
+    "other_workloads_growth": _GROWTH,
+    "interactivity": (1.0, 1e4, "5-1,000 tok/s per user served today", 1e7),
+    "hardware_gain_after_last": _GROWTH,
+    "claim_multiple": (1.0, 1e12, "the interview's 'a billion times'", 1e30),
+    "claim_horizon_years": (1.0, 100.0, "claims about years to decades", 1000.0),
+    "growth.rl_ratio.ceiling": (0.0, 100.0, "RL compute up to 100x pre-training", 1e6),
+    "growth.users.ceiling": (1e6, 1e10, "at most everyone (8B people)", 1e11),
+    "growth.answer_tokens.ceiling": (10.0, 1e6, "answers up to a book", _TOK),
+    "growth.reasoning_tokens.ceiling": (100.0, 1e8, "reasoning up to 100M tokens", _TOK),
+    "growth.reasoning_share.ceiling": (0.0, 1.0, "a share"),
+    "growth.agent_share.ceiling": (0.0, 1.0, "a share"),
+    "growth.agent_steps.ceiling": (1.0, 1e6, "a million steps", 1e9),
+}
+_PLAUSIBLE.update({f"growth.{f}.rate": _GROWTH for f in (
+    "frontier_run_flops", "frontier_runs", "rl_ratio", "rl_rollouts", "users", "queries_per_user",
+    "answer_tokens", "reasoning_tokens", "reasoning_share", "tree_share", "agent_share",
+    "agent_steps", "model_flops", "api_tokens")})
+
+DEMAND_INPUTS = InputSet("demand", with_plausible([
     # -- pre-training ----------------------------------------------------------------
     Input("frontier_run_flops", "flops", "training compute of one frontier run in the base year",
           Range(1e26, 3e26, 5e26), gt=0.0, source=(
@@ -317,7 +385,7 @@ DEMAND_INPUTS = InputSet("demand", [
           source="Jensen Huang, BG2 2025-09-25: inference demand 'a billion times' [claim]"),
     Input("claim_horizon_years", "count", "years over which the claim is read (default: the "
           "projection's)", None, gt=0.0, uncertain=False),
-])
+], _PLAUSIBLE))
 
 #: the flat (scenario-section) inputs, i.e. everything but the growth tables
 _FLAT = [i for i in DEMAND_INPUTS if not i.name.startswith("growth.")]

@@ -25,7 +25,15 @@ from typing import Any
 
 from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.factory.pricing import market_rent, model_token_price
-from tokenfab.inputs import Derived, FromCatalog, FromHardware, Input, InputSet, Value
+from tokenfab.inputs import (
+    Derived,
+    FromCatalog,
+    FromHardware,
+    Input,
+    InputSet,
+    Value,
+    with_plausible,
+)
 from tokenfab.uncertainty import Range, likely
 from tokenfab.units import SECONDS_PER_YEAR
 
@@ -151,6 +159,17 @@ _SYSTEM: tuple[Input, ...] = (
           ge=0),
 )
 
+#: plausible ranges (SI) of the system inputs, with why (issue 15: outside them a warning;
+#: the 4th entry is a hard upper bound where the input had none)
+_SYSTEM = tuple(with_plausible(_SYSTEM, {
+    "accelerator_price": (0.0, 2e6, "free to $2M per accelerator; catalog $7.8k-$56k", 1e12),
+    "allin_power": (20.0, 5e4, "20 W to 50 kW per accelerator; catalog 0.3-3.5 kW", 1e8),
+    "tokens_per_s_per_accelerator": (0.01, 1e6, "MLPerf v5.1 rows 123-4,130 output tok/s per "
+                                     "GPU; 1e6 bounds any small model", 1e9),
+    "throughput_factor": (0.01, 100.0, "a what-if multiplier on the engine", 1e6),
+    "market_rent": (0.0, 100 / 3600, "GPU-hours rent for $1-10 (gpu_rents.csv)", 1.0),
+}))
+
 #: the inputs that belong to one system; the ``vs_`` copies describe the compared system
 SYSTEM_INPUTS = InputSet("factory", _SYSTEM)
 
@@ -169,7 +188,8 @@ SITE_COST_INPUTS: tuple[str, ...] = (
 FACTORY_INPUTS = InputSet("factory", [
     # -- the site and its service level (never ranges) --
     Input("power", "power", "site (utility) power budget", gt=0, le=1e12, uncertain=False,
-          plausible=(1e6, 2e10),
+          plausible=(1e6, 2e10), plausible_note="1 MW (an edge site) to 20 GW (several "
+          "times the largest announced campus, Stargate ~10 GW)",
           required=True),
     Input("interactivity", "token_rate", "service level: output tokens/s seen by one user "
           "(the operating point is the highest-throughput configuration reaching it)", gt=0,
@@ -194,10 +214,13 @@ FACTORY_INPUTS = InputSet("factory", [
                               note="USD per GW-yr read as USD/(W yr)"), ge=0),
     Input("life_it", "time", "depreciation life of IT equipment (accelerators, network)",
           default=FromCatalog("depreciation_life_it_years"), gt=0, le=30 * SECONDS_PER_YEAR,
-          plausible=(2 * SECONDS_PER_YEAR, 10 * SECONDS_PER_YEAR)),
+          plausible=(2 * SECONDS_PER_YEAR, 10 * SECONDS_PER_YEAR), plausible_note=(
+              "2-10 years: hyperscalers depreciate servers over 5-6 years (10-K filings)")),
     Input("life_facility", "time", "depreciation life of the facility (power, cooling, "
           "building)", default=FromCatalog("depreciation_life_facility_years"), gt=0,
-          le=100 * SECONDS_PER_YEAR, plausible=(5 * SECONDS_PER_YEAR, 40 * SECONDS_PER_YEAR)),
+          le=100 * SECONDS_PER_YEAR, plausible=(5 * SECONDS_PER_YEAR, 40 * SECONDS_PER_YEAR),
+          plausible_note="5-40 years: data-centre shells and power plant are written off over "
+          "10-40 years (Epoch AI 2026 uses 14)"),
     Input("price", "token_price", "price of an OUTPUT token (standard tier); bounded at 1000 "
           "USD/Mtok so that a bare number, read as USD per token, fails loudly",
           default=Derived(_model_price("output"), (
@@ -244,6 +267,8 @@ FACTORY_INPUTS = InputSet("factory", [
           "facility capex is spent evenly over it", default=Range(
               0.33 * SECONDS_PER_YEAR, 1.0 * SECONDS_PER_YEAR, 2.0 * SECONDS_PER_YEAR),
           ge=0, le=20 * SECONDS_PER_YEAR, plausible=(0, 5 * SECONDS_PER_YEAR),
+          plausible_note="0-5 years: the fastest build (Colossus, 122 days) to the slowest "
+          "multi-GW campus plans",
           kind="estimate", source=(
               "[est] xAI Colossus: 122 days to first operation (2024); Stargate Abilene: ~1 "
               "year from groundbreaking (mid-2024) to first GB200 racks (mid-2025); typical "
@@ -252,12 +277,27 @@ FACTORY_INPUTS = InputSet("factory", [
           "time after the first (IT capex is spent as it is installed)", default=Range(
               0.25 * SECONDS_PER_YEAR, 1.0 * SECONDS_PER_YEAR, 2.0 * SECONDS_PER_YEAR),
           ge=0, le=20 * SECONDS_PER_YEAR, plausible=(0, 5 * SECONDS_PER_YEAR),
+          plausible_note="0-5 years: the fastest build (Colossus, 122 days) to the slowest "
+          "multi-GW campus plans",
           kind="estimate", source=(
               "[est] phased deliveries through the year after opening: IREN/Microsoft GB300 "
               "'in phases through 2026', Nscale Texas 104k GPUs 'over 12 to 18 months' (2025)")),
     # -- the compared system (--vs) --
     *(_vs(i) for i in _SYSTEM),
 ])
+
+#: plausible ranges (SI) of the site inputs, with why (issue 15), declared beside the set
+FACTORY_INPUTS = InputSet("factory", with_plausible(FACTORY_INPUTS, {
+    "interactivity": (1.0, 1e4, "5-1,000 tok/s per user served today", 1e7),
+    "ttft_max": (1e-3, 600.0, "1 ms to 10 minutes (MLPerf server limits 0.5-6 s)", 1e6),
+    "tpot_max": (1e-4, 10.0, "0.1 ms to 10 s per token (MLPerf limits 15-200 ms)", 1e4),
+    "opex_nonenergy_per_year": (0.0, 10.0, "~0.9 USD per W-year (Epoch AI 2026 opex "
+                                "$0.9B/yr per GW); 10x bounds it", 1e4),
+    "networking_cost": (0.0, 50.0, "a share of ~47 USD per IT W all-in (Bernstein)", 1e4),
+    "power_cooling_cost": (0.0, 50.0, "a share of ~47 USD per IT W all-in (Bernstein)", 1e4),
+    "building_cost": (0.0, 50.0, "a share of ~47 USD per IT W all-in (Bernstein)", 1e4),
+    "market_tokens_per_year": (1e12, 1e21, "Google ~1.6e16 tokens a year (2025)", 1e25),
+}))
 
 
 def inputs_table(catalog: Catalog | None = None, hardware: str = "gb200-nvl72") -> str:

@@ -435,15 +435,20 @@ class HFImport:
 def read_hf_files(path: str | Path) -> tuple[dict[str, Any], Path, dict[str, Any] | None, Path | None]:
     """``(config, config_path, index, index_path)`` from a ``config.json`` or its directory."""
     p = Path(path)
-    if p.is_dir():
-        cfg_path = p / CONFIG_NAME
-        idx_path: Path | None = p / INDEX_NAME
-    else:
-        cfg_path = p
-        idx_path = p.parent / INDEX_NAME
-    if not cfg_path.exists():
-        where = f"no {CONFIG_NAME} in this directory" if p.is_dir() else "file not found"
-        raise TokenfabError(where, file=str(cfg_path if p.is_dir() else p))
+    try:
+        is_dir = p.is_dir()
+        cfg_path = p / CONFIG_NAME if is_dir else p
+        idx_path: Path | None = p / INDEX_NAME if is_dir else p.parent / INDEX_NAME
+        found = cfg_path.is_file()
+    except (OSError, ValueError) as e:  # a name too long, a NUL byte
+        raise TokenfabError(f"cannot read this path: {e}", field="PATH",
+                            value=str(path)[:120]) from None
+    if not found:
+        where = (f"no {CONFIG_NAME} in this directory" if is_dir else
+                 "not a file" if cfg_path.exists() else "file not found")
+        raise TokenfabError(f"{where} (PATH: a config.json or a directory with one)",
+                            file=str(cfg_path if is_dir else p), field="PATH",
+                            value=str(path)[:120])
     cfg = _read_json(cfg_path)
     if not isinstance(cfg, dict):
         raise TokenfabError("expected a JSON object", file=str(cfg_path))

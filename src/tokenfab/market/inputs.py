@@ -37,6 +37,7 @@ from tokenfab.inputs import (
     RunOptions,
     Source,
     Value,
+    with_plausible,
 )
 from tokenfab.market.resolved import ResolvedInput
 from tokenfab.market.sovereign import load_countries
@@ -67,7 +68,33 @@ def _world_electricity(catalog: Catalog | None, context: Mapping[str, Any]) -> R
 
 
 #: the market model's inputs (names = ``[market]`` fields = ``--set`` names)
-MARKET_INPUTS = InputSet("market", [
+_YR = 365.25 * 86_400.0
+#: plausible ranges (SI) of the market inputs, each with why (issue 15: an input outside them
+#: is accepted with a warning); a 4th entry is a hard upper bound where the input had none
+_PLAUSIBLE = {
+    "horizon_year": (2020.0, 2060.0, "the sources project to 2030-2050"),
+    "world_gdp": (5e13, 5e14, "IMF WEO 2025 world GDP ~$117T; 0.5x to 4x spans past and "
+                  "decades ahead", 1e16),
+    "knowledge_wage_premium": (1.0, 5.0, "professionals earn 1.3-3x the average wage "
+                               "(ILO/OECD earnings by occupation)", 100.0),
+    "knowledge_gdp": (1e12, 2e14, "$1T to $200T: all labour income is ~$61T; the interview's "
+                      "$50T is the top of the sourced range", 1e16),
+    "installed_base": (1e11, 1e13, "data-centre installed base ~$1T (NVIDIA); 0.1x to 10x",
+                       1e15),
+    "it_life": (2 * _YR, 10 * _YR, "2-10 years: hyperscalers depreciate servers over 5-6 "
+                "years (10-K filings)"),
+    "hyperscale_capex": (1e10, 5e12, "hyperscaler capex ~$150B a quarter in 2025; $10B to $5T",
+                         1e15),
+    "migration_midpoint_year": (2020.0, 2050.0, "the CPU-to-GPU migration is under way "
+                                "(2024-2030 in the sources)"),
+    "migration_width_years": (0.5, 20.0, "a logistic migration over months to two decades"),
+    "capex_per_power": (5.0, 200.0, "$35-60B per GW all-in (catalog capex rows); 5-200 USD/W",
+                        1e4),
+    "world_electricity": (5e19, 5e20, "IEA 2025: ~31,000 TWh (1.1e20 J) a year; 0.5x to 5x",
+                          1e22),
+}
+
+MARKET_INPUTS = InputSet("market", with_plausible([
     Input("horizon_year", "count", "the year layer 2 (migration) is evaluated in",
           default=2030.0, ge=2000, le=2100, uncertain=False, kind="claim",
           source="the interview's '$3-4T by 2030' (NVIDIA FQ2 FY26 call, 2025-08-27)"),
@@ -126,7 +153,7 @@ MARKET_INPUTS = InputSet("market", [
                           "(countries.csv WLD); low: IEA 'Energy and AI' 2025 (415 TWh = ~1.5% "
                           "-> ~27,700 TWh consumption); high: IEA Electricity 2025, 31,029 TWh "
                           "generation 2024 (https://www.iea.org/reports/electricity-2025)"), gt=0),
-])
+], _PLAUSIBLE))
 
 
 class MarketOptions(ScenarioSection):

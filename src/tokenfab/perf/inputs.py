@@ -11,14 +11,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from tokenfab.inputs import Input, InputSet
+from tokenfab.inputs import Input, InputSet, with_plausible
 
 __all__ = ["PREDICT_INPUTS", "predict_kwargs"]
 
 _WORKLOAD = ("tokenfab default: a 1k-in / 1k-out chat request, the SemiAnalysis InferenceMAX "
              "1k/1k workload (https://inferencemax.semianalysis.com)")
 
-PREDICT_INPUTS = InputSet("predict", [
+#: plausible ranges (SI) of the predict inputs, each with why (issue 15: an input outside them
+#: is accepted with a warning); a 4th entry is a hard upper bound where the input had none
+_PLAUSIBLE = {
+    "input_tokens": (1.0, 1e7, "one token to the longest context windows (Llama 4 Scout 10M)",
+                     1e9),
+    "output_tokens": (1.0, 1e6, "one token to the longest reasoning traces (~100k) x10", 1e9),
+    "ttft_max_s": (1e-3, 600.0, "1 ms to 10 minutes (MLPerf server limits 0.5-6 s)", 1e6),
+    "tpot_max_s": (1e-4, 10.0, "0.1 ms to 10 s per token (MLPerf limits 15-200 ms)", 1e4),
+    "interactivity_min": (0.1, 1e4, "0.1 to 10,000 tok/s per user (served today: 5-1,000)",
+                          1e7),
+    "input_p99_over_mean": (1.0, 100.0, "a p99 prompt 1x to 100x the mean", 1e4),
+}
+
+PREDICT_INPUTS = InputSet("predict", with_plausible([
     Input("input_tokens", "tokens", "mean prompt tokens per request", default=1024.0,
           kind="estimate", source=_WORKLOAD, gt=0.0, uncertain=False),
     Input("output_tokens", "tokens", "mean generated tokens per request", default=1024.0,
@@ -39,7 +52,7 @@ PREDICT_INPUTS = InputSet("predict", [
           source="tokenfab default: no prefix reuse (MLPerf and InferenceMAX prompts are "
                  "distinct); chat and agent traffic reuse system prompts and history",
           ge=0.0, lt=1.0, uncertain=False),
-])
+], _PLAUSIBLE))
 
 
 def predict_kwargs(values: dict[str, Any]) -> dict[str, Any]:

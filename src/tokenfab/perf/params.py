@@ -67,12 +67,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tokenfab.catalog.schema import ModelArch
+from tokenfab.catalog.schema import GATED_ACTIVATIONS, UNGATED_ACTIVATIONS, ModelArch
 
 __all__ = ["ParamCounts", "param_counts", "ffn_params", "attention_params"]
-
-GATED_ACTIVATIONS: frozenset[str] = frozenset({"swiglu", "geglu", "reglu"})
-UNGATED_ACTIVATIONS: frozenset[str] = frozenset({"gelu", "relu", "silu"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from tokenfab.inputs import RunOptions
 from tokenfab.perf.calibration import SERVING, Calibration, calibration_for
 from tokenfab.perf.engine import Workload, evaluate, in_flight_context
 from tokenfab.perf.era import ERA, EraFit, era_group, format_date, parse_date, speed_range
+from tokenfab.perf.inputs import PREDICT_INPUTS
 from tokenfab.perf.model_costs import ModelCosts, model_costs
 from tokenfab.perf.parallelism import (
     Layouts,
@@ -182,10 +183,19 @@ def _resolve(model: str | ModelArch, hardware: str | Accelerator,
     if catalog is not None and not isinstance(catalog, Catalog):
         raise TokenfabError("must be a tokenfab.catalog.Catalog (see load_catalog)",
                             field="catalog", value=repr(catalog))
+    for name, v, want in (("model", model, ModelArch), ("hardware", hardware, Accelerator)):
+        if not isinstance(v, (str, want)):
+            raise TokenfabError(f"must be a catalog id (str) or a {want.__name__}; got "
+                                f"{type(v).__name__}", field=name, value=repr(v)[:80])
     cat = catalog or load_catalog()
     m = model if isinstance(model, ModelArch) else cat.model(model)
     hw = hardware if isinstance(hardware, Accelerator) else cat.hardware(hardware)
     return m, hw
+
+
+#: hard upper bounds of the workload arguments (the ``le`` of :data:`PREDICT_INPUTS`): beyond
+#: them the engine's arithmetic overflows (1e308 tokens -> inf/nan bytes)
+_API_MAX = {i.name: i.le for i in PREDICT_INPUTS if i.le is not None}
 
 
 def _check_workload(input_tokens: float, output_tokens: float, ttft_max_s: float | None,
@@ -197,6 +207,9 @@ def _check_workload(input_tokens: float, output_tokens: float, ttft_max_s: float
             return
         if v is None or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
             raise TokenfabError(f"must be a finite number > 0, got {v!r}", field=name, value=v)
+        top = _API_MAX.get(name)
+        if top is not None and v > top:  # the hard bounds of PREDICT_INPUTS, for API callers
+            raise TokenfabError(f"must be <= {top:g}, got {v!r}", field=name, value=v)
 
     pos("input_tokens", input_tokens, False)
     pos("output_tokens", output_tokens, False)

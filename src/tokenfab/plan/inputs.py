@@ -35,13 +35,23 @@ from tokenfab.demand.site import (
     opex_usd_per_facility_w_year,
 )
 from tokenfab.errors import TokenfabError
-from tokenfab.inputs import Derived, FromCatalog, Input, InputSet, Resolved, RunOptions, Value
+from tokenfab.inputs import (
+    Derived,
+    FromCatalog,
+    Input,
+    InputSet,
+    Resolved,
+    RunOptions,
+    Value,
+    with_plausible,
+)
 from tokenfab.plan import econ
 from tokenfab.scenario import Quantity, ScenarioSection, Uncertain, register_section
 from tokenfab.uncertainty import Range, likely
 from tokenfab.units import SECONDS_PER_YEAR
 
 __all__ = [
+    "MAX_PLAN_SAMPLES",
     "PLAN_INPUTS",
     "CommittedSite",
     "PlanInputs",
@@ -55,6 +65,13 @@ __all__ = [
 ]
 
 _YEAR_S = SECONDS_PER_YEAR
+
+#: most Monte Carlo draws a plan runs: each draw solves two LPs (the plan and renting alone),
+#: ~6 ms each on one core (measured: 200 draws 2.3 s, 1,000 draws 12 s wall on the 2-core CI
+#: machine), so 500 draws stay near 6 s, well inside the 20 s a command may take
+MAX_PLAN_SAMPLES: int = 500
+PLAN_BUDGET = "two linear programs per draw, ~12 ms a draw; 500 draws ~6 s"
+
 _REFERENCE = "reference"  # context key: the reference system (an Accelerator)
 
 
@@ -145,7 +162,46 @@ def _lead_time(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
 # ---------------------------------------------------------------------------------------
 # the declaration
 # ---------------------------------------------------------------------------------------
-PLAN_INPUTS = InputSet("plan", [
+_GROWTH = (-0.5, 10.0, "from halving to 11x a year: the fastest sourced trend (OpenAI compute "
+           "~3x a year, frontier training compute ~4-5x) stays inside", 1000.0)
+#: plausible ranges (SI) of the plan inputs, each with why (issue 15: an input outside them is
+#: accepted with a warning); a 4th entry is a hard upper bound where the input had none
+_PLAUSIBLE = {
+    "demand_tokens_per_year": (1e12, 1e21, "Google served ~1.3 quadrillion tokens a month in "
+                               "2025 (1.6e16 a year); 1e21 = 60,000x that", 1e25),
+    "demand_accelerators": (1.0, 1e8, "one accelerator to 100M (the Stargate scenario: 1.4M)",
+                            1e10),
+    "users_growth": _GROWTH,
+    "per_user_growth": _GROWTH,
+    "tokens_per_accelerator_s": (1.0, 1e6, "MLPerf v5.1 rows: 123 to 4,130 output tok/s per "
+                                 "GPU; 1e6 bounds any small model", 1e9),
+    "speedup_per_year": (0.5, 5.0, "catalog peak FLOP/s per W grows 1.3-2.2x a year", 100.0),
+    "rent_on_demand_usd_per_hour": (0.1, 100.0, "GPU-hours rent for $1-10 (gpu_rents.csv)",
+                                    1e5),
+    "rent_3yr_usd_per_hour": (0.1, 100.0, "GPU-hours rent for $1-10 (gpu_rents.csv)", 1e5),
+    "rent_price_trend": (-0.5, 0.5, "H100 rents fell 22% in 2025 (RBC via FT); flat to -50%",
+                         10.0),
+    "rental_cap": (0.0, 1e8, "Microsoft's ~300k GB200s for OpenAI; 100M bounds the industry",
+                   1e10),
+    "rental_cap_growth": _GROWTH,
+    "capex": (5.0, 200.0, "$35-60B per GW all-in (catalog capex rows); 5-200 USD/W", 1e4),
+    "it_life": (2 * SECONDS_PER_YEAR, 10 * SECONDS_PER_YEAR, "2-10 years: hyperscalers "
+                "depreciate servers over 5-6 years (10-K filings)", 30 * SECONDS_PER_YEAR),
+    "facility_life": (5 * SECONDS_PER_YEAR, 40 * SECONDS_PER_YEAR, "5-40 years: shells and "
+                      "power plant are written off over 10-40 years", 100 * SECONDS_PER_YEAR),
+    "cost_of_capital": (0.0, 0.3, "investment-grade 7% to GPU-backed debt 15%; 30% is distress"),
+    "lead_time": (0.0, 10 * SECONDS_PER_YEAR, "Colossus 122 days to multi-GW campuses in "
+                  "~3 years", 50 * SECONDS_PER_YEAR),
+    "opex_per_year": (0.0, 10.0, "~0.9 USD per W-year (factory model); 10x bounds it", 1e4),
+    "power_cap_per_year": (0.0, 1e11, "the industry adds ~4.5 GW a year (2025); 100 GW a year "
+                           "is 20x", 1e13),
+    "power_cap_growth": _GROWTH,
+    "total_power_cap": (1e6, 1e12, "1 MW to 1 TW (world electricity averages ~3.5 TW)", 1e14),
+    "unserved_penalty": (0.0, 1e-3, "up to $1,000 per Mtok (API prices are $0.1-100)", 1.0),
+    "asic_perf_per_w": (0.1, 10.0, "an ASIC at 0.1x to 10x the GPU's tokens per watt", 1e3),
+}
+
+PLAN_INPUTS = InputSet("plan", with_plausible([
     # -- demand: the double exponential
     Input("demand_tokens_per_year", "tokens", "demand in the first year [tokens/yr] (or give "
           "demand_accelerators)", FromCatalog(
@@ -243,7 +299,7 @@ PLAN_INPUTS = InputSet("plan", [
     Input("asic_share_after_change", "fraction", "ASIC-eligible share after the model-mix "
           "change", 0.0, ge=0.0, le=1.0, uncertain=False,
           source="no change unless the scenario says [choice]"),
-])
+], _PLAUSIBLE))
 
 #: inputs used only when the scenario gives no [[plan.rent]] contracts
 _DEFAULT_RENT_INPUTS = ("rent_on_demand_usd_per_hour", "rent_3yr_usd_per_hour")
@@ -319,8 +375,9 @@ class PlanSection(_Fields):
     @field_validator("samples")
     @classmethod
     def _samples(cls, v: int) -> int:
-        if not (v == 0 or 2 <= v <= 5000):
-            raise ValueError(f"must be 0 (no Monte Carlo) or 2..5000 draws; got {v!r}")
+        if not (v == 0 or 2 <= v <= MAX_PLAN_SAMPLES):
+            raise ValueError(f"must be 0 (no Monte Carlo) or 2..{MAX_PLAN_SAMPLES} draws (the "
+                             f"plan's time budget: {PLAN_BUDGET}); got {v!r}")
         return v
 
     @model_validator(mode="after")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenfab.errors import TokenfabError
+from tokenfab.outputs import atomic_write
 from tokenfab.report.context import ReportContext, default_scenario_dir
 from tokenfab.report.section import Section, Verdict
 from tokenfab.report.sections import SECTIONS, SectionSpec
@@ -175,7 +176,14 @@ def build_report(
         chosen = [s for s in chosen if s.key in only]
 
     sections: list[Section] = []
-    if progress:
+    if progress and not sys.stderr.isatty():
+        # not a terminal (a pipe, CI, --json > file): one plain line per section on stderr
+        for i, spec in enumerate(chosen, start=1):
+            print(f"report: section {i}/{len(chosen)}: {spec.title}", file=sys.stderr,
+                  flush=True)
+            sections.append(run_section(spec, ctx, strict=strict))
+        print(f"report: {len(chosen)}/{len(chosen)} sections done", file=sys.stderr, flush=True)
+    elif progress:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -206,7 +214,7 @@ def build_report(
     out.mkdir(parents=True, exist_ok=True)
     report = Report(out / "index.html", sections, meta, warnings=messages)
     report.seconds = time.perf_counter() - t0
-    report.path.write_text(render_html(report), encoding="utf-8")
-    (out / "report.json").write_text(json.dumps(report.to_dict(), indent=2, allow_nan=False),
-                                     encoding="utf-8")
+    # each file whole or not at all: an interrupt (Ctrl-C) never leaves half a page
+    atomic_write(report.path, render_html(report))
+    atomic_write(out / "report.json", json.dumps(report.to_dict(), indent=2, allow_nan=False))
     return report

@@ -60,7 +60,8 @@ class ReportContext:
         """Path of ``scenario_dir/name``; a missing file is a :class:`TokenfabError`."""
         p = self.scenario_dir / name
         if not p.is_file():
-            raise TokenfabError(f"scenario file {name} not found in {self.scenario_dir}",
+            raise TokenfabError(f"scenario file {name} not found in {self.scenario_dir} "
+                                "(the --scenarios folder)",
                                 field="scenario", value=name)
         return p
 

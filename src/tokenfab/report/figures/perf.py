@@ -6,6 +6,7 @@ import html
 from pathlib import Path
 
 from tokenfab.errors import TokenfabError
+from tokenfab.outputs import atomic_target, atomic_write
 from tokenfab.perf.serving import Frontier
 
 __all__ = ["plot_frontier"]
@@ -42,7 +43,8 @@ def plot_frontier(frontier: Frontier, path: str | Path) -> Path:
     ax.legend(title="precision")
     fig.tight_layout()
     if p.suffix.lower() == ".png":
-        fig.savefig(p, dpi=120)
+        with atomic_target(p) as tmp:  # whole or not at all (Ctrl-C leaves nothing)
+            fig.savefig(tmp, dpi=120, format="png")
         plt.close(fig)
         return p
     import base64
@@ -54,7 +56,7 @@ def plot_frontier(frontier: Frontier, path: str | Path) -> Path:
     img = base64.b64encode(buf.getvalue()).decode()
     table = df.to_html(index=False, float_format=lambda x: f"{x:.4g}")
     title = html.escape(f"{frontier.model} on {frontier.hardware}")
-    p.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
-                 f"</head><body><h1>{title}</h1><img src='data:image/png;base64,{img}'/>"
-                 f"{table}</body></html>", encoding="utf-8")
+    atomic_write(p, f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
+                    f"</head><body><h1>{title}</h1><img src='data:image/png;base64,{img}'/>"
+                    f"{table}</body></html>")
     return p
