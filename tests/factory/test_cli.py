@@ -194,3 +194,31 @@ def test_bare_price_in_a_scenario_is_rejected_not_read_as_usd_per_token(tmp_path
     rc, out, err = _run(["factory", _scenario(tmp_path, GIVEN.format(power="1 GW") + "price = 2\n")],
                         capsys)
     assert rc == 2 and "factory.price" in err and "USD/token" in err
+
+
+def test_json_has_the_issue_13_keys_and_cash_flow_percentiles(capsys):
+    """issue 13 'Done when': the keys of factory --json, and the Monte Carlo p10/p50/p90 of NPV,
+    IRR and discounted payback (ordered: p10 <= p50 <= p90 where all are defined)."""
+    rc, out, err = _run(["factory", "--power", "100MW", "--hardware", "h100-sxm",
+                         "--set", "tokens_per_s_per_accelerator=1000", "--samples", "400",
+                         "--json"], capsys)
+    assert rc == 0, err
+    d = json.loads(out)
+    for k in ("price_usd_per_mtok_applied", "revenue_usd_per_accelerator_hour",
+              "cost_usd_per_accelerator_hour", "market_rent_usd_per_accelerator_hour",
+              "npv_usd", "irr", "discounted_payback_years", "utilization", "demand_bound",
+              "rent_gap"):
+        assert k in d, k
+    assert set(d["price_usd_per_mtok_applied"]) >= {"input", "output"}
+    assert isinstance(d["demand_bound"], bool)
+    for k in ("npv_usd", "irr", "discounted_payback_years"):
+        qs = [d[f"{k}_{q}"] for q in ("p10", "p50", "p90")]
+        assert [d[q][k] for q in ("p10", "p50", "p90")] == qs
+        if all(q is not None for q in qs):
+            assert qs[0] <= qs[1] <= qs[2], (k, qs)
+    assert d["npv_usd_p10"] < d["npv_usd"] < d["npv_usd_p90"]
+    # the simple payback is labelled as such in the table, below the cash-flow rows
+    rc, out, err = _run(["factory", "--power", "100MW", "--hardware", "h100-sxm",
+                         "--set", "tokens_per_s_per_accelerator=1000"], capsys)
+    assert rc == 0, err
+    assert out.index("NPV at the cost of capital") < out.index("simple payback at today's price")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tokenfab.catalog import load_catalog
 from tokenfab.claims import Claim, Comparison, Finding, Verdict
 from tokenfab.cli import main
 from tokenfab.factory.compare import linear_root
@@ -187,3 +188,49 @@ def test_a_claim_is_graded_by_the_claims_module():
               Comparison("ratio", target=2.0), "x")
     f = judge(r, c)
     assert f.verdict is Verdict.SUPPORTED and f.value == pytest.approx(2.0, rel=1e-12)
+
+
+# -- no-arbitrage: revenue per accelerator-hour against the market rent (factory.verdict.rent_gap)
+
+
+def _gap_run(**kw):
+    from tokenfab.factory.verdict import rent_gap
+
+    base = {"power": "100 MW", "hardware": "h100-sxm", "model": "deepseek-r1",
+            "tokens_per_s_per_accelerator": 1000, "price_input": "0 USD/Mtok",
+            "utilization": 0.5, "market_rent": "2 USD/h", **kw}
+    r = run_factory(validate_section(FactorySection, base), load_catalog(), samples=0,
+                    with_tornado=False)
+    return r, rent_gap(r)
+
+
+def test_rent_gap_ratio_and_what_closes_it_by_hand():
+    # 1000 tok/s x 0.5 x 3600 s = 1.8e6 tokens an hour x $8/M = $14.4/h against $2/h: 7.2x
+    r, f = _gap_run(price={"low": "1 USD/Mtok", "likely": "8 USD/Mtok", "high": "9 USD/Mtok"})
+    n = f.numbers
+    assert n["revenue_usd_per_accelerator_hour"] == pytest.approx(14.4, rel=1e-9)
+    assert n["revenue_to_rent_ratio"] == pytest.approx(7.2, rel=1e-9)
+    assert n["closes alone: token price (blended, per million output tokens)"] == pytest.approx(
+        8 / 7.2, rel=1e-9)
+    assert n["closes alone: utilization"] == pytest.approx(0.5 / 7.2, rel=1e-9)
+    assert n["closes alone: market rent (per accelerator-hour)"] == pytest.approx(14.4)
+    # the price's range reaches $1/M < $1.11/M: it alone carries the gap, ln 8 / ln 7.2 of it
+    assert n["carrier"].startswith("token price")
+    assert n["coverage: token price (blended, per million output tokens)"] == pytest.approx(
+        math.log(8) / math.log(7.2), rel=1e-9)
+    assert f.verdict.value == "not supported"
+    assert "carries the gap" in f.headline
+    assert "the market rent $2/h" in f.details[0]
+
+
+def test_rent_gap_when_no_sourced_input_closes_it_the_market_disagrees():
+    _, f = _gap_run(price={"low": "7 USD/Mtok", "likely": "8 USD/Mtok", "high": "9 USD/Mtok"})
+    assert f.numbers["coverage_total"] < 1
+    assert "the market itself disagrees" in f.headline
+    assert any("DeepSeek" in d for d in f.details)
+
+
+def test_rent_gap_within_2x_is_consistent():
+    _, f = _gap_run(price="2 USD/Mtok")  # $3.6/h against $2/h
+    assert f.numbers["revenue_to_rent_ratio"] == pytest.approx(1.8)
+    assert f.verdict.value == "supported"

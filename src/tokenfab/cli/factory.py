@@ -34,7 +34,7 @@ from tokenfab.factory.inputs import FACTORY_INPUTS, SYSTEM_INPUTS, VS_PREFIX, in
 from tokenfab.factory.pricing import DEFAULT_PRICE_CURVE
 from tokenfab.factory.runner import resolve_inputs, run_factory
 from tokenfab.factory.spec import FactorySection
-from tokenfab.factory.verdict import judge, judge_all, scenario_claims
+from tokenfab.factory.verdict import judge, judge_all, rent_gap, scenario_claims
 from tokenfab.report.figures.factory import tornado_png
 from tokenfab.scenario import load_section, save_resolved, scenario_meta, validate_section
 
@@ -54,7 +54,12 @@ _ROWS: tuple[tuple[str, str, str], ...] = (
     ("cost_usd_per_mtok", "cost per Mtok", "usd"),
     ("profit_usd_per_year", "profit per year", "usd"),
     ("gross_margin", "gross margin", "pct"),
-    ("payback_years", "payback", "yr"),
+    # yearly cash flows (construction, ramp, falling price), first system only
+    ("npv_usd", "NPV at the cost of capital", "usd"),
+    ("irr", "IRR", "pct"),
+    ("discounted_payback_years", "discounted payback", "yr"),
+    # not a headline: undiscounted, constant price, no construction or ramp
+    ("payback_years", "simple payback at today's price", "yr"),
 )
 
 
@@ -230,6 +235,8 @@ def factory_cmd(
         d["verdict"] = {"title": meta["title"], **verdict.to_dict()}
     if claims:
         d["claims"] = [f.to_dict() for f in claims]
+    gap = rent_gap(result)
+    d["rent_gap"] = gap.to_dict()
     if gens is not None:
         d["generations"] = gens
     if json_out:
@@ -263,6 +270,9 @@ def _print_text(d: dict[str, Any], result: Any, verdicts: list[Any], gens: Any,
                  + (f", market rent ${rent:.3g} (revenue / rent {d['revenue_to_rent_ratio']:.2g}x;"
                     f" {d['market_rent_source']})" if rent else ""), markup=False,
                  highlight=False)
+    gap = d["rent_gap"]
+    stdout.print(f"no-arbitrage: {gap['verdict'].upper()} — {gap['headline']}", markup=False,
+                 highlight=False)
     irr = d.get("irr")
     dpb = d.get("discounted_payback_years")
     stdout.print(f"cash flows (price falling, construction and ramp): NPV {_fmt(d['npv_usd'], 'usd')}"
@@ -271,6 +281,8 @@ def _print_text(d: dict[str, Any], result: Any, verdicts: list[Any], gens: Any,
                  f"{d['utilization']:.2f}" + (" (DEMAND-BOUND: the demand cap, not power, "
                                               "limits sales)" if d["demand_bound"] else ""),
                  markup=False, highlight=False)
+    stdout.print("simple payback at today's price: undiscounted, constant price, no construction "
+                 "or ramp (not a cash-flow metric)", markup=False, highlight=False)
     if "vs" in d:
         b = d[BREAKEVEN_KEY]
         stdout.print(f"break-even price of {d['vs']['hardware']} (equal profit on this site): "

@@ -12,12 +12,16 @@ Timeline (years from the decision, ``τ``):
 * capacity comes online linearly over the ramp ``[L, L + R)`` (staged deployment), and IT capex
   is spent as it is installed (evenly over the ramp);
 * the IT runs for ``life_it`` years after opening, then the horizon ends; the facility's
-  unrecovered value (``remaining_balance_fraction``) is credited in the last year;
+  unrecovered value (``remaining_balance_fraction``) is credited in the last year (each
+  sample's own: a vector of samples pads shorter horizons with zero years);
 * the token price falls by ``price_decline_per_year`` from today: ``p(τ) = p_0 (1 - d)^τ``,
   so construction delay costs price.
 
-Year ``t`` collects ``revenue_0 ∫ f(τ) (1-d)^τ dτ - opex_0 ∫ f(τ) dτ`` over ``[t, t+1)``,
-with ``f`` the deployed fraction, integrated with 8 midpoints per year.
+Year ``t`` collects ``revenue_0 Σ f(τ_j) (1-d)^τ_j Δ - opex_0 Σ f(τ_j) Δ`` over the 8 midpoints
+``τ_j = (j + 1/2)/8`` of the year (``Δ = 1/8``), with ``f`` the deployed fraction. The sums are
+evaluated in closed form per year (:func:`_midpoint_sums`: ``f`` is 0, linear, then 1 in ``j``,
+so a year's sum is a few geometric series over at most 8 points), not on an ``N x T x 8`` grid:
+the same numbers as the grid to rounding, in ``O(N T)`` memory and time.
 """
 
 from __future__ import annotations
@@ -30,9 +34,11 @@ from numpy.typing import ArrayLike
 from tokenfab.finance import discounted_payback_years, irr, npv, remaining_balance_fraction
 from tokenfab.units import SECONDS_PER_YEAR
 
-__all__ = ["CashFlows", "investment_metrics", "yearly_cash_flows"]
+__all__ = ["CHUNK", "CashFlows", "cash_flow_metrics", "investment_metrics", "yearly_cash_flows"]
 
 _STEPS = 8  # midpoints per year
+#: samples per block in :func:`cash_flow_metrics` (bounds memory; blocks stay in cache)
+CHUNK = 1 << 15
 
 
 @dataclass(frozen=True)
@@ -76,20 +82,15 @@ def yearly_cash_flows(*, revenue_usd_per_year: ArrayLike, opex_usd_per_year: Arr
                                                         lead, ramp, life, price_decline_per_year,
                                                         cost_of_capital, life_facility)))
     horizon = int(np.ceil(float(np.max(lead + life)) + 1e-9))
-    tau = (np.arange(horizon * _STEPS) + 0.5) / _STEPS  # midpoints [yr]
     ex = (...,) + (None,) * 1
-    lead_, ramp_, life_ = (np.broadcast_to(v, shape)[ex] for v in (lead, ramp, life))
-    online = (tau >= lead_) & (tau < lead_ + life_)
-    f = np.where(online, np.clip((tau - lead_) / np.maximum(ramp_, 1e-9), 0.0, 1.0), 0.0)
-    price = (1.0 - np.broadcast_to(_a(price_decline_per_year), shape)[ex]) ** tau
-    dt = 1.0 / _STEPS
-
-    def per_year(x: np.ndarray) -> np.ndarray:
-        out: np.ndarray = x.reshape(x.shape[:-1] + (horizon, _STEPS)).sum(axis=-1) * dt
-        return out
-
-    rev = np.broadcast_to(_a(revenue_usd_per_year), shape)[ex] * per_year(f * price)
-    opex = np.broadcast_to(_a(opex_usd_per_year), shape)[ex] * per_year(f)
+    lead_b, ramp_b, life_b = (np.broadcast_to(v, shape) for v in (lead, ramp, life))
+    lead_ = lead_b[ex]
+    ramp_ = ramp_b[ex]
+    priced, deployed = _midpoint_sums(lead_b, np.maximum(ramp_b, 1e-9), life_b,
+                                      np.broadcast_to(_a(price_decline_per_year), shape),
+                                      horizon)
+    rev = np.broadcast_to(_a(revenue_usd_per_year), shape)[ex] * priced
+    opex = np.broadcast_to(_a(opex_usd_per_year), shape)[ex] * deployed
     t0 = np.arange(horizon, dtype=float)
 
     def spread(start: np.ndarray, length: np.ndarray) -> np.ndarray:
@@ -109,8 +110,71 @@ def yearly_cash_flows(*, revenue_usd_per_year: ArrayLike, opex_usd_per_year: Arr
                 * remaining_balance_fraction(cost_of_capital, _a(life_facility) / y,
                                              np.broadcast_to(life, shape)))
     net = rev - opex + capex
-    net[..., -1] += residual
+    # credited in the sample's own last year (not the longest sample's), so a draw of a Monte
+    # Carlo run has the cash flows it has alone
+    own_last = np.ceil(np.broadcast_to(lead + life, shape) + 1e-9) - 1.0
+    net += np.where(t0 == own_last[ex], residual[ex], 0.0)
     return CashFlows(rev, opex, capex, net)
+
+
+def _midpoint_sums(lead: np.ndarray, ramp: np.ndarray, life: np.ndarray, decline: np.ndarray,
+                   horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per year ``t < horizon`` (a new last axis): ``(Σ_j f_j ρ^(j+1/2) Δ, Σ_j f_j Δ)`` over the
+    year's midpoints ``τ_j = (j + 1/2) Δ``, ``Δ = 1/8``, ``ρ = (1 - d)^Δ`` (so ``ρ^(j+1/2) =
+    (1 - d)^τ_j``), with the deployed fraction
+
+    ``f_j = 0`` for ``τ_j < L`` or ``τ_j >= L + n``; ``(τ_j - L)/R`` while ramping; 1 after.
+
+    In index space the three pieces are runs ``[m, m + k)`` with ``k <= 8`` inside a year, and
+
+    ``Σ_{i<k} ρ^(m+i+1/2) (τ_m - L + iΔ)/R = ρ^(m+1/2) ((τ_m - L) G_k + Δ S_k)/R``,
+    ``G_k = Σ_{i<k} ρ^i``, ``S_k = Σ_{i<k} i ρ^i`` (tabulated for k = 0..8 per sample, so no
+    cancellation as ``d -> 0``); ``Σ_{i<k} (τ_m - L + iΔ)/R = (k (τ_m - L) + Δ k(k-1)/2)/R``.
+
+    ``τ_j >= a`` is ``j >= ceil(a/Δ - 1/2)`` exactly in floating point (``a/Δ`` is exact), so
+    the runs hold the same midpoints as a grid would.
+
+    Parameters
+    ----------
+    lead, ramp, life : [yr]
+        Construction time ``L``, ramp ``R`` (> 0), IT life ``n``; arrays of one shape.
+    decline : [1/yr]
+        Price decline ``d`` in [0, 1).
+    horizon : int
+        Years (the length of the new axis).
+    """
+    steps = _STEPS
+    dt = 1.0 / steps
+    j0 = np.ceil(steps * lead - 0.5)                                # first midpoint online
+    j2 = np.ceil(steps * (lead + life) - 0.5)                       # first one past the life
+    j1 = np.maximum(np.ceil(steps * (lead + ramp) - 0.5), j0)       # first fully deployed
+    lam = np.log1p(-decline) * dt                                   # ln ρ
+    i = np.arange(steps, dtype=float)
+    powers = np.exp(lam[..., None] * i)                             # ρ^i, i < 8
+    zero = np.zeros(np.shape(lead) + (1,))
+    g_tab = np.concatenate([zero, np.cumsum(powers, axis=-1)], axis=-1)
+    s_tab = np.concatenate([zero, np.cumsum(powers * i, axis=-1)], axis=-1)
+    first = steps * np.arange(horizon, dtype=float)                 # first index of each year
+    last = first + steps
+
+    def run(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        m = np.clip(a[..., None], first, last)
+        k = np.maximum(np.clip(b[..., None], first, last) - m, 0.0)
+        return m, k
+
+    m_r, k_r = run(j0, np.minimum(j1, j2))                          # ramping
+    m_p, k_p = run(j1, j2)                                          # fully deployed
+    kr_i, kp_i = k_r.astype(np.intp), k_p.astype(np.intp)
+    off = (m_r + 0.5) * dt - lead[..., None]                        # τ_m - L
+    inv = 1.0 / ramp[..., None]
+    lam_ = lam[..., None]
+    ramp_priced = (np.exp(lam_ * (m_r + 0.5)) * inv
+                   * (off * np.take_along_axis(g_tab, kr_i, axis=-1)
+                      + dt * np.take_along_axis(s_tab, kr_i, axis=-1)))
+    full_priced = np.exp(lam_ * (m_p + 0.5)) * np.take_along_axis(g_tab, kp_i, axis=-1)
+    priced = (ramp_priced + full_priced) * dt
+    deployed = ((k_r * off + dt * 0.5 * k_r * (k_r - 1.0)) * inv + k_p) * dt
+    return priced, deployed
 
 
 def investment_metrics(cash: CashFlows, cost_of_capital: ArrayLike,
@@ -120,3 +184,23 @@ def investment_metrics(cash: CashFlows, cost_of_capital: ArrayLike,
     :func:`~tokenfab.finance.discounted_payback_years`; NaN = no IRR / never pays back)."""
     return (npv(cost_of_capital, cash.net_usd), irr(cash.net_usd),
             discounted_payback_years(cost_of_capital, cash.net_usd))
+
+
+def cash_flow_metrics(**kw: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(npv_usd, irr, discounted_payback_years)`` of :func:`yearly_cash_flows` (same keywords)
+    at its ``cost_of_capital``, in blocks of :data:`CHUNK` samples: memory ``O(CHUNK x T)``
+    instead of ``O(N x T)``, the same numbers (a sample's cash flows do not depend on the others;
+    shorter horizons only add zero years, which change no metric)."""
+    arrays = {k: _a(v) for k, v in kw.items()}
+    shape = np.broadcast_shapes(*(v.shape for v in arrays.values()))
+    if len(shape) != 1 or shape[0] <= CHUNK:
+        return investment_metrics(yearly_cash_flows(**arrays), arrays["cost_of_capital"])
+    n = shape[0]
+    out: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.empty(n), np.empty(n), np.empty(n))
+    for lo in range(0, n, CHUNK):
+        part = slice(lo, min(lo + CHUNK, n))
+        block = {k: (v[part] if v.ndim else v) for k, v in arrays.items()}
+        got = investment_metrics(yearly_cash_flows(**block), block["cost_of_capital"])
+        for o, g in zip(out, got, strict=True):
+            o[part] = g
+    return out

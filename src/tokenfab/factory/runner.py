@@ -16,7 +16,12 @@ import numpy as np
 
 from tokenfab.catalog import Accelerator, Catalog, load_catalog
 from tokenfab.errors import InfeasibleError, TokenfabError
-from tokenfab.factory.cashflow import CashFlows, investment_metrics, yearly_cash_flows
+from tokenfab.factory.cashflow import (
+    CashFlows,
+    cash_flow_metrics,
+    investment_metrics,
+    yearly_cash_flows,
+)
 from tokenfab.factory.economics import (
     BREAKEVEN_COST_KEY,
     BREAKEVEN_KEY,
@@ -51,6 +56,7 @@ from tokenfab.uncertainty import (
 
 __all__ = [
     "BREAKEVEN_COST_KEY",
+    "CASH_KEYS",
     "BREAKEVEN_KEY",
     "FactoryResult",
     "OperatingPoint",
@@ -67,6 +73,9 @@ SYSTEM_KEYS: tuple[str, ...] = ("tokens_per_s_per_accelerator", "throughput_fact
 #: inputs of FACTORY_INPUTS that are not keywords of the kernel (service level, the rent it is
 #: compared with)
 _SERVICE = ("interactivity", "ttft_max", "tpot_max", "market_rent")
+#: the cash-flow metrics of the first system (yearly cash flows at the cost of capital):
+#: NPV [USD], IRR [1/yr], discounted payback [yr]
+CASH_KEYS: tuple[str, ...] = ("npv_usd", "irr", "discounted_payback_years")
 #: inputs of the yearly cash flows (cashflow.yearly_cash_flows), not of the kernel
 _CASH = ("price_decline_per_year", "construction_time", "ramp_time")
 
@@ -311,6 +320,13 @@ class FactoryResult:
         if self.mc is not None and "npv_usd" in self.mc.samples:
             out["npv_usd_percentiles"] = {q: _pct(self.mc.samples["npv_usd"], q)
                                           for q in ("p10", "p50", "p90")}
+        if self.mc is not None:
+            # Monte Carlo percentiles of the cash-flow metrics (None: no IRR / never pays back
+            # in that share of the draws)
+            for k in CASH_KEYS:
+                if k in self.mc.samples:
+                    out.update({f"{k}_{q}": _pct(self.mc.samples[k], q)
+                                for q in ("p10", "p50", "p90")})
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -344,14 +360,20 @@ class FactoryResult:
 
 
 def _with_npv(out: dict[str, np.ndarray], kw: dict[str, Any]) -> dict[str, np.ndarray]:
-    cash = cash_flows_of(out, kw)
-    out["npv_usd"] = investment_metrics(cash, kw["cost_of_capital"])[0]
+    """The outputs with the cash-flow metrics of the first system: ``npv_usd``, ``irr`` (NaN:
+    no IRR) and ``discounted_payback_years`` (NaN: never)."""
+    npv_, irr_, dpb = cash_flow_metrics(**_cash_kw(out, kw))
+    out["npv_usd"], out["irr"], out["discounted_payback_years"] = npv_, irr_, dpb
     return out
 
 
 def cash_flows_of(out: Mapping[str, Any], kw: Mapping[str, Any]) -> CashFlows:
     """The yearly cash flows of the first system from its outputs and inputs."""
-    return yearly_cash_flows(
+    return yearly_cash_flows(**_cash_kw(out, kw))
+
+
+def _cash_kw(out: Mapping[str, Any], kw: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(
         revenue_usd_per_year=out["revenue_usd_per_year"], opex_usd_per_year=out["opex_usd_per_year"],
         capex_it_usd=out["capex_it_usd"], capex_facility_usd=out["capex_facility_usd"],
         price_decline_per_year=kw.get("price_decline_per_year", 0.0),
@@ -388,16 +410,31 @@ def _pct(x: np.ndarray, q: str) -> float | None:
 
 
 def _percentile_block(mc: MonteCarloResult, prefix: str, q: str) -> dict[str, float | None]:
-    return {k: _pct(mc.samples[prefix + k], q) for k in OUTPUT_KEYS + EXTRA_KEYS
+    return {k: _pct(mc.samples[prefix + k], q) for k in OUTPUT_KEYS + EXTRA_KEYS + CASH_KEYS
             if prefix + k in mc.samples}
 
 
-def _finite_model(model: Callable[..., dict[str, np.ndarray]]) -> Callable[..., dict[str, Any]]:
+#: outputs of the model that are not finite in every draw (NaN = no IRR / never pays back)
+_NONFINITE = ("irr", "discounted_payback_years")
+
+
+def _finite_model(model: Callable[..., dict[str, np.ndarray]],
+                  stash: dict[str, np.ndarray]) -> Callable[..., dict[str, Any]]:
     """The model with payback (inf when never) replaced by its finite ingredients, so that the
-    shared Monte Carlo accepts it; payback samples are rebuilt afterwards."""
+    shared Monte Carlo accepts it; payback samples are rebuilt afterwards, and IRR and
+    discounted payback go to ``stash`` with their "none" draws ordered: no IRR is -inf when the
+    NPV at the cost of capital is negative (loses money at every rate), +inf otherwise; never
+    paying back is +inf."""
 
     def run(**kw: Any) -> dict[str, Any]:
-        return {k: v for k, v in model(**kw).items() if not k.endswith("payback_years")}
+        out = model(**kw)
+        irr_ = np.asarray(out["irr"], dtype=float)
+        stash["irr"] = np.where(np.isnan(irr_), np.where(np.asarray(out["npv_usd"]) < 0,
+                                                         -np.inf, np.inf), irr_)
+        dpb = np.asarray(out["discounted_payback_years"], dtype=float)
+        stash["discounted_payback_years"] = np.where(np.isnan(dpb), np.inf, dpb)
+        return {k: v for k, v in out.items()
+                if not k.endswith("payback_years") and k not in _NONFINITE}
 
     return run
 
@@ -445,8 +482,10 @@ def run_factory(section: FactorySection, catalog: Catalog | None = None, *,
     model = _pair_dict if vs_op is not None else _single_dict
     mc = None
     if n:
-        mc = monte_carlo(_finite_model(model), inputs, n=n,
+        stash: dict[str, np.ndarray] = {}
+        mc = monte_carlo(_finite_model(model, stash), inputs, n=n,
                          seed=section.seed if seed is None else seed)
+        mc.samples.update({k: np.broadcast_to(v, (n,)).copy() for k, v in stash.items()})
         mc.samples["payback_years"] = _payback_samples(mc.samples, "")
         if vs_op is not None:
             mc.samples["vs_payback_years"] = _payback_samples(mc.samples, "vs_")

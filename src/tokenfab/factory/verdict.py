@@ -25,6 +25,7 @@ Grading (the rules of :func:`tokenfab.claims.check`):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,9 @@ from tokenfab.factory.runner import BREAKEVEN_COST_KEY, BREAKEVEN_KEY, FactoryRe
 from tokenfab.factory.spec import ClaimCheck, FactorySection
 from tokenfab.scenario import load_section, load_toml, scenario_meta
 from tokenfab.uncertainty import likely
+from tokenfab.units import SECONDS_PER_YEAR
 
-__all__ = ["claim_of", "judge", "judge_all", "quantities", "scenario_verdict"]
+__all__ = ["claim_of", "judge", "judge_all", "quantities", "rent_gap", "scenario_verdict"]
 
 SWEEP_INTERACTIVITIES: tuple[float, ...] = (5, 10, 20, 35, 50, 75, 100, 150, 200, 300)
 _MWH = 3.6e9  # J per MWh
@@ -169,7 +171,7 @@ def _capex_per_gw(r: FactoryResult, c: Claim) -> _Analysis:
         flips.append(f)
         if f.value is not None:
             findings.append(f"capex reaches ${tgt:g}B/GW at an accelerator price of {_usd(f.value)} "
-                            f"(catalog: {_usd(price0)})")
+                            f"(default: {_usd(price0)})")
     flips += _profit_flips(r, findings)
     return head, findings, flips, {"capex_usd_per_site_w": v, "band": list(band)}
 
@@ -331,11 +333,155 @@ def volume_finding(r: FactoryResult, catalog: Catalog) -> str | None:
     if "google_tokens_per_month_2026_05" not in catalog.economics:
         return None
     g = catalog.assumption("google_tokens_per_month_2026_05")
-    yearly = 12.0 * g.value
+    yearly = g.value * SECONDS_PER_YEAR  # the catalog stores the rate in SI, tokens per second
     x = r.point["tokens_per_year"] / yearly
     return (f"this site would produce {r.point['tokens_per_year']:.2g} tokens a year, {x:.2g}x "
-            f"Google's annualised volume of {g.value:.2g} tokens per month ({g.source}); "
-            "the revenue assumes buyers for all of it at the assumed price")
+            f"Google's annualised volume of {yearly:.2g} tokens a year ({yearly / 12:.2g} tokens "
+            f"per month, {g.source}); the revenue assumes buyers for all of it at the assumed "
+            "price")
+
+
+#: DeepSeek, "DeepSeek-V3/R1 Inference System Overview" (2025-03-01,
+#: github.com/deepseek-ai/open-infra-index): theoretical revenue at R1 prices $562,027/day over
+#: the fleet's cost at $2 per H800-hour, $87,072/day (tests/factory/test_market_references.py)
+DEEPSEEK_REVENUE_TO_RENT = 562_027 / 87_072
+_DEEPSEEK_SRC = "DeepSeek, V3/R1 Inference System Overview, 2025-03-01"
+
+#: the no-arbitrage claim: an owner's token revenue per accelerator-hour within a small factor
+#: of the accelerator's market rent (supported within 2x: an operator's margin over a lessor;
+#: partly within 4x)
+NO_ARBITRAGE = Claim(
+    "no_arbitrage_rent", "token revenue per accelerator-hour is consistent with the market rent "
+    "of the accelerator", "issue 13: no-arbitrage against GPU rents", "revenue_to_rent_ratio",
+    Comparison("ratio", target=1.0, supported_within=2.0, partly_within=4.0), "x")
+
+
+def _span(v: Any) -> tuple[float, float, float]:
+    """(low, likely, high) of a number or a Range."""
+    if hasattr(v, "likely"):
+        return float(v.low), float(v.likely), float(v.high)
+    x = float(v)
+    return x, x, x
+
+
+def _fmt_gap(unit: str) -> Callable[[float], str]:
+    """How a factor of :func:`rent_gap` is printed: a fraction, dollars, or a count."""
+    if unit == "":
+        return lambda x: f"{x:.2f}"
+    if unit.startswith("$"):
+        return lambda x: f"${x:.3g}"
+    return lambda x: f"{x:,.0f}"
+
+
+def rent_gap(r: FactoryResult) -> Finding:
+    """Which assumption carries the gap between token revenue per accelerator-hour and the rent.
+
+    The ratio is a product (not demand-bound; ``Y`` hours are the same on both sides)
+
+    ``revenue / rent = T x u x 3600 x p_b / R``,  ``p_b = m (p_out + k p_in)``
+
+    (``T`` output tok/s per accelerator at the operating point x ``throughput_factor``, ``u``
+    utilization, ``p_b`` the blended price per output token with ``k`` input tokens per output
+    token and tier multiplier ``m``, ``R`` the rent per hour). For each factor the finding gives
+    the value that alone would make the ratio 1 and whether it lies in the factor's sourced range,
+    and its *coverage*: the share of ``ln(ratio)`` that moving it to the favourable end of its
+    range removes (``ln(likely/low) / ln(ratio)``; rent: ``ln(high/likely) / ln(ratio)``). The
+    factor with the largest coverage carries the gap; when even all coverages together stay below
+    1, no sourced input closes it and the market itself (list token prices vs rents) disagrees.
+
+    Graded as :data:`NO_ARBITRAGE` (ratio 1, supported within 2x, partly within 4x).
+    """
+    pt = r.point
+    inp = r.inputs
+    rent_v = r.resolved.values.get("market_rent")
+    rev_h = pt["revenue_usd_per_accelerator_hour"]
+    cost_h = pt["cost_usd_per_accelerator_hour"]
+    if rent_v is None or likely(rent_v) <= 0:
+        return check(NO_ARBITRAGE, None, headline="no market rent for this accelerator")
+    r_lo, r_mid, r_hi = (x * 3600.0 for x in _span(rent_v))
+    ratio = rev_h / r_mid
+    k = float(likely(inp.get("input_per_output", 0.0)))
+    m = float(likely(inp.get("price_multiplier", 1.0)))
+    p_lo, p_mid, p_hi = _span(inp["price"])
+    i_lo, i_mid, i_hi = _span(inp.get("price_input", 0.0))
+    t_mid = float(likely(inp["tokens_per_s_per_accelerator"]))
+    f_lo, f_mid, f_hi = _span(inp.get("throughput_factor", 1.0))
+    t_lo0, _, _ = _span(inp["tokens_per_s_per_accelerator"])
+    u_lo, _, _ = _span(inp["utilization"])
+    u = pt["utilization"]
+    bound = pt["demand_bound"] > 0.5
+    pb = m * (p_mid + k * i_mid) * 1e6
+    pb_lo = m * (p_lo + k * i_lo) * 1e6
+    # (name, likely, favourable end, value closing the gap alone, unit text, range source)
+    rows = [
+        ("token price (blended, per million output tokens)", pb, pb_lo, pb / ratio, "$/Mtok",
+         "provider spread in token_prices.csv"),
+        ("throughput at this interactivity (output tok/s per accelerator)", t_mid * f_mid,
+         t_lo0 * f_lo, t_mid * f_mid / ratio, "tok/s",
+         "range given" if (t_lo0 * f_lo) < t_mid * f_mid else
+         "no range: the performance engine's point prediction"),
+        ("utilization", u, min(u, u_lo) if not bound else u, u / ratio, "",
+         "demand-bound: set by the demand cap" if bound else "sourced range of the input"),
+        ("market rent (per accelerator-hour)", r_mid, r_hi, r_mid * ratio, "$/h",
+         "rows of gpu_rents.csv"),
+    ]
+    # where the rent comes from is provenance (market_rent_source in the JSON, the report's
+    # row note), not part of the finding: a resolved scenario gives the same finding
+    rent_src = f" (range {_usd(r_lo)}-{_usd(r_hi)})" if r_lo < r_hi else ""
+    lg = math.log(ratio) if ratio > 0 and ratio != 1.0 else float("nan")
+    cover: dict[str, float] = {}
+    details = [
+        f"revenue per accelerator-hour {_usd(rev_h)} = {t_mid * f_mid:,.0f} tok/s x {u:.2f} "
+        f"utilization x 3,600 s/h x ${pb:.3g} per million output tokens (${m * p_mid * 1e6:.3g}"
+        f" output + {k:.2g} input tokens at ${m * i_mid * 1e6:.3g}/M) = {ratio:.2g}x the market "
+        f"rent {_usd(r_mid)}/h{rent_src}",
+        f"cost per accelerator-hour (capital charge + opex) {_usd(cost_h)} = {cost_h / r_mid:.2g}x "
+        "the rent" + (": owning costs less than renting, as a lessor's margin implies; the gap is "
+                      "on the revenue side" if cost_h < r_mid else
+                      ": owning costs more than renting; check the capex and the cost of capital"),
+    ]
+    for name, mid, fav, close, unit, src in rows:
+        is_rent = name.startswith("market rent")
+        c = (math.log(fav / mid) if is_rent else math.log(mid / fav)) / lg if (
+            mid > 0 and fav > 0 and math.isfinite(lg)) else 0.0
+        cover[name] = max(c, 0.0) if ratio > 1 else 0.0
+        inside = (close <= fav) if is_rent else (close >= fav)
+        fmt = _fmt_gap(unit)
+        details.append(f"{name}: {fmt(mid)}{' ' + unit if unit and not unit.startswith('$') else ''}"
+                       f"; alone it closes the gap at {fmt(close)} "
+                       f"({'inside' if inside else 'outside'} its range, {src}: favourable end "
+                       f"{fmt(fav)}; covers {cover[name]:.0%} of the gap)")
+    carrier = max(cover, key=lambda n: cover[n]) if cover else ""
+    total = sum(cover.values())
+    if ratio <= 2.0:
+        head = (f"token revenue per accelerator-hour is {ratio:.2g}x the market rent: consistent "
+                "with renting the accelerator")
+    elif cover.get(carrier, 0.0) >= 1.0:
+        head = (f"revenue is {ratio:.2g}x the rent; the {carrier.split(' (')[0]} carries the gap: "
+                "within its sourced range it alone brings revenue down to the rent")
+    elif total >= 1.0:
+        head = (f"revenue is {ratio:.2g}x the rent; no single input closes the gap within its "
+                f"range, together they can ({total:.0%} of it); the largest share is the "
+                f"{carrier.split(' (')[0]}")
+    else:
+        head = (f"revenue is {ratio:.2g}x the rent and no sourced input closes the gap, even all "
+                f"at their favourable ends ({total:.0%} of it in log terms): the market itself "
+                "disagrees: list token prices pay far more per accelerator-hour on this system "
+                "than the accelerator rents for")
+    if ratio > 2.0:
+        details.append(
+            f"published evidence that the market shows such gaps: DeepSeek's R1-price revenue "
+            f"was {DEEPSEEK_REVENUE_TO_RENT:.2g}x its $2 per H800-hour cost at full load "
+            f"({_DEEPSEEK_SRC}); list prices are set by slower serving stacks and by demand, "
+            "not by the best system's cost, so expect them to fall (price_decline_per_year) "
+            "or sales to be demand-bound (demand_share)")
+    nums: dict[str, Any] = {"revenue_to_rent_ratio": ratio, "revenue_usd_per_accelerator_hour":
+                            rev_h, "market_rent_usd_per_accelerator_hour": r_mid,
+                            "cost_usd_per_accelerator_hour": cost_h, "carrier": carrier,
+                            "coverage_total": total}
+    nums.update({f"coverage: {n}": c for n, c in cover.items()})
+    nums.update({f"closes alone: {row[0]}": row[3] for row in rows})
+    return check(NO_ARBITRAGE, ratio, headline=head, details=details, numbers=nums)
 
 
 def judge(result: FactoryResult, chk: ClaimCheck | Claim, *, claim: str = "",

@@ -27,7 +27,18 @@ MAIN_OUTPUTS: tuple[tuple[str, str, str], ...] = (
     ("profit_usd_per_year", "profit", "USD/yr"),
     ("cost_usd_per_mtok", "cost per million tokens", "USD"),
     ("gross_margin", "gross margin", "%"),
-    ("payback_years", "payback", "years"),
+)
+#: below the cash-flow rows: not a headline (undiscounted, at today's price, no build time)
+SIMPLE_PAYBACK: tuple[tuple[str, str, str], ...] = (
+    ("payback_years", "simple payback at today's price (undiscounted, constant price, no "
+     "construction or ramp)", "years"),
+)
+#: the cash-flow metrics (first system): JSON key, label, unit, what a missing value means
+CASH_ROWS: tuple[tuple[str, str, str, str], ...] = (
+    ("npv_usd", "NPV at the cost of capital (yearly cash flows: construction, ramp, falling "
+     "price)", "USD", "—"),
+    ("irr", "IRR", "%", "no IRR"),
+    ("discounted_payback_years", "discounted payback", "years", "never"),
 )
 
 
@@ -52,9 +63,60 @@ def label(result: Any, vs: bool = False) -> str:
     return str(s.vs if vs else s.hardware)
 
 
+def cash_rows(result: Any) -> list[Row]:
+    """NPV, IRR and discounted payback of the yearly cash flows (the first system), each with
+    its Monte Carlo p10-p90 (draws with no IRR or no payback count as the worst)."""
+    h = result.headline()
+    out = []
+    for key, name, unit, none in CASH_ROWS:
+        v = h.get(key)
+        note = ""
+        if f"{key}_p10" in h:
+            lo, hi = h[f"{key}_p10"], h[f"{key}_p90"]
+            note = (f"p10–p90: {none if lo is None else format_value(lo, unit)} – "
+                    f"{none if hi is None else format_value(hi, unit)}")
+        out.append(Row(name, none if v is None else v, unit if v is not None else "", note))
+    return out
+
+
 def rows(result: Any, keys: tuple[tuple[str, str, str], ...] = MAIN_OUTPUTS) -> list[Row]:
     """Point values of the main outputs (with the challenger's beside, when there is one),
-    each with its Monte Carlo p10-p90 band."""
+    each with its Monte Carlo p10-p90 band; with the default keys, then the cash-flow metrics
+    (:func:`cash_rows`) and the simple payback below them."""
+    if keys is MAIN_OUTPUTS:
+        return (_rows(result, MAIN_OUTPUTS) + cash_rows(result) + _rows(result, SIMPLE_PAYBACK)
+                + rent_rows(result))
+    return _rows(result, keys)
+
+
+def rent_rows(result: Any) -> list[Row]:
+    """Revenue and cost per accelerator-hour beside the market rent, and their ratio, with the
+    no-arbitrage finding's headline (:func:`tokenfab.factory.verdict.rent_gap`)."""
+    from tokenfab.factory.verdict import rent_gap
+
+    f = rent_gap(result)
+    n = f.numbers
+    if "revenue_to_rent_ratio" not in n:
+        return []
+    return [Row("revenue per accelerator-hour", n["revenue_usd_per_accelerator_hour"], "USD/h"),
+            Row("cost per accelerator-hour (capital charge + opex)",
+                n["cost_usd_per_accelerator_hour"], "USD/h"),
+            Row("market rent per accelerator-hour", n["market_rent_usd_per_accelerator_hour"],
+                "USD/h", result.table_sources.get("market_rent", "")),
+            Row("revenue per accelerator-hour / market rent", n["revenue_to_rent_ratio"], "x",
+                f"no-arbitrage: {f.verdict.value}; {f.headline}")]
+
+
+def rent_notes(result: Any) -> list[str]:
+    """The no-arbitrage finding as notes: its verdict and headline, then its details."""
+    from tokenfab.factory.verdict import rent_gap
+
+    f = rent_gap(result)
+    return [f"No-arbitrage against the market rent: {f.verdict.value.upper()} — {f.headline}",
+            *f.details]
+
+
+def _rows(result: Any, keys: tuple[tuple[str, str, str], ...]) -> list[Row]:
     out = []
     samples = result.mc.samples if result.mc is not None else {}
     has_vs = result.vs_op is not None

@@ -183,7 +183,7 @@ def build(ctx: ReportContext) -> Section:
             catalog_source(ctx.catalog, "gb200_tco_breakeven_perf_vs_h100")] + F.sources(fr)
     return Section(sp.key, sp.title, sp.claim, verdict, reason=reason, assumption=assumption,
                    rows=rows, tables=tables, figures=figs, sources=dedupe(srcs),
-                   scenarios=[perf_path, rev_path], notes=list(fv.details))
+                   scenarios=[perf_path, rev_path], notes=list(fv.details) + F.rent_notes(fr))
 
 
 def _cfg(c: dict[str, Any]) -> str:

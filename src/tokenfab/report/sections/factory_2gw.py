@@ -61,7 +61,7 @@ def build(ctx: ReportContext) -> Section:
         "capex_per_gw_altman")] + F.sources(r)
     return Section(sp.key, sp.title, meta.get("claim") or sp.claim, v.verdict,
                    reason=v.headline + ".", assumption=turns, rows=rows, figures=figs,
-                   sources=dedupe(srcs), scenarios=[path], notes=list(v.details))
+                   sources=dedupe(srcs), scenarios=[path], notes=list(v.details) + F.rent_notes(r))
 
 
 def _networking(r: FactoryResult) -> float:

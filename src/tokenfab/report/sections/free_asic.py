@@ -49,4 +49,4 @@ def build(ctx: ReportContext) -> Section:
         "share_capex_gpu", "asic_rack_capex_saving", "server_share_of_tco")] + F.sources(r)
     return Section(sp.key, sp.title, meta.get("claim") or sp.claim, v.verdict,
                    reason=v.headline + ".", assumption=turns, rows=rows, figures=figs,
-                   sources=dedupe(srcs), scenarios=[path], notes=list(v.details))
+                   sources=dedupe(srcs), scenarios=[path], notes=list(v.details) + F.rent_notes(r))

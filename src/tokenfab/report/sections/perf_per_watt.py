@@ -62,4 +62,4 @@ def build(ctx: ReportContext) -> Section:
                   "falls towards 1 / (perf/W ratio)")
     return Section(sp.key, sp.title, meta.get("claim") or sp.claim, verdict, reason=reason,
                    assumption=assumption, rows=rows + F.rows(r0), figures=figs,
-                   sources=dedupe([INTERVIEW] + F.sources(r0)), scenarios=[path], notes=notes)
+                   sources=dedupe([INTERVIEW] + F.sources(r0)), scenarios=[path], notes=notes + F.rent_notes(r0))
