@@ -154,7 +154,8 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
     state = {"done": 0, "failed": 0}
 
     def finished(r: PartitionResult) -> None:
-        store.record(r)
+        store.record(r, save=False)
+        store.save_if_due()
         if r.ok:
             state["done"] += 1
             result.points += r.rows
@@ -166,18 +167,21 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
                                    total_parts, state["failed"], time.perf_counter() - t0,
                                    skipped))
 
-    if workers == 0 and scheduler is None and client is None:
-        if on_start is not None:
-            on_start(len(todo), None, 0)
-        for hw, model in todo:
-            finished(run_partition(spec, hw, model, str(store.path)))
-    elif client is not None:
-        result.workers, result.dashboard = _run_dask(client, spec, store, todo, finished,
-                                                     on_start, window)
-    else:
-        with _client(workers, scheduler) as c:
-            result.workers, result.dashboard = _run_dask(c, spec, store, todo, finished,
+    try:
+        if workers == 0 and scheduler is None and client is None:
+            if on_start is not None:
+                on_start(len(todo), None, 0)
+            for hw, model in todo:
+                finished(run_partition(spec, hw, model, str(store.path)))
+        elif client is not None:
+            result.workers, result.dashboard = _run_dask(client, spec, store, todo, finished,
                                                          on_start, window)
+        else:
+            with _client(workers, scheduler) as c:
+                result.workers, result.dashboard = _run_dask(c, spec, store, todo, finished,
+                                                             on_start, window)
+    finally:  # also on Ctrl-C: every partition finished so far is in the manifest
+        store.save()
     result.computed_partitions = state["done"]
     result.seconds = time.perf_counter() - t0
     return result
