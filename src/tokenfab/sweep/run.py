@@ -198,7 +198,8 @@ def _run_dask(client: Client, spec: SweepSpec, store: Store, todo: list[tuple[st
     if on_start is not None:
         on_start(len(todo), dash, nworkers)
     limit = window or 2 * threads + 2
-    spec_f = client.scatter(spec, broadcast=True)
+    # the spec goes with each task (a few kB), not scattered: scattered data dies with the
+    # workers holding it, and then every later task fails ("lost scattered data")
     out = str(store.path)
     pending = iter(todo)
     inflight: dict[Any, tuple[str, str]] = {}
@@ -208,7 +209,7 @@ def _run_dask(client: Client, spec: SweepSpec, store: Store, todo: list[tuple[st
         nxt = next(pending, None)
         if nxt is None:
             return False
-        fut = client.submit(run_partition, spec_f, nxt[0], nxt[1], out, pure=False,
+        fut = client.submit(run_partition, spec, nxt[0], nxt[1], out, pure=False,
                             key=f"tokenfab-sweep-{partition_key(*nxt)}-{os.urandom(4).hex()}")
         inflight[fut] = nxt
         ac.add(fut)
