@@ -82,13 +82,25 @@ def app_command(
                              help="port to serve on (0 picks a free one)"),
     host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
     dry_run: bool = typer.Option(False, "--dry-run", help="print the command instead of running it"),
+    sweep: Path | None = typer.Option(None, "--sweep", metavar="DIR",
+                                      help="show the landscape of this sweep directory "
+                                      "(tokenfab sweep) instead of the model dashboard"),
 ) -> None:
     """Launch the interactive dashboard (Streamlit, headless) and print its URL."""
+    from tokenfab.app import APP_FILE, SWEEP_APP_FILE
     from tokenfab.app.server import free_port, serve, streamlit_command
 
+    script = APP_FILE
+    if sweep is not None:
+        import os
+
+        from tokenfab.app.sweep_view import ENV, check_sweep_dir
+
+        os.environ[ENV] = str(check_sweep_dir(sweep).resolve())  # the page reads it
+        script = SWEEP_APP_FILE
     if port == 0:
         port = free_port(host)
-    cmd = streamlit_command(port, host)
+    cmd = streamlit_command(port, host, script)
     if dry_run:
         print(" ".join(cmd))
         return
