@@ -21,8 +21,8 @@ def test_sweep_page_shows_the_landscape(tmp_path: Path) -> None:
     pytest.importorskip("streamlit")
     pytest.importorskip("duckdb")
     from playwright.sync_api import expect
-
     from tests.sweep.conftest import small_spec
+
     from tokenfab.app import SWEEP_APP_FILE
     from tokenfab.app.server import running_app
     from tokenfab.app.sweep_view import ENV
