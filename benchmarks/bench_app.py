@@ -59,9 +59,11 @@ def main() -> None:
             t_new = time_to_update(page, typed(control, value), loc)
             t_back = time_to_update(page, typed(control, old), loc)
             rows.append((name, t_new, t_back))
+            print(f"  {name}: {t_new:.2f} s computed, {t_back:.2f} s back to the old value",
+                  flush=True)
         # the market inputs apply with a form: one recompute per "Apply"
         loc = metric("Market layers", "Layer 3")
-        page.get_by_text("Market and cluster").click()
+        page.get_by_text("Market and cluster", exact=True).click()
 
         def apply_market() -> None:
             box = page.get_by_label("Knowledge-work GDP [USD trillion]")
