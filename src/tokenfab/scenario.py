@@ -27,7 +27,9 @@ from __future__ import annotations
 import json
 import math
 import tomllib
+import typing
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -36,15 +38,17 @@ from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError
 from tokenfab.errors import TokenfabError, did_you_mean
 from tokenfab.outputs import atomic_write, check_output_file
 from tokenfab.uncertainty import Range
-from tokenfab.units import parse_quantity
+from tokenfab.units import format_quantity, parse_quantity
 
 __all__ = [
+    "Dimension",
     "Quantity",
     "ScenarioSection",
     "Uncertain",
     "load_section",
     "load_toml",
     "register_section",
+    "humanize",
     "save_resolved",
     "scenario_to_dict",
     "write_resolved",
@@ -138,16 +142,26 @@ def _quantity_validator(dimension: str, gt: float | None, ge: float | None, lt: 
     return validate
 
 
+@dataclass(frozen=True, slots=True)
+class Dimension:
+    """Marks a scenario field as a quantity of ``dimension``: the writer puts it back in the
+    units a person types (:func:`tokenfab.units.format_quantity`)."""
+
+    dimension: str
+
+
 def Quantity(dimension: str = "count", *, gt: float | None = None, ge: float | None = None,
              lt: float | None = None, le: float | None = None) -> Any:
     """A float field read from a number or ``"<number> <unit>"`` of ``dimension``."""
-    return Annotated[float, PlainValidator(_quantity_validator(dimension, gt, ge, lt, le, False))]
+    return Annotated[float, PlainValidator(_quantity_validator(dimension, gt, ge, lt, le, False)),
+                     Dimension(dimension)]
 
 
 def Uncertain(dimension: str = "count", *, gt: float | None = None, ge: float | None = None,
               lt: float | None = None, le: float | None = None) -> Any:
     """A field that is a quantity or a range ``{low, likely, high[, dist]}`` of quantities."""
-    return Annotated[Any, PlainValidator(_quantity_validator(dimension, gt, ge, lt, le, True))]
+    return Annotated[Any, PlainValidator(_quantity_validator(dimension, gt, ge, lt, le, True)),
+                     Dimension(dimension)]
 
 
 # -----------------------------------------------------------------------------------
@@ -307,6 +321,81 @@ def scenario_to_dict(section: BaseModel) -> dict[str, Any]:
     return {k: _plain(x) for k, x in section}
 
 
+def _dimension_of(annotation: Any) -> str | None:
+    """The :class:`Dimension` marked on a field's annotation (inside ``X | None`` too)."""
+    if typing.get_origin(annotation) is Annotated:
+        for m in typing.get_args(annotation)[1:]:
+            if isinstance(m, Dimension):
+                return m.dimension
+    for a in typing.get_args(annotation):
+        d = _dimension_of(a)
+        if d is not None:
+            return d
+    return None
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """Section models an annotation holds (``Model``, ``Model | None``, ``list[Model]``,
+    ``dict[str, Model]``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    out: list[type[BaseModel]] = []
+    for a in typing.get_args(annotation):
+        out += _models_in(a)
+    return out
+
+
+def _human(value: Any, dimension: str) -> Any:
+    """A plain quantity or range table in the units a person types (exact on reading back)."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return format_quantity(float(value), dimension)
+    if _is_range(value) and all(isinstance(value.get(k), (int, float)) for k in ("low", "high")):
+        mid = value.get("likely", value["low"])
+        first = format_quantity(float(mid), dimension)
+        unit = first.split(" ", 1)[1] if isinstance(first, str) and " " in first else None
+        out = dict(value)
+        for k in ("low", "likely", "high"):
+            if isinstance(value.get(k), (int, float)) and not isinstance(value.get(k), bool):
+                out[k] = format_quantity(float(value[k]), dimension, unit=unit)
+        return out
+    return value
+
+
+def humanize(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` (a section as :func:`scenario_to_dict` gives it, SI) with every quantity field
+    written as ``"5.5 years"``, ``"70 USD/MWh"`` ...; each reads back to exactly the same float.
+    Sub-tables and arrays of tables are walked with their own models."""
+    out: dict[str, Any] = {}
+    for k, v in data.items():
+        field = model.model_fields.get(k)
+        if field is None:
+            out[k] = v
+            continue
+        dim = _dimension_of(field.annotation)
+        if dim is None:
+            for m in field.metadata:
+                if isinstance(m, Dimension):
+                    dim = m.dimension
+        if dim is not None:
+            out[k] = _human(v, dim)
+            continue
+        subs = _models_in(field.annotation)
+        origins = {typing.get_origin(a) for a in (field.annotation, *typing.get_args(field.annotation))}
+        if not subs:
+            out[k] = v
+        elif isinstance(v, dict) and dict in origins:  # dict[str, Model]
+            out[k] = {a: humanize(subs[0], b) if isinstance(b, dict) else b for a, b in v.items()}
+        elif isinstance(v, dict):
+            out[k] = humanize(subs[0], v)
+        elif isinstance(v, list):
+            out[k] = [humanize(subs[0], x) if isinstance(x, dict) else x for x in v]
+        else:
+            out[k] = v
+    return out
+
+
 def toml_scalar(v: Any) -> str:
     """A value as TOML (numbers, booleans, strings, inline tables and arrays); NaN/inf refused."""
     if isinstance(v, bool):
@@ -395,7 +484,8 @@ def to_toml(sections: dict[str, Any], comments: dict[str, str] | None = None) ->
     return "\n".join(out).strip() + "\n"
 
 
-_HEADER = "# resolved by tokenfab: every default filled in, quantities in SI base units\n"
+_HEADER = ("# resolved by tokenfab: every default filled in, quantities in the units people type "
+           "(each reads back to exactly the value that ran)\n")
 
 
 def write_resolved(out_dir: str | Path, name: str, section: BaseModel,
@@ -413,7 +503,7 @@ def write_resolved(out_dir: str | Path, name: str, section: BaseModel,
     else:  # a path the user named: checked, never a folder created for it
         target = check_output_file(path, flag="--save-scenario")
     doc: dict[str, Any] = {k: v for k, v in (meta or {}).items() if v}
-    doc[name] = scenario_to_dict(section)
+    doc[name] = humanize(type(section), scenario_to_dict(section))
     text = _HEADER + to_toml(doc, {f"{name}.{k}": v for k, v in (comments or {}).items()})
     try:
         atomic_write(target, text)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
+from fractions import Fraction
 
 from tokenfab.errors import TokenfabError
 
@@ -92,6 +94,30 @@ def _unit_factor(unit: str, dimension: str) -> float | None:
     return None
 
 
+def _exact_factor(factor: float) -> Fraction:
+    """The exact ratio a unit's factor stands for: ``1 / 3.6e9`` is 1/3600000000, not the
+    float nearest to it (so ``"70 USD/MWh"`` reads as the float nearest to 70/3.6e9)."""
+    if factor >= 1.0 or factor <= 0.0:
+        return Fraction(factor)
+    n = round(1.0 / factor)
+    return Fraction(1, n) if n and 1.0 / n == factor else Fraction(factor)
+
+
+def _times(text: str, num: float, factor: float) -> float:
+    """``text`` (the number as written) x ``factor``, rounded once to the nearest float.
+
+    Exact rational arithmetic makes the result the float nearest to the written quantity, so
+    every float has a decimal in every unit that reads back to it exactly (what
+    :func:`format_quantity` relies on). A number that is 0 or not finite as a float (an
+    exponent beyond +-308: exact arithmetic on it would be slow) takes the float product."""
+    if factor == 1.0 or num == 0.0 or not math.isfinite(num):
+        return num * factor
+    try:
+        return float(Fraction(text) * _exact_factor(factor))
+    except OverflowError:
+        return math.copysign(math.inf, num)
+
+
 def allowed_units(dimension: str) -> str:
     """Human-readable list of the spellings a dimension accepts."""
     base, explicit, prefixed = _UNITS[dimension]
@@ -145,13 +171,151 @@ def parse_quantity(text: object, dimension: str, *, field: str | None = None) ->
                 f"unknown unit {unit!r} in {text!r}; "
                 + (f"allowed units: {allowed}" if allowed else "expected a plain number"),
                 field=field, value=text)
-        value = num * factor
+        value = _times(m.group("num").replace("_", ""), num, factor)
     else:
         raise TokenfabError(f"expected a number or a string like '2 {base}', got {type(text).__name__}",
                             field=field, value=text)
     if not math.isfinite(value):
         raise TokenfabError(f"value {text!r} is not a finite number", field=field, value=text)
     return value
+
+
+# -----------------------------------------------------------------------------------
+# writing quantities back the way people type them (``--save-scenario``)
+# -----------------------------------------------------------------------------------
+#: dimension -> the units a value is written in (``--save-scenario``, resolved scenarios), each a
+#: spelling :func:`parse_quantity` reads. :func:`format_quantity` picks, per value, the unit
+#: that gives the shortest number that reads back to exactly the same float (ties: no exponent,
+#: then the unit that puts the number between 1 and 1000, then the first listed). An empty
+#: tuple: the value stays a bare number (counts, ratios, multiples).
+DISPLAY_UNITS: dict[str, tuple[str, ...]] = {
+    "power": ("W", "kW", "MW", "GW", "TW"),
+    "energy": ("kWh", "MWh", "GWh", "TWh"),
+    "time": ("ms", "s", "min", "h", "days", "years"),
+    "money": ("USD", "kUSD", "MUSD", "BUSD", "TUSD"),
+    "electricity_price": ("USD/MWh",),
+    "money_per_power": ("USD/W",),
+    "token_rate": ("tok/s",),
+    "token_price": ("USD/Mtok",),
+    "tokens": ("tokens", "ktok", "Mtok", "Btok", "Ttok", "Qtok"),
+    "bytes": ("B", "kB", "MB", "GB", "TB", "PB"),
+    "bandwidth": ("B/s", "kB/s", "MB/s", "GB/s", "TB/s", "Gb/s", "Tb/s"),
+    "flops": ("FLOP",),
+    "flop_rate": ("FLOP/s", "GFLOP/s", "TFLOP/s", "PFLOP/s", "EFLOP/s"),
+    "money_rate": ("USD/h", "BUSD/yr"),
+    "rate": ("1/h", "1/day", "1/yr"),
+    "fraction": ("%",),
+    "count": (),
+}
+
+#: the singular a unit takes before exactly 1 ("1 year", "1 day")
+_SINGULAR = {"years": "year", "days": "day"}
+
+
+def _same(a: float, b: float) -> bool:
+    """Bit-identical floats (0.0 and -0.0 differ)."""
+    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
+
+
+def _exact_number(value: float, unit: str, dimension: str) -> str | None:
+    """The shortest decimal ``n`` with ``parse_quantity(f"{n} {unit}") == value`` exactly.
+
+    ``value / factor`` is computed exactly and rounded to 1, 2, ... 17 significant digits; the
+    first that reads back to ``value`` bit for bit wins (parsing rounds once, so one always
+    does by 17 digits, bar over- and underflow)."""
+    factor = _unit_factor(unit, dimension)
+    if factor is None:
+        raise ValueError(f"{unit!r} is not a unit of {dimension!r}")
+    if value == 0.0:
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    x = Fraction(value) / _exact_factor(factor)
+    from decimal import Context
+
+    exact = Decimal(x.numerator) / Decimal(x.denominator) if x.denominator != 1 else None
+    for digits in range(1, 20):
+        ctx = Context(prec=digits)
+        d = (ctx.divide(Decimal(x.numerator), Decimal(x.denominator)) if exact is not None
+             else ctx.plus(Decimal(x.numerator)))
+        s = _decimal_text(d)
+        try:
+            if _same(_times(s, float(s), factor), value):
+                return s
+        except (ValueError, OverflowError):
+            return None
+    return None
+
+
+def _decimal_text(d: Decimal) -> str:
+    """A decimal as a person writes it: positional between 1e-4 and 1e16, else ``1.5e+25``."""
+    if d == 0:
+        return "0"
+    if Decimal("1e-4") <= abs(d) < Decimal("1e16"):
+        s = format(d, "f")
+        return s.rstrip("0").rstrip(".") if "." in s else s
+    m, _, e = f"{d:e}".partition("e")
+    m = m.rstrip("0").rstrip(".") if "." in m else m
+    return f"{m}e{int(e):+d}"
+
+
+def format_quantity(value: float, dimension: str, *, unit: str | None = None) -> str | float:
+    """``value`` (SI) written the way a person types it, reading back to exactly ``value``.
+
+    Parameters
+    ----------
+    value : float
+        A finite value in the dimension's base unit.
+    dimension : str
+        One of :data:`DIMENSIONS`.
+    unit : str, optional
+        Try this unit first (e.g. the unit chosen for a range's likely value); used whenever
+        it reads back exactly.
+
+    Returns
+    -------
+    str or float
+        ``"5.5 years"``, ``"70 USD/MWh"``, ``"2 USD/Mtok"``, ``"1 GW"``, ``"80 %"``: the unit of
+        :data:`DISPLAY_UNITS` giving the shortest number for which
+        ``parse_quantity(text, dimension) == value`` bit for bit (so a saved scenario runs
+        exactly as the original). When no such unit exists, the value in the base unit
+        (``repr``, always exact); dimensions without display units give the float itself.
+    """
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"cannot write a non-finite quantity {value!r}")
+    units = DISPLAY_UNITS[dimension]
+    if not units:
+        return value
+    found: list[tuple[tuple[int, bool, int, int], str]] = []
+    order = ([unit] if unit in units else []) + [u for u in units if u != unit]
+    for rank, u in enumerate(order):
+        n = _exact_number(value, u, dimension)
+        if n is None:
+            continue
+        if rank == 0 and u == unit:
+            found = [((0, False, 0, 0), f"{n} {u}")]
+            break
+        x = abs(float(n))
+        in_range = 0 if 1.0 <= x < 1000.0 else 1
+        found.append(((len(n.lstrip("-")), "e" in n, in_range, rank), f"{n} {u}"))
+    if not found:
+        base = _UNITS[dimension][0]
+        return f"{value!r} {base}" if base else value
+    text = min(found)[1]
+    num, _, u = text.partition(" ")
+    if u in _SINGULAR and float(num) == 1.0:
+        alt = f"{num} {_SINGULAR[u]}"
+        if _same(parse_quantity(alt, dimension), value):
+            text = alt
+    assert _same(parse_quantity(text, dimension), value), (text, value)
+    return text
+
+
+def display_unit_of(text: str | float) -> str | None:
+    """The unit of a :func:`format_quantity` result (None for a bare number)."""
+    if isinstance(text, str) and " " in text:
+        u = text.split(" ", 1)[1]
+        return {v: k for k, v in _SINGULAR.items()}.get(u, u)
+    return None
 
 
 # -----------------------------------------------------------------------------------

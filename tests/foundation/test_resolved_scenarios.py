@@ -41,8 +41,8 @@ def _norm(x: Any) -> Any:
 
 
 def _assert_same(a: Any, b: Any, path: str = "") -> None:
-    """Equal, floats to 1e-9 relative: a year written in seconds and read back as
-    ``s * (1 / SECONDS_PER_YEAR)`` can differ from the year in the last bit."""
+    """Equal, floats bit for bit: the resolved file writes "5.5 years", "70 USD/MWh" ... only
+    where the text reads back to exactly the float that ran (issue 15)."""
     if isinstance(a, dict):
         assert isinstance(b, dict) and set(a) == set(b), (path, set(a) ^ set(b))
         for k in a:
@@ -52,7 +52,7 @@ def _assert_same(a: Any, b: Any, path: str = "") -> None:
         for i, (x, y) in enumerate(zip(a, b, strict=True)):
             _assert_same(x, y, f"{path}[{i}]")
     elif isinstance(a, float) and not isinstance(b, bool) and isinstance(b, (int, float)):
-        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-300), (path, a, b)
+        assert a == b or (math.isnan(a) and math.isnan(b)), (path, a, b)
     else:
         assert a == b, (path, a, b)
 
@@ -126,27 +126,32 @@ def test_shipped_scenario_round_trip(cmd, name, again, tmp_path, capsys):
     assert set(original[cmd]) <= set(written[cmd])
 
 
-def test_factory_file_fills_catalog_defaults_with_sources_in_si(tmp_path, capsys):
+def test_factory_file_fills_catalog_defaults_with_sources_in_human_units(tmp_path, capsys):
     from tokenfab.catalog import load_catalog
     from tokenfab.factory.inputs import FACTORY_INPUTS
     from tokenfab.factory.spec import FactorySection
+    from tokenfab.units import parse_quantity
 
     out = tmp_path / "f.toml"
     _run(["factory", "--power", "1GW", "--hardware", "gb200-nvl72", "--price", "2",
           "--save-scenario", str(out), "--json"], capsys)
     text = out.read_text()
     doc = tomllib.loads(text)["factory"]
-    # the flag's "2" is USD per million tokens: written in SI, USD per token
-    assert doc["price"] == pytest.approx(2e-6, rel=1e-15)
+    # written the way a person types them (issue 15), not as SI floats
+    assert doc["price"] == "2 USD/Mtok"
+    assert doc["power"] == "1 GW"
+    assert doc["life_it"]["likely"] == "5.5 years"
+    assert doc["utilization"]["likely"] == "80 %"
+    assert doc["electricity_price"]["high"] == "120 USD/MWh"
     # defaults filled in with the catalog values; the PUE range as a {low, likely, high} table
     cat = load_catalog()
     d = FACTORY_INPUTS.resolve({"power": 1.0}, cat, {"hardware": cat.hardware("gb200-nvl72")})
     pue = d["pue"]
     assert doc["pue"] == {"low": pue.low, "likely": pue.likely, "high": pue.high, "dist": pue.dist}
-    # 80.6 USD/MWh-like figures are written per joule: a bare number under the 2000 USD/MWh bound
+    # every text reads back to the very float that ran, catalog figures included
     el = d["electricity_price"]
-    assert doc["electricity_price"]["likely"] == pytest.approx(el.likely, rel=1e-15)
-    assert doc["life_it"]["likely"] == pytest.approx(d["life_it"].likely)
+    assert parse_quantity(doc["electricity_price"]["likely"], "electricity_price") == el.likely
+    assert parse_quantity(doc["life_it"]["low"], "time") == d["life_it"].low
     assert doc["price_curve"]["multiplier"] == [1.0]  # flat by default (issue 13)
     # each filled default carries its source; the user's price does not get the default's
     line = next(x for x in text.splitlines() if x.startswith("pue ="))
@@ -154,6 +159,7 @@ def test_factory_file_fills_catalog_defaults_with_sources_in_si(tmp_path, capsys
     assert "#" not in next(x for x in text.splitlines() if x.startswith("price ="))
     sec = load_section(out, "factory", FactorySection)
     assert sec.pue == pue and sec.accelerator_price == d["accelerator_price"]
+    assert sec.life_it == d["life_it"] and sec.electricity_price == el
 
 
 def test_market_and_plan_sources_are_the_modules_own(tmp_path, capsys):
@@ -167,7 +173,7 @@ def test_market_and_plan_sources_are_the_modules_own(tmp_path, capsys):
     _run(["plan", "--save-scenario", str(out), "--json"], capsys)
     doc = tomllib.loads(out.read_text())["plan"]
     assert [r["name"] for r in doc["rent"]] == ["on_demand", "reserved_3yr"]
-    assert doc["lead_time"]["likely"] > 86400 * 300  # written in seconds (SI), about 2 years
+    assert doc["lead_time"]["likely"].endswith(("years", "year"))  # as typed, about 2 years
 
 
 def test_resolved_file_is_checked_like_any_scenario(tmp_path, capsys):
@@ -179,7 +185,8 @@ def test_resolved_file_is_checked_like_any_scenario(tmp_path, capsys):
     text = out.read_text()
     load_section(out, "cluster", ClusterSection)
     bad = tmp_path / "bad.toml"
-    bad.write_text(text.replace("hot_spare_fraction = 0.05", "hot_spare_fraction = 1.5"))
+    assert 'hot_spare_fraction = "5 %"' in text
+    bad.write_text(text.replace('hot_spare_fraction = "5 %"', "hot_spare_fraction = 1.5"))
     with pytest.raises(TokenfabError, match=r"cluster\.hot_spare_fraction: must be >= 0 and < 1"):
         load_section(bad, "cluster", ClusterSection)
     bad.write_text(text.replace("days =", "dayz ="))
@@ -226,7 +233,7 @@ def test_writer_nests_tables_omits_none_and_comments_sub_fields(tmp_path):
     text = p.read_text()
     assert p == tmp_path / "x.toml"
     assert "[_outer.growth.users]  # ITU [est]" in text
-    assert "power = 2000000000.0  # site budget" in text
+    assert 'power = "2 GW"  # site budget' in text
     assert "vs =" not in text and "pue =" not in text and "ceiling" not in text.split("tokens]")[1]
     data = tomllib.loads(text)["_outer"]
     back = _Outer.model_validate(data)

@@ -151,9 +151,9 @@ def cluster(
     t = Table(title=f"{result.accelerators:,} x {result.accelerator.name}", show_header=False)
     t.add_column("item")
     t.add_column("value", justify="right")
-    t.add_column("note")
+    t.add_column("note", overflow="fold")  # a source is never cut with '…' (issue 15)
     rows = [
-        ("IT power", fmt_si(d["it_power_w"], "W"), result.system_power_source[:70]),
+        ("IT power", fmt_si(d["it_power_w"], "W"), result.system_power_source),
         ("facility power", fmt_si(d["facility_power_w"], "W"), f"PUE {_txt(res['pue'])}"),
         ("energy per year", f"{d['energy_per_year_j'] / 3.6e15:.3g} TWh", "at full load"),
         ("racks", f"{d['racks']:,}", f"{fmt_si(d['rack_power_w'], 'W')} each, {d['cooling']} cooled"),

@@ -83,8 +83,8 @@ CLUSTER_INPUTS = InputSet("cluster", [
     # power and racks
     Input("pue", "count", "power usage effectiveness (facility / IT power)", ge=1,
           default=Derived(_pue, "low: catalog pue.google_2023 (Google 2024 Environmental "
-                          "Report, fleet 1.10); likely 1.2 [estimate] (research notes cluster.md "
-                          "sec. 4.4, between Google's fleet average and the survey); high: "
+                          "Report, fleet 1.10); likely 1.2 [estimate] (between Google's fleet "
+                          "average and the survey); high: "
                           "catalog pue.uptime_2024 (Uptime Institute 2024 survey, 1.56)")),
     Input("other_it_fraction", "fraction", "storage, front-end and management as a fraction "
           "of systems + fabric IT power", default=0.03, ge=0, uncertain=False, kind="estimate",

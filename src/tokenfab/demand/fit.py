@@ -153,8 +153,8 @@ GOOGLE_TOKEN_DATES: dict[str, date] = {
     "google_tokens_per_month_2026_05": date(2026, 5, 19),  # I/O 2026
 }
 
-#: ChatGPT weekly active users before the catalog's latest value (catalog note; sources in
-#: shared/background/economics.md sec. 2.2): date -> users
+#: ChatGPT weekly active users before the catalog's latest value (catalog note; each entry
+#: names its source): date -> users
 CHATGPT_WAU_HISTORY: tuple[tuple[date, float, str], ...] = (
     (date(2023, 11, 6), 1e8, "OpenAI DevDay 2023-11-06 (mezha.media)"),
     (date(2025, 3, 31), 5e8, "OpenAI, Mar 2025 (as reported)"),

@@ -79,7 +79,7 @@ DEFAULT_CADENCE: dict[str, str] = {"2023": "h100-sxm", "2025": "gb200-nvl72",
 #: Google AI Overviews monthly users (the high end of the default user count)
 AI_OVERVIEWS_MONTHLY_USERS = 2e9
 _AI_OVERVIEWS_SOURCE = ("Google AI Overviews 'over 2 billion monthly users' (Alphabet Q2 2025 "
-                        "earnings call, 2025-07-23; e.g. reportify.ai/news/1145677014397882368)")
+                        "earnings call, 2025-07-23, https://abc.xyz/investor/)")
 
 
 # -----------------------------------------------------------------------------------
@@ -153,8 +153,10 @@ DEMAND_INPUTS = InputSet("demand", [
     Input("frontier_run_flops", "flops", "training compute of one frontier run in the base year",
           Range(1e26, 3e26, 5e26), gt=0.0, source=(
               "largest pre-training runs of 2025: Grok 4 ~3e26 FLOP (Nesov's reading of xAI's "
-              "100k-H100 run, LessWrong 2025, in shared/background/economics.md sec. 3.2); "
-              "Epoch AI lists several models above 1e26 [est]")),
+              "100k-H100 run, LessWrong 2025, https://www.lesswrong.com/posts/eq2aJt8ZqMaGhBu3r/"
+              "zach-stein-perlman-s-shortform?commentId=8rb4sJPQsqaxjJ2DD); Epoch AI lists "
+              "several models above 1e26 (https://epoch.ai/data-insights/models-over-1e25-flop) "
+              "[est]")),
     Input("tokens_per_param", "count", "training tokens per parameter (Chinchilla: ~20)",
           FromCatalog("chinchilla_tokens_per_param"), gt=0.0),
     Input("overtrain", "count", "training tokens beyond Chinchilla-optimal (x)", 1.0, gt=0.0,
@@ -191,9 +193,9 @@ DEMAND_INPUTS = InputSet("demand", [
                   "reverse)"), ge=0.0),
     Input("input_tokens", "tokens", "prompt + context tokens per query",
           Range(300.0, 1000.0, 3000.0), ge=0.0, source=(
-              "prompt + conversation context per query; with the answer consistent with the "
-              "1,000-3,000 tokens per ChatGPT message cross-check in shared/background/"
-              "economics.md sec. 2.3 [est]")),
+              "prompt + conversation context per query; with the answer, 1,000-3,000 tokens per "
+              "ChatGPT message: x catalog chatgpt_messages_per_day gives 1-3e15 tokens a month, "
+              "the order of catalog google_tokens_per_month_2025_10 [est]")),
     Input("answer_tokens", "tokens", "visible answer tokens per (non-reasoning) query",
           Range(300.0, 600.0, 1000.0), gt=0.0,
           source="non-reasoning answer length [est], same cross-check"),

@@ -24,7 +24,8 @@ DEMAND_CLAIM = Claim(
     id="three_scaling_laws_billion_times",
     text="three scaling laws at once; inference demand 'a billion times', far above the "
          "analysts' ~8% a year",
-    source="Jensen Huang, BG2 Pod 2025-09-25", quantity="inference_flops multiple",
+    source="Jensen Huang, BG2 Pod 2025-09-25, https://www.youtube.com/watch?v=pE6sw_E9Gh0",
+    quantity="inference_flops multiple",
     comparison=Comparison("at_least", target=1e9), unit="x")
 
 

@@ -120,12 +120,12 @@ MARKET_INPUTS = InputSet("market", [
           default=FromCatalog("capex_per_gw_model_prior"), gt=0),
     Input("load_factor", "fraction", "average facility draw over nameplate power",
           default=Range(0.6, 0.8, 0.95), gt=0, le=1, kind="estimate",
-          source="[est] average facility draw over nameplate; economics.md sec. 4.7 uses 80%"),
+          source="[est] average facility draw over nameplate"),
     Input("world_electricity", "energy", "world electricity use per year",
           default=Derived(_world_electricity, "likely: Ember 2024 world electricity "
                           "(countries.csv WLD); low: IEA 'Energy and AI' 2025 (415 TWh = ~1.5% "
                           "-> ~27,700 TWh consumption); high: IEA Electricity 2025, 31,029 TWh "
-                          "generation 2024 (via ideas.energy)"), gt=0),
+                          "generation 2024 (https://www.iea.org/reports/electricity-2025)"), gt=0),
 ])
 
 

@@ -1,8 +1,8 @@
 """The market in three layers, from dollars of GDP to gigawatts: pure, vectorized models.
 
 The interview under test (BG2 pod, J. Huang with B. Gurley and B. Gerstner, 2025-09-26,
-https://www.youtube.com/watch?v=pE6sw_E9Gh0; transcript excerpts in
-``../shared/background/economics.md`` sec. 4) frames AI infrastructure demand as three layers:
+https://www.youtube.com/watch?v=pE6sw_E9Gh0) frames AI infrastructure demand as three
+layers:
 
 1. **replacement** -- the installed base of general-purpose (CPU) data centers is refreshed at
    the end of its life, and a share of each refresh is bought as accelerated computing;

@@ -175,7 +175,8 @@ class ServingConstants:
     input_p99_over_mean : float
         p99 / mean prompt length used for the p99 TTFT. Median over the MLPerf datasets of
         ``p99/mean``: llama2-70b 3.56, mixtral 3.65, llama3.1-405b 2.01, llama3.1-8b 2.43,
-        deepseek-r1 1.78 (``shared/data/README-hardware-and-measurements.md`` section 7) [-].
+        deepseek-r1 1.78 (the MLPerf Inference datasets' prompt lengths,
+        https://github.com/mlcommons/inference) [-].
     service_cv2 : float
         Squared coefficient of variation of prefill service time (prompt length) for the
         Kingman M/G/1 waiting time; MLPerf prompt-length CVs are ~0.5-1.0 [-].

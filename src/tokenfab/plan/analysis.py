@@ -44,7 +44,8 @@ SHORTFALL_TOLERANCE = 0.005
 RENT_ALONE_CLAIM = Claim(
     id="rent_alone_cannot_keep_up", text="renting alone cannot keep up",
     source="Jensen Huang, BG2 Pod 2025-09-26 (users and compute per user both grow "
-           "exponentially, so OpenAI both rents and builds)",
+           "exponentially, so OpenAI both rents and builds), "
+           "https://www.youtube.com/watch?v=pE6sw_E9Gh0",
     quantity="unserved_share_rent_only",
     comparison=Comparison("at_least", target=SHORTFALL_TOLERANCE), unit="")
 

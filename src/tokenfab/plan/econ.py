@@ -57,8 +57,8 @@ def demand_path(base: ArrayLike, users_growth: ArrayLike, per_user_growth: Array
 
     References
     ----------
-    Demand identity ``tokens/yr = users x queries/user/yr x tokens/query`` (tokenfab
-    background note ``economics.md`` sec. 2.3; the interview's "double exponential"). Each
+    Demand identity ``tokens/yr = users x queries/user/yr x tokens/query`` (the interview's
+    "double exponential", BG2 pod 2025-09-26, https://www.youtube.com/watch?v=pE6sw_E9Gh0). Each
     factor is :func:`tokenfab.demand.growth.exponential`.
     """
     t = np.arange(years, dtype=float)

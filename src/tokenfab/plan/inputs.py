@@ -166,7 +166,10 @@ PLAN_INPUTS = InputSet("plan", [
               "MLPerf Inference v5.1 (2025-09-09) GB200 NVL72 DeepSeek-R1 server: 167,578 "
               "output tok/s / 72 GPUs = 2,327 (tokenfab validation row M054); low: Llama 3.1 "
               "405B server 8,850/72 = 123 (v5.0, M036); high: SemiAnalysis InferenceX "
-              "DeepSeek-R1 FP4 at 125 tok/s/user, 4,130 per GPU (M100)")),
+              "DeepSeek-R1 FP4 at 125 tok/s/user, 4,130 per GPU (M100; InferenceX counts input "
+              "+ output tokens, so 2,065 output tokens at 1k/1k: an upper bound) "
+              "https://inferencex.semianalysis.com/blog/gb200-nvl72-vs-b200-disagg-deepseek-r1-"
+              "fp4-dynamo-trt")),
     Input("utilization", "fraction", "average load of serving capacity",
           _factory("utilization"), gt=0.0, le=1.0),
     Input("speedup_per_year", "count", "tokens per watt of each newer generation (x per year)",
@@ -186,7 +189,8 @@ PLAN_INPUTS = InputSet("plan", [
     Input("rent_price_trend", "fraction", "yearly change of the accelerator-hour price",
           Range(-0.25, 0.0, 0.0), gt=-1.0, source=(
               "[est] newest-generation accelerator-hour price ~flat at hyperscalers; low: H100 "
-              "-22% and H200 -29% YTD 2025 at neoclouds (RBC via FT, economics.md sec. 1.6)")),
+              "-22% and H200 -29% YTD 2025 at neoclouds (RBC Capital Markets data, reported by "
+              "the Financial Times, 2025)")),
     Input("rental_cap", "count", "accelerators that can be rented in the first year",
           Range(150_000.0, 300_000.0, 600_000.0), ge=0.0, source=(
               "Microsoft to provide OpenAI ~300,000 GB200 GPUs by end of 2025 (The Information "
@@ -234,8 +238,8 @@ PLAN_INPUTS = InputSet("plan", [
     Input("asic_perf_per_w", "count", "tokens per watt of the ASIC / the GPU of the same year",
           Range(0.6, 1.0, 1.5), gt=0.0, source=(
               "[est] tokens per watt of the ASIC relative to the GPU generation of the same "
-              "year; low = the ~0.6x at which even a free chip only breaks even (economics.md "
-              "sec. 1.8)")),
+              "year; low = the ~0.6x at which even a free chip only breaks even (tokenfab "
+              "factory on scenarios/interview/free_asic.toml)")),
     Input("asic_share_after_change", "fraction", "ASIC-eligible share after the model-mix "
           "change", 0.0, ge=0.0, le=1.0, uncertain=False,
           source="no change unless the scenario says [choice]"),

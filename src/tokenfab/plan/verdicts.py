@@ -31,7 +31,8 @@ PER_USER_MIN_GROWTH = 1.5
 DOUBLE_EXPONENTIAL_CLAIM = Claim(
     id="double_exponential_rent_and_build",
     text="users and compute per user both grow exponentially, so renting alone cannot keep up",
-    source="Jensen Huang, BG2 Pod 2025-09-26", quantity="unserved_share_rent_only",
+    source="Jensen Huang, BG2 Pod 2025-09-26, https://www.youtube.com/watch?v=pE6sw_E9Gh0",
+    quantity="unserved_share_rent_only",
     comparison=Comparison("at_least", target=0.005))
 
 

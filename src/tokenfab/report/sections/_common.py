@@ -31,13 +31,13 @@ def verdict_of(status: str) -> Verdict:
     return _STATUS[key]
 
 
-def source_from_text(label: str, text: str, limit: int = 180) -> Source:
-    """A :class:`Source` from free text that may contain a URL (the first one becomes the link)."""
+def source_from_text(label: str, text: str) -> Source:
+    """A :class:`Source` from free text that may contain a URL (the first one becomes the link).
+
+    The text is kept whole: a source is never cut (issue 15)."""
     m = _URL.search(text or "")
     url = m.group(0).rstrip(".") if m else ""
-    body = (text or "").strip()
-    if len(body) > limit:
-        body = body[: limit - 1] + "…"
+    body = " ".join((text or "").split())
     return Source(f"{label}: {body}" if label else body, url)
 
 
