@@ -146,6 +146,9 @@ def test_report_sweep_section(serial_dir: Path, tmp_path: Path) -> None:
     assert all(f.get("error") is None for f in sec["figures"])
     assert main(["report", "--sweep", str(tmp_path), "--only", "sweep", "-o",
                  str(tmp_path / "r2")]) == 2
+    # a name longer than the file system allows is a message too, not an OSError
+    assert main(["report", "--sweep", "a" * 5000, "--only", "sweep", "-o",
+                 str(tmp_path / "r3")]) == 2
 
 
 def test_a_partition_streams_to_its_file_one_economics_chunk_at_a_time(

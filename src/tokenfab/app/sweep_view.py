@@ -38,28 +38,36 @@ def check_sweep_dir(path: str | Path, field_name: str = "--sweep") -> Path:
     """``path`` as a sweep directory with at least one finished partition, or a
     :class:`TokenfabError` naming ``field_name``, the value and what is expected."""
     text = str(path).strip()
+    shown = text if len(text) <= 200 else text[:200] + "..."
     if not text:
         raise TokenfabError("is empty; give a sweep directory (written by tokenfab sweep)",
                             field=field_name, value=text)
     p = Path(text).expanduser()
-    if not p.exists():
-        raise TokenfabError(f"{text!r} does not exist; give a sweep directory (written by tokenfab "
-                            "sweep)", field=field_name, value=text)
-    if not p.is_dir():
-        raise TokenfabError(f"{text!r} is not a directory; give a sweep directory (written by tokenfab "
-                            "sweep)", field=field_name, value=text)
-    if not (p / "manifest.json").is_file():
-        raise TokenfabError(f"{text!r} is not a sweep directory (no manifest.json; write one with "
-                            "tokenfab sweep SPEC.toml --out DIR)", field=field_name, value=text)
+    try:
+        exists, is_dir = p.exists(), p.is_dir()
+        has_manifest = is_dir and (p / "manifest.json").is_file()
+    except OSError as e:  # e.g. a name longer than the file system allows
+        raise TokenfabError(f"{shown!r} cannot be read as a directory ({e.strerror}); give a "
+                            "sweep directory (written by tokenfab sweep)", field=field_name,
+                            value=shown) from None
+    if not exists:
+        raise TokenfabError(f"{shown!r} does not exist; give a sweep directory (written by "
+                            "tokenfab sweep)", field=field_name, value=shown)
+    if not is_dir:
+        raise TokenfabError(f"{shown!r} is not a directory; give a sweep directory (written by "
+                            "tokenfab sweep)", field=field_name, value=shown)
+    if not has_manifest:
+        raise TokenfabError(f"{shown!r} is not a sweep directory (no manifest.json; write one "
+                            "with tokenfab sweep SPEC.toml --out DIR)", field=field_name,
+                            value=shown)
     try:
         store = _lib().Store.open(p)
     except TokenfabError as e:
         raise TokenfabError(str(e).removeprefix(f"{e.field}: ") if e.field else str(e),
-                            field=field_name, value=text) from None
+                            field=field_name, value=shown) from None
     if not any(f.is_file() for f in store.files()):
-        raise TokenfabError(f"{text!r} has no finished partitions yet (run or --resume the "
-                            "sweep)",
-                            field=field_name, value=text)
+        raise TokenfabError(f"{shown!r} has no finished partitions yet (run or --resume the "
+                            "sweep)", field=field_name, value=shown)
     return p
 
 

@@ -67,9 +67,9 @@ def _sweep_section(ctx: Any, sweep: Path | None) -> dict[str, Any]:
     """``--sweep DIR``: the registered sections plus the sweep's landscape section."""
     if sweep is None:
         return {}
-    if not (sweep / "manifest.json").is_file():
-        raise TokenfabError("not a sweep directory (no manifest.json)", field="--sweep",
-                            value=str(sweep))
+    from tokenfab.app.sweep_view import check_sweep_dir
+
+    sweep = check_sweep_dir(sweep)  # the same checks (and messages) as tokenfab app --sweep
     from tokenfab.report.sections import SECTIONS
     from tokenfab.report.sections.sweep import SPEC
 
