@@ -66,3 +66,18 @@ def streamlit_server(timeout_s: float = 60.0) -> Iterator[str]:
 
     with running_app(timeout_s=timeout_s) as url:
         yield url
+
+
+def time_to_update(page: object, change: object, value_locator: object,
+                   timeout_ms: int = 60_000) -> float:
+    """Seconds from ``change()`` (a user action on a control) until the text of
+    ``value_locator`` differs from what it was and Streamlit is idle again."""
+    import time
+
+    before = value_locator.inner_text()  # type: ignore[attr-defined]
+    t0 = time.perf_counter()
+    change()  # type: ignore[operator]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "([el, old]) => el && el.innerText !== old",
+        arg=[value_locator.element_handle(), before], timeout=timeout_ms)  # type: ignore[attr-defined]
+    return time.perf_counter() - t0

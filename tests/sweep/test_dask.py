@@ -93,6 +93,27 @@ def test_a_killed_worker_is_retried(tmp_path: Path, spec: SweepSpec,
     pd.testing.assert_frame_equal(df, serial_rows)
 
 
+def test_every_worker_killed_at_once_is_retried(tmp_path: Path, spec: SweepSpec,
+                                                serial_rows: pd.DataFrame) -> None:
+    """All workers die together (e.g. each past its memory limit): the nannies restart them and
+    the sweep goes on, because no task depends on data held only by the dead workers."""
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, silence_logs=50) as cluster, \
+            Client(cluster) as client:
+        victims = sorted(client.run(os.getpid).values())
+        killed: list[int] = []
+
+        def kill_all_once(p: SweepProgress) -> None:
+            if not killed:
+                for v in victims:
+                    os.kill(v, signal.SIGKILL)
+                killed.extend(victims)
+
+        res = run_sweep(spec, tmp_path / "s", client=client, progress=kill_all_once, window=6)
+        assert killed and not res.failed, res.failed
+    pd.testing.assert_frame_equal(rows(tmp_path / "s"), serial_rows)
+
+
 def test_ctrl_c_then_resume_gives_every_row_once(tmp_path: Path, procs: Procs) -> None:
     d = small_spec(samples=0)
     d["axes"].update(hardware="all", model=["llama3.1-8b", "llama3.1-70b", "deepseek-r1"],

@@ -81,14 +81,14 @@ def test_resume_adopts_files_the_manifest_missed(tmp_path: Path, spec: SweepSpec
 def test_a_failing_task_is_recorded_and_the_sweep_goes_on(
         tmp_path: Path, spec: SweepSpec, monkeypatch: pytest.MonkeyPatch,
         serial_rows: pd.DataFrame) -> None:
-    real = store_mod.evaluate_partition
+    real = store_mod.partition_chunks
 
     def flaky(s: SweepSpec, hardware: str, model: str) -> Any:
         if hardware == "mi300x" and model == "llama3.1-8b":
             raise RuntimeError("boom")
         return real(s, hardware, model)
 
-    monkeypatch.setattr(store_mod, "evaluate_partition", flaky)
+    monkeypatch.setattr(store_mod, "partition_chunks", flaky)
     out = tmp_path / "s"
     res = run_sweep(spec, out, workers=0)
     key = partition_key("mi300x", "llama3.1-8b")
@@ -97,7 +97,7 @@ def test_a_failing_task_is_recorded_and_the_sweep_goes_on(
     m = json.loads((out / "manifest.json").read_text())
     assert "boom" in m["errors"][key]["error"] and "Traceback" in m["errors"][key]["traceback"]
     assert not (out / "parts" / f"{key}.parquet").exists()
-    monkeypatch.setattr(store_mod, "evaluate_partition", real)
+    monkeypatch.setattr(store_mod, "partition_chunks", real)
     res = run_sweep(spec, out, workers=0, resume=True)
     assert res.computed_partitions == 1 and not res.failed
     assert json.loads((out / "manifest.json").read_text())["errors"] == {}
@@ -146,3 +146,55 @@ def test_report_sweep_section(serial_dir: Path, tmp_path: Path) -> None:
     assert all(f.get("error") is None for f in sec["figures"])
     assert main(["report", "--sweep", str(tmp_path), "--only", "sweep", "-o",
                  str(tmp_path / "r2")]) == 2
+    # a name longer than the file system allows is a message too, not an OSError
+    assert main(["report", "--sweep", "a" * 5000, "--only", "sweep", "-o",
+                 str(tmp_path / "r3")]) == 2
+
+
+def test_a_partition_streams_to_its_file_one_economics_chunk_at_a_time(
+        serial_dir: Path, spec: SweepSpec, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file holds one row group per economics combination (written before the next was
+    computed), and the same rows as the partition evaluated whole."""
+    from tokenfab.sweep import evaluate_partition
+
+    f = serial_dir / "parts" / f"{partition_key('h100-sxm', 'llama3.1-70b')}.parquet"
+    md = pq.read_metadata(f)
+    combos = len(spec.economics_combinations())
+    assert combos == 2 and md.num_row_groups == combos
+    whole = evaluate_partition(spec, "h100-sxm", "llama3.1-70b").to_pandas()
+    pd.testing.assert_frame_equal(pq.read_table(f).to_pandas(), whole)
+    # the writer asks for the next chunk only after writing the previous one
+    seen: list[int] = []
+    real = store_mod.partition_chunks
+
+    def spy(s: SweepSpec, hardware: str, model: str) -> Any:
+        for chunk in real(s, hardware, model):
+            seen.append(chunk.num_rows)
+            yield chunk
+            assert len(seen) == 1 or seen[-1] > 0
+
+    monkeypatch.setattr(store_mod, "partition_chunks", spy)
+    (tmp := serial_dir.parent / "one" / "parts").mkdir(parents=True)
+    r = run_partition(spec, "h100-sxm", "llama3.1-70b", str(tmp.parent))
+    assert r.ok and seen == [spec.points_per_partition() // combos] * combos
+
+
+def test_the_manifest_is_rewritten_at_most_every_half_second(tmp_path: Path, spec: SweepSpec,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             serial_rows: pd.DataFrame) -> None:
+    """Not once per partition (O(partitions^2) bytes on a big sweep); the end of the run
+    records everything."""
+    saves: list[int] = []
+    real = Store.save
+
+    def counting(self: Store) -> None:
+        saves.append(len(self.manifest.partitions))
+        real(self)
+
+    monkeypatch.setattr(Store, "save", counting)
+    monkeypatch.setattr(store_mod, "SAVE_EVERY_S", 3600.0)
+    out = tmp_path / "s"
+    run_sweep(spec, out, workers=0)
+    # prepare (an empty manifest), then once at the end of the run
+    assert saves == [0, len(spec.partitions())]
+    pd.testing.assert_frame_equal(rows(out), serial_rows)

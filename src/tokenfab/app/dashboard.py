@@ -31,29 +31,85 @@ def _catalog() -> Any:
     return load_catalog()
 
 
-@st.cache_resource(max_entries=64)
+# Each tab is cached by the inputs it reads (L.only / L.DEPENDS), so changing one input
+# recomputes only the tabs that read it. Results that pickle are cached with st.cache_data
+# (a copy per rerun, nothing shared can be mutated); the factory and cluster results hold
+# pydantic sections built at run time, which do not pickle, so they use st.cache_resource
+# (shared, never mutated here).
+@st.cache_data(max_entries=64, show_spinner=False)
+def _frontier_of(key: L.Inputs) -> Any:
+    return L.frontier(key, _catalog())
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _factory_of(key: L.Inputs) -> Any:
+    return L.factory(key, _catalog())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _market_of(key: L.Inputs) -> Any:
+    return L.market(key, _catalog())
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _cluster_of(key: L.Inputs) -> Any:
+    return L.cluster(key, _catalog())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _demand_of(key: L.Inputs) -> Any:
+    return L.demand(key, _catalog())
+
+
 def _frontier(inp: L.Inputs) -> Any:
-    return L.frontier(inp, _catalog())
+    return _frontier_of(L.only(inp, "frontier"))
 
 
-@st.cache_resource(max_entries=64)
 def _factory(inp: L.Inputs) -> Any:
-    return L.factory(inp, _catalog())
+    return _factory_of(L.only(inp, "factory"))
 
 
-@st.cache_resource(max_entries=32)
 def _market(inp: L.Inputs) -> Any:
-    return L.market(inp, _catalog())
+    return _market_of(L.only(inp, "market"))
 
 
-@st.cache_resource(max_entries=32)
 def _cluster(inp: L.Inputs) -> Any:
-    return L.cluster(inp, _catalog())
+    return _cluster_of(L.only(inp, "cluster"))
 
 
-@st.cache_resource(max_entries=32)
 def _demand(inp: L.Inputs) -> Any:
-    return L.demand(inp, _catalog())
+    return _demand_of(L.only(inp, "demand"))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _chart(name: str, *args: Any, **kwargs: Any) -> bytes:
+    """``report.figures.<name>(*args, **kwargs)`` as PNG, cached by its arguments (a chart
+    whose data did not change is not drawn again)."""
+    return _png(getattr(F, name)(*args, **kwargs))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _market_png(key: L.Inputs) -> bytes:
+    from tokenfab.report.figures.market import waterfall_figure
+
+    buf = io.BytesIO()
+    waterfall_figure(_market_of(key), buf)
+    return buf.getvalue()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _goodput_curves(key: L.Inputs) -> dict[str, Any]:
+    from tokenfab.cluster.site import ClusterSection, goodput_vs_size
+    from tokenfab.scenario import validate_section
+
+    sec = validate_section(ClusterSection, L.scenario_tables(key)["cluster"], prefix="cluster")
+    sizes = np.unique(np.round(np.logspace(3, np.log10(max(2 * key.cluster_accelerators,
+                                                            1e6)), 30)))
+    curves = {}
+    for mode in ("storage", "memory"):
+        jobs, g = goodput_vs_size(sec, sizes, _catalog(), checkpoint=mode)
+        curves[f"{mode} checkpoints"] = (jobs, g)
+    return curves
 
 
 def _png(fig: Any) -> bytes:
@@ -123,7 +179,8 @@ with st.sidebar:
                             help="reference price; the factory model scales it with interactivity")
     electricity = st.number_input("Electricity [USD/MWh]", min_value=0.0, max_value=2000.0,
                                   value=float(defaults.electricity_usd_per_mwh), step=5.0)
-    with st.expander("Market and cluster"):
+    # a form: the market's Monte Carlo and the cluster model rerun once, on "Apply"
+    with st.expander("Market and cluster"), st.form("market_cluster", border=False):
         knowledge_gdp = st.number_input("Knowledge-work GDP [USD trillion]", min_value=1.0,
                                         max_value=200.0, value=float(defaults.knowledge_gdp_tusd))
         ai_share = st.slider("AI spend per knowledge worker [share of pay]", 0.01, 1.0,
@@ -133,6 +190,7 @@ with st.sidebar:
         cluster_n = st.number_input("Cluster accelerators", min_value=1_000, max_value=2_000_000,
                                     value=int(defaults.cluster_accelerators), step=10_000)
         checkpoint = st.selectbox("Checkpoints", ["memory", "storage"], index=0)
+        st.form_submit_button("Apply market and cluster inputs")
 
 inp = L.Inputs(model=model, hardware=hardware, vs="" if vs_choice == "(none)" else vs_choice,
                precision=precision, count=int(count), input_tokens=int(input_tokens),
@@ -171,9 +229,9 @@ with t_front:
             cols[2 * i].metric(f"{hw}: tokens/s per GPU",
                                f"{best['output_tokens_per_s_per_accelerator']:,.0f}")
             cols[2 * i + 1].metric(f"{hw}: tokens/s per MW", f"{best['tokens_per_s_per_mw']:,.0f}")
-        st.image(_png(F.frontier_pair(gpu, mw, marker_x=inp.interactivity,
+        st.image(_chart("frontier_pair", gpu, mw, marker_x=inp.interactivity,
                                       title=f"{inp.model}, {inp.input_tokens} in / "
-                                      f"{inp.output_tokens} out")),
+                                      f"{inp.output_tokens} out"),
                  caption="Pareto frontier: tokens/s per GPU and per MW of all-in power vs "
                  "tokens/s per user (dashed: the interactivity you picked).")
         st.dataframe(df, hide_index=True)
@@ -196,13 +254,13 @@ with t_fact:
         steps = [("revenue", p["revenue_usd_per_year"]), ("opex", -p["opex_usd_per_year"]),
                  ("capital charge", -p["capital_charge_usd_per_year"])]
         left, right = st.columns(2)
-        left.image(_png(F.waterfall(steps, total_label="profit", ylabel="USD bn per year",
+        left.image(_chart("waterfall", steps, total_label="profit", ylabel="USD bn per year",
                                     title=f"{inp.hardware}, {inp.power_mw:g} MW: yearly P&L",
-                                    scale=1e9)))
+                                    scale=1e9))
         if fr.bars:
             scale, unit = _scale_of(fr.tornado_output)
-            right.image(_png(F.tornado(fr.bars, xlabel=f"{fr.tornado_output} [{unit}]",
-                                       scale=scale, title="What moves it (one input at a time)")))
+            right.image(_chart("tornado", fr.bars, xlabel=f"{fr.tornado_output} [{unit}]",
+                                       scale=scale, title="What moves it (one input at a time)"))
         if fr.vs_op is not None:
             keys = ["accelerators", "tokens_per_s_per_mw", "revenue_usd_per_year",
                     "tco_usd_per_year", "profit_usd_per_year", "cost_usd_per_mtok"]
@@ -224,12 +282,12 @@ with t_dem:
                     f"{dec['claim']['years_at_projected_rate']:.1f}"
                     if dec["claim"].get("years_at_projected_rate") else "—")
         y = pj.years
-        st.image(_png(F.stacked(y, {"pre-training": pj.point["pretraining_flops"],
+        st.image(_chart("stacked", y, {"pre-training": pj.point["pretraining_flops"],
                                     "post-training (RL)": pj.point["post_training_flops"],
                                     "inference": pj.point["inference_flops"]},
                                 ylabel="FLOP per year", logy=True,
                                 title=f"Compute demand by scaling law ({inp.model} served at "
-                                f"{inp.interactivity:g} tok/s per user)")))
+                                f"{inp.interactivity:g} tok/s per user)"))
         st.dataframe([{k: v for k, v in r.items() if k != "bands"} for r in pj.rows()],
                      hide_index=True)
 
@@ -244,11 +302,7 @@ with t_mkt:
             c[i].metric(f"{name} (median)", _usd(mr.pct(key)["p50"]) + "/yr")
         c[3].metric("GW bought per year (median)",
                     f"{mr.pct('power_added_w_per_year', 1e9)['p50']:,.0f}")
-        from tokenfab.report.figures.market import waterfall_figure
-
-        buf = io.BytesIO()
-        waterfall_figure(mr, buf)
-        st.image(buf.getvalue(), caption="From GDP to gigawatts (medians, p10-p90 error bars).")
+        st.image(_market_png(L.only(inp, "market")), caption="From GDP to gigawatts (medians, p10-p90 error bars).")
         st.write(mr.arithmetic["finding"])
 
 with t_clu:
@@ -261,20 +315,11 @@ with t_clu:
         c[2].metric("IT power", f"{site.it_power_w / 1e6:,.0f} MW")
         c[3].metric("Facility power", f"{site.facility_power_w / 1e6:,.0f} MW")
         c[4].metric("Switches", f"{site.fabric.switches:,}")
-        from tokenfab.cluster.site import ClusterSection, goodput_vs_size
-        from tokenfab.scenario import validate_section
-
-        sec = validate_section(ClusterSection, L.scenario_tables(inp)["cluster"], prefix="cluster")
-        sizes = np.unique(np.round(np.logspace(3, np.log10(max(2 * inp.cluster_accelerators,
-                                                                1e6)), 30)))
-        curves = {}
-        for mode in ("storage", "memory"):
-            jobs, g = goodput_vs_size(sec, sizes, cat, checkpoint=mode)
-            curves[f"{mode} checkpoints"] = (jobs, g)
-        st.image(_png(F.lines(curves, xlabel="accelerators in the job", ylabel="goodput",
+        curves = _goodput_curves(L.only(inp, "cluster"))
+        st.image(_chart("lines", curves, xlabel="accelerators in the job", ylabel="goodput",
                               logx=True, markers=False,
                               title=f"Goodput vs cluster size ({inp.hardware}, Llama 3 "
-                              "failure rates)")))
+                              "failure rates)"))
 
 st.divider()
 try:

@@ -10,7 +10,7 @@ a TOML file, so what the user downloads runs unchanged with the CLI.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -45,6 +45,25 @@ class Inputs:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+#: the inputs each tab's computation reads: the dashboard caches each tab by these alone, so
+#: changing one input recomputes only the tabs that read it
+DEPENDS: dict[str, tuple[str, ...]] = {
+    "frontier": ("model", "hardware", "vs", "precision", "count", "input_tokens",
+                 "output_tokens"),
+    "factory": ("model", "hardware", "vs", "precision", "input_tokens", "output_tokens",
+                "power_mw", "interactivity", "price_usd_per_mtok", "electricity_usd_per_mwh"),
+    "demand": ("model", "interactivity"),
+    "market": ("knowledge_gdp_tusd", "ai_spend_share", "gross_margin"),
+    "cluster": ("hardware", "cluster_accelerators", "checkpoint"),
+}
+
+
+def only(inp: Inputs, part: str) -> Inputs:
+    """``inp`` with every input ``part`` does not read reset to its default: the cache key of
+    that tab (equal keys give equal results)."""
+    return replace(Inputs(), **{k: getattr(inp, k) for k in DEPENDS[part]})
 
 
 def default_inputs(catalog: Catalog) -> Inputs:

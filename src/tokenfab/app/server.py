@@ -13,6 +13,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from tokenfab.app import APP_FILE
 from tokenfab.errors import TokenfabError
@@ -25,9 +26,10 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(s.getsockname()[1])
 
 
-def streamlit_command(port: int, host: str = "127.0.0.1") -> list[str]:
-    """``python -m streamlit run dashboard.py`` headless, without telemetry or dev toolbar."""
-    return [sys.executable, "-m", "streamlit", "run", str(APP_FILE),
+def streamlit_command(port: int, host: str = "127.0.0.1", script: Path = APP_FILE) -> list[str]:
+    """``python -m streamlit run dashboard.py`` headless, without telemetry or dev toolbar
+    (``script``: another page of the dashboard, e.g. the sweep page)."""
+    return [sys.executable, "-m", "streamlit", "run", str(script),
             "--server.headless", "true", "--server.port", str(port), "--server.address", host,
             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
             "--global.developmentMode", "false", "--client.toolbarMode", "viewer"]
@@ -89,7 +91,8 @@ def serve(cmd: list[str]) -> int:
 
 @contextmanager
 def running_app(port: int | None = None, host: str = "127.0.0.1",
-                timeout_s: float = 60.0) -> Iterator[str]:
+                timeout_s: float = 60.0, script: Path = APP_FILE,
+                env: dict[str, str] | None = None) -> Iterator[str]:
     """Start the dashboard, wait (at most ``timeout_s``) until it answers, yield its URL, and
     always terminate it.
 
@@ -105,8 +108,9 @@ def running_app(port: int | None = None, host: str = "127.0.0.1",
     port = port or free_port(host)
     url = f"http://{host}:{port}"
     log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(streamlit_command(port, host), stdout=log, stderr=subprocess.STDOUT,
-                            env=dict(os.environ, MPLBACKEND="Agg"), start_new_session=True)
+    proc = subprocess.Popen(streamlit_command(port, host, script), stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True,
+                            env=dict(os.environ, MPLBACKEND="Agg", **(env or {})))
 
     def tail() -> str:
         log.seek(0)

@@ -80,14 +80,9 @@ def _sweep_section(ctx: Any, sweep: Path | None) -> dict[str, Any]:
     """``--sweep DIR``: the registered sections plus the sweep's landscape section."""
     if sweep is None:
         return {}
-    try:
-        has_manifest = (sweep / "manifest.json").is_file()
-    except (OSError, ValueError) as e:  # a name too long, a NUL byte
-        raise TokenfabError(f"cannot read this folder: {e}", field="--sweep",
-                            value=str(sweep)[:120]) from None
-    if not has_manifest:
-        raise TokenfabError("not a sweep directory (no manifest.json)", field="--sweep",
-                            value=str(sweep))
+    from tokenfab.app.sweep_view import check_sweep_dir
+
+    sweep = check_sweep_dir(sweep)  # the same checks (and messages) as tokenfab app --sweep
     from tokenfab.report.sections import SECTIONS
     from tokenfab.report.sections.sweep import SPEC
 
@@ -100,10 +95,22 @@ def app_command(
                              help="port to serve on (0 picks a free one)"),
     host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
     dry_run: bool = typer.Option(False, "--dry-run", help="print the command instead of running it"),
+    sweep: Path | None = typer.Option(None, "--sweep", metavar="DIR",
+                                      help="show the landscape of this sweep directory "
+                                      "(tokenfab sweep) instead of the model dashboard"),
 ) -> None:
     """Launch the interactive dashboard (Streamlit, headless) and print its URL."""
+    from tokenfab.app import APP_FILE, SWEEP_APP_FILE
     from tokenfab.app.server import free_port, serve, streamlit_command
 
+    script = APP_FILE
+    if sweep is not None:
+        import os
+
+        from tokenfab.app.sweep_view import ENV, check_sweep_dir
+
+        os.environ[ENV] = str(check_sweep_dir(sweep).resolve())  # the page reads it
+        script = SWEEP_APP_FILE
     if port == 0:
         try:
             port = free_port(host)
@@ -111,7 +118,7 @@ def app_command(
             raise TokenfabError(f"cannot listen on this address: {e}", field="--host",
                                 value=host, allowed="an IPv4 address or host name of this "
                                 "machine, e.g. 127.0.0.1 or 0.0.0.0") from None
-    cmd = streamlit_command(port, host)
+    cmd = streamlit_command(port, host, script)
     if dry_run:
         print(" ".join(cmd))
         return

@@ -12,7 +12,7 @@ than the frontier reaches, the site cannot hold one system), never dropped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,7 +26,7 @@ from tokenfab.perf.serving import pareto
 from tokenfab.sweep.adapter import CLUSTER_COLUMNS, FACTORY_COLUMNS, cluster_block, factory_block
 from tokenfab.sweep.spec import Software, SweepSpec
 
-__all__ = ["PERF_COLUMNS", "evaluate_partition", "frontier_at", "schema"]
+__all__ = ["PERF_COLUMNS", "evaluate_partition", "frontier_at", "partition_chunks", "schema"]
 
 #: operating-point columns read from the frontier (float)
 PERF_COLUMNS: tuple[str, ...] = ("tokens_per_s_per_accelerator",
@@ -174,7 +174,21 @@ def evaluate_partition(spec: SweepSpec, hardware: str, model: str,
     """Every row of one (hardware, model) partition, as an Arrow table of :func:`schema`.
 
     Row order: economics combination, then workload, precision, software, interactivity
-    target, then Monte Carlo draw.
+    target, then Monte Carlo draw. Holds the whole partition in memory; the store writes
+    :func:`partition_chunks` one at a time instead.
+    """
+    return pa.concat_tables(list(partition_chunks(spec, hardware, model, catalog)))
+
+
+def partition_chunks(spec: SweepSpec, hardware: str, model: str,
+                     catalog: Catalog | None = None) -> Iterator[pa.Table]:
+    """The rows of one partition, one Arrow table (of :func:`schema`) per economics combination.
+
+    The frontiers are computed once; the economics of each combination are evaluated only
+    when its chunk is asked for, so a consumer that writes each chunk before asking for the
+    next holds ``workloads x precisions x software x targets x draws`` rows at a time,
+    however many economics combinations the spec has. Same rows and order as
+    :func:`evaluate_partition`.
     """
     cat = catalog if catalog is not None else spec.catalog()
     hw = cat.hardware(hardware)
@@ -182,7 +196,6 @@ def evaluate_partition(spec: SweepSpec, hardware: str, model: str,
     d = spec.draws
     combos = spec.economics_combinations()
     sch = schema(spec)
-    out = _Cols()
 
     def rep(a: np.ndarray) -> np.ndarray:
         return np.repeat(a, d)
@@ -192,6 +205,7 @@ def evaluate_partition(spec: SweepSpec, hardware: str, model: str,
     reason, reason_null = perf.cat("reason")
     r = len(feas)
     for combo in combos:
+        out = _Cols()
         n = r * d
         out.add("hardware", np.full(n, hardware, dtype=object))
         out.add("model", np.full(n, model, dtype=object))
@@ -226,13 +240,14 @@ def evaluate_partition(spec: SweepSpec, hardware: str, model: str,
                     out.add(k, v, np.isnan(v))
         out.add("feasible", row_feas)
         out.add("reason", row_reason, row_reason_null)
-    arrays = []
-    for f in sch:
-        v, null = out.cat(f.name)
-        if pa.types.is_string(f.type):
-            v = np.where(null, "", v).astype(str)
-        arrays.append(pa.array(v, type=f.type, mask=null if null.any() else None))
-    return pa.Table.from_arrays(arrays, schema=sch)
+        arrays = []
+        for f in sch:
+            v, null = out.cat(f.name)
+            if pa.types.is_string(f.type):  # object array of shared str: 8 B per row
+                v = np.where(null, "", v).astype(object)
+            arrays.append(pa.array(v, type=f.type, mask=null if null.any() else None))
+        del out
+        yield pa.Table.from_arrays(arrays, schema=sch)
 
 
 def partition_rows(spec: SweepSpec, pairs: Sequence[tuple[str, str]]) -> int:

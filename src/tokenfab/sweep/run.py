@@ -154,7 +154,8 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
     state = {"done": 0, "failed": 0}
 
     def finished(r: PartitionResult) -> None:
-        store.record(r)
+        store.record(r, save=False)
+        store.save_if_due()
         if r.ok:
             state["done"] += 1
             result.points += r.rows
@@ -166,18 +167,21 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, workers: int | None = None,
                                    total_parts, state["failed"], time.perf_counter() - t0,
                                    skipped))
 
-    if workers == 0 and scheduler is None and client is None:
-        if on_start is not None:
-            on_start(len(todo), None, 0)
-        for hw, model in todo:
-            finished(run_partition(spec, hw, model, str(store.path)))
-    elif client is not None:
-        result.workers, result.dashboard = _run_dask(client, spec, store, todo, finished,
-                                                     on_start, window)
-    else:
-        with _client(workers, scheduler) as c:
-            result.workers, result.dashboard = _run_dask(c, spec, store, todo, finished,
+    try:
+        if workers == 0 and scheduler is None and client is None:
+            if on_start is not None:
+                on_start(len(todo), None, 0)
+            for hw, model in todo:
+                finished(run_partition(spec, hw, model, str(store.path)))
+        elif client is not None:
+            result.workers, result.dashboard = _run_dask(client, spec, store, todo, finished,
                                                          on_start, window)
+        else:
+            with _client(workers, scheduler) as c:
+                result.workers, result.dashboard = _run_dask(c, spec, store, todo, finished,
+                                                             on_start, window)
+    finally:  # also on Ctrl-C: every partition finished so far is in the manifest
+        store.save()
     result.computed_partitions = state["done"]
     result.seconds = time.perf_counter() - t0
     return result
@@ -194,7 +198,8 @@ def _run_dask(client: Client, spec: SweepSpec, store: Store, todo: list[tuple[st
     if on_start is not None:
         on_start(len(todo), dash, nworkers)
     limit = window or 2 * threads + 2
-    spec_f = client.scatter(spec, broadcast=True)
+    # the spec goes with each task (a few kB), not scattered: scattered data dies with the
+    # workers holding it, and then every later task fails ("lost scattered data")
     out = str(store.path)
     pending = iter(todo)
     inflight: dict[Any, tuple[str, str]] = {}
@@ -204,7 +209,7 @@ def _run_dask(client: Client, spec: SweepSpec, store: Store, todo: list[tuple[st
         nxt = next(pending, None)
         if nxt is None:
             return False
-        fut = client.submit(run_partition, spec_f, nxt[0], nxt[1], out, pure=False,
+        fut = client.submit(run_partition, spec, nxt[0], nxt[1], out, pure=False,
                             key=f"tokenfab-sweep-{partition_key(*nxt)}-{os.urandom(4).hex()}")
         inflight[fut] = nxt
         ac.add(fut)

@@ -34,7 +34,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from tokenfab.errors import TokenfabError
-from tokenfab.sweep.block import evaluate_partition
+from tokenfab.sweep.block import partition_chunks, schema
 from tokenfab.sweep.spec import SweepSpec
 
 __all__ = ["FORMAT", "Manifest", "PartitionResult", "Store", "catalog_hash", "partition_key",
@@ -46,6 +46,11 @@ MANIFEST = "manifest.json"
 PARTS = "parts"
 _META_DIGEST = b"tokenfab.sweep.spec_digest"
 _META_KEY = b"tokenfab.sweep.partition"
+#: rows per Parquet row group (bounded, so readers can stream a partition too)
+ROW_GROUP = 256 * 1024
+#: the manifest is rewritten at most this often while partitions finish (and at the end);
+#: a partition finished in between is adopted by ``--resume`` from its file's metadata
+SAVE_EVERY_S = 0.5
 
 
 def tokenfab_version() -> str:
@@ -117,6 +122,10 @@ class PartitionResult:
 def run_partition(spec: SweepSpec, hardware: str, model: str, out_dir: str) -> PartitionResult:
     """Evaluate one partition and write it to ``out_dir/parts`` (write, fsync, rename).
 
+    The rows stream to the file: each economics combination's chunk
+    (:func:`~tokenfab.sweep.block.partition_chunks`) is written as its own row groups before
+    the next is computed, so the task holds one chunk, not the partition.
+
     The Dask task: an exception is caught and returned as the partition's error (recorded in
     the manifest; the sweep goes on); only the worker's death reaches the scheduler, which
     retries the task on another worker.
@@ -126,16 +135,21 @@ def run_partition(spec: SweepSpec, hardware: str, model: str, out_dir: str) -> P
     parts = Path(out_dir) / PARTS
     tmp = parts / f".tmp-{key}-{uuid.uuid4().hex}.parquet"
     try:
-        table = evaluate_partition(spec, hardware, model)
-        meta = dict(table.schema.metadata or {})
+        sch = schema(spec)
+        meta = dict(sch.metadata or {})
         meta.update({_META_DIGEST: spec.digest().encode(), _META_KEY: key.encode()})
-        table = table.replace_schema_metadata(meta)
-        pq.write_table(table, tmp, compression="zstd")
+        sch = sch.with_metadata(meta)
+        rows = 0
+        with pq.ParquetWriter(tmp, sch, compression="zstd") as writer:
+            for chunk in partition_chunks(spec, hardware, model):
+                writer.write_table(chunk.replace_schema_metadata(meta), row_group_size=ROW_GROUP)
+                rows += chunk.num_rows
+                del chunk
         with tmp.open("rb") as f:
             os.fsync(f.fileno())
         final = parts / f"{key}.parquet"
         os.replace(tmp, final)
-        return PartitionResult(key, hardware, model, table.num_rows, final.stat().st_size,
+        return PartitionResult(key, hardware, model, rows, final.stat().st_size,
                                sha256_file(final), time.perf_counter() - t0)
     except Exception as e:
         return PartitionResult(key, hardware, model, seconds=time.perf_counter() - t0,
@@ -184,6 +198,8 @@ class Store:
     def __init__(self, path: str | Path, manifest: Manifest) -> None:
         self.path = Path(path)
         self.manifest = manifest
+        self._dirty = False
+        self._saved_at = -float("inf")
 
     @property
     def parts(self) -> Path:
@@ -246,6 +262,8 @@ class Store:
 
     def save(self) -> None:
         _write_json_atomic(self.path / MANIFEST, self.manifest.to_dict())
+        self._dirty = False
+        self._saved_at = time.monotonic()
 
     def file(self, key: str) -> Path:
         return self.parts / f"{key}.parquet"
@@ -295,6 +313,15 @@ class Store:
             self.manifest.errors[r.key] = {"hardware": r.hardware, "model": r.model,
                                            "error": r.error, "traceback": r.traceback}
         if save:
+            self.save()
+        else:
+            self._dirty = True
+
+    def save_if_due(self, every_s: float | None = None) -> None:
+        """Rewrite the manifest when it changed and the last write is ``every_s`` old: a
+        sweep of many partitions rewrites it O(seconds), not O(partitions^2) bytes."""
+        every = SAVE_EVERY_S if every_s is None else every_s
+        if self._dirty and time.monotonic() - self._saved_at >= every:
             self.save()
 
     def files(self) -> list[Path]:
