@@ -1,11 +1,12 @@
 """Numbers and names for people: the one formatter of the CLI tables, the report and the app.
 
-* Money: ``$`` with k / M / B / T and thousands separators, never SI ``G`` or ``P``:
+* Money: ``$`` with K / M / B / T and thousands separators, never SI ``G`` or ``P``:
   ``money(3.9e11)`` -> ``'$390B'``.
 * Other quantities: three significant digits with an SI prefix on the unit (``'2.1 GW'``,
   ``'1.53 PFLOP/s'``), or plain powers of ten for counts beyond a trillion (``'8.28×10²⁷'``),
   never float noise (``391874740506.8567``) or ``e+27``.
-* Field names in words: ``label("profit_usd_per_year")`` -> ``'Profit (USD per year)'``.
+* Field names in words: ``label("profit_usd_per_year")`` -> ``'Profit per year'`` (the
+  label table :data:`LABELS`, else the words of the name with units spelled as units).
 
 >>> money(391874740506.8567)
 '$392B'
@@ -18,10 +19,12 @@
 from __future__ import annotations
 
 import math
+import re
 
-__all__ = ["count", "label", "money", "percent", "quantity", "years"]
+__all__ = ["cell", "code_spans", "count", "input_label", "label", "money", "number", "percent",
+           "prose", "quantity", "span", "value", "years", "yes_no"]
 
-_MONEY = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
+_MONEY = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
 _SI = ((1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 _DASH = "—"
@@ -42,10 +45,15 @@ def _sig(x: float, digits: int = 3) -> str:
 
 
 def money(x: float | None, per: str = "", digits: int = 3) -> str:
-    """``$1.2B``, ``-$350k``, ``$2.50``; ``per`` is appended as ``/per`` (``'$4.5/h'``).
+    """``$1.2B``, ``-$350K``, ``$2.50``; ``per`` is appended as ``/per`` (``'$4.5/h'``).
 
-    >>> money(2.5e12, "yr"), money(-3.5e5), money(2.5), money(1234.5)
-    ('$2.5T/yr', '-$350k', '$2.50', '$1,234')
+    Beyond a thousand trillion dollars (only absurd inputs get there) the mantissa grows:
+    ``$1,500T``, never an SI ``P``.
+
+    >>> money(2.5e12, "yr"), money(-3.5e5), money(2.5), money(1234.5), money(2.3e15)
+    ('$2.5T/yr', '-$350K', '$2.50', '$1,234', '$2,300T')
+    >>> money(0.645), money(0.0902), money(41.934), money(0)
+    ('$0.645', '$0.0902', '$41.93', '$0')
     """
     if not _finite(x):
         return _DASH
@@ -58,7 +66,7 @@ def money(x: float | None, per: str = "", digits: int = 3) -> str:
             return f"{sign}${_sig(a / p, digits)}{s}{suffix}"
     if a >= 100:
         return f"{sign}${a:,.0f}{suffix}"
-    if a >= 0.01:
+    if a >= 1:
         return f"{sign}${a:.2f}{suffix}"
     return f"{sign}${_sig(a, digits)}{suffix}" if a else f"$0{suffix}"
 
@@ -129,9 +137,11 @@ _WORDS = {
 def label(name: str) -> str:
     """A field name in words (``snake_case`` -> sentence case, units spelled as units).
 
-    >>> label("capex_usd_per_site_w"), label("gross_margin"), label("irr")
-    ('Capex USD per site W', 'Gross margin', 'IRR')
+    >>> label("capex_usd_per_site_w"), label("gross_margin"), label("irr"), label("rack_power_w")
+    ('Capex per W of site power', 'Gross margin', 'IRR', 'Rack power W')
     """
+    if name in LABELS:
+        return LABELS[name]
     words = [w for w in name.replace("-", "_").split("_") if w]
     out = [_WORDS.get(w.lower(), w) for w in words]
     if not out:
@@ -171,3 +181,205 @@ def of_dimension(x: float | None, dimension: str, unit: str = "") -> str:
     if dimension == "money_rate":
         return money(v * 3600.0, "h")
     return quantity(v, unit)
+
+
+# -- labels: field and input names in words ------------------------------------------------
+#: names whose words :func:`label` cannot guess (abbreviations, units, idioms); extend freely
+LABELS: dict[str, str] = {
+    "profit_usd_per_year": "Profit per year",
+    "revenue_usd_per_year": "Revenue per year",
+    "tco_usd_per_year": "TCO per year",
+    "opex_usd_per_year": "Opex per year",
+    "capex_usd": "Capex",
+    "capex_usd_per_site_w": "Capex per W of site power",
+    "cost_usd_per_mtok": "Cost per million tokens",
+    "price_usd_per_mtok_effective": "Price per million tokens",
+    "tokens_per_year": "Tokens per year",
+    "it_power_w": "IT power",
+    "facility_power_w": "Facility power",
+    "payback_years": "Payback",
+    "npv_usd": "NPV",
+    "irr": "IRR",
+    "breakeven_price_usd_per_accelerator": "Break-even accelerator price",
+    "breakeven_cost_price_usd_per_accelerator":
+        "Break-even accelerator price on equal cost per million tokens",
+    "price": "Token price",
+    "price_input": "Input-token price",
+    "life_it": "IT equipment life",
+    "life_facility": "Facility life",
+    "it_life": "IT equipment life",
+    "facility_life": "Facility life",
+    "it_life_years": "IT equipment life",
+    "cost_of_capital": "Cost of capital",
+    "pue": "PUE",
+    "mfu": "MFU",
+    "allin_power": "All-in power per accelerator",
+    "time_to_train_days": "Time to train",
+    "knowledge_gdp_usd": "Knowledge-work GDP",
+    "token_services_usd_per_year": "Token services per year",
+    "augmentation_usd_per_year": "Augmentation spending per year",
+    "infrastructure_usd_per_year": "Infrastructure spending per year",
+    "power_added_w_per_year": "Power added per year",
+    "installed_power_w": "Installed power",
+    "electricity_j_per_year": "Electricity per year",
+    "ai_spend_share": "AI spending per salary dollar",
+    "capex_usd_per_w": "Capex per W",
+    "installed_base_usd": "Installed base of data centers",
+    "google_monthly_tokens": "Google tokens per month",
+    "chatgpt_weekly_active_users": "ChatGPT weekly active users",
+    "on_demand": "on-demand",
+    "reserved_3yr": "3-year reserved",
+    "demand_bound": "Demand-bound",
+    "rental_cap_binds": "Rental cap binds",
+}
+
+_IDENT = re.compile(r"(?<![\w.$/-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w(-]|\.\w)")
+
+
+def input_label(name: str, doc: str = "") -> str:
+    """An input of the models in words: the label table, else the first clause of its doc,
+    else :func:`label` of its name.
+
+    >>> input_label("life_it"), input_label("wacc", "weighted cost of capital (nominal)")
+    ('IT equipment life', 'Weighted cost of capital')
+    """
+    if name in LABELS:
+        return LABELS[name]
+    first = re.split(r"\s[(;:]|[;:,]\s", doc.strip(), maxsplit=1)[0].strip() if doc else ""
+    if first and len(first) <= 60:
+        return first[:1].upper() + first[1:]
+    return label(name)
+
+
+# -- numbers for table cells ---------------------------------------------------------------
+def number(x: float | None, digits: int = 3) -> str:
+    """A bare number: whole numbers with separators, others to ``digits`` significant digits;
+    beyond a thousand trillion or below a thousandth as powers of ten.
+
+    >>> number(460824), number(3794747.8), number(0.000012), number(8.28e27), number(2.0)
+    ('460,824', '3,794,748', '1.2×10⁻⁵', '8.28×10²⁷', '2')
+    """
+    if not _finite(x):
+        return _DASH
+    v = float(x)  # type: ignore[arg-type]
+    a = abs(v)
+    if a >= 1e15 or (a and a < 1e-3):
+        return _power10(v, digits)
+    if a >= 10 ** digits or v == round(v):
+        return f"{v:,.0f}"
+    return _sig(v, digits)
+
+
+def yes_no(x: object) -> str:
+    """A boolean in words: ``'yes'`` / ``'no'``."""
+    return "yes" if x else "no"
+
+
+_TIME_UNITS = ("years", "year", "yr", "days", "day", "hours", "h", "minutes", "min")
+
+
+def value(x: float | str | bool | None, unit: str = "", digits: int = 3) -> str:
+    """A value in the unit a table names: ``USD...`` money (``/...`` kept), ``%`` a fraction
+    shown as a percentage, ``x`` a ratio, ``''`` / ``count`` a number, times as they are,
+    anything else with an SI prefix (:func:`quantity`).
+
+    >>> value(2.5e12, "USD/yr"), value(0.42, "%"), value(4.36e4, "x"), value(3.2, "years")
+    ('$2.5T/yr', '42%', '43,600×', '3.2 years')
+    >>> value(True), value(1.76e17, "tokens"), value(1.2e9, "W")
+    ('yes', '1.76×10¹⁷ tokens', '1.2 GW')
+    """
+    if x is None:
+        return _DASH
+    if isinstance(x, bool):
+        return yes_no(x)
+    if isinstance(x, str):
+        return x if not unit else f"{x} {unit}"
+    if not _finite(x):
+        return _DASH
+    v = float(x)
+    if unit.startswith("USD"):
+        rest = unit[3:].strip()
+        return money(v, rest.lstrip("/") if rest.startswith("/") else "", digits) + (
+            f" {rest}" if rest and not rest.startswith("/") else "")
+    if unit == "%":
+        return percent(v, digits)
+    if unit in ("x", "×"):
+        return f"{number(v, digits)}×"
+    if unit in ("", "count"):
+        return number(v, digits)
+    if unit in _TIME_UNITS:
+        return f"{number(v, digits)} {unit}"
+    return quantity(v, unit, digits)
+
+
+def span(lo: float | None, hi: float | None, unit: str = "", digits: int = 3) -> str:
+    """A p10-p90 style range: ``'$41.9B – $44B'``."""
+    return f"{value(lo, unit, digits)} – {value(hi, unit, digits)}"
+
+
+def cell(x: object, digits: int = 3) -> str:
+    """Any value of a table cell for people: numbers via :func:`number`, booleans as words,
+    None/NaN as a dash, text with field names marked as code (:func:`prose`).
+
+    >>> cell(391874740506.8567), cell(False), cell(None), cell("gross_margin")
+    ('391,874,740,507', 'no', '—', '`gross_margin`')
+    """
+    if x is None:
+        return _DASH
+    if isinstance(x, bool):
+        return yes_no(x)
+    if isinstance(x, (int, float)):
+        return number(x, digits)
+    try:  # NumPy scalars
+        import numbers
+
+        if isinstance(x, numbers.Number):
+            if type(x).__name__.startswith("bool"):
+                return yes_no(x)
+            return number(float(x), digits)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        pass
+    return prose(str(x))
+
+
+# -- prose: field names marked as code -----------------------------------------------------
+def code_spans(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into ``(piece, is_code)``: snake_case identifiers (catalog keys, input
+    names a user types into ``--set``) are code, the rest prose. Terms of the label table
+    that are words (``on_demand``) become words.
+
+    >>> code_spans("catalog pue_ai_liquid_cooled: Uptime")
+    [('catalog ', False), ('pue_ai_liquid_cooled', True), (': Uptime', False)]
+    """
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _IDENT.finditer(text):
+        word = m.group()
+        if word in _WORD_TERMS:
+            continue
+        if m.start() > pos:
+            out.append((text[pos:m.start()], False))
+        out.append((word, True))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], False))
+    merged: list[tuple[str, bool]] = []
+    for piece, code in out:
+        if not code:
+            for term, words in _WORD_TERMS.items():
+                piece = re.sub(rf"(?<![\w]){re.escape(term)}(?![\w])", words, piece)
+        merged.append((piece, code))
+    return merged
+
+
+#: identifiers that are words in prose (catalog values rather than names)
+_WORD_TERMS = {"on_demand": "on-demand", "reserved_3yr": "3-year reserved"}
+
+
+def prose(text: str) -> str:
+    """Text for a terminal: field names in backticks (code), the rest as written.
+
+    >>> prose("largest effects on profit_usd_per_year")
+    'largest effects on `profit_usd_per_year`'
+    """
+    return "".join(f"`{p}`" if code else p for p, code in code_spans(text))
