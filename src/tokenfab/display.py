@@ -22,7 +22,7 @@ import math
 import re
 
 __all__ = ["cell", "code_spans", "count", "input_label", "label", "money", "number", "percent",
-           "prose", "quantity", "span", "value", "years", "yes_no"]
+           "prose", "quantity", "compact", "of_field", "span", "value", "years", "yes_no"]
 
 _MONEY = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
 _SI = ((1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
@@ -83,15 +83,20 @@ def quantity(x: float | None, unit: str = "", digits: int = 3) -> str:
 
     >>> quantity(2.1e9, "W"), quantity(0.0123, "s"), quantity(1.5e21, "tokens")
     ('2.1 GW', '0.0123 s', '1.5×10²¹ tokens')
+    >>> quantity(1e16, "FLOP/s"), quantity(8.3e27, "FLOP/yr")
+    ('10 PFLOP/s', '8.3×10²⁷ FLOP/yr')
     """
     if not _finite(x):
         return _DASH
     v = float(x)  # type: ignore[arg-type]
     u = f" {unit}" if unit else ""
     a = abs(v)
-    if unit in ("", "tokens", "tok", "count", "FLOP") and a >= 1e15:
+    base, _, per = unit.partition("/")
+    if per and per not in ("yr", "year", "month"):
+        base = "rate"  # FLOP/s, tokens/s: SI prefixes (10 PFLOP/s)
+    if base in ("", "tokens", "tok", "count", "FLOP") and a >= 1e15:
         return f"{_power10(v, digits)}{u}"
-    if unit not in ("", "tokens", "tok", "count", "%", "x"):
+    if base not in ("", "tokens", "tok", "count", "%", "x"):
         for p, s in _SI:
             if a >= p:
                 return f"{_sig(v / p, digits)} {s}{unit}"
@@ -130,7 +135,8 @@ _WORDS = {
     "gpu": "GPU", "gpus": "GPUs", "hbm": "HBM", "bw": "bandwidth", "ttft": "TTFT",
     "tpot": "TPOT", "mfu": "MFU", "it": "IT", "p10": "p10", "p50": "p50", "p90": "p90",
     "capex": "capex", "opex": "opex", "flops": "FLOP", "flop": "FLOP", "rl": "RL",
-    "ai": "AI", "gdp": "GDP", "mc": "Monte Carlo", "vs": "vs",
+    "ai": "AI", "gdp": "GDP", "mc": "Monte Carlo", "vs": "vs", "fp4": "FP4", "fp8": "FP8",
+    "bf16": "BF16", "fp16": "FP16", "int8": "INT8", "kv": "KV", "moe": "MoE", "tp": "TP",
 }
 
 
@@ -139,10 +145,14 @@ def label(name: str) -> str:
 
     >>> label("capex_usd_per_site_w"), label("gross_margin"), label("irr"), label("rack_power_w")
     ('Capex per W of site power', 'Gross margin', 'IRR', 'Rack power W')
+    >>> label("hyperscale_capex_usd_per_year"), label("fp8_dense_flops_per_s")
+    ('Hyperscale capex per year', 'FP8 dense FLOP per s')
     """
     if name in LABELS:
         return LABELS[name]
     words = [w for w in name.replace("-", "_").split("_") if w]
+    if len(words) > 1:  # money is the value's unit ($ in the cell), not a word of the label
+        words = [w for w in words if w.lower() != "usd"] or words
     out = [_WORDS.get(w.lower(), w) for w in words]
     if not out:
         return name
@@ -216,6 +226,7 @@ LABELS: dict[str, str] = {
     "allin_power": "All-in power per accelerator",
     "time_to_train_days": "Time to train",
     "knowledge_gdp_usd": "Knowledge-work GDP",
+    "gdp_usd": "World GDP",
     "token_services_usd_per_year": "Token services per year",
     "augmentation_usd_per_year": "Augmentation spending per year",
     "infrastructure_usd_per_year": "Infrastructure spending per year",
@@ -268,6 +279,24 @@ def number(x: float | None, digits: int = 3) -> str:
     if a >= 10 ** digits or v == round(v):
         return f"{v:,.0f}"
     return _sig(v, digits)
+
+
+def compact(x: float | None, digits: int = 3) -> str:
+    """A large count the way people say it: ``'70.6B'``, ``'1.5M'``, ``'950K'``; beyond a
+    thousand trillion as powers of ten; below ten thousand with separators.
+
+    >>> compact(70.6e9), compact(1.5e6), compact(9500), compact(3.2e16)
+    ('70.6B', '1.5M', '9,500', '3.2×10¹⁶')
+    """
+    if not _finite(x):
+        return _DASH
+    v = float(x)  # type: ignore[arg-type]
+    if abs(v) >= 1e15:
+        return _power10(v, digits)
+    m = money(v, "", digits)
+    if abs(v) < 1e4:
+        return number(v, digits)
+    return m.replace("$", "", 1)
 
 
 def yes_no(x: object) -> str:
@@ -383,3 +412,48 @@ def prose(text: str) -> str:
     'largest effects on `profit_usd_per_year`'
     """
     return "".join(f"`{p}`" if code else p for p, code in code_spans(text))
+
+
+_FRACTION_WORDS = ("share", "fraction", "margin", "utilization", "goodput", "efficiency", "mfu")
+
+
+def of_field(x: object, name: str, digits: int = 3) -> str:
+    """A value of a result field, in the unit its name carries (the project's naming rule:
+    units live in names, ``power_w``, ``capex_usd_per_year``, ``energy_per_year_j``).
+
+    >>> of_field(1.226e9, "facility_power_w"), of_field(3.9e11, "capex_usd_per_year")
+    ('1.23 GW', '$390B/yr')
+    >>> of_field(0.8816, "time_to_train_days"), of_field(0.42, "gross_margin"), of_field(7, "racks")
+    ('0.882 days', '42%', '7')
+    >>> of_field(3.6e15, "energy_per_year_j"), of_field(8.3e27, "flops_per_year")
+    ('1 TWh/yr', '8.3×10²⁷ FLOP/yr')
+    """
+    if not isinstance(x, (int, float)) or isinstance(x, bool):
+        return cell(x, digits)
+    n = name.lower()
+    per_year = n.endswith("per_year") or n.endswith("_per_yr")
+    yr = "yr" if per_year else ""
+    if "usd" in n:
+        if n.endswith("per_mtok"):
+            return money(x, "Mtok", digits)
+        if n.endswith("per_hour") or n.endswith("per_hr"):
+            return money(x, "h", digits)
+        return money(x, yr, digits)
+    parts = n.split("_")
+    last = parts[-1] if not per_year else parts[0 if len(parts) < 3 else -3]
+    tail = "/yr" if "per_year" in n else ""
+    if last == "w":
+        return quantity(x, "W" + tail, digits)
+    if last == "j":
+        return quantity(float(x) / 3600.0, "Wh" + tail, digits)
+    if last in ("s", "seconds"):
+        return quantity(x, "s", digits)
+    if last in ("days", "hours", "years", "minutes"):
+        return f"{number(x, digits)} {last}"
+    if "flop" in n:
+        return quantity(x, "FLOP" + tail, digits)
+    if "tokens" in n and abs(float(x)) >= 1e6:
+        return quantity(x, "tokens" + tail, digits)
+    if any(w in parts for w in _FRACTION_WORDS):
+        return percent(x, digits)
+    return number(x, digits)

@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.console import Console
 
+from tokenfab import display
 from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.errors import TokenfabError
 from tokenfab.outputs import check_output_dir, check_output_file
@@ -52,15 +53,11 @@ def fail(message: str, **kw: Any) -> TokenfabError:
 
 
 def fmt_si(x: float | None, unit: str = "", digits: int = 3) -> str:
-    """``1.979e15, 'FLOP/s'`` -> ``'1.98 PFLOP/s'``; None -> '—'."""
-    if x is None:
-        return "—"
-    if x == 0:
-        return f"0 {unit}".strip()
-    for p, s in ((1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if abs(x) >= p:
-            return f"{x / p:.{digits}g} {s}{unit}".strip()
-    return f"{x:.{digits}g} {unit}".strip()
+    """``1.979e15, 'FLOP/s'`` -> ``'1.98 PFLOP/s'``; None -> '—' (:func:`tokenfab.display.value`:
+    money as $K/M/B/T, counts with separators, never ``e+``)."""
+    if unit in ("", "count", "tokens", "tok"):
+        return display.compact(x, digits) + (f" {unit}" if unit and x is not None else "")
+    return display.value(x, unit, digits)
 
 
 #: help text of every modelling command's ``--set`` option (one meaning everywhere)
@@ -120,3 +117,22 @@ def toml_out_option(value: Any) -> Any:
 def out_dir_option(value: Any) -> Any:
     """typer callback of ``--out DIR``: a folder that exists or can be created in place."""
     return None if value is None else check_output_dir(value, flag="--out")
+
+
+# -- inputs in words (shared by every command's tables) --------------------------------------
+def input_label(inputs: Any, name: str) -> str:
+    """An input of ``inputs`` (an :class:`~tokenfab.inputs.InputSet`) in words, from its doc."""
+    inp = _find_input(inputs, name)
+    return display.input_label(name, inp.doc if inp is not None else "")
+
+
+def input_value(inputs: Any, name: str, v: float | None) -> str:
+    """A value of an input in the unit a person reads (its declared dimension)."""
+    inp = _find_input(inputs, name)
+    if inp is None:
+        return display.number(v)
+    return display.of_dimension(v, inp.dimension, inp.unit)
+
+
+def _find_input(inputs: Any, name: str) -> Any:
+    return next((i for i in (inputs or ()) if getattr(i, "name", None) == name), None)

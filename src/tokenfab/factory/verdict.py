@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from tokenfab import display
 from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.claims import Claim, Comparison, Finding, check, claims_from
 from tokenfab.errors import TokenfabError
@@ -38,6 +39,7 @@ from tokenfab.factory.runner import BREAKEVEN_COST_KEY, BREAKEVEN_KEY, FactoryRe
 from tokenfab.factory.spec import ClaimCheck, FactorySection
 from tokenfab.scenario import load_section, load_toml, scenario_meta
 from tokenfab.uncertainty import likely
+from tokenfab.units import SECONDS_PER_YEAR
 
 __all__ = ["claim_of", "judge", "judge_all", "quantities", "scenario_verdict"]
 
@@ -330,11 +332,12 @@ def volume_finding(r: FactoryResult, catalog: Catalog) -> str | None:
     """How the site's token output compares with the largest published token volume."""
     if "google_tokens_per_month_2026_05" not in catalog.economics:
         return None
-    g = catalog.assumption("google_tokens_per_month_2026_05")
-    yearly = 12.0 * g.value
+    g = catalog.assumption("google_tokens_per_month_2026_05")  # SI: tokens per second
+    yearly = g.value * SECONDS_PER_YEAR
     x = r.point["tokens_per_year"] / yearly
-    return (f"this site would produce {r.point['tokens_per_year']:.2g} tokens a year, {x:.2g}x "
-            f"Google's annualised volume of {g.value:.2g} tokens per month ({g.source}); "
+    return (f"this site would produce {display.quantity(r.point['tokens_per_year'], 'tokens')} "
+            f"a year, {display.number(x, 2)}x Google's annualised volume of "
+            f"{display.quantity(yearly / 12.0, 'tokens')} per month ({g.source}); "
             "the revenue assumes buyers for all of it at the assumed price")
 
 
