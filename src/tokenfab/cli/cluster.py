@@ -122,7 +122,8 @@ def cluster(
     """A site of N accelerators: power, fabric, failures, checkpoints, goodput, time to train."""
     cat = get_catalog(catalog)
     if list_inputs:
-        print_inputs(CLUSTER_INPUTS, cat, {"hardware": cat.hardware(hardware or "gb200-nvl72")})
+        print_inputs(CLUSTER_INPUTS, cat, {"hardware": cat.hardware(hardware or "gb200-nvl72")},
+                     json_out=json_out)
         return
     if scenario is None and hardware is None and accelerators is None:
         raise TokenfabError("give a scenario file or --hardware and --accelerators",

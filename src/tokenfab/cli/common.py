@@ -73,9 +73,39 @@ def parse_set(inputs: Any, pairs: list[str] | None) -> dict[str, Any]:
 
 
 def print_inputs(inputs: Any, catalog: Catalog | None = None,
-                 context: dict[str, Any] | None = None) -> None:
-    """``--inputs``: the model's inputs as a table (name, unit, allowed, default, kind, source)."""
+                 context: dict[str, Any] | None = None, *, json_out: bool = False) -> None:
+    """``--inputs``: the model's inputs as a table (name, unit, allowed, default, kind, source);
+    with ``--json``, the same as a JSON list (:func:`inputs_records`)."""
+    if json_out:
+        print_json(inputs_records(inputs, catalog, context))
+        return
     stdout.print(inputs.markdown_table(catalog, context), markup=False, highlight=False)
+
+
+def inputs_records(inputs: Any, catalog: Catalog | None = None,
+                   context: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The rows of ``--inputs`` as data: name, doc, dimension, unit, allowed, default (SI; a range
+    as ``{low, likely, high}``; None when required or not resolvable here), kind, source."""
+    from tokenfab.uncertainty import Range
+
+    try:
+        res = inputs.resolve({}, catalog, context)
+    except TokenfabError:
+        res = None
+    out: list[dict[str, Any]] = []
+    for i in inputs:
+        v = res.values.get(i.name) if res else None
+        src = res.sources.get(i.name) if res else None
+        if isinstance(v, Range):
+            default: Any = {"low": float(v.low), "likely": float(v.likely), "high": float(v.high)}
+        else:
+            default = None if v is None else float(v)
+        out.append({"name": i.name, "doc": i.doc, "dimension": i.dimension, "unit": i.unit,
+                    "allowed": i.bounds or "any", "required": bool(i.required),
+                    "default": default, "kind": src.kind if src else i.kind,
+                    "source": src.text if src else i.source,
+                    "plausible": list(i.plausible) if i.plausible else None})
+    return out
 
 
 def run_options(samples: int | None, seed: int | None, *, default_samples: int = 0) -> Any:

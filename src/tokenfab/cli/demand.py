@@ -99,7 +99,7 @@ def demand(
         return
     cat = get_catalog()
     if show_inputs:
-        print_inputs(DEMAND_INPUTS, cat)
+        print_inputs(DEMAND_INPUTS, cat, json_out=json_out)
         return
     options = run_options(samples, seed, default_samples=1000)
     flags = parse_set(DEMAND_INPUTS, set_)

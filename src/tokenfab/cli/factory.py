@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from tokenfab.cli.common import (
     get_catalog,
     parse_set,
     plot_option,
+    print_inputs,
     print_json,
     save_scenario_option,
     stdout,
@@ -36,6 +38,7 @@ from tokenfab.factory.pricing import DEFAULT_PRICE_CURVE
 from tokenfab.factory.runner import resolve_inputs, run_factory
 from tokenfab.factory.spec import FactorySection
 from tokenfab.factory.verdict import judge, judge_all, scenario_claims
+from tokenfab.inputs import InputSet
 from tokenfab.report.figures.factory import tornado_png
 from tokenfab.scenario import load_section, save_resolved, scenario_meta, validate_section
 
@@ -192,6 +195,11 @@ def factory_cmd(
     if show_inputs:
         hw = hardware or (load_section(scenario, "factory", FactorySection).hardware
                           if scenario is not None else "gb200-nvl72")
+        if json_out:
+            shown = InputSet("factory", [dataclasses.replace(i, required=False)
+                                         for i in FACTORY_INPUTS])
+            print_inputs(shown, cat, {"hardware": cat.hardware(hw)}, json_out=True)
+            return
         stdout.print(inputs_table(cat, hw), markup=False, highlight=False)
         return
     price = _default_unit(price, "USD/Mtok")

@@ -90,7 +90,7 @@ def market(
     numbers are placed in the distribution.
     """
     if list_inputs:
-        print_inputs(MARKET_INPUTS, get_catalog())
+        print_inputs(MARKET_INPUTS, get_catalog(), json_out=json_out)
         return
     sets = parse_set(MARKET_INPUTS, set_)
     section = load_section(scenario, "market", MarketSection) if scenario else MarketSection()
