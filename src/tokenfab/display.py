@@ -379,6 +379,11 @@ def code_spans(text: str) -> list[tuple[str, bool]]:
 
     >>> code_spans("catalog pue_ai_liquid_cooled: Uptime")
     [('catalog ', False), ('pue_ai_liquid_cooled', True), (': Uptime', False)]
+
+    Numbers in e-notation read as powers of ten: ``'~3e26 FLOP'`` -> ``'~3×10²⁶ FLOP'``.
+
+    >>> prose("Grok 4 ~3e26 FLOP, 1.56e+13 tokens, 4.36e4x, 8.8e-06")
+    'Grok 4 ~3×10²⁶ FLOP, 1.56×10¹³ tokens, 43,600x, 8.8×10⁻⁶'
     """
     out: list[tuple[str, bool]] = []
     pos = 0
@@ -397,8 +402,20 @@ def code_spans(text: str) -> list[tuple[str, bool]]:
         if not code:
             for term, words in _WORD_TERMS.items():
                 piece = re.sub(rf"(?<![\w]){re.escape(term)}(?![\w])", words, piece)
+            piece = _SCI.sub(_unsci, piece)
         merged.append((piece, code))
     return merged
+
+
+_SCI = re.compile(r"(?<![\w.:/-])(-?\d+(?:\.\d+)?)[eE]([+-]?\d+)(?![A-Za-wyz0-9_.])")
+
+
+def _unsci(m: re.Match[str]) -> str:
+    """``3e26`` -> ``3×10²⁶``, ``4.36e4`` -> ``43,600`` (as written, no digits added)."""
+    mant, exp = m.group(1), int(m.group(2))
+    if -3 <= exp <= 5:
+        return number(float(m.group(0)), max(1, len(mant.replace("-", "").replace(".", "").lstrip("0"))))
+    return f"{mant}×10{str(exp).translate(_SUPERSCRIPT)}"
 
 
 #: identifiers that are words in prose (catalog values rather than names)

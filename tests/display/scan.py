@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-_URL = re.compile(r"(?:https?://|www\.)\S+")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\barXiv[: ]\d{4}\.\d{4,5}(?:v\d+)?")
 _FILE = re.compile(r"\b[\w.-]+\.(?:csv|toml|json|py|md|png|svg|pdf|html|txt)\b")
 _QUOTED = re.compile(r"`[^`\n]*`|'[^'\n]*'|\"[^\"\n]*\"")
 _SET = re.compile(r"--[a-z][\w-]*(?:[ =]+[a-z]\w*(?:=\S*)?)?")
@@ -32,7 +32,8 @@ CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("scientific", re.compile(r"(?<![\w.])\d+(?:\.\d+)?[eE][+-]?\d+(?![\w])")),
     ("no-separator", re.compile(r"(?<![\w.,/:#-])\d{5,}(?![\w.,]|-\d)")),
     ("snake-case", re.compile(r"(?<![\w.-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w.(-])")),
-    ("ellipsis", re.compile(r"…|(?<!\.)\.\.\.(?!\.)")),
+    # a cut ends in "…" or a word glued to "..." ("priced b..."); " ... " elides a quotation
+    ("ellipsis", re.compile(r"…|(?<=\w)\.\.\.(?!\.)")),
     ("boolean", re.compile(r"\b(?:True|False)\b")),
 )
 

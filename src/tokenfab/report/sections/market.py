@@ -78,7 +78,7 @@ def build(ctx: ReportContext) -> Section:
         Row("interview: token services (x 20%)", ar["token_services_usd_per_year"], "USD/yr"),
         Row("interview: AI factories per year (x (1 - 50%))", ar["infrastructure_usd_per_year"],
             "USD/yr"),
-        Row("…its own example ($10k per $100k employee) gives", ar[
+        Row("interview: its own example ($10k per $100k employee) gives", ar[
             "per_worker_token_services_usd_per_year"], "USD/yr",
             f"token services; the headline needs ${ar['headline_needs_ai_per_100k_usd'] / 1e3:g}k "
             "per $100k"),
