@@ -62,7 +62,7 @@ def money(x: float | None, per: str = "", digits: int = 3) -> str:
     a = abs(v)
     suffix = f"/{per}" if per else ""
     for p, s in _MONEY:
-        if a >= p * 999.5 / 1000 and (a >= 1e6 or p == 1e3 and a >= 1e4):
+        if a >= p * 0.9995 and (p >= 1e6 or a >= 1e4):
             return f"{sign}${_sig(a / p, digits)}{s}{suffix}"
     if a >= 100:
         return f"{sign}${a:,.0f}{suffix}"
@@ -355,7 +355,7 @@ def cell(x: object, digits: int = 3) -> str:
     """
     if x is None:
         return _DASH
-    if isinstance(x, bool):
+    if isinstance(x, bool) or type(x).__name__ in ("bool_", "bool"):
         return yes_no(x)
     if isinstance(x, (int, float)):
         return number(x, digits)
@@ -382,8 +382,10 @@ def code_spans(text: str) -> list[tuple[str, bool]]:
 
     Numbers in e-notation read as powers of ten: ``'~3e26 FLOP'`` -> ``'~3×10²⁶ FLOP'``.
 
-    >>> prose("Grok 4 ~3e26 FLOP, 1.56e+13 tokens, 4.36e4x, 8.8e-06")
-    'Grok 4 ~3×10²⁶ FLOP, 1.56×10¹³ tokens, 43,600x, 8.8×10⁻⁶'
+    >>> prose("Grok 4 ~3e26 FLOP, 1.56e+13 tokens, 4.36e4x, 8.8e-06; TFLOPS x 1e12.")
+    'Grok 4 ~3×10²⁶ FLOP, 1.56×10¹³ tokens, 43,600x, 8.8×10⁻⁶; TFLOPS x 1×10¹².'
+    >>> prose("fp4 10000 TFLOPS (https://x.org/a?id=123456e5), 2026")
+    'fp4 10,000 TFLOPS (https://x.org/a?id=123456e5), 2026'
     """
     out: list[tuple[str, bool]] = []
     pos = 0
@@ -400,14 +402,24 @@ def code_spans(text: str) -> list[tuple[str, bool]]:
     merged: list[tuple[str, bool]] = []
     for piece, code in out:
         if not code:
-            for term, words in _WORD_TERMS.items():
-                piece = re.sub(rf"(?<![\w]){re.escape(term)}(?![\w])", words, piece)
-            piece = _SCI.sub(_unsci, piece)
+            piece = "".join(t if i % 2 else _tidy(t) for i, t in enumerate(_URL.split(piece)))
         merged.append((piece, code))
     return merged
 
 
-_SCI = re.compile(r"(?<![\w.:/-])(-?\d+(?:\.\d+)?)[eE]([+-]?\d+)(?![A-Za-wyz0-9_.])")
+_URL = re.compile(r"((?:https?://|www\.)\S+)")
+_BARE_INT = re.compile(r"(?<![\w.,/:#=?&+-])\d{5,}(?![\w,]|\.\d)")
+
+
+def _tidy(text: str) -> str:
+    """Prose numbers for people: e-notation as powers of ten, separators in long integers."""
+    for term, words in _WORD_TERMS.items():
+        text = re.sub(rf"(?<![\w]){re.escape(term)}(?![\w])", words, text)
+    text = _SCI.sub(_unsci, text)
+    return _BARE_INT.sub(lambda m: f"{int(m.group()):,}", text)
+
+
+_SCI = re.compile(r"(?<![\w.:/-])(-?\d+(?:\.\d+)?)[eE]([+-]?\d+)(?![A-Za-wyz0-9_]|\.\d)")
 
 
 def _unsci(m: re.Match[str]) -> str:

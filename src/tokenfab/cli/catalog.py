@@ -136,7 +136,8 @@ def show(
     specs = ACCELERATOR_FIELDS if isinstance(obj, Accelerator) else MODEL_FIELDS
     t = Table(title=f"{rec['id']} — {rec['name']}", show_lines=False)
     for col in ("field", "value", "unit", "kind", "date", "age", "source"):
-        t.add_column(col, overflow="fold", no_wrap=col in ("date", "age"))
+        t.add_column(col, overflow="fold", no_wrap=col in ("date", "age", "source"))
+    refs: dict[str, int] = {}  # each source once, in full below the table (never cut)
     for s in specs:
         v = rec[s.name]
         p = rec["sources"].get(s.name, {})
@@ -145,10 +146,13 @@ def show(
             src += f" — {p['note']}"
         d = p.get("date", "")
         age = age_years(d) if d else None
+        ref = f"[{refs.setdefault(src, len(refs) + 1)}]" if src else ""
         t.add_row(display.label(s.name), _show_value(v, s.unit),
                   s.unit, p.get("kind", ""), d or ("undated" if p else ""),
-                  "" if age is None else f"{age:.1f} y", src)
+                  "" if age is None else f"{age:.1f} y", ref)
     stdout.print(t)
+    for src, i in refs.items():
+        stdout.print(f"[{i}] {display.prose(src)}", markup=False, highlight=False, soft_wrap=True)
     stdout.print("date: of the value's source (newest when several; 'undated' when no source "
                  "states one); age in years to today")
 

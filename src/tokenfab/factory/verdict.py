@@ -384,14 +384,15 @@ def judge_all(result: FactoryResult, claims: list[Claim],
 
 
 def scenario_verdict(path: str | Path, catalog: Catalog | None = None, *,
-                     samples: int | None = None) -> tuple[FactoryResult, Finding | None]:
+                     samples: int | None = None,
+                     seed: int | None = None) -> tuple[FactoryResult, Finding | None]:
     """Run the ``[factory]`` section of a scenario file and judge its claim (if it has a check).
 
     Returns the result and the finding (None when the file has no ``[factory.check]``).
     """
     cat = catalog if catalog is not None else load_catalog()
     section = load_section(path, "factory", FactorySection)
-    result = run_factory(section, cat, samples=samples)
+    result = run_factory(section, cat, samples=samples, seed=seed)
     if section.check is None:
         return result, None
     meta = scenario_meta(path)

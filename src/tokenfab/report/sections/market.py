@@ -46,8 +46,9 @@ def build(ctx: ReportContext) -> Section:
     path = ctx.scenario(SCENARIO)
     meta = scenario_meta(path)
     sec = load_section(path, "market", MarketSection)
-    pinned = run_market(sec, samples=ctx.samples, seed=ctx.seed, catalog=ctx.catalog)
-    ranged = run_market(None, samples=ctx.samples, seed=ctx.seed, catalog=ctx.catalog)
+    n, seed = ctx.draws(sec)  # the file's own draws, as 'tokenfab market FILE' runs it
+    pinned = run_market(sec, samples=n, seed=seed, catalog=ctx.catalog)
+    ranged = run_market(None, samples=n, seed=seed, catalog=ctx.catalog)
     ar = pinned.arithmetic
     outputs = [c for c in ranged.claims
                if c["kind"] == "interview" and "an input" not in c.get("note", "")]
