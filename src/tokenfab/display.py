@@ -481,8 +481,29 @@ def of_field(x: object, name: str, digits: int = 3) -> str:
         return f"{number(x, digits)} {last}"
     if "flop" in n:
         return quantity(x, "FLOP" + tail, digits)
-    if "tokens" in n and abs(float(x)) >= 1e6:
+    if (n.endswith("tokens") or n.startswith("tokens_per_year") or n.endswith("tokens_per_month")
+            or n.endswith("tokens_per_year")) and abs(float(x)) >= 1e6:
         return quantity(x, "tokens" + tail, digits)
     if any(w in parts for w in _FRACTION_WORDS):
         return percent(x, digits)
     return number(x, digits)
+
+
+def table_rows(data: object, digits: int = 3) -> list[dict[str, str]]:
+    """Rows of a table for people (the app's and the report's data tables): column names in
+    words (:func:`label`), each value in the unit its column name carries (:func:`of_field`).
+
+    ``data``: a pandas DataFrame, a list of dict rows or a dict of columns.
+
+    >>> table_rows([{"profit_usd_per_year": 3.9e11, "gross_margin": 0.42, "ok": True}])
+    [{'Profit per year': '$390B/yr', 'Gross margin': '42%', 'Ok': 'yes'}]
+    """
+    if hasattr(data, "to_dict"):
+        records = data.to_dict(orient="records")  # type: ignore[attr-defined]
+    elif isinstance(data, dict):
+        cols = list(data)
+        records = [dict(zip(cols, vals, strict=True)) for vals in zip(*data.values(), strict=True)]
+    else:
+        records = list(data)  # type: ignore[call-overload]
+    return [{label(str(k)) if _IDENT.fullmatch(str(k)) or str(k).islower() else str(k):
+             of_field(v, str(k), digits) for k, v in r.items()} for r in records]
