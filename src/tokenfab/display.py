@@ -499,7 +499,7 @@ def table_rows(data: object, digits: int = 3) -> list[dict[str, str]]:
     [{'Profit per year': '$390B/yr', 'Gross margin': '42%', 'Ok': 'yes'}]
     """
     if hasattr(data, "to_dict"):
-        records = data.to_dict(orient="records")  # type: ignore[attr-defined]
+        records = data.to_dict(orient="records")
     elif isinstance(data, dict):
         cols = list(data)
         records = [dict(zip(cols, vals, strict=True)) for vals in zip(*data.values(), strict=True)]

@@ -65,7 +65,7 @@ class ReportContext:
     def draws(self, section: Any) -> tuple[int, int]:
         """``(samples, seed)`` to run a scenario file's section with: the report's own where the
         user set them, else the file's (what the CLI runs on that file), else the report's."""
-        given = getattr(section, "model_fields_set", set())
+        given: set[str] = set(getattr(section, "model_fields_set", ()))
         samples = self.samples
         if "samples" not in self.explicit and "samples" in given and section.samples is not None:
             samples = int(section.samples)
