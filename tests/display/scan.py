@@ -21,6 +21,7 @@ import re
 from html.parser import HTMLParser
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\barXiv[: ]\d{4}\.\d{4,5}(?:v\d+)?")
+_PATH = re.compile(r"(?<![\w/])/(?:[\w.-]+/)+[\w.-]*")  # file system paths: /tmp/x_y/index.html
 _FILE = re.compile(r"\b[\w.-]+\.(?:csv|toml|json|py|md|png|svg|pdf|html|txt)\b")
 _QUOTED = re.compile(r"`[^`\n]*`|'[^'\n]*'|\"[^\"\n]*\"")
 _SET = re.compile(r"--[a-z][\w-]*(?:[ =]+[a-z]\w*(?:=\S*)?)?")
@@ -46,7 +47,7 @@ def problems(text: str) -> list[str]:
     """Every offence in ``text`` as ``'kind: …context…'`` (empty when the text reads clean)."""
     out: list[str] = []
     for line in text.splitlines():
-        clean = _URL.sub(" ", line)
+        clean = _PATH.sub(" ", _URL.sub(" ", line))
         clean = _FILE.sub(" ", clean)
         clean = _SET.sub(" ", clean)
         for kind, pat in CHECKS:

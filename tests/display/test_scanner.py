@@ -41,3 +41,7 @@ def test_html_code_is_not_prose():
     text = html_text(page)
     assert "profit_usd_per_year" not in text
     assert [p.split(":")[0] for p in problems(text)] == ["boolean"]
+
+
+def test_paths_are_not_prose():
+    assert problems("wrote /tmp/pytest-of-root/report_pages0/index.html (1.8 MB)") == []
