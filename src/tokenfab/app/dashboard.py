@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import streamlit as st
 
+from tokenfab import display
 from tokenfab.app import logic as L
 from tokenfab.catalog import load_catalog
 from tokenfab.errors import TokenfabError
@@ -223,18 +224,19 @@ with t_front:
             ok = g[g["interactivity_tokens_per_s_per_user"] >= inp.interactivity]
             if ok.empty:
                 cols[2 * i].metric(f"{hw}: tokens/s per GPU", "not reachable",
-                                   help=f"best {x.max():.3g} tokens/s per user")
+                                   help=f"best {display.number(x.max())} tokens/s per user")
                 continue
             best = ok.loc[ok["output_tokens_per_s_per_accelerator"].idxmax()]
             cols[2 * i].metric(f"{hw}: tokens/s per GPU",
-                               f"{best['output_tokens_per_s_per_accelerator']:,.0f}")
-            cols[2 * i + 1].metric(f"{hw}: tokens/s per MW", f"{best['tokens_per_s_per_mw']:,.0f}")
+                               display.number(best['output_tokens_per_s_per_accelerator']))
+            cols[2 * i + 1].metric(f"{hw}: tokens/s per MW",
+                                   display.number(best['tokens_per_s_per_mw']))
         st.image(_chart("frontier_pair", gpu, mw, marker_x=inp.interactivity,
                                       title=f"{inp.model}, {inp.input_tokens} in / "
                                       f"{inp.output_tokens} out"),
                  caption="Pareto frontier: tokens/s per GPU and per MW of all-in power vs "
                  "tokens/s per user (dashed: the interactivity you picked).")
-        st.dataframe(df, hide_index=True)
+        st.dataframe(display.table_rows(df), hide_index=True)  # CSV below: the raw numbers
         st.download_button("Download the frontier (CSV)", df.to_csv(index=False),
                            file_name="frontier.csv", mime="text/csv")
 
@@ -244,13 +246,13 @@ with t_fact:
         results["factory"] = fr
         p = fr.point
         c: Sequence[DeltaGenerator] = st.columns(6)  # each tab sets its own number of columns
-        c[0].metric("Accelerators", f"{p['accelerators']:,.0f}")
+        c[0].metric("Accelerators", display.count(p['accelerators']))
         c[1].metric("Revenue per year", _usd(p["revenue_usd_per_year"]))
         c[2].metric("TCO per year", _usd(p["tco_usd_per_year"]))
         c[3].metric("Profit per year", _usd(p["profit_usd_per_year"]))
-        c[4].metric("Cost per million tokens", f"${p['cost_usd_per_mtok']:.3g}")
+        c[4].metric("Cost per million tokens", display.money(p['cost_usd_per_mtok']))
         pb = p["payback_years"]
-        c[5].metric("Payback", f"{pb:.2g} years" if np.isfinite(pb) else "never")
+        c[5].metric("Payback", display.years(pb))
         steps = [("revenue", p["revenue_usd_per_year"]), ("opex", -p["opex_usd_per_year"]),
                  ("capital charge", -p["capital_charge_usd_per_year"])]
         left, right = st.columns(2)
@@ -259,13 +261,14 @@ with t_fact:
                                     scale=1e9))
         if fr.bars:
             scale, unit = _scale_of(fr.tornado_output)
-            right.image(_chart("tornado", fr.bars, xlabel=f"{fr.tornado_output} [{unit}]",
+            right.image(_chart("tornado", fr.bars, xlabel=f"{display.label(fr.tornado_output)} [{unit}]",
                                        scale=scale, title="What moves it (one input at a time)"))
         if fr.vs_op is not None:
             keys = ["accelerators", "tokens_per_s_per_mw", "revenue_usd_per_year",
                     "tco_usd_per_year", "profit_usd_per_year", "cost_usd_per_mtok"]
-            st.dataframe({"output": keys, inp.hardware: [p[k] for k in keys],
-                          inp.vs: [p["vs_" + k] for k in keys]}, hide_index=True)
+            st.dataframe([{"output": display.label(k), inp.hardware: display.of_field(p[k], k),
+                           inp.vs: display.of_field(p["vs_" + k], k)} for k in keys],
+                         hide_index=True)
             st.write(f"Break-even accelerator price of {inp.vs} (equal profit on the same power): "
                      f"**{_usd(p['breakeven_price_usd_per_accelerator'])}**")
 
@@ -276,7 +279,7 @@ with t_dem:
         dec = pj.decomposition
         c = st.columns(3)
         c[0].metric(f"Inference compute {pj.years[0]}-{pj.years[-1]}",
-                    f"x{dec['inference']['total_multiple']:.3g}")
+                    f"x{display.number(dec['inference']['total_multiple'])}")
         c[1].metric(f"GW needed in {pj.years[-1]}", f"{pj.point['gw'][-1]:,.0f}")
         c[2].metric("Years to a billion-fold at this rate",
                     f"{dec['claim']['years_at_projected_rate']:.1f}"
@@ -288,8 +291,8 @@ with t_dem:
                                 ylabel="FLOP per year", logy=True,
                                 title=f"Compute demand by scaling law ({inp.model} served at "
                                 f"{inp.interactivity:g} tok/s per user)"))
-        st.dataframe([{k: v for k, v in r.items() if k != "bands"} for r in pj.rows()],
-                     hide_index=True)
+        st.dataframe(display.table_rows([{k: v for k, v in r.items() if k != "bands"}
+                                         for r in pj.rows()]), hide_index=True)
 
 with t_mkt:
     mr = _run("market", _market, inp)
@@ -303,7 +306,7 @@ with t_mkt:
         c[3].metric("GW bought per year (median)",
                     f"{mr.pct('power_added_w_per_year', 1e9)['p50']:,.0f}")
         st.image(_market_png(L.only(inp, "market")), caption="From GDP to gigawatts (medians, p10-p90 error bars).")
-        st.write(mr.arithmetic["finding"])
+        st.write(display.prose(mr.arithmetic["finding"]))
 
 with t_clu:
     site = _run("cluster", _cluster, inp)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from tokenfab import display
 from tokenfab.catalog import Accelerator, as_record
 from tokenfab.catalog.schema import ACCELERATOR_FIELDS, MODEL_FIELDS
 from tokenfab.cli.common import fmt_si, get_catalog, print_json, stdout, toml_out_option
@@ -86,10 +87,21 @@ def models(
         pc = param_counts(m)
         kv = "MLA" if m.is_mla else str(m.kv_heads)
         moe = f"{m.moe_experts} ({m.moe_top_k})" if m.is_moe else "dense"
-        t.add_row(m.id, m.attention_type, str(m.layers), str(m.hidden_size),
+        t.add_row(m.id, m.attention_type, str(m.layers), display.count(m.hidden_size),
                   f"{m.attention_heads}/{kv}", moe, fmt_si(pc.total), fmt_si(pc.active),
                   fmt_si(m.total_params_published))
     stdout.print(t)
+
+
+def _show_value(v: object, unit: str) -> str:
+    """A catalog value for people: numbers in their unit with an SI prefix, no ``e+``."""
+    if v is None:
+        return "—"
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return display.cell(v)
+    if unit in ("", "count", "year") or isinstance(v, int):
+        return display.number(v, 6) if unit != "year" else str(v)
+    return display.quantity(v, unit, 4)
 
 
 @catalog_app.command("show")
@@ -125,7 +137,8 @@ def show(
     specs = ACCELERATOR_FIELDS if isinstance(obj, Accelerator) else MODEL_FIELDS
     t = Table(title=f"{rec['id']} — {rec['name']}", show_lines=False)
     for col in ("field", "value", "unit", "kind", "date", "age", "source"):
-        t.add_column(col, overflow="fold", no_wrap=col in ("date", "age"))
+        t.add_column(col, overflow="fold", no_wrap=col in ("date", "age", "source"))
+    refs: dict[str, int] = {}  # each source once, in full below the table (never cut)
     for s in specs:
         v = rec[s.name]
         p = rec["sources"].get(s.name, {})
@@ -134,10 +147,13 @@ def show(
             src += f" — {p['note']}"
         d = p.get("date", "")
         age = age_years(d) if d else None
-        t.add_row(s.name, "—" if v is None else (f"{v:.6g}" if isinstance(v, float) else str(v)),
+        ref = f"[{refs.setdefault(src, len(refs) + 1)}]" if src else ""
+        t.add_row(display.label(s.name), _show_value(v, s.unit),
                   s.unit, p.get("kind", ""), d or ("undated" if p else ""),
-                  "" if age is None else f"{age:.1f} y", src)
+                  "" if age is None else f"{age:.1f} y", ref)
     stdout.print(t)
+    for src, i in refs.items():
+        stdout.print(f"[{i}] {display.prose(src)}", markup=False, highlight=False, soft_wrap=True)
     stdout.print("date: of the value's source (newest when several; 'undated' when no source "
                  "states one); age in years to today")
 

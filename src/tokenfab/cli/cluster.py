@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from tokenfab import display
 from tokenfab.cli.common import (
     SET_HELP,
     console_err,
@@ -134,7 +135,8 @@ def cluster(
             for k in ("accelerators", "days", "tokens"):
                 if flags[k] is not None:
                     CLUSTER_INPUTS[k].parse(flags[k], where=f"--{k}")
-        print_inputs(CLUSTER_INPUTS, cat, {"hardware": cat.hardware(hardware or "gb200-nvl72")})
+        print_inputs(CLUSTER_INPUTS, cat, {"hardware": cat.hardware(hardware or "gb200-nvl72")},
+                     json_out=json_out)
         return
     if scenario is None and hardware is None and accelerators is None:
         raise TokenfabError("give a scenario file or --hardware and --accelerators",
@@ -164,14 +166,14 @@ def cluster(
     t.add_column("value", justify="right")
     t.add_column("note", overflow="fold")  # a source is never cut with '…' (issue 15)
     rows = [
-        ("IT power", fmt_si(d["it_power_w"], "W"), result.system_power_source),
+        ("IT power", fmt_si(d["it_power_w"], "W"), display.prose(result.system_power_source)),
         ("facility power", fmt_si(d["facility_power_w"], "W"), f"PUE {_txt(res['pue'])}"),
         ("energy per year", f"{d['energy_per_year_j'] / 3.6e15:.3g} TWh", "at full load"),
         ("racks", f"{d['racks']:,}", f"{fmt_si(d['rack_power_w'], 'W')} each, {d['cooling']} cooled"),
         ("switches", f"{d['switches']:,}", f"{fab.tiers}-tier, {fab.planes} plane(s) "
          f"x {fab.radix} ports at {fab.port_speed_bps / 1e9:g}G"),
         ("links / transceivers", f"{d['links']:,} / {d['transceivers']:,}",
-         f"fabric {fmt_si(fab.power_w, 'W')}, ${fab.cost_usd / 1e9:.3g} B"),
+         f"fabric {fmt_si(fab.power_w, 'W')}, {display.money(fab.cost_usd)}"),
         ("job / hot spares", f"{result.job_accelerators:,} / {result.spare_accelerators:,}", ""),
         ("job MTBF", f"{d['mtbf_hours'] * 60:.3g} min", "Llama 3 per-GPU interruption rate"),
         ("expected interruptions", f"{d['expected_interruptions']:,.0f}", f"in {d['days']:g} days"),
@@ -195,7 +197,9 @@ def cluster(
     stdout.print(t)
     for k, v in result.ranges.items():
         if v["p10"] != v["p90"]:
-            stdout.print(f"  {k}: p10 {v['p10']:.4g}  p50 {v['p50']:.4g}  p90 {v['p90']:.4g}")
+            stdout.print(f"  {display.label(k)}: p10 {display.of_field(v['p10'], k)}  "
+                         f"p50 {display.of_field(v['p50'], k)}  p90 {display.of_field(v['p90'], k)}",
+                         markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.console import Console
 
+from tokenfab import display
 from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.errors import TokenfabError
 from tokenfab.outputs import check_output_dir, check_output_file
@@ -66,15 +67,11 @@ def fail(message: str, **kw: Any) -> TokenfabError:
 
 
 def fmt_si(x: float | None, unit: str = "", digits: int = 3) -> str:
-    """``1.979e15, 'FLOP/s'`` -> ``'1.98 PFLOP/s'``; None -> '—'."""
-    if x is None:
-        return "—"
-    if x == 0:
-        return f"0 {unit}".strip()
-    for p, s in ((1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if abs(x) >= p:
-            return f"{x / p:.{digits}g} {s}{unit}".strip()
-    return f"{x:.{digits}g} {unit}".strip()
+    """``1.979e15, 'FLOP/s'`` -> ``'1.98 PFLOP/s'``; None -> '—' (:func:`tokenfab.display.value`:
+    money as $K/M/B/T, counts with separators, never ``e+``)."""
+    if unit in ("", "count", "tokens", "tok"):
+        return display.compact(x, digits) + (f" {unit}" if unit and x is not None else "")
+    return display.value(x, unit, digits)
 
 
 #: help text of every modelling command's ``--set`` option (one meaning everywhere)
@@ -90,9 +87,39 @@ def parse_set(inputs: Any, pairs: list[str] | None) -> dict[str, Any]:
 
 
 def print_inputs(inputs: Any, catalog: Catalog | None = None,
-                 context: dict[str, Any] | None = None) -> None:
-    """``--inputs``: the model's inputs as a table (name, unit, allowed, default, kind, source)."""
+                 context: dict[str, Any] | None = None, *, json_out: bool = False) -> None:
+    """``--inputs``: the model's inputs as a table (name, unit, allowed, default, kind, source);
+    with ``--json``, the same as a JSON list (:func:`inputs_records`)."""
+    if json_out:
+        print_json(inputs_records(inputs, catalog, context))
+        return
     stdout.print(inputs.markdown_table(catalog, context), markup=False, highlight=False)
+
+
+def inputs_records(inputs: Any, catalog: Catalog | None = None,
+                   context: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The rows of ``--inputs`` as data: name, doc, dimension, unit, allowed, default (SI; a range
+    as ``{low, likely, high}``; None when required or not resolvable here), kind, source."""
+    from tokenfab.uncertainty import Range
+
+    try:
+        res = inputs.resolve({}, catalog, context)
+    except TokenfabError:
+        res = None
+    out: list[dict[str, Any]] = []
+    for i in inputs:
+        v = res.values.get(i.name) if res else None
+        src = res.sources.get(i.name) if res else None
+        if isinstance(v, Range):
+            default: Any = {"low": float(v.low), "likely": float(v.likely), "high": float(v.high)}
+        else:
+            default = None if v is None else float(v)
+        out.append({"name": i.name, "doc": i.doc, "dimension": i.dimension, "unit": i.unit,
+                    "allowed": i.bounds or "any", "required": bool(i.required),
+                    "default": default, "kind": src.kind if src else i.kind,
+                    "source": src.text if src else i.source,
+                    "plausible": list(i.plausible) if i.plausible else None})
+    return out
 
 
 def run_options(samples: int | None, seed: int | None, *, default_samples: int = 0) -> Any:
@@ -134,3 +161,22 @@ def toml_out_option(value: Any) -> Any:
 def out_dir_option(value: Any) -> Any:
     """typer callback of ``--out DIR``: a folder that exists or can be created in place."""
     return None if value is None else check_output_dir(value, flag="--out")
+
+
+# -- inputs in words (shared by every command's tables) --------------------------------------
+def input_label(inputs: Any, name: str) -> str:
+    """An input of ``inputs`` (an :class:`~tokenfab.inputs.InputSet`) in words, from its doc."""
+    inp = _find_input(inputs, name)
+    return display.input_label(name, inp.doc if inp is not None else "")
+
+
+def input_value(inputs: Any, name: str, v: float | None) -> str:
+    """A value of an input in the unit a person reads (its declared dimension)."""
+    inp = _find_input(inputs, name)
+    if inp is None:
+        return display.number(v)
+    return display.of_dimension(v, inp.dimension, inp.unit)
+
+
+def _find_input(inputs: Any, name: str) -> Any:
+    return next((i for i in (inputs or ()) if getattr(i, "name", None) == name), None)

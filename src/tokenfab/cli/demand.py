@@ -16,6 +16,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 from typer.core import TyperGroup
 
+from tokenfab import display
 from tokenfab.cli.common import (
     SET_HELP,
     console_err,
@@ -99,7 +100,7 @@ def demand(
         return
     cat = get_catalog()
     if show_inputs:
-        print_inputs(DEMAND_INPUTS, cat)
+        print_inputs(DEMAND_INPUTS, cat, json_out=json_out)
         return
     options = run_options(samples, seed, default_samples=1000)
     flags = parse_set(DEMAND_INPUTS, set_)
@@ -140,7 +141,7 @@ def demand(
 
 
 def _sci(x: float) -> str:
-    return f"{x:.3g}"
+    return display.number(x)
 
 
 def _band(proj: Any, key: str, i: int, fmt: Callable[[float], str] = _sci) -> str:
@@ -171,16 +172,17 @@ def _print_projection(proj: Any, meta: dict[str, str]) -> None:
                   _sci(float(p["tokens"][i])),
                   fmt_si(float(p["accelerators"][i])),
                   _band(proj, "gw", i),
-                  "$" + fmt_si(float(p["capex_usd"][i])),
-                  "$" + fmt_si(float(p["accelerator_spend_usd"][i])),
-                  "$" + fmt_si(float(p["demand_indexed_spend_usd"][i])),
-                  "$" + fmt_si(float(p["analyst_spend_usd"][i])))
+                  fmt_si(float(p["capex_usd"][i]), "USD"),
+                  fmt_si(float(p["accelerator_spend_usd"][i]), "USD"),
+                  fmt_si(float(p["demand_indexed_spend_usd"][i]), "USD"),
+                  fmt_si(float(p["analyst_spend_usd"][i]), "USD"))
     stdout.print(t)
     d = proj.decomposition
     inf = d["inference"]
     stdout.print(f"\nInference FLOPs {d['first_year']}→{d['last_year']}: "
                  f"x{inf['total_multiple']:.3g} ({100 * inf['total_rate_per_year']:.0f}%/yr) = "
-                 + " x ".join(f"{k} x{v['multiple']:.3g} ({100 * v['log_share']:.0f}% of log)"
+                 + " x ".join(f"{display.label(k).lower()} x{display.number(v['multiple'])} "
+                              f"({100 * v['log_share']:.0f}% of log)"
                               for k, v in inf["factors"].items()))
     stdout.print(f"Pre-training x{d['pretraining']['total_multiple']:.3g}, post-training "
                  f"x{d['post_training']['total_multiple']:.3g}, all compute "
@@ -195,19 +197,26 @@ def _print_projection(proj: Any, meta: dict[str, str]) -> None:
                  f"{yrs_txt}.")
     if c["factors"]:
         stdout.print("  split like the projection: " + ", ".join(
-            f"{k} x{v['multiple']:.3g}" for k, v in c["factors"].items()))
+            f"{display.label(k).lower()} x{display.number(v['multiple'])}"
+            for k, v in c["factors"].items()))
     for ch in proj.checks:
         stdout.print(f"check {ch['year']}: model {fmt_si(ch['model_tokens_billed_per_month'])} "
                      f"tokens/month (whole market) vs {fmt_si(ch['observed_tokens_per_month'])} "
-                     f"observed ({ch['observed']}, one provider)")
+                     f"observed ({display.prose(ch['observed'])}, one provider)")
     for f in proj.base_year:
-        stdout.print(escape(f"{f.claim.id}: {f.verdict.value} — model/published "
+        stdout.print(escape(f"{display.label(f.claim.id)}: {f.verdict.value} — model/published "
                             f"{f.numbers['ratio_model_to_published']:.2f} ({f.claim.text})"))
     stdout.print("accel. spend = capex x accelerator share (absolute); indexed = the analysts' "
                  "base-year spending grown like the demand-implied capacity; analysts = the "
                  "~8%/yr extrapolation")
     for n in proj.notes:
-        stdout.print(escape(f"note: {n}"))
+        stdout.print(escape(f"note: {display.prose(n)}"))
+
+
+def _series(name: str) -> str:
+    """``'google_monthly_tokens (all points)'`` -> ``'Google tokens per month (all points)'``."""
+    head, sep, rest = name.partition(" (")
+    return display.label(head) + sep + rest
 
 
 @demand_app.command("fit")
@@ -225,12 +234,12 @@ def fit(
     for f in res["fits"]:
         ci = f["multiple_ci95"]
         dci = f["doubling_months_ci95"]
-        t.add_row(f["name"], str(f["n"]), f"{f['multiple_per_year']:.3g}",
+        t.add_row(_series(f["name"]), str(f["n"]), f"{f['multiple_per_year']:.3g}",
                   f"{ci[0]:.3g}–{ci[1]:.3g}" if ci else "—", f"{f['doubling_months']:.3g}",
                   f"{dci[0]:.3g}–{dci[1]:.3g}" if dci else "—", f"{f['r2']:.3f}")
     stdout.print(t)
     for p in res["published"]:
-        stdout.print(escape(f"published: {p['name']}: x{p['multiple_per_year']:g}/yr "
+        stdout.print(escape(f"published: {_series(p['name'])}: x{p['multiple_per_year']:g}/yr "
                             f"({p['low']:g}–{p['high']:g}) — {p['source']}"))
 
 

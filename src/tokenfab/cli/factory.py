@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from tokenfab import display
 from tokenfab.catalog import Catalog
 from tokenfab.cli.common import (
     SET_HELP,
@@ -23,6 +25,7 @@ from tokenfab.cli.common import (
     get_catalog,
     parse_set,
     plot_option,
+    print_inputs,
     print_json,
     save_scenario_option,
     stdout,
@@ -35,6 +38,7 @@ from tokenfab.factory.pricing import DEFAULT_PRICE_CURVE
 from tokenfab.factory.runner import resolve_inputs, run_factory
 from tokenfab.factory.spec import FactorySection
 from tokenfab.factory.verdict import judge, judge_all, rent_gap, scenario_claims
+from tokenfab.inputs import InputSet
 from tokenfab.report.figures.factory import tornado_png
 from tokenfab.scenario import load_section, save_resolved, scenario_meta, validate_section
 
@@ -63,31 +67,31 @@ _ROWS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: the ``kind`` column of :data:`_ROWS` as the unit :func:`tokenfab.display.value` reads
+_KIND_UNITS = {"int": "count", "pct": "%", "yr": "years", "usd": "USD", "W": "W", "num": ""}
+
+
 def _fmt(v: float | None, kind: str) -> str:
+    """One cell of the factory table, formatted by :mod:`tokenfab.display` (money in $K/M/B/T,
+    thousands separators, powers of ten only beyond a thousand trillion)."""
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return "never" if kind == "yr" else "—"
-    if kind == "int":
-        return f"{v:,.0f}"
-    if kind == "pct":
-        return f"{v:.1%}"
-    if kind == "yr":
-        return f"{v:.2f} yr"
-    a = abs(v)
-    suffix = next(((d, s) for d, s in ((1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"),
-                                      (1e3, "k")) if a >= d), (1.0, ""))
-    num = f"{v / suffix[0]:,.3g}{suffix[1]}"
-    if kind == "usd":
-        return ("-$" + num[1:]) if num.startswith("-") else "$" + num
-    if kind == "W":
-        return f"{num}W"
-    return num
+    return display.value(v, _KIND_UNITS.get(kind, kind))
+
+
+def _output_kind(key: str) -> str:
+    """The :data:`_ROWS` kind of a result key (money by its name otherwise)."""
+    for k, _label, kind in _ROWS:
+        if k == key:
+            return kind
+    return "usd" if "usd" in key else "num"
 
 
 def _table(d: dict[str, Any]) -> Table:
     vs = d.get("vs")
     mc = "p10" in d
     t = Table(title=f"{d['hardware']}" + (f" vs {vs['hardware']}" if vs else "")
-              + f" — {d['model']}, {d['power_w'] / 1e9:g} GW site", show_lines=False)
+              + f" — {d['model']}, {display.quantity(d['power_w'], 'W')} site", show_lines=False)
     t.add_column("output")
     for who, block in (("", d),) + ((("vs ", vs),) if vs else ()):
         name = block["hardware"]
@@ -102,6 +106,15 @@ def _table(d: dict[str, Any]) -> Table:
                 row.append(f"{_fmt(block['p10'].get(key), kind)} – {_fmt(block['p90'].get(key), kind)}")
         t.add_row(*row)
     return t
+
+
+def _input_doc(name: str) -> str:
+    """The doc of a factory input (``vs_`` inputs read as the --vs system's), for its label."""
+    base = name[len(VS_PREFIX):] if name.startswith(VS_PREFIX) else name
+    for i in FACTORY_INPUTS:
+        if i.name == base:
+            return i.doc
+    return ""
 
 
 def _section_from(scenario: Path | None, flags: dict[str, Any]) -> tuple[FactorySection, str | None]:
@@ -187,6 +200,11 @@ def factory_cmd(
     if show_inputs:
         hw = hardware or (load_section(scenario, "factory", FactorySection).hardware
                           if scenario is not None else "gb200-nvl72")
+        if json_out:
+            shown = InputSet("factory", [dataclasses.replace(i, required=False)
+                                         for i in FACTORY_INPUTS])
+            print_inputs(shown, cat, {"hardware": cat.hardware(hw)}, json_out=True)
+            return
         stdout.print(inputs_table(cat, hw), markup=False, highlight=False)
         return
     price = _default_unit(price, "USD/Mtok")
@@ -268,7 +286,7 @@ def _print_text(d: dict[str, Any], result: Any, verdicts: list[Any], gens: Any,
     stdout.print(f"per accelerator-hour: revenue ${d['revenue_usd_per_accelerator_hour']:.3g}, "
                  f"cost ${d['cost_usd_per_accelerator_hour']:.3g}"
                  + (f", market rent ${rent:.3g} (revenue / rent {d['revenue_to_rent_ratio']:.2g}x;"
-                    f" {d['market_rent_source']})" if rent else ""), markup=False,
+                    f" {display.prose(d['market_rent_source'])})" if rent else ""), markup=False,
                  highlight=False)
     gap = d["rent_gap"]
     stdout.print(f"no-arbitrage: {gap['verdict'].upper()} — {gap['headline']}", markup=False,
@@ -277,8 +295,8 @@ def _print_text(d: dict[str, Any], result: Any, verdicts: list[Any], gens: Any,
     dpb = d.get("discounted_payback_years")
     stdout.print(f"cash flows (price falling, construction and ramp): NPV {_fmt(d['npv_usd'], 'usd')}"
                  f", IRR {'none' if irr is None else f'{irr:.1%}'}, discounted payback "
-                 f"{'not within the IT life' if dpb is None else f'{dpb:.2f} yr'}; utilization "
-                 f"{d['utilization']:.2f}" + (" (DEMAND-BOUND: the demand cap, not power, "
+                 f"{'not within the IT life' if dpb is None else display.years(dpb)}; "
+                 f"utilization {display.percent(d['utilization'])}" + (" (DEMAND-BOUND: the demand cap, not power, "
                                               "limits sales)" if d["demand_bound"] else ""),
                  markup=False, highlight=False)
     stdout.print("simple payback at today's price: undiscounted, constant price, no construction "
@@ -293,9 +311,12 @@ def _print_text(d: dict[str, Any], result: Any, verdicts: list[Any], gens: Any,
                      f"{_fmt(d[BREAKEVEN_COST_KEY], 'usd')} per accelerator",
                      markup=False, highlight=False)
     if result.bars:
-        top = ", ".join(f"{b.name} ({_fmt(b.output_at_low, 'num')} … {_fmt(b.output_at_high, 'num')})"
+        kind = _output_kind(result.tornado_output)
+        top = ", ".join(f"{display.input_label(b.name, _input_doc(b.name))} "
+                        f"({_fmt(b.output_at_low, kind)} to {_fmt(b.output_at_high, kind)})"
                         for b in result.bars[:4])
-        stdout.print(f"largest effects on {result.tornado_output}: {top}", markup=False, highlight=False)
+        stdout.print(f"largest effects on {display.label(result.tornado_output).lower()} "
+                     f"(input low to high): {top}", markup=False, highlight=False)
     if gens:
         t = Table(title="generations on the same site")
         for c in ("system", "year", "tok/s per MW", "$ per Mtok", "tok/MW vs first", "per year",
@@ -303,15 +324,16 @@ def _print_text(d: dict[str, Any], result: Any, verdicts: list[Any], gens: Any,
             t.add_column(c, justify="left" if c == "system" else "right")
         for g in gens:
             if g.get("reason"):
-                t.add_row(g["hardware"], str(g["year"]), "—", "—", "—", "—", g["reason"][:60])
+                t.add_row(g["hardware"], str(g["year"]), "—", "—", "—", "—",
+                          display.prose(g["reason"]))
                 continue
             t.add_row(g["hardware"], str(g["year"]), _fmt(g["tokens_per_s_per_mw"], "num"),
-                      f"${g['cost_usd_per_mtok']:.3g}", f"{g['tokens_per_mw_vs_first']:.2f}x",
+                      display.money(g['cost_usd_per_mtok']), f"{g['tokens_per_mw_vs_first']:.2f}x",
                       f"{g['tokens_per_mw_per_year_x']:.2f}x" if "tokens_per_mw_per_year_x" in g else "",
                       f"{g['cost_per_mtok_per_year_x']:.2f}x" if "cost_per_mtok_per_year_x" in g else "")
         stdout.print(t)
     for v in verdicts:
-        stdout.print(v.text(), markup=False, highlight=False)
+        stdout.print(display.prose(v.text()), markup=False, highlight=False)
     if plot is not None:
         stdout.print(f"tornado chart: {plot}", markup=False, highlight=False)
 

@@ -10,10 +10,12 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from tokenfab import display
 from tokenfab.cli.common import (
     SET_HELP,
     console_err,
     get_catalog,
+    input_label,
     parse_set,
     plot_option,
     print_inputs,
@@ -50,6 +52,17 @@ def _value(v: float, unit: str) -> str:
     return f"{v:.3g}"
 
 
+def _sens_value(v: float, unit: str, name: str) -> str:
+    """A low/high of the sensitivity table in its unit (calendar years as they are)."""
+    if unit == "year":
+        return f"{v:.0f}" if name.endswith("_year") else display.value(v, "years")
+    if unit == "fraction":
+        return display.percent(v)
+    if unit == "ratio":
+        return display.value(v, "x")
+    return display.value(v, unit.replace("/year", "/yr"))
+
+
 def market(
     scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]",
                                            help="scenario file with a [market] section"),
@@ -81,7 +94,7 @@ def market(
     sets = parse_set(MARKET_INPUTS, set_)
     if list_inputs:  # the flags given beside --inputs are still checked (never silently taken)
         run_options(samples, seed)
-        print_inputs(MARKET_INPUTS, get_catalog())
+        print_inputs(MARKET_INPUTS, get_catalog(), json_out=json_out)
         return
     section = load_section(scenario, "market", MarketSection) if scenario else MarketSection()
     if hardware is not None:
@@ -118,7 +131,8 @@ def market(
 
     if meta.get("title"):
         stdout.print(f"[bold]{meta['title']}[/bold]")
-    t = Table(title=f"{result.region_name}: GDP -> GW ({result.n} draws, seed {result.seed})")
+    t = Table(title=f"{result.region_name}: GDP -> GW ({display.count(result.n)} draws, "
+                    f"seed {result.seed})")
     for col in ("step", "p10", "p50", "p90"):
         t.add_column(col, justify="left" if col == "step" else "right")
     for label, out, unit in WATERFALL:
@@ -145,7 +159,7 @@ def market(
                          else "left", overflow="fold")
         for rec in result.claims:
             c.add_row(("(interview) " if rec["kind"] == "interview" else "") + rec["text"],
-                      _value(rec["value"], rec["unit"]), rec["compared_with"],
+                      _value(rec["value"], rec["unit"]), display.label(rec["compared_with"]),
                       f"{rec['percentile']:.1f}", f"{rec['probability_model_reaches']:.1%}",
                       rec["where"], rec["verdict"])
         stdout.print(c)
@@ -154,7 +168,9 @@ def market(
     for col in ("input", "low", "high", "GW at low", "GW at high", "swing"):
         s.add_column(col, justify="left" if col == "input" else "right")
     for b in result.sensitivity:
-        s.add_row(b["input"], f"{b['low']:.4g}", f"{b['high']:.4g}", f"{b['gw_at_low']:.1f}",
+        s.add_row(input_label(MARKET_INPUTS, b["input"]),
+                  _sens_value(b["low"], b["unit"], b["input"]),
+                  _sens_value(b["high"], b["unit"], b["input"]), f"{b['gw_at_low']:.1f}",
                   f"{b['gw_at_high']:.1f}", f"{b['swing_gw']:.1f}")
     stdout.print(s)
     stdout.print("Inputs and their sources: 'tokenfab market --json' (key 'inputs'); "

@@ -8,6 +8,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from tokenfab import display
 from tokenfab.cli.common import (
     SET_HELP,
     console_err,
@@ -52,7 +53,7 @@ def _print_prediction(d: dict[str, Any]) -> None:
     rows = [
         ("output tokens/s (deployment)", f"{d['output_tokens_per_s']:,.0f}"),
         ("output tokens/s per accelerator",
-         f"{d['output_tokens_per_s_per_accelerator']:,.1f}{band}"),
+         f"{display.number(d['output_tokens_per_s_per_accelerator'], 4)}{band}"),
         ("tokens/s per user (interactivity)", f"{d['interactivity_tokens_per_s_per_user']:.1f}"),
         ("TTFT mean / p99", f"{d['ttft_s']:.3g} s / {d['ttft_p99_s']:.3g} s"),
         ("TPOT mean / p99", f"{d['tpot_s'] * 1e3:.3g} ms / {d['tpot_p99_s'] * 1e3:.3g} ms"),
@@ -123,7 +124,7 @@ def predict_cmd(
 
     cat = get_catalog(catalog)
     if inputs:
-        print_inputs(PREDICT_INPUTS, cat)
+        print_inputs(PREDICT_INPUTS, cat, json_out=json_out)
         return
     given = dict(input_tokens=input_tokens, output_tokens=output_tokens, ttft_max_s=ttft_max_s,
                  tpot_max_s=tpot_max_s, interactivity_min=interactivity_min)
@@ -216,14 +217,14 @@ def _print_scenario(result: dict[str, Any]) -> None:
         for col in ("step", "tok/s per acc", "factor", "cumulative"):
             t.add_column(col, justify="left" if col == "step" else "right")
         for s in result["waterfall"]:
-            t.add_row(s["step"], f"{s['output_tokens_per_s_per_accelerator']:,.1f}",
+            t.add_row(s["step"], f"{display.number(s['output_tokens_per_s_per_accelerator'], 4)}",
                       f"{s['factor']:.2f}x", f"{s['cumulative']:.2f}x")
         stdout.print(t)
         t = Table(title="one factor removed from the full configuration")
         for col in ("without", "tok/s per acc", "full / without"):
             t.add_column(col, justify="left" if col == "without" else "right")
         for s in result["one_at_a_time"]:
-            t.add_row(s["without"], f"{s['output_tokens_per_s_per_accelerator']:,.1f}",
+            t.add_row(s["without"], f"{display.number(s['output_tokens_per_s_per_accelerator'], 4)}",
                       f"{s['factor']:.2f}x")
         stdout.print(t)
         if result.get("verdict"):
@@ -282,7 +283,7 @@ def pareto_cmd(
         t.add_column(col, justify="right")
     for r in df.to_dict(orient="records"):
         t.add_row(f"{float(r['interactivity_tokens_per_s_per_user']):.1f}",
-                  f"{float(r['output_tokens_per_s_per_accelerator']):,.1f}",
+                  f"{display.number(float(r['output_tokens_per_s_per_accelerator']), 4)}",
                   fmt_si(float(r["tokens_per_s_per_mw"])), f"{float(r['ttft_s']):.3g}",
                   f"{float(r['tpot_s']) * 1e3:.3g}",
                   str(r["tp"]), str(r["ep"]), str(r["pp"]), str(r["dp"]), str(r["batch"]),
@@ -327,9 +328,9 @@ def validate_cmd(
     for r in res["rows"]:
         c = r["config"]
         t.add_row(r["id"], r["round"], r["accelerator_id"], r["model_id"], r["scenario"],
-                  f"{r['predicted']:,.1f}",
+                  f"{display.number(r['predicted'], 4)}",
                   f"{r['predicted_p10']:,.0f}-{r['predicted_p90']:,.0f}",
-                  f"{r['measured']:,.1f}", f"{r['error_pct']:+.1f}",
+                  f"{display.number(r['measured'], 4)}", f"{r['error_pct']:+.1f}",
                   f"TP{c['tp']} PP{c['pp']} EP{c['ep']}" + (" disagg" if c["disaggregated"]
                                                           else ""))
     stdout.print(t)

@@ -65,7 +65,8 @@ def plan(
     """
     cat = get_catalog()
     if show_inputs:
-        print_inputs(PLAN_INPUTS, cat, {"reference": cat.hardware("gb200-nvl72")})
+        print_inputs(PLAN_INPUTS, cat, {"reference": cat.hardware("gb200-nvl72")},
+                     json_out=json_out)
         return
     flags = parse_set(PLAN_INPUTS, set_)
     section = load_section(scenario, "plan", PlanSection) if scenario else PlanSection()

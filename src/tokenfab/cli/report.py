@@ -24,9 +24,11 @@ def report(
     scenarios: Path | None = typer.Option(None, "--scenarios", metavar="DIR",
                                           help="folder of the interview scenarios "
                                           "(default: scenarios/interview)"),
-    samples: int = typer.Option(2000, "--samples", min=100, max=200_000,
-                                help="Monte Carlo draws per uncertain output"),
-    seed: int = typer.Option(0, "--seed", help="random seed of every Monte Carlo run"),
+    samples: int | None = typer.Option(None, "--samples", min=100, max=200_000,
+                                       help="Monte Carlo draws per uncertain output (default "
+                                       "2000, or a scenario file's own; given here, it wins)"),
+    seed: int | None = typer.Option(None, "--seed", help="random seed of every Monte Carlo run "
+                                    "(default 0, or a scenario file's own; given here, it wins)"),
     only: list[str] = typer.Option([], "--only", metavar="KEY",
                                    help="build only these sections (repeatable)"),
     strict: bool = typer.Option(False, "--strict",
@@ -53,7 +55,10 @@ def report(
                             value=str(scenarios))
     ctx = ReportContext(catalog=get_catalog(catalog),
                         scenario_dir=scenarios if scenarios is not None else default_scenario_dir(),
-                        samples=samples, seed=seed)
+                        samples=2000 if samples is None else samples,
+                        seed=0 if seed is None else seed,
+                        explicit=frozenset(k for k, v in (("samples", samples), ("seed", seed))
+                                           if v is not None))
     extra = _sweep_section(ctx, sweep)
     try:
         rep = build_report(out, ctx=ctx, only=only or None, **extra, progress=True,

@@ -11,6 +11,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from tokenfab import display
 from tokenfab.cli.common import console_err, out_dir_option, print_json, state, stdout
 from tokenfab.errors import TokenfabError
 
@@ -130,7 +131,9 @@ def query_cmd(
         sys.stdout.write(df.to_csv(index=False))
     else:
         shown = df if limit == 0 else df.head(limit)
-        stdout.print(shown.to_string(index=False), markup=False, highlight=False)
+        # numbers for people (no float noise, no e+); --csv / --json keep the raw values
+        stdout.print(shown.to_string(index=False, float_format=display.number), markup=False,
+                     highlight=False)
         if len(shown) < len(df):
             stdout.print(f"({len(df) - len(shown)} more rows; --limit 0 shows all)",
                          markup=False, highlight=False)

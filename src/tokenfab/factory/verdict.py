@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from tokenfab import display
 from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.claims import Claim, Comparison, Finding, check, claims_from
 from tokenfab.errors import TokenfabError
@@ -335,10 +336,11 @@ def volume_finding(r: FactoryResult, catalog: Catalog) -> str | None:
     g = catalog.assumption("google_tokens_per_month_2026_05")
     yearly = g.value * SECONDS_PER_YEAR  # the catalog stores the rate in SI, tokens per second
     x = r.point["tokens_per_year"] / yearly
-    return (f"this site would produce {r.point['tokens_per_year']:.2g} tokens a year, {x:.2g}x "
-            f"Google's annualised volume of {yearly:.2g} tokens a year ({yearly / 12:.2g} tokens "
-            f"per month, {g.source}); the revenue assumes buyers for all of it at the assumed "
-            "price")
+    return (f"this site would produce {display.quantity(r.point['tokens_per_year'], 'tokens')} "
+            f"a year, {display.number(x, 2)}x Google's annualised volume of "
+            f"{display.quantity(yearly, 'tokens')} a year "
+            f"({display.quantity(yearly / 12.0, 'tokens')} per month, {g.source}); "
+            "the revenue assumes buyers for all of it at the assumed price")
 
 
 #: DeepSeek, "DeepSeek-V3/R1 Inference System Overview" (2025-03-01,
@@ -527,14 +529,15 @@ def judge_all(result: FactoryResult, claims: list[Claim],
 
 
 def scenario_verdict(path: str | Path, catalog: Catalog | None = None, *,
-                     samples: int | None = None) -> tuple[FactoryResult, Finding | None]:
+                     samples: int | None = None,
+                     seed: int | None = None) -> tuple[FactoryResult, Finding | None]:
     """Run the ``[factory]`` section of a scenario file and judge its claim (if it has a check).
 
     Returns the result and the finding (None when the file has no ``[factory.check]``).
     """
     cat = catalog if catalog is not None else load_catalog()
     section = load_section(path, "factory", FactorySection)
-    result = run_factory(section, cat, samples=samples)
+    result = run_factory(section, cat, samples=samples, seed=seed)
     if section.check is None:
         return result, None
     meta = scenario_meta(path)

@@ -47,14 +47,32 @@ class ReportContext:
         Monte Carlo draws per uncertain output (kept modest so the report builds quickly).
     seed
         Random seed of every Monte Carlo run (the report is reproducible).
+    explicit
+        Which of ``samples`` / ``seed`` the user gave (``tokenfab report --samples N``): those
+        win over a scenario file's own; otherwise a section that runs a scenario file runs it
+        with the file's ``samples`` / ``seed``, exactly as ``tokenfab <command> FILE`` does
+        (one scenario, one answer: :meth:`draws`).
     """
 
     catalog: Any
     scenario_dir: Path
     samples: int = 2000
     seed: int = 0
+    explicit: frozenset[str] = frozenset()
     figure_dpi: int = 110
     extras: dict[str, Any] = field(default_factory=dict)
+
+    def draws(self, section: Any) -> tuple[int, int]:
+        """``(samples, seed)`` to run a scenario file's section with: the report's own where the
+        user set them, else the file's (what the CLI runs on that file), else the report's."""
+        given: set[str] = set(getattr(section, "model_fields_set", ()))
+        samples = self.samples
+        if "samples" not in self.explicit and "samples" in given and section.samples is not None:
+            samples = int(section.samples)
+        seed = self.seed
+        if "seed" not in self.explicit and "seed" in given and section.seed is not None:
+            seed = int(section.seed)
+        return samples, seed
 
     def scenario(self, name: str) -> Path:
         """Path of ``scenario_dir/name``; a missing file is a :class:`TokenfabError`."""

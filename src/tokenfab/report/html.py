@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import re
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from tokenfab import display
 from tokenfab.report.section import Section, Source, Table, Verdict
 
 if TYPE_CHECKING:
@@ -49,8 +51,36 @@ pre { background: var(--bg); border: 1px solid var(--line); padding: 10px; overf
 footer { border-top: 2px solid var(--line); margin-top: 48px; padding-top: 12px; font-size: 13px; }
 footer ol { padding-left: 22px; } a { color: #1a56a8; }
 .wide { overflow-x: auto; max-width: 100%; }
+.wide > table { margin: 0; }
+code { font-family: ui-monospace, monospace; font-size: 0.92em; background: var(--bg);
+       padding: 0 3px; border-radius: 3px; overflow-wrap: anywhere; }
+h2, h4, figcaption, .refs, td { overflow-wrap: anywhere; }
+td.num { overflow-wrap: normal; }
 .notes li { color: var(--muted); font-size: 14px; }
 """
+
+
+def _text(text: str) -> str:
+    """Prose for the page: escaped, field and catalog names (snake_case) set as ``<code>``."""
+    return "".join(f"<code>{escape(p)}</code>" if code else escape(p)
+                   for p, code in display.code_spans(str(text)))
+
+
+def _label(name: str) -> str:
+    """A row or column label: a bare field name in words, other text as prose."""
+    t = str(name)
+    if re.fullmatch(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+", t):
+        return escape(display.label(t))
+    return _text(t)
+
+
+def _cell(v: Any, column: str) -> str:
+    """One table cell for people (:mod:`tokenfab.display`): money, units, separators, words."""
+    if isinstance(v, str):
+        return _text(v)
+    if re.fullmatch(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+", column):
+        return escape(display.of_field(v, column))
+    return escape(display.cell(v))
 
 
 def _badge(v: Verdict) -> str:
@@ -59,23 +89,29 @@ def _badge(v: Verdict) -> str:
 
 def _link(src: Source) -> str:
     if src.url:
-        return f'{escape(src.label)} — <a href="{escape(src.url)}">{escape(src.url)}</a>'
-    return escape(src.label)
+        return f'{_text(src.label)} — <a href="{escape(src.url)}">{escape(src.url)}</a>'
+    return _text(src.label)
 
 
 def _table_html(t: Table) -> str:
-    data = t.data
-    try:
-        import pandas as pd
+    """A section's table: headers in words, cells through :mod:`tokenfab.display`, inside a box
+    that scrolls sideways when the table is wider than the page (``.wide``)."""
+    import pandas as pd
 
-        if not isinstance(data, pd.DataFrame):
-            data = pd.DataFrame(list(data))
-        body = data.to_html(index=False, border=0, escape=True, na_rep="—",
-                            float_format=lambda x: f"{x:.4g}")
-    except ImportError:  # pandas is a core dependency; be safe anyway
-        body = "<pre>" + escape(str(data)) + "</pre>"
-    note = f'<p class="refs">{escape(t.note)}</p>' if t.note else ""
-    return f'<h4>{escape(t.title)}</h4><div class="wide">{body}</div>{note}'
+    data = t.data if isinstance(t.data, pd.DataFrame) else pd.DataFrame(list(t.data))
+    cols = [str(c) for c in data.columns]
+    head = "".join(f"<th>{_label(c)}</th>" for c in cols)
+    rows = []
+    for rec in data.itertuples(index=False, name=None):
+        cells = []
+        for c, v in zip(cols, rec, strict=True):
+            num = isinstance(v, (int, float)) and not isinstance(v, bool)
+            cells.append(f'<td class="num">{_cell(v, c)}</td>' if num else f"<td>{_cell(v, c)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    body = (f'<table class="dataframe"><thead><tr>{head}</tr></thead><tbody>'
+            + "".join(rows) + "</tbody></table>")
+    note = f'<p class="refs">{_text(t.note)}</p>' if t.note else ""
+    return f'<h4>{_label(t.title)}</h4><div class="wide">{body}</div>{note}'
 
 
 def _section_html(i: int, s: Section, ref_index: dict[str, int]) -> str:
@@ -87,30 +123,30 @@ def _section_html(i: int, s: Section, ref_index: dict[str, int]) -> str:
         out.append(f'<div class="na-box not-available">not available: {escape(s.error or "")}</div>')
     else:
         out.append(f'<p class="verdict"><b>Verdict: {escape(s.verdict.value)}.</b> '
-                   f"{escape(s.reason)}</p>")
+                   f"{_text(s.reason)}</p>")
         if s.assumption:
-            out.append(f'<p class="turns"><b>Turns on:</b> {escape(s.assumption)}</p>')
+            out.append(f'<p class="turns"><b>Turns on:</b> {_text(s.assumption)}</p>')
     if s.rows:
-        out.append('<table class="numbers"><thead><tr><th>quantity</th><th>value</th>'
-                   "<th>note / source</th></tr></thead><tbody>")
+        out.append('<div class="wide"><table class="numbers"><thead><tr><th>quantity</th>'
+                   "<th>value</th><th>note / source</th></tr></thead><tbody>")
         for r in s.rows:
-            out.append(f"<tr><td>{escape(r.label)}</td><td class=\"num\">{escape(r.formatted())}</td>"
-                       f'<td class="note">{escape(r.note)}</td></tr>')
-        out.append("</tbody></table>")
+            out.append(f"<tr><td>{_label(r.label)}</td><td class=\"num\">{_text(r.formatted())}"
+                       f'</td><td class="note">{_text(r.note)}</td></tr>')
+        out.append("</tbody></table></div>")
     out.extend(_table_html(t) for t in s.tables)
     for f in s.figures:
         if f.png:
             b64 = base64.b64encode(f.png).decode("ascii")
             out.append(f'<figure><img alt="{escape(f.title)}" src="data:image/png;base64,{b64}">'
-                       f"<figcaption><b>{escape(f.title)}.</b> {escape(f.caption)}</figcaption></figure>")
+                       f"<figcaption><b>{escape(f.title)}.</b> {_text(f.caption)}</figcaption></figure>")
         else:
             out.append(f'<figure><div class="fig-missing">chart "{escape(f.title)}" not available: '
                        f"{escape(f.error or '')}</div></figure>")
     if s.notes:
-        out.append('<ul class="notes">' + "".join(f"<li>{escape(n)}</li>" for n in s.notes) + "</ul>")
+        out.append('<ul class="notes">' + "".join(f"<li>{_text(n)}</li>" for n in s.notes) + "</ul>")
     if s.sources:
         refs = ", ".join(f'<a href="#ref-{ref_index[src.key]}">[{ref_index[src.key]}]</a> '
-                         f"{escape(src.label)}" for src in s.sources)
+                         f"{_text(src.label)}" for src in s.sources)
         out.append(f'<p class="refs"><b>Sources:</b> {refs}</p>')
     for p in s.scenarios:
         try:
@@ -136,13 +172,13 @@ def render_html(report: Report) -> str:
     counts = {v: sum(1 for s in report.sections if s.verdict is v) for v in Verdict}
     tally = ", ".join(f"{n} {v.value}" for v, n in counts.items() if n)
 
-    toc = ['<table class="summary" id="summary"><thead><tr><th>#</th><th>claim</th>'
+    toc = ['<div class="wide"><table class="summary" id="summary"><thead><tr><th>#</th><th>claim</th>'
            "<th>verdict</th><th>why</th></tr></thead><tbody>"]
     for i, s in enumerate(report.sections, 1):
         why = s.reason if s.available else f"not available: {s.error}"
         toc.append(f'<tr><td>{i}</td><td><a href="#sec-{escape(s.key)}">{escape(s.title)}</a></td>'
-                   f"<td>{_badge(s.verdict)}</td><td>{escape(why)}</td></tr>")
-    toc.append("</tbody></table>")
+                   f"<td>{_badge(s.verdict)}</td><td>{_text(why)}</td></tr>")
+    toc.append("</tbody></table></div>")
 
     body = [_section_html(i, s, ref_index) for i, s in enumerate(report.sections, 1)]
     foot = ['<footer id="sources"><h3>Sources</h3><ol>']
@@ -150,7 +186,7 @@ def render_html(report: Report) -> str:
     foot.append("</ol>")
     foot.append(f"<p>Generated by tokenfab {escape(meta.get('version', ''))} on "
                 f"{escape(meta.get('date', ''))} in {report.seconds:.1f} s. Monte Carlo: "
-                f"{meta.get('samples')} draws, seed {meta.get('seed')}. The tool checks claims; it "
+                f"{display.count(meta.get('samples'))} draws, seed {meta.get('seed')}. The tool checks claims; it "
                 "does not advertise them: where the models cannot reproduce a claim, the report "
                 "says so.</p></footer>")
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tokenfab import display
+
 # re-exported: a section's verdict is the claims verdict (sections import it from here)
 from tokenfab.claims import Verdict as Verdict
 
@@ -121,60 +123,14 @@ class Section:
         }
 
 
-_SI = ((1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
-_MONEY = ((1e12, " T"), (1e9, " B"), (1e6, " M"), (1e3, " k"))
-
-
 def format_value(value: float | str | None, unit: str = "") -> str:
-    """Human formatting: ``(2.5e12, 'USD/yr')`` -> ``'$2.5 T/yr'``, ``(0.42, '%')`` -> ``'42%'``.
+    """Human formatting, by :func:`tokenfab.display.value` (the one formatter of the CLI, the
+    report and the app): ``(2.5e12, 'USD/yr')`` -> ``'$2.5T/yr'``, ``(0.42, '%')`` -> ``'42%'``.
 
     Units: ``USD...`` money (a ``/...`` suffix is kept), ``%`` a fraction shown as a
-    percentage, ``x`` a ratio, ``''`` a plain count; anything else gets SI prefixes.
+    percentage, ``x`` a ratio, ``''`` a plain count; anything else gets SI prefixes (powers of
+    ten, ``8.28×10²⁷ FLOP``, where no prefix fits).
     """
-    if value is None:
-        return "—"
     if isinstance(value, str):
-        return value if not unit else f"{value} {unit}"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    v = float(value)
-    if not math.isfinite(v):
-        return "—"
-    if unit.startswith("USD"):
-        rest = unit[3:]
-        sign = "-" if v < 0 else ""
-        a = abs(v)
-        for p, s in _MONEY:
-            if a >= p:
-                return f"{sign}${a / p:.3g}{s}{rest}"
-        return f"{sign}${a:.3g}{rest}" if a < 100 else f"{sign}${a:,.0f}{rest}"
-    if unit == "%":
-        return f"{100 * v:.3g}%"
-    if unit == "x":
-        if abs(v) >= 1e4:
-            return f"{_sci(v, '')}×"
-        return f"{v:,.0f}×" if abs(v) >= 1000 else f"{v:.3g}×"
-    if unit in ("", "count"):
-        if abs(v) >= 1e9:
-            return _sci(v, "")
-        return f"{v:,.0f}" if abs(v) >= 1000 or v == int(v) else f"{v:.3g}"
-    if unit in ("tok", "tokens", "FLOP", "FLOP/yr", "tokens/yr"):
-        return _sci(v, unit)
-    if unit in ("years", "year", "days", "hours", "minutes", "s"):
-        return f"{v:.3g} {unit}"
-    return _si(v, unit)
-
-
-def _sci(v: float, unit: str) -> str:
-    """``1.53e17 tokens``: scientific notation with three significant digits."""
-    if v == 0:
-        return f"0 {unit}".strip()
-    m, e = f"{v:.2e}".split("e")
-    return f"{float(m):.3g}e{int(e)} {unit}".strip()
-
-
-def _si(v: float, unit: str) -> str:
-    for p, s in _SI:
-        if abs(v) >= p:
-            return f"{v / p:.3g} {s}{unit}".strip()
-    return f"{v:.3g} {unit}".strip()
+        return display.prose(value) if not unit else f"{value} {unit}"
+    return display.value(value, unit)

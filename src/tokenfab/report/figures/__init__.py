@@ -77,7 +77,10 @@ def _plain_log(ax: Any, which: str = "x") -> None:
 
 
 def _short(label: str, n: int = 60) -> str:
-    return label if len(label) <= n else label[: n - 1] + "…"
+    """A long legend label wrapped onto lines of ``n`` characters (never cut with "…")."""
+    import textwrap
+
+    return label if len(label) <= n else "\n".join(textwrap.wrap(label, n))
 
 
 def frontier(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], *,

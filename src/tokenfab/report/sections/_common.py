@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from tokenfab import display
 from tokenfab.report.section import Source, Verdict
 
 _URL = re.compile(r"https?://[^\s;,)\]]+")
@@ -31,14 +32,26 @@ def verdict_of(status: str) -> Verdict:
     return _STATUS[key]
 
 
-def source_from_text(label: str, text: str) -> Source:
+def source_from_text(label: str, text: str, limit: int | None = None) -> Source:
     """A :class:`Source` from free text that may contain a URL (the first one becomes the link).
 
-    The text is kept whole: a source is never cut (issue 15)."""
+    The text is kept whole (a source cut with "…" cannot be checked; ``limit`` is ignored and
+    kept for callers); an input or catalog name as ``label`` is shown in words.
+    """
+    del limit
     m = _URL.search(text or "")
     url = m.group(0).rstrip(".") if m else ""
-    body = " ".join((text or "").split())
+    body = (text or "").strip()
+    label = _words(label)
     return Source(f"{label}: {body}" if label else body, url)
+
+
+def _words(label: str) -> str:
+    """``'tokens_per_param'`` -> ``'Tokens per param'``; ``'key (kind, year)'`` likewise."""
+    head, sep, rest = (label or "").partition(" (")
+    if re.fullmatch(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+", head):
+        return display.label(head) + sep + rest
+    return label
 
 
 def dedupe(sources: Iterable[Source]) -> list[Source]:

@@ -43,15 +43,19 @@ CASH_ROWS: tuple[tuple[str, str, str, str], ...] = (
 
 
 def run(ctx: ReportContext, scenario: str) -> tuple[Path, Any, Any]:
-    """Run ``scenario`` (a file in the scenario folder) with the report's sample count.
+    """Run ``scenario`` (a file in the scenario folder) with the draws of :meth:`ReportContext.draws`
+    (the file's own samples and seed unless the report was given others: the CLI's answer).
 
     Returns the path, the :class:`~tokenfab.factory.runner.FactoryResult` and the factory's own
     :class:`~tokenfab.factory.verdict.Verdict` (None when the file has no check).
     """
+    from tokenfab.factory.spec import FactorySection
     from tokenfab.factory.verdict import scenario_verdict
+    from tokenfab.scenario import load_section
 
     path = ctx.scenario(scenario)
-    result, verdict = scenario_verdict(path, ctx.catalog, samples=ctx.samples)
+    samples, seed = ctx.draws(load_section(path, "factory", FactorySection))
+    result, verdict = scenario_verdict(path, ctx.catalog, samples=samples, seed=seed)
     return path, result, verdict
 
 

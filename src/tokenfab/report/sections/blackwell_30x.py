@@ -195,4 +195,4 @@ def _cfg(c: dict[str, Any]) -> str:
 
 def _short(step: str) -> str:
     s = step.replace("baseline: ", "").replace(" (engine's choice)", "")
-    return "\n".join(textwrap.wrap(s, 24, max_lines=3, placeholder="…"))
+    return "\n".join(textwrap.wrap(s, 24))  # wrapped, never cut with "…"

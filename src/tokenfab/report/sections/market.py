@@ -46,8 +46,9 @@ def build(ctx: ReportContext) -> Section:
     path = ctx.scenario(SCENARIO)
     meta = scenario_meta(path)
     sec = load_section(path, "market", MarketSection)
-    pinned = run_market(sec, samples=ctx.samples, seed=ctx.seed, catalog=ctx.catalog)
-    ranged = run_market(None, samples=ctx.samples, seed=ctx.seed, catalog=ctx.catalog)
+    n, seed = ctx.draws(sec)  # the file's own draws, as 'tokenfab market FILE' runs it
+    pinned = run_market(sec, samples=n, seed=seed, catalog=ctx.catalog)
+    ranged = run_market(None, samples=n, seed=seed, catalog=ctx.catalog)
     ar = pinned.arithmetic
     outputs = [c for c in ranged.claims
                if c["kind"] == "interview" and "an input" not in c.get("note", "")]
@@ -78,7 +79,7 @@ def build(ctx: ReportContext) -> Section:
         Row("interview: token services (x 20%)", ar["token_services_usd_per_year"], "USD/yr"),
         Row("interview: AI factories per year (x (1 - 50%))", ar["infrastructure_usd_per_year"],
             "USD/yr"),
-        Row("…its own example ($10k per $100k employee) gives", ar[
+        Row("interview: its own example ($10k per $100k employee) gives", ar[
             "per_worker_token_services_usd_per_year"], "USD/yr",
             f"token services; the headline needs ${ar['headline_needs_ai_per_100k_usd'] / 1e3:g}k "
             "per $100k"),

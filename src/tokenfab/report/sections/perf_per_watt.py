@@ -28,7 +28,10 @@ def build(ctx: ReportContext) -> Section:
     meta = scenario_meta(path)
     section = load_section(path, "factory", FactorySection)
     claim = next(c for c in scenario_claims(path) if c.quantity == "revenue_per_perf_per_watt")
-    runs = perf_per_watt_regimes(section, claim, ctx.catalog, samples=ctx.samples)
+    n, seed = ctx.draws(section)
+    if seed != section.seed:
+        section = section.model_copy(update={"seed": seed})
+    runs = perf_per_watt_regimes(section, claim, ctx.catalog, samples=n)
     rows: list[Row] = []
     notes: list[str] = []
     for regime, r, f in runs:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tokenfab import display
 from tokenfab.demand import DemandSection, project
 from tokenfab.inputs import RunOptions, Value
 from tokenfab.plan import PlanSection, analyse, resolve
@@ -82,13 +83,13 @@ def build(ctx: ReportContext) -> Section:
                        f"alone {slow['unserved_share_rent_only']:.0%}")
     plan = rep.plan
     rows = [Row(f"users {years[0]} → {years[-1]}", users[-1] / users[0], "x",
-                f"{users[0]:.3g} → {users[-1]:.3g}"),
+                f"{display.compact(users[0])} → {display.compact(users[-1])}"),
             Row(f"inference compute per user {years[0]} → {years[-1]}", per_user[-1] / per_user[0],
                 "x"),
             Row("users' share of inference log-growth", user_share, "%"),
             Row("renting alone: unserved share of tokens", v["unserved_share_rent_only"], "%",
-                f"first shortfall {v['first_shortfall_year']}; rental cap binds: "
-                f"{v['rental_cap_binds']}"),
+                f"first shortfall {v['first_shortfall_year']}; the rental cap "
+                f"{'binds' if v['rental_cap_binds'] else 'does not bind'}"),
             Row("optimal rent+build plan: unserved share", v["unserved_share_plan"], "%"),
             Row("present cost of the plan", plan.present_cost_usd, "USD"),
             Row("first build year in the plan", str(plan.first_build_year), ""),
