@@ -34,7 +34,7 @@ def test_tables_print(capsys):
     assert main(["catalog", "models"]) == 0
     assert "qwen3-235b-a22b" in capsys.readouterr().out
     assert main(["catalog", "show", "mi355x"]) == 0
-    assert "hbm_bw_bytes_per_s" in capsys.readouterr().out
+    assert "HBM bandwidth bytes per s" in capsys.readouterr().out  # field names in words
 
 
 def test_unknown_id_message_and_exit_code(capsys):
