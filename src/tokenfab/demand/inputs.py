@@ -262,7 +262,7 @@ DEMAND_INPUTS = InputSet("demand", with_plausible([
     Input("input_tokens", "tokens", "prompt + context tokens per query",
           Range(300.0, 1000.0, 3000.0), ge=0.0, source=(
               "prompt + conversation context per query; with the answer, 1,000-3,000 tokens per "
-              "ChatGPT message: x catalog chatgpt_messages_per_day gives 1-3e15 tokens a month, "
+              "ChatGPT message: x catalog chatgpt_messages_per_day gives 1-3 × 10¹⁵ tokens a month, "
               "the order of catalog google_tokens_per_month_2025_10 [est]")),
     Input("answer_tokens", "tokens", "visible answer tokens per (non-reasoning) query",
           Range(300.0, 600.0, 1000.0), gt=0.0,
