@@ -558,7 +558,7 @@ def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | No
     if interval:
         # the interval is the fitted spread of ln(measured / predicted) around the
         # prediction (tokenfab.perf.era.speed_range): it scales the throughput
-        lo_s, hi_s = interval_scales(hw, software_date, era, m.id, experts)
+        lo_s, hi_s = interval_scales(hw, date, era, m.id, experts)  # the resolved date
         per, tot = p.output_tokens_per_s_per_accelerator, p.output_tokens_per_s
         extra.update(output_tokens_per_s_per_accelerator_p10=min(per * lo_s, per),
                      output_tokens_per_s_per_accelerator_p90=max(per * hi_s, per),
