@@ -160,10 +160,22 @@ def _capex_per_gw(r: FactoryResult, c: Claim) -> _Analysis:
         f"${(p['capex_it_usd'] / site_w - acc_w):.1f}, power/cooling + building "
         f"${p['capex_facility_usd'] / site_w:.1f} ({it / 1e9:.2f} GW of IT power, "
         f"{p['accelerators']:,.0f} accelerators)",
-        f"revenue {_usd(p['revenue_usd_per_year'])}/yr, TCO {_usd(p['tco_usd_per_year'])}/yr, gross "
-        f"margin {p['gross_margin']:.0%}, payback "
+        f"first full year at today's price: revenue {_usd(p['revenue_usd_per_year'])}/yr, TCO "
+        f"{_usd(p['tco_usd_per_year'])}/yr, gross margin {p['gross_margin']:.0%}; simple payback "
+        "at today's price (undiscounted, not a cash-flow metric) "
         + (f"{p['payback_years']:.1f} yr" if math.isfinite(p["payback_years"]) else "never"),
     ]
+    cash = r.headline()  # the yearly cash flows (price falling, construction, ramp)
+    if cash.get("npv_usd") is not None and math.isfinite(float(cash["npv_usd"])):
+        irr_ = cash.get("irr")
+        dpb_ = cash.get("discounted_payback_years")
+        findings.append(
+            f"cash flows with the price falling, construction and ramp: NPV {_usd(cash['npv_usd'])} "
+            f"at the cost of capital, IRR "
+            + (f"{float(irr_):.1%}" if irr_ is not None and math.isfinite(float(irr_)) else "none")
+            + ", discounted payback "
+            + (f"{float(dpb_):.1f} yr" if dpb_ is not None and math.isfinite(float(dpb_))
+               else "not within the IT life"))
     flips = []
     for tgt, label in ((lo, "low"), (hi, "high")):
         f = linear_root(r, "capex_usd_per_site_w", "accelerator_price", target=tgt, lo=0.0,
