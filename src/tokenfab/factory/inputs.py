@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tokenfab.catalog import Catalog, load_catalog
+from tokenfab.errors import TokenfabError
 from tokenfab.factory.pricing import market_rent, model_token_price
 from tokenfab.inputs import (
     Derived,
@@ -105,10 +106,20 @@ def _rent(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
 
 def deal_price(catalog: Catalog | None, hw: Any) -> Value:
     """Reported deal price per GPU (capex.csv ``deal_price_<system>_per_gpu``) where there is
-    one, else the catalog accelerator's ``price_usd`` [USD]."""
+    one, else the catalog accelerator's ``price_usd`` [USD].
+
+    A catalog (``--catalog``) that gives the accelerator a ``price_usd`` other than the shipped
+    one is taken at its word: its price, not the deal row, is the default.
+    """
     cat = _cat(catalog)
     key = f"deal_price_{hw.id.replace('-', '_')}_per_gpu"
-    return cat.assumption(key).si if key in cat.capex else float(hw.price_usd)
+    if key not in cat.capex:
+        return float(hw.price_usd)
+    try:
+        shipped = float(load_catalog().hardware(hw.id).price_usd)
+    except TokenfabError:
+        shipped = float("nan")
+    return cat.assumption(key).si if float(hw.price_usd) == shipped else float(hw.price_usd)
 
 
 def survey_facility_cost(catalog: Catalog | None, power_cooling: bool) -> Value:
@@ -160,8 +171,8 @@ _SURVEY = ("facility_cost_per_critical_w x (1 + ai_facility_premium) x {part} (c
            "per critical W; Turner & Townsend 2025-2026 AI premium +8.5%; C&W split: critical "
            "capacity + white space = share_facility_power_cooling 63%)")
 _DEAL = ("capex.csv deal_price_<system>_per_gpu where there is one (Morgan Stanley: GB200 NVL72 "
-         "rack $3.5-4M, GB300 ~$4M to hyperscalers / 72 GPUs), else the catalog accelerator's "
-         "price_usd")
+         "rack $3.5-4M, GB300 ~$4M to hyperscalers / 72 GPUs), else (or when a --catalog "
+         "changes it) the catalog accelerator's price_usd")
 _NET = ("networking_to_compute_revenue_nvidia x deal price / IT W per accelerator (NVIDIA CFO "
         "commentary Q3 FY26: Data Center networking $8.2B / compute $43.0B = 0.19) + "
         "share_capex_storage x 47.2 USD per IT W (Bernstein Oct 2025 GB200 NVL72: $5.9M per "
