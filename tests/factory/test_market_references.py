@@ -17,8 +17,8 @@ import math
 import pytest
 
 from tokenfab.catalog import load_catalog
-from tokenfab.factory.economics import factory_model
 from tokenfab.factory import capex_usd_per_it_w
+from tokenfab.factory.economics import factory_model
 from tokenfab.factory.inputs import (
     deal_price,
     site_cost_share,

@@ -20,7 +20,7 @@ The ``vs_`` inputs describe the system compared with (``--vs``); left out, each 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from tokenfab.catalog import Catalog, load_catalog
@@ -152,7 +152,7 @@ def sourced_networking_cost(catalog: Catalog | None, hw: Any) -> Value:
     return _sum(net, site_cost_share(cat, "share_capex_storage"))
 
 
-def _per_hw(fn: Any) -> Any:
+def _per_hw(fn: Callable[[Catalog | None, Any], Value]) -> Any:
     def wrapped(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
         return fn(catalog, context["hardware"])
 
