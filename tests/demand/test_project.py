@@ -32,10 +32,17 @@ def test_every_rate_zero_gives_flat_demand():
     inf = proj.decomposition["inference"]
     assert inf["total_multiple"] == pytest.approx(1.0)
     assert all(f["multiple"] == pytest.approx(1.0) for f in inf["factors"].values())
-    # with nothing growing, capex is only the replacement of a constant fleet
-    life = proj.inputs.point()["capex_life_years"]
+    # with nothing growing, capex is only the replacement of a constant fleet: IT over its
+    # life, the facility over its own
+    pt = proj.inputs.point()
     w = proj.point["power_w"][0]
-    assert proj.point["capex_usd"][0] == pytest.approx(w * proj.point["capex_usd_per_w"][0] / life)
+    c_f = proj.point["capex_facility_usd_per_w"][0]
+    c_it = proj.point["capex_usd_per_w"][0] - c_f
+    assert 0 < c_f < c_it
+    assert proj.point["capex_usd"][0] == pytest.approx(
+        w * (c_it / pt["capex_life_years"] + c_f / pt["capex_life_facility_years"]))
+    assert proj.point["capex_facility_usd"][0] == pytest.approx(
+        w * c_f / pt["capex_life_facility_years"])
 
 
 def test_doubling_users_doubles_inference_only():

@@ -28,6 +28,50 @@ def test_capex_new_plus_replacement():
     assert float(supply.annual_capex_usd(6e9, 8e9, 40.0, 5.0)) == pytest.approx(40 * 1.6e9)
 
 
+def test_construction_lead_weights_by_hand_and_by_brute_force():
+    w = supply.construction_lead_weights
+    # 1-year build, capacity online evenly through year j: half the facility paid in j - 1
+    np.testing.assert_allclose(w(1.0, 2), [0.5, 0.5, 0.0])
+    np.testing.assert_allclose(w(2.0, 2), [0.25, 0.5, 0.25])
+    np.testing.assert_allclose(w(0.5, 1), [0.75, 0.25])   # P(b > a) = int_0^.5 b db / .5
+    np.testing.assert_allclose(w(0.0, 1), [1.0, 0.0])      # no lead: the IT year
+    # samples: one column per construction time, each summing to 1
+    ws = w(np.array([0.0, 0.33, 1.0, 1.7]), 2)
+    assert ws.shape == (3, 4)
+    np.testing.assert_allclose(ws.sum(axis=0), 1.0)
+    # independent check: midpoint grid over (a, b) of the spend time j + a - b
+    n = 2000
+    a = (np.arange(n) + 0.5) / n
+    b = 1.7 * (np.arange(n) + 0.5) / n
+    d = b[None, :] - a[:, None]
+    grid = [np.mean((d > k - 1) & (d <= k)) for k in range(3)]
+    np.testing.assert_allclose(ws[:, 3], grid, atol=2e-3)
+
+
+def test_capex_split_hand_calculation():
+    # G = 4, 10, 15 GW; IT 30 and facility 10 USD/W; lives 5 and 14 years; 1-year build
+    g = np.array([4e9, 10e9, 15e9])
+    it, fac = supply.annual_capex_split_usd(g, 30.0, 10.0, 5.0, 14.0, 1.0)
+    # year 1: IT 30 (6 + 4/5) GW; facility 10 (0.5 x 6 + 0.5 x 5) + 10 x 4/14
+    np.testing.assert_allclose(it, [30 * 6.8e9, 30 * 7e9])
+    # year 2: after the horizon G grows 1.5x again (22.5 GW, +7.5): 10 (2.5 + 3.75) + 10 x 10/14
+    np.testing.assert_allclose(fac, [55e9 + 40e9 / 14, 62.5e9 + 100e9 / 14])
+    # no lead and one life: the lead-free capex of annual_capex_usd
+    it0, fac0 = supply.annual_capex_split_usd(g, 30.0, 10.0, 5.0, 5.0, 0.0)
+    np.testing.assert_allclose(it0 + fac0, supply.annual_capex_usd(g[1:], g[:-1], 40.0, 5.0))
+    # samples: a column per construction time, each as if run alone
+    gs = np.tile(g.reshape(-1, 1), (1, 2))
+    its, facs = supply.annual_capex_split_usd(gs, 30.0, 10.0, 5.0, 14.0, np.array([0.0, 1.0]))
+    np.testing.assert_allclose(facs[:, 1], fac)
+    np.testing.assert_allclose(facs[:, 0], supply.annual_capex_split_usd(g, 30.0, 10.0, 5.0,
+                                                                         14.0, 0.0)[1])
+    # a shrinking fleet builds no facility ahead; a fast-growing one builds more than it adds
+    _, shrink = supply.annual_capex_split_usd(np.array([10e9, 10e9, 8e9]), 30.0, 10.0, 5.0,
+                                              14.0, 1.0)
+    assert shrink[1] == pytest.approx(10 * 10e9 / 14)
+    assert fac[1] > 10.0 * 5e9
+
+
 def test_analyst_baseline_linear_and_compound():
     y = np.array([2025, 2027, 2029])
     np.testing.assert_allclose(supply.analyst_baseline(y, 2025, 200e9, 0.08),

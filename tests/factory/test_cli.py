@@ -173,7 +173,8 @@ def test_set_and_inputs_reach_the_model(tmp_path, capsys):
     rc, out, err = _run(["factory", "--hardware", "b200", "--inputs"], capsys)
     assert rc == 0, err
     assert "| `electricity_price`" in out and "catalog electricity_price_dc" in out
-    assert "catalog b200.price_usd" in out and "token_prices.csv" in out
+    assert "deal_price_<system>_per_gpu" in out and "price_usd" in out
+    assert "token_prices.csv" in out
     rc, out, err = _run(["factory", "--power", "1GW", "--hardware", "b200", "--set",
                          "electricity_prize=9"], capsys)
     assert rc == 2 and "did you mean 'electricity_price'" in err

@@ -5,7 +5,8 @@ states its tolerance.
    theoretical revenue at R1 prices, from its published token counts.
 2. IREN's 5-year GB300 contract with Microsoft (2025-11-03): implied price per GPU-hour, and
    the factory's own cost per GB300-hour beside it.
-3. All-in capex per GW of a GB200 site against three public estimates.
+3. All-in capex per GW of a GB200 site (default, sourced components) against three public
+   estimates, and Bernstein's bottom-up as a cross-check of the components.
 4. "2x perf/W gives 2x revenue" on two real systems, power-bound and demand-bound.
 """
 
@@ -16,8 +17,14 @@ import math
 import pytest
 
 from tokenfab.catalog import load_catalog
+from tokenfab.factory import capex_usd_per_it_w
 from tokenfab.factory.economics import factory_model
-from tokenfab.factory.inputs import deal_price, survey_facility_cost
+from tokenfab.factory.inputs import (
+    deal_price,
+    site_cost_share,
+    sourced_networking_cost,
+    survey_facility_cost,
+)
 from tokenfab.factory.runner import run_factory
 from tokenfab.factory.spec import FactorySection
 from tokenfab.scenario import validate_section
@@ -80,29 +87,55 @@ def test_iren_microsoft_contract_implied_gpu_hour_and_our_cost():
 
 
 def test_allin_capex_per_gw_reconciles_with_three_public_estimates():
-    """GB200 NVL72 site built from the sourced components of capex.csv (reported deal price per
-    GPU, Cushman & Wakefield facility cost + Turner & Townsend AI premium; Bernstein networking
-    shares) against Bernstein $35B/GW (GB200, Oct 2025),
-    Morgan Stanley $33B/GW (GB300, May 2026) and Epoch AI $38B per GW of IT (2026-05, = $33B per
-    site GW at PUE 1.15). Tolerance: within 30% of their median (the estimates differ in scope:
-    land, soft costs, storage)."""
-    hw = CAT.hardware("gb200-nvl72")
+    """GB200 NVL72 site at the DEFAULT capex, each component sourced (capex.csv: reported deal
+    price per GPU; NVIDIA's networking / compute revenue x that price, Bernstein's storage
+    share; Cushman & Wakefield facility cost + Turner & Townsend AI premium) against Bernstein
+    $35B/GW (GB200, Oct 2025), Morgan Stanley $33B/GW (GB300, May 2026) and Epoch AI $38B per GW
+    of IT (2026-05, = $33B per site GW at PUE 1.15). Tolerance: within 30% of their median (the
+    estimates differ in scope: land, soft costs, storage)."""
     r = run_factory(validate_section(FactorySection, {
         "power": "1 GW", "hardware": "gb200-nvl72", "model": "deepseek-r1",
-        "tokens_per_s_per_accelerator": 5000,
-        "accelerator_price": likely(deal_price(CAT, hw)),
-        "power_cooling_cost": likely(survey_facility_cost(CAT, True)),
-        "building_cost": likely(survey_facility_cost(CAT, False))}), CAT, samples=0,
-        with_tornado=False)
+        "tokens_per_s_per_accelerator": 5000}), CAT, samples=0, with_tornado=False)
     ours = r.point["capex_usd_per_site_w"]
     refs = [CAT.assumption("capex_per_gw_bernstein").value,
             CAT.assumption("ms_capex_per_gw_gb300").value,
             CAT.assumption("capex_per_gw_it_epoch").value / 1.15]
     mid = sorted(refs)[1]
     assert ours == pytest.approx(mid, rel=0.30), (ours, refs)
-    # and the facility part is the construction survey's, not 2x it
-    fac = r.point["capex_facility_usd"] / r.point["it_power_w"]
-    assert fac == pytest.approx(11.7 * 1.085, rel=0.05)
+    # the facility part is the construction survey's, not Bernstein's shares (1.6x it)
+    it_w = r.point["it_power_w"]
+    fac = r.point["capex_facility_usd"] / it_w
+    assert fac == pytest.approx(11.7 * 1.085, rel=1e-3)
+    # the accelerators at the reported deal price, the network at NVIDIA's revenue ratio
+    hw = CAT.hardware("gb200-nvl72")
+    assert likely(deal_price(CAT, hw)) == pytest.approx(52083)
+    per_gpu_it_w = hw.allin_power_w / 1.15
+    net = likely(sourced_networking_cost(CAT, hw))
+    assert net == pytest.approx(0.19 * 52083 / per_gpu_it_w + 0.0125 * 5.9e6 / 125e3, rel=1e-3)
+
+
+def test_bernstein_bottom_up_cross_checks_the_sourced_components():
+    """Bernstein's GB200 NVL72 bottom-up (Oct 2025: $5.9M per rack of ~125 kW IT, capex shares)
+    is no longer the default; it cross-checks the sourced components. Its networking + storage
+    per IT W lies within 30% of ours (NVIDIA's revenue ratio); its facility (mechanical &
+    electrical + land, building, labour: 43% of $47.2/W = $20.3/W) is 1.6x the construction
+    survey's $12.7/W (it includes generation and soft costs the survey leaves out), and its
+    all-in per site W is within 30% of ours."""
+    hw = CAT.hardware("gb200-nvl72")
+    b_net = site_cost_share(CAT, "share_capex_networking", "share_capex_storage")
+    b_fac = site_cost_share(CAT, "share_capex_mech_electrical",
+                            "share_capex_land_building_labor")
+    assert likely(b_net) == pytest.approx(likely(sourced_networking_cost(CAT, hw)), rel=0.30)
+    survey = likely(survey_facility_cost(CAT, True)) + likely(survey_facility_cost(CAT, False))
+    assert likely(b_fac) / survey == pytest.approx(1.6, rel=0.05)
+    ours = capex_usd_per_it_w(hw, CAT)
+    bern = capex_usd_per_it_w(hw, CAT, networking_cost=likely(b_net),
+                              power_cooling_cost=likely(site_cost_share(
+                                  CAT, "share_capex_mech_electrical")),
+                              building_cost=likely(site_cost_share(
+                                  CAT, "share_capex_land_building_labor")))
+    assert bern / ours == pytest.approx(1.0, rel=0.30)
+    assert bern > ours
 
 
 @pytest.mark.parametrize("share, ratio", [(None, 8149.47 / 1264.38), (1e-4, 1.0)])

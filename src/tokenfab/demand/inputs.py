@@ -140,6 +140,12 @@ def _factory_utilization(catalog: Catalog | None, context: Mapping[str, Any]) ->
     return factory_default("utilization", catalog)[0]
 
 
+def _factory_construction_years(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+    v = factory_default("construction_time", catalog)[0]
+    k = 1.0 / SECONDS_PER_YEAR
+    return v.scaled(k) if isinstance(v, Range) else float(v) * k
+
+
 # -----------------------------------------------------------------------------------
 # the declaration
 # -----------------------------------------------------------------------------------
@@ -188,6 +194,10 @@ _PLAUSIBLE = {
     "agent_output_tokens_per_step": (0.0, 1e5, "hundreds to thousands a step", _TOK),
     "agent_tool_tokens_per_step": (0.0, 1e6, "tool output of hundreds to 10k tokens", _TOK),
     "capex_life_years": (1.0, 30.0, "IT depreciation 5-6 years; 30 is a facility's life", 100.0),
+    "capex_life_facility_years": (5.0, 40.0, "data-centre shells and plant written off over "
+                                  "10-40 years (Epoch AI 2026 uses 14)", 100.0),
+    "construction_years": (0.0, 5.0, "the fastest build (Colossus, 122 days) to the slowest "
+                           "multi-GW campus plans", 20.0),
     "analyst_base_usd": (1e10, 5e12, "2025 AI capex consensus ~$0.2-0.6T", 1e15),
     "analyst_growth": (-0.5, 2.0, "analysts expect 5-10% a year", 100.0),
     "frontier_params": (1e8, 1e15, "100M to 1,000T parameters (frontier models ~1-2T)", 1e20),
@@ -310,6 +320,16 @@ DEMAND_INPUTS = InputSet("demand", with_plausible([
     Input("capex_life_years", "count", "depreciation life of the IT equipment [years]",
           FromCatalog("depreciation_life_it_years", scale=1.0 / SECONDS_PER_YEAR,
                       note="in years"), gt=0.0),
+    Input("capex_life_facility_years", "count", "depreciation life of the facility (power, "
+          "cooling, building) [years]: its capacity is rebuilt over this life, not the IT's",
+          FromCatalog("depreciation_life_facility_years", scale=1.0 / SECONDS_PER_YEAR,
+                      note="in years"), gt=0.0),
+    Input("construction_years", "count", "construction time [years]: a watt's facility capex is "
+          "spent evenly over it before the watt comes online (supply.annual_capex_split_usd)",
+          Derived(_factory_construction_years, "the factory model's construction_time default "
+                  "(tokenfab.factory): xAI Colossus 122 days to first operation (2024); Stargate "
+                  "Abilene ~1 year groundbreaking to first racks (2025); typical hyperscale build "
+                  "18-24 months [est]"), ge=0.0, le=20.0),
     # -- comparison with the analysts' view ------------------------------------------
     Input("accelerator_share_of_capex", "fraction", "accelerators' share of AI capex",
           FromCatalog("share_capex_gpu"), ge=0.0, le=1.0),

@@ -14,7 +14,8 @@ Identities (per year ``t``)
   query ``F_k`` (:func:`tokenfab.demand.laws.query_flops`), ``m(t)`` the served-model growth.
 * supply         accelerators = tokens / (tokens/s/accelerator x year x utilization)
   + training FLOPs / (peak x MFU x year); GW = accelerators x all-in power; capex per
-  :func:`tokenfab.demand.supply.annual_capex_usd`.
+  :func:`tokenfab.demand.supply.annual_capex_split_usd` (IT the year capacity comes online,
+  facility spent over the construction time before it).
 * comparison     ``accelerator_spend = capex x accelerator share`` (absolute level) and
   ``demand_indexed_spend = S_0 V(t) / V(t_0)``: the analysts' observed base-year spending
   ``S_0`` grown like the demand-implied installed capacity value ``V = GW x capex/W`` (the
@@ -59,8 +60,8 @@ MAIN_OUTPUTS = ("pretraining_flops", "post_training_flops", "inference_flops", "
 ROW_OUTPUTS = ("pretraining_flops", "post_training_flops", "inference_flops", "tokens",
                "tokens_billed", "api_tokens", "power_w_three_laws", "power_w_other",
                "accelerators_three_laws", "accelerators_other", "accelerators", "accelerators_inference",
-               "accelerators_training", "gw", "capex_usd", "accelerator_spend_usd",
-               "analyst_spend_usd", "demand_indexed_spend_usd", "users",
+               "accelerators_training", "gw", "capex_usd", "capex_facility_usd",
+               "accelerator_spend_usd", "analyst_spend_usd", "demand_indexed_spend_usd", "users",
                "queries_per_user_per_day", "tokens_per_query", "flops_per_token",
                "frontier_run_flops", "frontier_params", "reasoning_query_share", "agent_share")
 
@@ -174,6 +175,8 @@ def demand_model(t: np.ndarray, p: Mapping[str, Any], *, kinds: Mapping[str, str
         "reasoning_query_share": rest * q_reason, "agent_share": s_agent, "tree_share": s_tree,
         "accelerators_inference": acc_inf, "accelerators_training": acc_train,
         "accelerators": acc, "power_w": watts, "capex_usd_per_w": capex_w * np.ones_like(watts),
+        "capex_facility_usd_per_w": capex_w * hw.facility_share().reshape(-1, 1)
+        * np.ones_like(watts),
     }
     return {k: np.broadcast_to(np.asarray(v, float), np.broadcast_shapes(np.shape(v), t.shape))
             for k, v in out.items()}
@@ -199,10 +202,15 @@ def _finish(out: dict[str, np.ndarray], p: Mapping[str, Any], years_ext: list[in
            "accelerators_other": other_w / allin,
            "power_w": laws_w + other_w, "accelerators": out["accelerators"] + other_w / allin}
     w = out["power_w"]
-    capex = supply.annual_capex_usd(w[1:], w[:-1], out["capex_usd_per_w"][1:], p["capex_life_years"])
+    cap_f = out["capex_facility_usd_per_w"]
+    it, fac = supply.annual_capex_split_usd(w, out["capex_usd_per_w"] - cap_f, cap_f,
+                                            p["capex_life_years"], p["capex_life_facility_years"],
+                                            p["construction_years"])
+    capex = it + fac
     res = {k: v[1:] for k, v in out.items()}
     res["gw"] = res["power_w"] / 1e9
     res["capex_usd"] = capex
+    res["capex_facility_usd"] = fac
     res["accelerator_spend_usd"] = capex * np.asarray(p["accelerator_share_of_capex"], float)
     yrs = np.asarray(years_ext[1:], float).reshape(-1, 1)
     res["analyst_spend_usd"] = supply.analyst_baseline(yrs, analyst_base_year, p["analyst_base_usd"],

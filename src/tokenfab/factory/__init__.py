@@ -81,8 +81,9 @@ def capex_usd_per_it_w(hardware: Accelerator | str, catalog: Catalog | None = No
     ``accelerator_price / (allin_power / reference_pue) + networking_cost + power_cooling_cost
     + building_cost``
 
-    Accelerators/systems from the catalog price; networking & storage, power & cooling, and
-    land & building from the Bernstein GB200 NVL72 bottom-up (see
+    Accelerators at the reported deal price (else the catalog price); networking at NVIDIA's
+    networking / compute revenue ratio, storage at Bernstein's share; power & cooling and
+    building from the Cushman & Wakefield 2025 construction survey (see
     :data:`tokenfab.factory.inputs.FACTORY_INPUTS` for each source). Likely values are used
     where a default is a range.
 

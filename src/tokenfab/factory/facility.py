@@ -10,10 +10,12 @@ Conventions
   so the IT power per accelerator is ``allin_power_w / reference_pue``. A site with a different
   PUE then fits proportionally more or fewer accelerators.
 * Site costs are per watt of IT power ("critical IT load"), the unit data-center construction
-  is quoted in. Defaults come from the Bernstein GB200 NVL72 bottom-up (Oct 2025): an all-in
-  $5.9M per rack of ~125 kW IT, split by capex shares into networking & storage, mechanical &
-  electrical (power and cooling), and land, building & labour; the accelerators/systems
-  themselves are priced from the catalog (``price_usd`` per accelerator).
+  is quoted in. Defaults are sourced component by component (capex.csv): accelerators at the
+  reported deal price per GPU where there is one (else the catalog ``price_usd``); scale-out
+  network at NVIDIA's reported networking / compute revenue ratio x that price, plus Bernstein's
+  storage share; power & cooling and building from the Cushman & Wakefield 2025 construction-cost
+  survey x the Turner & Townsend AI premium. The Bernstein GB200 NVL72 bottom-up ($5.9M per
+  rack of ~125 kW IT) is the cross-check (``tests/factory/test_market_references.py``).
 
 Every function here is a pure NumPy function: pass arrays where numbers were and it vectorizes
 (this is how :mod:`tokenfab.uncertainty` runs a Monte Carlo).

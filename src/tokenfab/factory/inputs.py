@@ -20,10 +20,11 @@ The ``vs_`` inputs describe the system compared with (``--vs``); left out, each 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from tokenfab.catalog import Catalog, load_catalog
+from tokenfab.errors import TokenfabError
 from tokenfab.factory.pricing import market_rent, model_token_price
 from tokenfab.inputs import (
     Derived,
@@ -42,14 +43,18 @@ __all__ = [
     "SITE_COST_INPUTS",
     "SYSTEM_INPUTS",
     "VS_PREFIX",
+    "deal_price",
     "site_cost_share",
+    "sourced_networking_cost",
+    "survey_facility_cost",
 ]
 
 VS_PREFIX = "vs_"
 #: the model priced when none is given (the [factory] section's default model)
 DEFAULT_MODEL = "deepseek-r1"
 
-#: the GB200 NVL72 bottom-up that splits the site's non-accelerator capex by Bernstein's shares
+#: the GB200 NVL72 bottom-up (Bernstein): the storage share's base and the reconciliation test's
+#: cross-check, no longer the default split of the site's capex
 _RACK_USD = "rack_allin_cost_gb200_nvl72"
 _RACK_W = "rack_power_gb200_nvl72"
 
@@ -86,13 +91,6 @@ def site_cost_share(catalog: Catalog | None, *share_keys: str) -> Value:
     return total.scaled(k) if isinstance(total, Range) else float(total) * k
 
 
-def _shares(*keys: str) -> Any:
-    def fn(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
-        return site_cost_share(catalog, *keys)
-
-    return fn
-
-
 def _model_price(side: str) -> Any:
     def fn(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
         cat = _cat(catalog)
@@ -108,10 +106,20 @@ def _rent(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
 
 def deal_price(catalog: Catalog | None, hw: Any) -> Value:
     """Reported deal price per GPU (capex.csv ``deal_price_<system>_per_gpu``) where there is
-    one, else the catalog accelerator's ``price_usd`` [USD]."""
+    one, else the catalog accelerator's ``price_usd`` [USD].
+
+    A catalog (``--catalog``) that gives the accelerator a ``price_usd`` other than the shipped
+    one is taken at its word: its price, not the deal row, is the default.
+    """
     cat = _cat(catalog)
     key = f"deal_price_{hw.id.replace('-', '_')}_per_gpu"
-    return cat.assumption(key).si if key in cat.capex else float(hw.price_usd)
+    if key not in cat.capex:
+        return float(hw.price_usd)
+    try:
+        shipped = float(load_catalog().hardware(hw.id).price_usd)
+    except TokenfabError:
+        shipped = float("nan")
+    return cat.assumption(key).si if float(hw.price_usd) == shipped else float(hw.price_usd)
 
 
 def survey_facility_cost(catalog: Catalog | None, power_cooling: bool) -> Value:
@@ -126,9 +134,50 @@ def survey_facility_cost(catalog: Catalog | None, power_cooling: bool) -> Value:
     return base.scaled(k) if isinstance(base, Range) else float(base) * k
 
 
+def sourced_networking_cost(catalog: Catalog | None, hw: Any) -> Value:
+    """Scale-out network and storage per IT watt of a site built with ``hw`` [USD/W].
 
-_RECIPE = (f"share x {_RACK_USD} / {_RACK_W} (Bernstein Oct 2025 GB200 NVL72 bottom-up: "
-           "$5.9M per rack / 125 kW IT = 47.2 USD per IT W); share = ")
+    ``r_net x P_deal / (p_allin / PUE_ref) + s_storage x rack_usd_per_it_w`` with ``r_net``
+    NVIDIA's Data Center networking / compute revenue (capex.csv
+    ``networking_to_compute_revenue_nvidia``, CFO commentary Q3 FY26: 0.19), ``P_deal`` the
+    accelerator's :func:`deal_price` (likely), ``p_allin / PUE_ref`` its IT power, and storage
+    Bernstein's share of the GB200 NVL72 rack (``share_capex_storage``, the only sourced storage
+    row). The range is the revenue ratio's (Hopper-era 0.113 to Q4 FY26 0.216) plus the share's.
+    """
+    cat = _cat(catalog)
+    it_w = float(hw.allin_power_w) / likely(cat.assumption("pue_ai_liquid_cooled").si)
+    ratio = cat.assumption("networking_to_compute_revenue_nvidia").si
+    k = likely(deal_price(cat, hw)) / it_w
+    net = ratio.scaled(k) if isinstance(ratio, Range) else float(ratio) * k
+    return _sum(net, site_cost_share(cat, "share_capex_storage"))
+
+
+def _per_hw(fn: Callable[[Catalog | None, Any], Value]) -> Any:
+    def wrapped(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+        return fn(catalog, context["hardware"])
+
+    return wrapped
+
+
+def _facility(power_cooling: bool) -> Any:
+    def fn(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+        return survey_facility_cost(catalog, power_cooling)
+
+    return fn
+
+
+_SURVEY = ("facility_cost_per_critical_w x (1 + ai_facility_premium) x {part} (capex.csv: "
+           "Cushman & Wakefield Data Center Development Cost Guide 2025, 19 US markets, 11.7 USD "
+           "per critical W; Turner & Townsend 2025-2026 AI premium +8.5%; C&W split: critical "
+           "capacity + white space = share_facility_power_cooling 63%)")
+_DEAL = ("capex.csv deal_price_<system>_per_gpu where there is one (Morgan Stanley: GB200 NVL72 "
+         "rack $3.5-4M, GB300 ~$4M to hyperscalers / 72 GPUs), else (or when a --catalog "
+         "changes it) the catalog accelerator's price_usd")
+_NET = ("networking_to_compute_revenue_nvidia x deal price / IT W per accelerator (NVIDIA CFO "
+        "commentary Q3 FY26: Data Center networking $8.2B / compute $43.0B = 0.19) + "
+        "share_capex_storage x 47.2 USD per IT W (Bernstein Oct 2025 GB200 NVL72: $5.9M per "
+        "rack / 125 kW)")
+
 
 _EPOCH_COC = (
     "derived: Epoch AI 2026-05-14 'Servers account for 60% of the TCO of a one-gigawatt AI data "
@@ -142,7 +191,7 @@ _UTILIZATION = (
 # -- the inputs of one system (accelerator) on the site -------------------------------------
 _SYSTEM: tuple[Input, ...] = (
     Input("accelerator_price", "money", "purchase price per accelerator (system price / "
-          "accelerators per system)", default=FromHardware("price_usd"), ge=0),
+          "accelerators per system)", default=Derived(_per_hw(deal_price), _DEAL), ge=0),
     Input("allin_power", "power", "facility power per accelerator including host, network and "
           "cooling, stated at reference_pue (SemiAnalysis 'all-in provisioned power')",
           default=FromHardware("allin_power_w"), gt=0),
@@ -236,15 +285,12 @@ FACTORY_INPUTS = InputSet("factory", [
           ge=0, le=1e-3),
     Input("networking_cost", "money_per_power", "scale-out network and storage per IT watt "
           "(depreciated over the IT life)",
-          default=Derived(_shares("share_capex_networking", "share_capex_storage"),
-                          _RECIPE + "share_capex_networking + share_capex_storage"), ge=0),
+          default=Derived(_per_hw(sourced_networking_cost), _NET), ge=0),
     Input("power_cooling_cost", "money_per_power", "mechanical and electrical plant per IT "
           "watt: generation, transformers, distribution, cooling",
-          default=Derived(_shares("share_capex_mech_electrical"),
-                          _RECIPE + "share_capex_mech_electrical"), ge=0),
+          default=Derived(_facility(True), _SURVEY.format(part="share")), ge=0),
     Input("building_cost", "money_per_power", "land, shell and construction labour per IT "
-          "watt", default=Derived(_shares("share_capex_land_building_labor"),
-                                  _RECIPE + "share_capex_land_building_labor"), ge=0),
+          "watt", default=Derived(_facility(False), _SURVEY.format(part="(1 - share)")), ge=0),
     _SYSTEM[0], _SYSTEM[1],
     Input("cost_of_capital", "fraction", "cost of capital per year (the discount rate of the "
           "annuities)", default=Range(0.07, 0.10, 0.15), ge=0, lt=1, kind="estimate",
@@ -293,9 +339,12 @@ FACTORY_INPUTS = InputSet("factory", with_plausible(FACTORY_INPUTS, {
     "tpot_max": (1e-4, 10.0, "0.1 ms to 10 s per token (MLPerf limits 15-200 ms)", 1e4),
     "opex_nonenergy_per_year": (0.0, 10.0, "~0.9 USD per W-year (Epoch AI 2026 opex "
                                 "$0.9B/yr per GW); 10x bounds it", 1e4),
-    "networking_cost": (0.0, 50.0, "a share of ~47 USD per IT W all-in (Bernstein)", 1e4),
-    "power_cooling_cost": (0.0, 50.0, "a share of ~47 USD per IT W all-in (Bernstein)", 1e4),
-    "building_cost": (0.0, 50.0, "a share of ~47 USD per IT W all-in (Bernstein)", 1e4),
+    "networking_cost": (0.0, 50.0, "~6 USD per IT W (GB200: NVIDIA's networking / compute "
+                        "revenue x deal price); all-in ~47 USD per IT W (Bernstein)", 1e4),
+    "power_cooling_cost": (0.0, 50.0, "~8 USD per IT W (Cushman & Wakefield 2025 survey); "
+                           "all-in ~47 USD per IT W (Bernstein)", 1e4),
+    "building_cost": (0.0, 50.0, "~5 USD per IT W (Cushman & Wakefield 2025 survey); all-in "
+                      "~47 USD per IT W (Bernstein)", 1e4),
     "market_tokens_per_year": (1e12, 1e21, "Google ~1.6e16 tokens a year (2025)", 1e25),
 }))
 

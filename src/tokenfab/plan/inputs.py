@@ -260,7 +260,7 @@ PLAN_INPUTS = InputSet("plan", with_plausible([
                   "relative spread of catalog capex_per_gw_model_prior"), gt=0.0),
     Input("it_capex_share", "fraction", "share of capex that is IT equipment",
           Derived(_it_share, "tokenfab.factory: accelerators + networking & storage / all-in "
-                  "capex per IT W (catalog price and Bernstein shares)"), gt=0.0, lt=1.0),
+                  "capex per IT W (deal price, NVIDIA networking ratio, C&W facility survey)"), gt=0.0, lt=1.0),
     Input("it_life", "time", "depreciation life of IT equipment",
           FromCatalog("depreciation_life_it_years"), gt=0.0),
     Input("facility_life", "time", "depreciation life of the facility",
