@@ -28,6 +28,7 @@ from tokenfab.cli.common import (
     print_inputs,
     print_json,
     save_scenario_option,
+    scenario_path,
     stdout,
 )
 from tokenfab.errors import TokenfabError
@@ -165,7 +166,7 @@ def _default_unit(text: str | None, unit: str) -> str | None:
 
 
 def factory_cmd(
-    scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]",
+    scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]", parser=scenario_path,
                                            help="scenario file with a [factory] section"),
     power: str | None = typer.Option(None, "--power", help="site power budget, e.g. 2GW, 500MW, 2e9W"),
     hardware: str | None = typer.Option(None, "--hardware", help="system id (tokenfab catalog hardware)"),

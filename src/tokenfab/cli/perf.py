@@ -18,6 +18,7 @@ from tokenfab.cli.common import (
     print_inputs,
     print_json,
     save_scenario_option,
+    scenario_path,
     stdout,
     warn_implausible,
 )
@@ -89,7 +90,7 @@ def _deployment_text(dep: dict[str, Any], c: dict[str, Any]) -> str:
 
 
 def predict_cmd(
-    scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]",
+    scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]", parser=scenario_path,
                                            help="scenario file with a [predict] section"),
     model: str | None = typer.Option(None, "--model", help="model id (tokenfab catalog models)"),
     hardware: str | None = typer.Option(None, "--hardware", help="accelerator id"),

@@ -19,6 +19,7 @@ from tokenfab.cli.common import (
     print_json,
     run_options,
     save_scenario_option,
+    scenario_path,
     stdout,
     warn_implausible,
 )
@@ -44,7 +45,7 @@ def _usd(x: float) -> str:
 
 
 def plan(
-    scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]",
+    scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]", parser=scenario_path,
                                            help="scenario file with a [plan] section"),
     json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
     plot: Path | None = typer.Option(None, "--plot", callback=plot_option, metavar="FILE",

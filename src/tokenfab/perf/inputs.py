@@ -33,9 +33,9 @@ _PLAUSIBLE = {
 
 PREDICT_INPUTS = InputSet("predict", with_plausible([
     Input("input_tokens", "tokens", "mean prompt tokens per request", default=1024.0,
-          kind="estimate", source=_WORKLOAD, gt=0.0, uncertain=False),
+          kind="estimate", source=_WORKLOAD, ge=1.0, uncertain=False),
     Input("output_tokens", "tokens", "mean generated tokens per request", default=1024.0,
-          kind="estimate", source=_WORKLOAD, gt=0.0, uncertain=False),
+          kind="estimate", source=_WORKLOAD, ge=1.0, uncertain=False),
     Input("ttft_max_s", "time", "p99 limit on time to first token (none: no limit)",
           gt=0.0, uncertain=False),
     Input("tpot_max_s", "time", "p99 limit on time per output token (none: no limit)",

@@ -10,6 +10,7 @@ accelerator (host, network, cooling share): ``tok/s/MW = tok/s/acc / allin_power
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -18,7 +19,7 @@ import pandas as pd
 
 from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.catalog.schema import PRECISIONS, Accelerator, ModelArch
-from tokenfab.errors import InfeasibleError, TokenfabError
+from tokenfab.errors import InfeasibleError, ManyErrors, TokenfabError
 from tokenfab.inputs import RunOptions
 from tokenfab.perf.calibration import SERVING, Calibration, calibration_for
 from tokenfab.perf.engine import Workload, evaluate, in_flight_context
@@ -186,21 +187,126 @@ def _resolve(model: str | ModelArch, hardware: str | Accelerator,
     if isinstance(model, ModelArch) and isinstance(hardware, Accelerator):
         return model, hardware
     if catalog is not None and not isinstance(catalog, Catalog):
-        raise TokenfabError("must be a tokenfab.catalog.Catalog (see load_catalog)",
-                            field="catalog", value=repr(catalog))
-    for name, v, want in (("model", model, ModelArch), ("hardware", hardware, Accelerator)):
-        if not isinstance(v, (str, want)):
-            raise TokenfabError(f"must be a catalog id (str) or a {want.__name__}; got "
-                                f"{type(v).__name__}", field=name, value=repr(v)[:80])
+        raise TokenfabError(f"must be a tokenfab.catalog.Catalog (see load_catalog) or None, "
+                            f"got {catalog!r:.60}", field="catalog", value=repr(catalog))
     cat = catalog or load_catalog()
-    m = model if isinstance(model, ModelArch) else cat.model(model)
-    hw = hardware if isinstance(hardware, Accelerator) else cat.hardware(hardware)
+
+    def one(name: str, v: object, want: type, look: Callable[..., Any]) -> Any:
+        if isinstance(v, want):
+            return v
+        if not isinstance(v, str):
+            raise TokenfabError(f"must be a catalog id (str) or a {want.__name__}; got "
+                                f"{type(v).__name__} {v!r:.60}", field=name, value=repr(v)[:80])
+        return look(v, field=name)
+
+    out = _check_args({"model": lambda: one("model", model, ModelArch, cat.model),
+                       "hardware": lambda: one("hardware", hardware, Accelerator,
+                                               cat.hardware)})
+    return out["model"], out["hardware"]  # type: ignore[return-value]
+
+
+def _check_args(checks: dict[str, Callable[[], object]]) -> dict[str, object]:
+    """Run every argument check of a public API call and report all the bad arguments at
+    once: one :class:`TokenfabError` naming each wrong argument, its value and what is
+    allowed (issue 15), not just the first. Returns each check's result by name."""
+    out: dict[str, object] = {}
+    errors: list[TokenfabError] = []
+    for name, check in checks.items():
+        try:
+            out[name] = check()
+        except TokenfabError as e:
+            errors.append(e)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ManyErrors(errors)
+    return out
+
+
+def _check_precision(precision: object, allow_none: bool) -> str | None:
+    if precision is None and allow_none:
+        return None
+    if not isinstance(precision, str) or precision not in PRECISIONS:
+        raise TokenfabError(f"must be one of {', '.join(PRECISIONS)}"
+                            + (" or None (every precision)" if allow_none else "")
+                            + f", got {precision!r}", field="precision", value=precision)
+    return precision
+
+
+def _check_instance(name: str, v: object, want: type, how: str) -> None:
+    if v is not None and not isinstance(v, want):
+        raise TokenfabError(f"must be a {want.__module__}.{want.__name__} ({how}) or None, "
+                            f"got {type(v).__name__} {v!r:.60}", field=name, value=v)
+
+
+def _check_flag(name: str, v: object, allow_none: bool = True) -> None:
+    if not (isinstance(v, bool) or (v is None and allow_none)):
+        raise TokenfabError(f"must be True or False{' or None' if allow_none else ''}, got "
+                            f"{v!r:.60}", field=name, value=v)
+
+
+def _check_api(model: object, hardware: object, catalog: object, *, count: object,
+               precision: object, allow_all_precisions: bool, calibration: object,
+               era: object, software_date: object, workload: dict[str, Any],
+               mtp_draft_tokens: object, flags: dict[str, tuple[object, bool]],
+               max_batch_per_accelerator: object) -> tuple[ModelArch, Accelerator]:
+    """Every argument of :func:`predict` / :func:`pareto` checked, all errors reported."""
+
+    def batch() -> None:
+        v = max_batch_per_accelerator
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))
+                              or not math.isfinite(v) or v <= 0):
+            raise TokenfabError(f"must be a finite number > 0 or None, got {v!r:.60}",
+                                field="max_batch_per_accelerator", value=v)
+
+    def draft() -> None:
+        v = mtp_draft_tokens
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer))
+                              or not 1 <= v <= 8):
+            raise TokenfabError(f"must be a whole number from 1 to 8, got {v!r}",
+                                field="mtp_draft_tokens", value=v)
+
+    def date() -> None:
+        if software_date is not None:
+            if not isinstance(software_date, (str, int, float)) or isinstance(software_date,
+                                                                              bool):
+                raise TokenfabError(f"must be a date 'YYYY-MM' or a decimal year, got "
+                                    f"{software_date!r:.60}", field="software_date",
+                                    value=software_date)
+            parse_date(software_date)
+
+    checks: dict[str, Callable[[], object]] = {
+        "ids": lambda: _resolve(model, hardware, catalog),  # type: ignore[arg-type]
+        "precision": lambda: _check_precision(precision, allow_all_precisions),
+        "calibration": lambda: _check_instance("calibration", calibration, Calibration,
+                                               "see calibration_for"),
+        "era": lambda: _check_instance("era", era, EraFit, "see tokenfab.perf.era.fit_era"),
+        "software_date": date,
+        "workload": lambda: _check_workload(**workload, count=count),  # type: ignore[arg-type]
+        "mtp_draft_tokens": draft,
+        "max_batch_per_accelerator": batch,
+        **{name: (lambda n=name, v=v, none=none: _check_flag(n, v, none))
+           for name, (v, none) in flags.items()},
+    }
+    out = _check_args(checks)
+    m, hw = out["ids"]  # type: ignore[misc]
     return m, hw
 
 
 #: hard upper bounds of the workload arguments (the ``le`` of :data:`PREDICT_INPUTS`): beyond
 #: them the engine's arithmetic overflows (1e308 tokens -> inf/nan bytes)
 _API_MAX = {i.name: i.le for i in PREDICT_INPUTS if i.le is not None}
+#: hard lower bounds (the ``ge`` of :data:`PREDICT_INPUTS`: at least one token in and out)
+_API_MIN = {n: PREDICT_INPUTS[n].ge for n in ("input_tokens", "output_tokens")}
+
+
+def _workload_args(input_tokens: float, output_tokens: float, ttft_max_s: float | None,
+                   tpot_max_s: float | None, interactivity_min: float | None,
+                   input_p99_over_mean: float | None, prefix_cache_hit: float | None
+                   ) -> dict[str, Any]:
+    return dict(input_tokens=input_tokens, output_tokens=output_tokens, ttft_max_s=ttft_max_s,
+                tpot_max_s=tpot_max_s, interactivity_min=interactivity_min,
+                input_p99_over_mean=input_p99_over_mean, prefix_cache_hit=prefix_cache_hit)
 
 
 def _check_workload(input_tokens: float, output_tokens: float, ttft_max_s: float | None,
@@ -210,8 +316,13 @@ def _check_workload(input_tokens: float, output_tokens: float, ttft_max_s: float
     def pos(name: str, v: float | None, allow_none: bool = True) -> None:
         if v is None and allow_none:
             return
-        if v is None or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
+        if v is None or isinstance(v, bool) or not isinstance(v, (int, float)) \
+                or not math.isfinite(v) or v <= 0:
             raise TokenfabError(f"must be a finite number > 0, got {v!r}", field=name, value=v)
+        low = _API_MIN.get(name)
+        if low is not None and v < low:  # the hard lower bounds of PREDICT_INPUTS
+            raise TokenfabError(f"must be >= {low:g} (a request has whole tokens), got {v!r}",
+                                field=name, value=v)
         top = _API_MAX.get(name)
         if top is not None and v > top:  # the hard bounds of PREDICT_INPUTS, for API callers
             raise TokenfabError(f"must be <= {top:g}, got {v!r}", field=name, value=v)
@@ -539,7 +650,15 @@ def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | No
         The model does not fit, or no configuration meets the limits (the message gives the
         best achievable values).
     """
-    m, hw = _resolve(model, hardware, catalog)
+    m, hw = _check_api(
+        model, hardware, catalog, count=count, precision=precision,
+        allow_all_precisions=False, calibration=calibration, era=era,
+        software_date=software_date, workload=_workload_args(
+            input_tokens, output_tokens, ttft_max_s, tpot_max_s, interactivity_min,
+            input_p99_over_mean, prefix_cache_hit), mtp_draft_tokens=mtp_draft_tokens,
+        flags={"disaggregated": (disaggregated, True), "mtp": (mtp, True),
+               "interval": (interval, False), "tp_across_domains": (tp_across_domains, False)},
+        max_batch_per_accelerator=max_batch_per_accelerator)
     kw: dict[str, Any] = dict(
         precisions=_precisions(hw, precision), input_tokens=input_tokens,
         output_tokens=output_tokens, ttft_max_s=ttft_max_s, tpot_max_s=tpot_max_s,
@@ -617,7 +736,15 @@ def pareto(model: str | ModelArch, hardware: str | Accelerator, count: int | Non
     enter: whole accelerators, TP inside one scale-up domain (unless ``tp_across_domains``),
     whole prefill instances and decode replicas, whole systems.
     """
-    hw = _resolve(model, hardware, catalog)[1]
+    hw = _check_api(
+        model, hardware, catalog, count=count, precision=precision,
+        allow_all_precisions=True, calibration=calibration, era=era,
+        software_date=software_date, workload=_workload_args(
+            input_tokens, output_tokens, ttft_max_s, None, None, input_p99_over_mean,
+            prefix_cache_hit), mtp_draft_tokens=mtp_draft_tokens,
+        flags={"disaggregated": (disaggregated, True), "mtp": (mtp, True),
+               "tp_across_domains": (tp_across_domains, False)},
+        max_batch_per_accelerator=None)[1]
     df, m, hw = sweep(model, hw, count, precisions=_precisions(hw, precision),
                       input_tokens=input_tokens, output_tokens=output_tokens,
                       ttft_max_s=ttft_max_s, disaggregated=disaggregated, catalog=catalog,

@@ -566,7 +566,7 @@ def resolve_with_sources(section: PlanSection | None = None, catalog: Catalog | 
     """:func:`resolve`, and the :class:`~tokenfab.inputs.Resolved` inputs it came from."""
     s = section if section is not None else PlanSection()
     cat = catalog if catalog is not None else load_catalog()
-    ref = cat.hardware(s.reference_system)
+    ref = cat.hardware(s.reference_system, field="plan.reference_system")
     given = s.given()
     fl = dict(flags or {})
     for k in ("demand_tokens_per_year", "demand_accelerators"):
