@@ -507,8 +507,8 @@ def _no_fit_message(m: ModelArch, hw: Accelerator, mc: ModelCosts, count: int | 
     need = float(weight_bytes_per_accelerator(mc, one, p)[0]
                  + kv_bytes_per_sequence(mc, one, in_flight_context(wl), p)[0])
     return (f"{m.id} does not fit on {n} x {hw.id} at {p}: needs {need / 1e9:.1f} GB per "
-            f"accelerator for the weights and one sequence of {wl.input_tokens:g}+"
-            f"{wl.output_tokens:g} tokens when spread over all {n}, has "
+            f"accelerator for the weights and one sequence of input_tokens + output_tokens = "
+            f"{wl.input_tokens:,.0f} + {wl.output_tokens:,.0f} tokens when spread over all {n}, has "
             f"{usable_memory_bytes(hw) / 1e9:.1f} GB usable "
             f"({hw.hbm_capacity_bytes / 1e9:.0f} GB HBM less {SERVING.memory_reserve_frac:.0%} "
             f"reserve); use more accelerators or a smaller precision")

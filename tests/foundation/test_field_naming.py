@@ -1,0 +1,136 @@
+"""Bad ids and out-of-range values in scenario files, flags and API calls name their field
+(issue 15: "every rejection naming field, value and what is allowed"). Each case was a
+fuzz finding (tests/fuzz/known_failures.txt) or a known gap of the long run."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import tokenfab
+from tokenfab.cli import main
+from tokenfab.errors import ManyErrors, TokenfabError
+
+SCEN = Path(__file__).resolve().parents[2] / "scenarios" / "interview"
+
+
+def _mutated(tmp_path: Path, name: str, section: str, field: str, value: str) -> Path:
+    """``scenarios/interview/<name>.toml`` with ``field`` of ``[section]`` set to ``value``."""
+    out, inside, done = [], False, False
+    for line in (SCEN / f"{name}.toml").read_text(encoding="utf-8").splitlines():
+        if line.startswith("["):
+            if inside and not done:
+                out.append(f"{field} = {value}")
+                done = True
+            inside = line.strip() == f"[{section}]"
+        if inside and re.match(rf"{re.escape(field)}\s*=", line):
+            line, done = f"{field} = {value}", True
+        out.append(line)
+    if inside and not done:
+        out.append(f"{field} = {value}")
+    p = tmp_path / "s.toml"
+    p.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("cmd,name,section,field,value,wants", [
+    # unknown ids: the message names the field, not only the value
+    ("factory", "free_asic", "factory", "vs", '"h1000"',
+     ["factory.vs: unknown accelerator 'h1000'; did you mean 'h100-sxm'?"]),
+    ("factory", "two_gw_factory", "factory", "vs", '"50 tok/s"',
+     ["factory.vs: unknown accelerator '50 tok/s'"]),
+    ("predict", "blackwell_30x", "predict", "baseline_hardware", '"h1000"',
+     ["predict.baseline_hardware: unknown accelerator 'h1000'; did you mean 'h100-sxm'?"]),
+    ("predict", "blackwell_30x", "predict", "baseline_hardware", '""',
+     ["predict.baseline_hardware: must be a catalog accelerator id", "not empty"]),
+    ("plan", "stargate", "plan", "reference_system", '"h1000"',
+     ["plan.reference_system: unknown accelerator 'h1000'"]),
+    ("cluster", "colossus2", "cluster", "checkpoint_model", '"h1000"',
+     ["cluster.checkpoint_model: unknown model 'h1000'"]),
+    ("cluster", "colossus2", "cluster", "checkpoint_model", '""',
+     ["cluster.checkpoint_model: must be a catalog id", "not empty"]),
+    # the engine's 'count' is the section's baseline_count for the baseline
+    ("predict", "blackwell_30x", "predict", "baseline_count", "1",
+     ["predict.baseline_count: gpt-moe-1.8t does not fit on 1 x h100-sxm"]),
+    # claimed_ratio: declared bounds (was: 1e308 and 0 accepted, nan/-1 named 'comparison')
+    *[("predict", "blackwell_30x", "predict", "claimed_ratio", v,
+       ["predict.claimed_ratio: must be a finite ratio > 0 and <= 10000"])
+      for v in ("0", "-1", "nan", "inf", "1e308")],
+    # input_tokens: the engine's bounds (1 to 1e9 tokens)
+    ("factory", "free_asic", "factory", "input_tokens", "99999999999",
+     ["factory.input_tokens: must be a whole number of tokens from 1 to 1,000,000,000"]),
+    ("factory", "free_asic", "factory", "output_tokens", "0",
+     ["factory.output_tokens: must be a whole number of tokens from 1"]),
+])
+def test_scenario_field_is_named(tmp_path, capsys, cmd, name, section, field, value, wants):
+    p = _mutated(tmp_path, name, section, field, value)
+    assert main([cmd, str(p), "--json"]) == 2
+    err = capsys.readouterr().err
+    for w in wants:
+        assert w in err, err
+    assert "Traceback" not in err
+
+
+def test_context_too_long_names_the_token_fields(tmp_path, capsys):
+    """A context that does not fit says which inputs made the sequence long."""
+    p = _mutated(tmp_path, "free_asic", "factory", "input_tokens", "10000000")
+    assert main(["factory", str(p), "--json"]) == 2
+    err = capsys.readouterr().err
+    assert "input_tokens + output_tokens = 10,000,000 + 1,024 tokens" in err, err
+
+
+@pytest.mark.parametrize("argv", [["sweep", "run", "", "--out", "o"], ["factory", ""],
+                                  ["predict", "  "], ["cluster", ""], ["plan", ""]])
+def test_empty_scenario_path_is_named(tmp_path, capsys, monkeypatch, argv):
+    """'' is not read as the current folder ("'.': is a directory")."""
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "the path is empty" in err and "TOML" in err and "'.'" not in err, err
+
+
+def test_cli_output_tokens_at_least_one(capsys):
+    """1e-320 output tokens gave NaN latencies; now below the declared bound (>= 1 token)."""
+    assert main(["predict", "--model", "llama2-70b", "--output-tokens", "1e-320",
+                 "--hardware", "gaudi3"]) == 2
+    err = capsys.readouterr().err
+    assert "output_tokens: must be >= 1" in err and "1e-320" in err, err
+
+
+# -- the Python API: every wrong argument named, all of them at once -----------------------
+@pytest.mark.parametrize("fn", [tokenfab.predict, tokenfab.pareto])
+def test_api_names_every_bad_argument(fn):
+    with pytest.raises(ManyErrors) as e:
+        fn("llama3.1-70b", "h100-sxm", precision=8, calibration="x")
+    msg = str(e.value)
+    assert msg.startswith("2 bad arguments: precision: must be one of fp4, fp8, bf16")
+    assert "got 8" in msg and "calibration: must be a tokenfab.perf.calibration." in msg
+    assert "'x'" in msg
+    with pytest.raises(ManyErrors) as e:
+        fn(123, "h1000", precision="fp3", count=0)
+    names = [x.field for x in e.value.errors]
+    assert names == ["model", "hardware", "precision", "count"], names
+
+
+@pytest.mark.parametrize("era", [1024, "1024", 2025.5])
+def test_api_era_of_wrong_type_is_named(era):
+    """``era`` given a number raised AttributeError deep in the engine."""
+    with pytest.raises(TokenfabError, match=r"^era: must be a tokenfab\.perf\.era\.EraFit"):
+        tokenfab.predict("llama2-70b", "h100-sxm", era=era)
+
+
+@pytest.mark.parametrize("kw", [dict(output_tokens=1e-320), dict(input_tokens=0.5),
+                                dict(output_tokens=True)])
+def test_api_tokens_at_least_one(kw):
+    (name, v), = kw.items()
+    with pytest.raises(TokenfabError, match=rf"^{name}: must be"):
+        tokenfab.predict("llama2-70b", "h100-sxm", **kw)
+
+
+def test_api_good_call_unchanged():
+    """The checks do not change a valid call's answer (>= 1 token is the boundary)."""
+    p = tokenfab.predict("llama2-70b", "h100-sxm", 8, input_tokens=1, output_tokens=1,
+                         interval=False)
+    assert p.output_tokens_per_s_per_accelerator > 0
