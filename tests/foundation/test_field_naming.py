@@ -134,3 +134,60 @@ def test_api_good_call_unchanged():
     p = tokenfab.predict("llama2-70b", "h100-sxm", 8, input_tokens=1, output_tokens=1,
                          interval=False)
     assert p.output_tokens_per_s_per_accelerator > 0
+
+
+# -- found by the 10,000-case run after the fixes above ------------------------------------
+@pytest.mark.parametrize("argv,wants", [
+    # --inputs used to print the table and ignore the other flags
+    (["plan", "--inputs", "--seed", "-1"], "seed: must be a whole number >= 0"),
+    (["plan", "--inputs", "--samples", "-1"], "samples: must be 0"),
+    (["predict", "--inputs", "--json", "--tpot-max-s", "nan"], "tpot_max_s"),
+    (["predict", "--inputs", "--output-tokens", "1e400"], "output_tokens"),
+    (["factory", "--power", "2 GW", "--hardware", "gb200-nvl72", "--inputs",
+      "--interactivity", "-1e9"], "interactivity: must be > 0"),
+    (["factory", "--inputs", "--price", "-1"], "--price: must be > 0"),
+    (["factory", "--inputs", "--seed", "-1"], "seed: must be a whole number >= 0"),
+    # a count beyond any site (1e11 ran and printed 2e14 tok/s)
+    (["predict", "--model", "llama2-70b", "--hardware", "h100-sxm", "--count", "100000000000"],
+     "--count"),
+    # a directory given as the scenario / spec file
+    (["sweep", "run", "/", "-o", "o"], "'SPEC.toml': '/' is a directory"),
+    (["factory", "/"], "'/' is a directory"),
+    # a sweep directory whose name is too long for the file system (was: OSError traceback)
+    (["sweep", "query", "x" * 300, "select 1"], "DIR: cannot open"),
+])
+def test_long_run_findings_are_rejected_with_the_field(tmp_path, capsys, monkeypatch, argv,
+                                                       wants):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert wants in err and "Traceback" not in err, err
+
+
+def test_inputs_alone_still_lists(capsys):
+    assert main(["plan", "--inputs", "--json"]) == 0 and capsys.readouterr().out.startswith("[")
+    assert main(["factory", "--inputs"]) == 0 and "power" in capsys.readouterr().out
+
+
+def test_baseline_count_beyond_any_site(tmp_path, capsys):
+    p = _mutated(tmp_path, "blackwell_30x", "predict", "baseline_count", "100000000000")
+    assert main(["predict", str(p), "--json"]) == 2
+    assert ("predict.baseline_count: must be a whole number of accelerators from 1 to "
+            "10,000,000") in capsys.readouterr().err
+
+
+def test_plot_name_with_a_newline_is_refused(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["pareto", "--model", "llama2-70b", "--hardware", "h100-sxm", "--plot",
+                 "x\ny.png"]) == 2
+    assert "--plot: the path contains control characters ('\\n')" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_api_workload_errors_all_named():
+    with pytest.raises(ManyErrors) as e:
+        tokenfab.pareto("llama3.1-405b", "b300", input_tokens=0.001, software_date=0.001,
+                        prefix_cache_hit=1e308)
+    assert [x.field for x in e.value.errors] == ["software_date", "input_tokens",
+                                                 "prefix_cache_hit"]
+    assert "got 0.001" in str(e.value) and "got 1e+308" in str(e.value)

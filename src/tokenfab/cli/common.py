@@ -170,7 +170,14 @@ def scenario_path(value: Any) -> Any:
     if not str(value).strip():
         raise typer.BadParameter(f"the path is empty ({value!r}); give a TOML file, e.g. "
                                  "scenarios/interview/free_asic.toml")
-    return Path(value)
+    p = Path(value)
+    try:
+        is_dir = p.is_dir()
+    except OSError:  # a name too long for the file system: the loader says so
+        is_dir = False
+    if is_dir:
+        raise typer.BadParameter(f"{value!r} is a directory; give a TOML file in it")
+    return p
 
 
 def out_dir_option(value: Any) -> Any:

@@ -28,7 +28,7 @@ from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.catalog.schema import Accelerator, check_precision
 from tokenfab.claims import Claim, Comparison, Finding, Verdict, check, claims_from
 from tokenfab.errors import InfeasibleError, TokenfabError
-from tokenfab.perf.inputs import PREDICT_INPUTS, predict_kwargs
+from tokenfab.perf.inputs import MAX_COUNT, PREDICT_INPUTS, predict_kwargs
 from tokenfab.perf.serving import Prediction, predict
 from tokenfab.scenario import load_section, load_toml, register_section, scenario_meta
 
@@ -87,8 +87,9 @@ class PredictSection(PREDICT_INPUTS.section_model(name="PredictInputs")):  # typ
     @field_validator("count", "baseline_count")
     @classmethod
     def _count(cls, v: int | None) -> int | None:
-        if v is not None and v < 1:
-            raise ValueError(f"must be >= 1, got {v}")
+        if v is not None and not 1 <= v <= MAX_COUNT:
+            raise ValueError(f"must be a whole number of accelerators from 1 to {MAX_COUNT:,}, "
+                             f"got {v}")
         return v
 
     @field_validator("software_date")

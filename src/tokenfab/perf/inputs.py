@@ -13,7 +13,12 @@ from typing import Any
 
 from tokenfab.inputs import Input, InputSet, with_plausible
 
-__all__ = ["PREDICT_INPUTS", "predict_kwargs"]
+__all__ = ["PREDICT_INPUTS", "predict_kwargs", "MAX_COUNT"]
+
+#: the most accelerators one deployment (``count``, ``baseline_count``, ``--count``) may have:
+#: 10x the largest announced site (xAI's Colossus 2, ~1M GPUs planned, as in
+#: :mod:`tokenfab.cluster.inputs`); beyond it a count is a typo (1e11 ran and printed 2e14 tok/s)
+MAX_COUNT = 10_000_000
 
 _WORKLOAD = ("tokenfab default: a 1k-in / 1k-out chat request, the SemiAnalysis InferenceMAX "
              "1k/1k workload (https://inferencemax.semianalysis.com)")

@@ -24,7 +24,7 @@ from tokenfab.inputs import RunOptions
 from tokenfab.perf.calibration import SERVING, Calibration, calibration_for
 from tokenfab.perf.engine import Workload, evaluate, in_flight_context
 from tokenfab.perf.era import ERA, EraFit, era_group, format_date, parse_date, speed_range
-from tokenfab.perf.inputs import PREDICT_INPUTS
+from tokenfab.perf.inputs import MAX_COUNT, PREDICT_INPUTS
 from tokenfab.perf.model_costs import ModelCosts, model_costs
 from tokenfab.perf.parallelism import (
     Layouts,
@@ -327,23 +327,35 @@ def _check_workload(input_tokens: float, output_tokens: float, ttft_max_s: float
         if top is not None and v > top:  # the hard bounds of PREDICT_INPUTS, for API callers
             raise TokenfabError(f"must be <= {top:g}, got {v!r}", field=name, value=v)
 
-    pos("input_tokens", input_tokens, False)
-    pos("output_tokens", output_tokens, False)
-    pos("ttft_max_s", ttft_max_s)
-    pos("tpot_max_s", tpot_max_s)
-    pos("interactivity_min", interactivity_min)
-    pos("input_p99_over_mean", input_p99_over_mean)
-    if input_p99_over_mean is not None and input_p99_over_mean < 1:
-        raise TokenfabError(f"must be >= 1 (a p99 is not below the mean), got "
-                            f"{input_p99_over_mean!r}", field="input_p99_over_mean",
-                            value=input_p99_over_mean)
-    if count is not None and (not isinstance(count, (int, np.integer)) or count < 1):
-        raise TokenfabError(f"must be a whole number >= 1, got {count!r}", field="count",
-                            value=count)
+    def p99() -> None:
+        pos("input_p99_over_mean", input_p99_over_mean)
+        if input_p99_over_mean is not None and input_p99_over_mean < 1:
+            raise TokenfabError(f"must be >= 1 (a p99 is not below the mean), got "
+                                f"{input_p99_over_mean!r}", field="input_p99_over_mean",
+                                value=input_p99_over_mean)
+
+    def n() -> None:
+        if count is not None and (isinstance(count, bool)
+                                  or not isinstance(count, (int, np.integer))
+                                  or not 1 <= count <= MAX_COUNT):
+            raise TokenfabError(f"must be a whole number of accelerators from 1 to "
+                                f"{MAX_COUNT:,}, got {count!r}", field="count", value=count)
+
     h = 0.0 if prefix_cache_hit is None else prefix_cache_hit
-    if not isinstance(h, (int, float)) or not math.isfinite(h) or not 0.0 <= h < 1.0:
-        raise TokenfabError(f"must be a share >= 0 and < 1, got {prefix_cache_hit!r}",
-                            field="prefix_cache_hit", value=prefix_cache_hit)
+
+    def hit() -> None:
+        if isinstance(h, bool) or not isinstance(h, (int, float)) or not math.isfinite(h) \
+                or not 0.0 <= h < 1.0:
+            raise TokenfabError(f"must be a share >= 0 and < 1, got {prefix_cache_hit!r}",
+                                field="prefix_cache_hit", value=prefix_cache_hit)
+
+    _check_args({  # every bad argument named at once (issue 15)
+        "input_tokens": lambda: pos("input_tokens", input_tokens, False),
+        "output_tokens": lambda: pos("output_tokens", output_tokens, False),
+        "ttft_max_s": lambda: pos("ttft_max_s", ttft_max_s),
+        "tpot_max_s": lambda: pos("tpot_max_s", tpot_max_s),
+        "interactivity_min": lambda: pos("interactivity_min", interactivity_min),
+        "input_p99_over_mean": p99, "count": n, "prefix_cache_hit": hit})
     return Workload(float(input_tokens), float(output_tokens), ttft_max_s, tpot_max_s,
                     interactivity_min, input_p99_over_mean, float(h))
 
