@@ -191,3 +191,12 @@ def test_api_workload_errors_all_named():
     assert [x.field for x in e.value.errors] == ["software_date", "input_tokens",
                                                  "prefix_cache_hit"]
     assert "got 0.001" in str(e.value) and "got 1e+308" in str(e.value)
+
+
+def test_slo_infeasible_names_the_request_shape(tmp_path, capsys):
+    """1 output token per 32k-token prompt: the limits fail because of the workload, and the
+    message says which workload (it named only the limits)."""
+    p = _mutated(tmp_path, "blackwell_30x", "predict", "output_tokens", "1")
+    assert main(["predict", str(p), "--json"]) == 2
+    err = capsys.readouterr().err
+    assert "meets the limits for input_tokens = 32,768, output_tokens = 1; p99 TPOT" in err, err

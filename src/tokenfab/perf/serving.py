@@ -711,15 +711,24 @@ def _best(m: ModelArch, hw: Accelerator, count: int | None, kw: dict[str, Any],
     ok = df[df["feasible"]]
     if ok.empty:
         raise InfeasibleError(_slo_message(df, m, hw, count, ttft_max_s, tpot_max_s,
-                                           interactivity_min), field="constraints")
+                                           interactivity_min,
+                                           (kw["input_tokens"], kw["output_tokens"])),
+                              field="constraints")
     best: pd.Series = ok.iloc[int(np.argmax(ok["per_acc"].to_numpy()))]
     return best
 
 
 def _slo_message(df: pd.DataFrame, m: ModelArch, hw: Accelerator, count: int | None,
-                 ttft: float | None, tpot: float | None, inter: float | None) -> str:
+                 ttft: float | None, tpot: float | None, inter: float | None,
+                 tokens: tuple[float, float] | None = None) -> str:
+    """Why no operating point meets the limits: each limit with the best achievable value,
+    and (``tokens``) the request shape they were met against, by its field names (the
+    workload is often the cause: 1 output token per 32k-token prompt puts the prefill in
+    every decode step)."""
     where = f"{count} x {hw.id}" if count else hw.id
-    parts = [f"no configuration of {m.id} on {where} meets the limits"]
+    shape = (f" for input_tokens = {tokens[0]:,.0f}, output_tokens = {tokens[1]:,.0f}"
+             if tokens is not None else "")
+    parts = [f"no configuration of {m.id} on {where} meets the limits{shape}"]
     if tpot is not None:
         parts.append(f"p99 TPOT <= {tpot:g} s (best achievable {df['tpot_p99_s'].min():.3g} s)")
     if inter is not None:
