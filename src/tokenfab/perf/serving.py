@@ -275,6 +275,9 @@ def _check_api(model: object, hardware: object, catalog: object, *, count: objec
                                     value=software_date)
             parse_date(software_date)
 
+    def flag(name: str, v: object, allow_none: bool) -> Callable[[], object]:
+        return lambda: _check_flag(name, v, allow_none)
+
     checks: dict[str, Callable[[], object]] = {
         "ids": lambda: _resolve(model, hardware, catalog),  # type: ignore[arg-type]
         "precision": lambda: _check_precision(precision, allow_all_precisions),
@@ -285,12 +288,11 @@ def _check_api(model: object, hardware: object, catalog: object, *, count: objec
         "workload": lambda: _check_workload(**workload, count=count),  # type: ignore[arg-type]
         "mtp_draft_tokens": draft,
         "max_batch_per_accelerator": batch,
-        **{name: (lambda n=name, v=v, none=none: _check_flag(n, v, none))
-           for name, (v, none) in flags.items()},
+        **{name: flag(name, v, none) for name, (v, none) in flags.items()},
     }
     out = _check_args(checks)
-    m, hw = out["ids"]  # type: ignore[misc]
-    return m, hw
+    ids: tuple[ModelArch, Accelerator] = out["ids"]  # type: ignore[assignment]
+    return ids
 
 
 #: hard upper bounds of the workload arguments (the ``le`` of :data:`PREDICT_INPUTS`): beyond

@@ -39,7 +39,7 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -122,7 +122,7 @@ LABEL_CELLS = ("id", "round", "submitter")
 _NONFINITE_WORDS = re.compile(r"[-+]?(nan|inf|infinity)", re.IGNORECASE)
 
 
-def check_row(row: dict[str, str | None], n: int, file: str) -> None:
+def check_row(row: Mapping[str, str | None], n: int, file: str) -> None:
     """Refuse a row whose numeric cells are not plain finite numbers inside
     :data:`NUMERIC_CELLS`, whose date does not parse, or whose label cells hold a non-finite
     number word (``nan``, ``inf``): a :class:`TokenfabError` naming the file, the row (number
