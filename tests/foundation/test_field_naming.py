@@ -200,3 +200,18 @@ def test_slo_infeasible_names_the_request_shape(tmp_path, capsys):
     assert main(["predict", str(p), "--json"]) == 2
     err = capsys.readouterr().err
     assert "meets the limits for input_tokens = 32,768, output_tokens = 1; p99 TPOT" in err, err
+
+
+@pytest.mark.parametrize("fn", [tokenfab.predict, tokenfab.pareto])
+def test_disaggregated_on_one_accelerator_is_an_answer(fn):
+    """Fresh-seed long run: count=1 with disaggregated=True left no operating point and
+    formatting the max-batch message with None raised TypeError."""
+    with pytest.raises(TokenfabError, match=r"^disaggregated: no disaggregated configuration "
+                                            r"of llama2-70b on 1 x h100-sxm: separate prefill"):
+        fn("llama2-70b", "h100-sxm", 1, disaggregated=True)
+
+
+def test_disaggregated_on_one_accelerator_cli(capsys):
+    assert main(["predict", "--model", "llama2-70b", "--hardware", "h100-sxm", "--tpot-max-s",
+                 "8", "--count", "1", "--disaggregated"]) == 2
+    assert "disaggregated: no disaggregated configuration" in capsys.readouterr().err

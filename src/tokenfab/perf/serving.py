@@ -706,10 +706,12 @@ def _best(m: ModelArch, hw: Accelerator, count: int | None, kw: dict[str, Any],
           ttft_max_s: float | None, tpot_max_s: float | None, interactivity_min: float | None,
           max_batch_per_accelerator: float | None) -> pd.Series:
     df, m, hw = sweep(m, hw, count, **kw)
-    if df.empty:
+    if df.empty and max_batch_per_accelerator is not None:
         raise InfeasibleError(f"no configuration of {m.id} on {hw.id} with at most "
                               f"{max_batch_per_accelerator:g} concurrent sequences per "
                               "accelerator", field="max_batch_per_accelerator")
+    if df.empty:
+        raise _no_points(m, hw, count, kw.get("disaggregated"))
     ok = df[df["feasible"]]
     if ok.empty:
         raise InfeasibleError(_slo_message(df, m, hw, count, ttft_max_s, tpot_max_s,
@@ -718,6 +720,21 @@ def _best(m: ModelArch, hw: Accelerator, count: int | None, kw: dict[str, Any],
                               field="constraints")
     best: pd.Series = ok.iloc[int(np.argmax(ok["per_acc"].to_numpy()))]
     return best
+
+
+def _no_points(m: ModelArch, hw: Accelerator, count: int | None,
+               disaggregated: bool | None) -> InfeasibleError:
+    """No operating point at all in the modes asked for (before any latency limit): with
+    ``disaggregated=True`` on a deployment too small for separate prefill and decode pools
+    (``count=1``), say so, naming both."""
+    where = f"{count} x {hw.id}" if count else hw.id
+    if disaggregated is True:
+        return InfeasibleError(
+            f"no disaggregated configuration of {m.id} on {where}: separate prefill and decode "
+            f"pools do not fit in count = {count} accelerator(s); give a larger count or leave "
+            "out disaggregated", field="disaggregated", value=True)
+    return InfeasibleError(f"no configuration of {m.id} on {where} serves any tokens "
+                           f"(count = {count})", field="count", value=count)
 
 
 def _slo_message(df: pd.DataFrame, m: ModelArch, hw: Accelerator, count: int | None,
@@ -776,7 +793,11 @@ def pareto(model: str | ModelArch, hardware: str | Accelerator, count: int | Non
                       mtp_draft_tokens=mtp_draft_tokens, era=era,
                       tp_across_domains=tp_across_domains)
     df = df[df["per_acc"] > 0]
+    if df.empty:
+        raise _no_points(m, hw, count, disaggregated)
     df = df[df["feasible"]]
+    if df.empty and ttft_max_s is None:
+        raise _no_points(m, hw, count, disaggregated)
     if df.empty:
         raise InfeasibleError(f"no configuration of {m.id} on {hw.id} meets "
                               f"p99 TTFT <= {ttft_max_s:g} s", field="ttft_max_s")
