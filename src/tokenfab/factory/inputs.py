@@ -303,7 +303,7 @@ FACTORY_INPUTS = InputSet("factory", with_plausible(FACTORY_INPUTS, {
     "electricity_price": (20 / 3.6e9, 300 / 3.6e9, "20-300 USD/MWh: half the catalog's low "
                           "(40) to 2.5x its high (120; EIA industrial average 80.6 in 2023)"),
     "price": (1e-8, 1e-4, "0.01-100 USD per million output tokens: token_prices.csv lists "
-              "0.30-3.50 (2025); frontier APIs list up to ~60"),
+              "0.30-3.50 (2025); 100 leaves ~30x above its highest"),
     "price_input": (0.0, 1e-4, "0-100 USD per million input tokens: token_prices.csv lists "
                     "0.12-3.50 (2025)"),
     "cost_of_capital": (0.03, 0.25, "3-25 %/yr: the default 7-15 % (investment grade to "
