@@ -25,6 +25,7 @@ class TokenfabError(ValueError):
         allowed: str | None = None,
         file: str | None = None,
     ) -> None:
+        self.message = message
         self.field = field
         self.value = value
         self.allowed = allowed
@@ -38,6 +39,28 @@ class TokenfabError(ValueError):
         if allowed and "allowed" not in message and "must" not in message:
             parts.append(f" (allowed: {allowed})")
         super().__init__("".join(parts))
+
+    def with_field(self, field: str) -> TokenfabError:
+        """The same error naming ``field`` instead (a scenario's ``baseline_count`` for the
+        engine's ``count`` argument); the class and the rest are kept."""
+        e = type(self)(self.message, field=field, value=self.value, allowed=self.allowed,
+                       file=self.file)
+        return e
+
+
+class ManyErrors(TokenfabError):
+    """Several bad inputs of one call, each named (an API call with two wrong arguments says
+    both, not just the first)."""
+
+    def __init__(self, errors: Iterable[TokenfabError]) -> None:
+        self.errors: list[TokenfabError] = []
+        for e in errors:
+            self.errors += e.errors if isinstance(e, ManyErrors) else [e]
+        super().__init__(f"{len(self.errors)} bad arguments: "
+                         + "; ".join(str(e) for e in self.errors))
+
+    def with_field(self, field: str) -> TokenfabError:
+        return self
 
 
 class UnknownNameError(TokenfabError):

@@ -37,6 +37,11 @@ def _check_names(p: Path, raw: str, flag: str) -> None:
                                 f"({len(part)} characters)", field=flag, value=raw[:80] + "...")
     if "\x00" in raw:
         raise TokenfabError("the path contains a NUL character", field=flag)
+    bad = sorted({c for c in raw if ord(c) < 32 or ord(c) == 127})
+    if bad:  # a newline or tab in a file name is almost always a quoting slip of the shell
+        raise TokenfabError(f"the path contains control characters ({', '.join(map(repr, bad))})"
+                            f"; got {raw!r}: give a file name without them", field=flag,
+                            value=raw)
 
 
 def _probe(folder: Path, raw: str, flag: str) -> None:

@@ -129,3 +129,35 @@ def test_user_catalog_value_outside_its_range_warns_and_beyond_the_maximum_is_re
     assert main(["--catalog", str(p), "catalog", "show", "fz", "--json"]) == 2
     err = capsys.readouterr().err
     assert "hbm_capacity_bytes" in err and "<=" in err
+
+
+#: inputs bounded to [0, 1] (or a wide hard range) whose meaningful range is narrower, each
+#: with a value inside the bounds but outside it (issue 15, step 3: these warn now)
+NARROWED = [(CLUSTER_INPUTS, "mfu", 0.05), (CLUSTER_INPUTS, "hot_spare_fraction", 0.5),
+            (DEMAND_INPUTS, "pretraining_mfu", 0.95), (DEMAND_INPUTS, "post_training_mfu", 0.005),
+            (DEMAND_INPUTS, "inference_utilization", 0.05), (PLAN_INPUTS, "utilization", 0.05),
+            (MARKET_INPUTS, "load_factor", 0.1), (FACTORY_INPUTS, "pue", 2.5),
+            (FACTORY_INPUTS, "reference_pue", 2.5), (FACTORY_INPUTS, "electricity_price", 1e-7),
+            (FACTORY_INPUTS, "price", 5e-4), (FACTORY_INPUTS, "cost_of_capital", 0.5),
+            (FACTORY_INPUTS, "utilization", 0.05)]
+
+
+@pytest.mark.parametrize(("s", "name", "odd"), NARROWED,
+                         ids=[f"{s.section}.{n}" for s, n, _ in NARROWED])
+def test_narrowed_fractions_warn_outside_their_range(s: InputSet, name: str, odd: float) -> None:
+    i = s[name]
+    assert i.plausible is not None and i.plausible_note.strip()
+    assert i._in_bounds(odd) and i.implausible(odd) is not None
+    default = i.default if isinstance(i.default, (int, float, Range)) else None
+    if default is not None:
+        assert i.implausible(default) is None
+
+
+def test_factory_site_defaults_stay_plausible(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["factory", "--power", "2 GW", "--hardware", "gb200-nvl72", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out).get("warnings", []) == []
+    assert main(["factory", "--power", "2 GW", "--hardware", "gb200-nvl72", "--set",
+                 "cost_of_capital=0.5", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert "cost_of_capital" in err and any("cost_of_capital" in w
+                                            for w in json.loads(out)["warnings"])

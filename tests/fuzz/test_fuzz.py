@@ -119,14 +119,15 @@ def test_fuzz_long_run() -> None:
     run_and_check(cases, "long")
 
 
-def long_cases(n: int) -> list[H.Case]:
+def long_cases(n: int, first_seed: int = 1) -> list[H.Case]:
     """``n`` distinct cases, the families in the proportions of the CI run, drawn from
-    successive seeds until there are enough."""
+    successive seeds from ``first_seed`` on until there are enough (the default draws the
+    same cases every run; another ``first_seed`` draws fresh ones)."""
     total = sum(CI_CASES.values())
     cases: list[H.Case] = []
     seen: set[str] = set()
-    seed = 1
-    while len(cases) < n and seed < 50:
+    seed = first_seed
+    while len(cases) < n and seed < first_seed + 49:
         for fam, share in CI_CASES.items():
             want = max(1, round(n * share / total))
             for c in S.draw_cases(S.FAMILIES[fam](), want, seed=seed):

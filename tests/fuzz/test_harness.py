@@ -95,11 +95,15 @@ def test_pool_runs_cases_and_survives_a_hang(tmp_path: Path) -> None:
 
 
 def test_known_failures_parse(tmp_path: Path) -> None:
-    known = H.load_known(Path(H.__file__).with_name("known_failures.txt"))
-    assert known
+    known = H.load_known(Path(H.__file__).with_name("known_failures.txt"))  # may be empty
     for k in known:
         assert k.why and k.cls in H.FAIL
     p = tmp_path / "k.txt"
+    p.write_text("# the format's header\n\n# why: an example\nvague | vague predict: * | "
+                 "predict --count 0\n")
+    (k,) = H.load_known(p)
+    assert (k.cls, k.pattern, k.why, k.line) == ("vague", "vague predict: *", "why: an example", 4)
+    assert k.reproducer.argv == ("predict", "--count", "0")
     p.write_text("traceback | * | factory\n")
     with pytest.raises(ValueError, match="why"):
         H.load_known(p)

@@ -137,3 +137,45 @@ def test_cli_predict_and_pareto(capsys, tmp_path):
     assert len(pts) > 3
     assert main(["pareto", "--model", "llama3.1-8b", "--hardware", "h100-sxm", "--plot",
                  str(tmp_path / "f.svg")]) == 2
+
+
+# -- malformed cells are refused, naming file, row, column, value and what is allowed (#15) --
+_GOOD = dict(id="X", round="r1", accelerator_id="h200-sxm", family="hopper",
+             model_id="llama2-70b", precision="fp8", input_tokens_mean="222.3",
+             output_tokens_mean="293", num_accelerators="8", scenario="offline",
+             metric="output_tokens_per_s", value="34812.1")
+
+
+@pytest.mark.parametrize("col,raw,allowed", [
+    ("value", "inf", "from 0.001 to 1e+09 tokens/s"),
+    ("value", "nan", "from 0.001 to 1e+09 tokens/s"),
+    ("value", "-5", "from 0.001 to 1e+09 tokens/s"),
+    ("value", "1e308", "from 0.001 to 1e+09 tokens/s"),   # was: error_pct -inf in the JSON
+    ("value", "1e-320", "from 0.001 to 1e+09 tokens/s"),  # was: error_pct inf in the JSON
+    ("value", "", "the cell is empty"),
+    ("value", "1,000", "no units or thousands separators"),
+    ("input_tokens_mean", "0.5", "from 1 to 1e+07 tokens"),
+    ("num_accelerators", "2.5", "a whole number from 1 to 1e+06"),
+    ("ttft_p99_max_s", "-inf", "> 0 and <= 1e+06 s (or blank)"),
+    ("round", "-inf", "a text label"),                    # was: '-inf' printed in the table
+    ("round", "nan", "a text label"),
+    ("id", "nan", "a text label"),                        # was: 'nan' printed as the row id
+    ("date", "2025-13", "a date YYYY, YYYY-MM or YYYY-MM-DD"),  # was: taken as blank, silently
+])
+def test_validate_refuses_malformed_cells(tmp_path, capsys, col, raw, allowed):
+    f = _write(tmp_path / "m.csv", [_GOOD | dict(id="A"), _GOOD | {"id": "B", col: raw}])
+    for extra in ([], ["--json"]):
+        assert main(["validate", "--data", str(f), *extra]) == 2
+        cap = capsys.readouterr()
+        assert cap.out.strip() == ""
+        assert "m.csv: row 2 (id " in cap.err and f"{col} = {raw!r}" in cap.err, cap.err
+        assert allowed in cap.err and "Traceback" not in cap.err
+
+
+def test_validate_blank_optional_cells_still_score(tmp_path):
+    """Blank optional cells keep their meaning (engine's count, no limits, latest era)."""
+    f = _write(tmp_path / "m.csv", [_GOOD | dict(num_accelerators="", metric=
+                                                 "output_tokens_per_s_per_accelerator",
+                                                 value="4000", round="", date="")])
+    res = validate(f)
+    assert res["skipped"] == [] and len(res["rows"]) == 1

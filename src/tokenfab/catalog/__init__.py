@@ -311,25 +311,27 @@ class Catalog:
         self.warnings: list[str] = []
 
     # -- lookups -----------------------------------------------------------------
-    def hardware(self, hw_id: str) -> Accelerator:
-        """The accelerator ``hw_id``; unknown ids raise with a 'did you mean'."""
+    def hardware(self, hw_id: str, *, field: str | None = None) -> Accelerator:
+        """The accelerator ``hw_id``; unknown ids raise with a 'did you mean', naming
+        ``field`` (the scenario field or flag the id came from) when given."""
         if isinstance(hw_id, Accelerator):
             return hw_id
         try:
             return self._acc[hw_id]
-        except KeyError:
-            raise unknown("accelerator", hw_id, self._acc,
-                          "'tokenfab catalog hardware' lists them") from None
+        except (KeyError, TypeError):
+            raise unknown("accelerator", str(hw_id), self._acc,
+                          "'tokenfab catalog hardware' lists them", field=field) from None
 
-    def model(self, model_id: str) -> ModelArch:
-        """The model ``model_id``; unknown ids raise with a 'did you mean'."""
+    def model(self, model_id: str, *, field: str | None = None) -> ModelArch:
+        """The model ``model_id``; unknown ids raise with a 'did you mean', naming ``field``
+        (the scenario field or flag the id came from) when given."""
         if isinstance(model_id, ModelArch):
             return model_id
         try:
             return self._models[model_id]
-        except KeyError:
-            raise unknown("model", model_id, self._models,
-                          "'tokenfab catalog models' lists them") from None
+        except (KeyError, TypeError):
+            raise unknown("model", str(model_id), self._models,
+                          "'tokenfab catalog models' lists them", field=field) from None
 
     @property
     def hardware_ids(self) -> list[str]:

@@ -24,6 +24,7 @@ from tokenfab.cli.common import (
     print_json,
     run_options,
     save_scenario_option,
+    scenario_path,
     stdout,
     warn_implausible,
 )
@@ -98,7 +99,7 @@ def _save(out: Path, sec: Any, scenario: Path | None, res: Resolved, sets: dict[
 
 
 def cluster(
-    scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]",
+    scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]", parser=scenario_path,
                                            help="scenario file with a [cluster] section"),
     hardware: str | None = typer.Option(None, "--hardware", help="accelerator id, e.g. gb200-nvl72"),
     accelerators: float | None = typer.Option(None, "--accelerators", help="accelerators on the site"),

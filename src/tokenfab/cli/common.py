@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -156,6 +157,27 @@ def save_scenario_option(value: Any) -> Any:
 def toml_out_option(value: Any) -> Any:
     """typer callback of a ``--out FILE`` that receives TOML."""
     return None if value is None else check_output_file(value, flag="--out", suffixes=(".toml",))
+
+
+def scenario_path(value: Any) -> Any:
+    """typer ``parser`` of a scenario or spec file argument: the path as typed, refused when
+    empty (``Path('')`` is the current folder, which would fail later as "'.': is a
+    directory", naming neither the argument nor the value)."""
+    import typer
+
+    if value is None or isinstance(value, Path):
+        return value
+    if not str(value).strip():
+        raise typer.BadParameter(f"the path is empty ({value!r}); give a TOML file, e.g. "
+                                 "scenarios/interview/free_asic.toml")
+    p = Path(value)
+    try:
+        is_dir = p.is_dir()
+    except OSError:  # a name too long for the file system: the loader says so
+        is_dir = False
+    if is_dir:
+        raise typer.BadParameter(f"{value!r} is a directory; give a TOML file in it")
+    return p
 
 
 def out_dir_option(value: Any) -> Any:

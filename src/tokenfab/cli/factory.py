@@ -27,7 +27,9 @@ from tokenfab.cli.common import (
     plot_option,
     print_inputs,
     print_json,
+    run_options,
     save_scenario_option,
+    scenario_path,
     stdout,
 )
 from tokenfab.errors import TokenfabError
@@ -165,7 +167,7 @@ def _default_unit(text: str | None, unit: str) -> str | None:
 
 
 def factory_cmd(
-    scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]",
+    scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]", parser=scenario_path,
                                            help="scenario file with a [factory] section"),
     power: str | None = typer.Option(None, "--power", help="site power budget, e.g. 2GW, 500MW, 2e9W"),
     hardware: str | None = typer.Option(None, "--hardware", help="system id (tokenfab catalog hardware)"),
@@ -197,7 +199,22 @@ def factory_cmd(
     """Tokens, revenue, capex, opex, TCO, $/Mtok and payback of an AI factory on a power budget;
     with --vs, the challenger's break-even accelerator price (negative: even free it loses)."""
     cat = get_catalog(catalog)
-    if show_inputs:
+    price = _default_unit(price, "USD/Mtok")
+    electricity_price = _default_unit(electricity_price, "USD/MWh")
+    flags: dict[str, Any] = {
+        "power": power, "hardware": hardware, "model": model, "interactivity": interactivity,
+        "vs": vs, "price": price, "electricity_price": electricity_price,
+        "accelerator_price": accelerator_price, "vs_accelerator_price": vs_accelerator_price,
+        "precision": precision, "samples": samples, "seed": seed}
+    flags.update(parse_set(FACTORY_INPUTS, set_))
+    if show_inputs:  # the flags given beside --inputs are still checked (never silently taken)
+        if scenario is not None or power is not None:
+            _section_from(scenario, flags)
+        else:
+            run_options(samples, seed)
+            for k, v in flags.items():
+                if v is not None and k in FACTORY_INPUTS:
+                    FACTORY_INPUTS[k].parse(v, where=f"--{k.replace('_', '-')}")
         hw = hardware or (load_section(scenario, "factory", FactorySection).hardware
                           if scenario is not None else "gb200-nvl72")
         if json_out:
@@ -207,14 +224,6 @@ def factory_cmd(
             return
         stdout.print(inputs_table(cat, hw), markup=False, highlight=False)
         return
-    price = _default_unit(price, "USD/Mtok")
-    electricity_price = _default_unit(electricity_price, "USD/MWh")
-    flags: dict[str, Any] = {
-        "power": power, "hardware": hardware, "model": model, "interactivity": interactivity,
-        "vs": vs, "price": price, "electricity_price": electricity_price,
-        "accelerator_price": accelerator_price, "vs_accelerator_price": vs_accelerator_price,
-        "precision": precision, "samples": samples, "seed": seed}
-    flags.update(parse_set(FACTORY_INPUTS, set_))
     section, path = _section_from(scenario, flags)
     gen_ids = [g.strip() for g in (generations or "").split(",") if g.strip()]
     if generations is not None and not gen_ids:

@@ -22,6 +22,7 @@ from tokenfab.cli.common import (
     print_json,
     run_options,
     save_scenario_option,
+    scenario_path,
     stdout,
     warn_implausible,
 )
@@ -64,7 +65,7 @@ def _sens_value(v: float, unit: str, name: str) -> str:
 
 
 def market(
-    scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]",
+    scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]", parser=scenario_path,
                                            help="scenario file with a [market] section"),
     country: str | None = typer.Option(None, "--country", help="ISO alpha-2 code or name "
                                        "(sovereign AI: that country's GDP, labour and "

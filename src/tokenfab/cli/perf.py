@@ -18,11 +18,13 @@ from tokenfab.cli.common import (
     print_inputs,
     print_json,
     save_scenario_option,
+    scenario_path,
     stdout,
     warn_implausible,
 )
 from tokenfab.errors import TokenfabError
 from tokenfab.outputs import check_output_file
+from tokenfab.perf.inputs import MAX_COUNT
 
 _CATALOG_OPT = typer.Option([], "--catalog", metavar="FILE",
                             help="extra TOML catalog file (repeatable)")
@@ -89,11 +91,11 @@ def _deployment_text(dep: dict[str, Any], c: dict[str, Any]) -> str:
 
 
 def predict_cmd(
-    scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]",
+    scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]", parser=scenario_path,
                                            help="scenario file with a [predict] section"),
     model: str | None = typer.Option(None, "--model", help="model id (tokenfab catalog models)"),
     hardware: str | None = typer.Option(None, "--hardware", help="accelerator id"),
-    count: int | None = typer.Option(None, "--count", min=1,
+    count: int | None = typer.Option(None, "--count", min=1, max=MAX_COUNT,
                                      help="accelerators (default: the engine chooses)"),
     precision: str = typer.Option("fp8", "--precision", help="fp4 | fp8 | bf16"),
     input_tokens: float | None = typer.Option(None, "--input-tokens",
@@ -123,9 +125,6 @@ def predict_cmd(
     from tokenfab.perf.serving import predict
 
     cat = get_catalog(catalog)
-    if inputs:
-        print_inputs(PREDICT_INPUTS, cat, json_out=json_out)
-        return
     given = dict(input_tokens=input_tokens, output_tokens=output_tokens, ttft_max_s=ttft_max_s,
                  tpot_max_s=tpot_max_s, interactivity_min=interactivity_min)
     flags = {**{k: v for k, v in given.items() if v is not None},
@@ -134,6 +133,10 @@ def predict_cmd(
         from tokenfab.perf.era import parse_date
 
         parse_date(software_date, field="--software-date")
+    if inputs:  # the flags given beside --inputs are still checked (never silently taken)
+        warn_implausible(None, PREDICT_INPUTS.resolve({}, cat, flags=flags))
+        print_inputs(PREDICT_INPUTS, cat, json_out=json_out)
+        return
     if save_scenario is not None:
         _save(save_scenario, scenario, dict(
             model=model, hardware=hardware, count=count, precision=precision,
@@ -234,7 +237,7 @@ def _print_scenario(result: dict[str, Any]) -> None:
 def pareto_cmd(
     model: str = typer.Option(..., "--model", help="model id"),
     hardware: str = typer.Option(..., "--hardware", help="accelerator id"),
-    count: int | None = typer.Option(None, "--count", min=1, help="accelerators"),
+    count: int | None = typer.Option(None, "--count", min=1, max=MAX_COUNT, help="accelerators"),
     precision: str | None = typer.Option(
         None, "--precision", help="fp4 | fp8 | bf16 (default: every supported one)"),
     input_tokens: float = typer.Option(1024, "--input-tokens"),

@@ -19,6 +19,7 @@ from tokenfab.cli.common import (
     print_json,
     run_options,
     save_scenario_option,
+    scenario_path,
     stdout,
     warn_implausible,
 )
@@ -44,7 +45,7 @@ def _usd(x: float) -> str:
 
 
 def plan(
-    scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]",
+    scenario: Path | None = typer.Argument(None, metavar="[SCENARIO.toml]", parser=scenario_path,
                                            help="scenario file with a [plan] section"),
     json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
     plot: Path | None = typer.Option(None, "--plot", callback=plot_option, metavar="FILE",
@@ -64,10 +65,6 @@ def plan(
     never dropped. Also: renting alone, the crossover, building a year early/late, ASIC mix.
     """
     cat = get_catalog()
-    if show_inputs:
-        print_inputs(PLAN_INPUTS, cat, {"reference": cat.hardware("gb200-nvl72")},
-                     json_out=json_out)
-        return
     flags = parse_set(PLAN_INPUTS, set_)
     section = load_section(scenario, "plan", PlanSection) if scenario else PlanSection()
     options = run_options(samples if samples is not None else section.samples, seed)
@@ -75,6 +72,10 @@ def plan(
         raise TokenfabError(f"must be 0 or 2..{MAX_PLAN_SAMPLES} draws (the plan's time budget: "
                             f"{PLAN_BUDGET}), got {options.samples}",
                             field="--samples", value=options.samples)
+    if show_inputs:  # the flags given beside --inputs are still checked (never silently taken)
+        print_inputs(PLAN_INPUTS, cat, {"reference": cat.hardware("gb200-nvl72")},
+                     json_out=json_out)
+        return
     # the run's draws, also in the JSON's inputs and a saved scenario
     section = section.model_copy(update={"samples": options.samples})
     meta = scenario_meta(scenario) if scenario else {}

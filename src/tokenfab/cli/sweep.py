@@ -12,7 +12,14 @@ import typer
 from typer.core import TyperGroup
 
 from tokenfab import display
-from tokenfab.cli.common import console_err, out_dir_option, print_json, state, stdout
+from tokenfab.cli.common import (
+    console_err,
+    out_dir_option,
+    print_json,
+    scenario_path,
+    state,
+    stdout,
+)
 from tokenfab.errors import TokenfabError
 
 
@@ -55,7 +62,8 @@ def _fmt_s(s: float | None) -> str:
 
 @sweep_app.command("run")
 def run_cmd(
-    spec_file: Path = typer.Argument(..., metavar="SPEC.toml", help="the sweep spec"),
+    spec_file: Path = typer.Argument(..., metavar="SPEC.toml", parser=scenario_path,
+                                    help="the sweep spec"),
     out: str = typer.Option(..., "--out", "-o", callback=out_dir_option, metavar="DIR", help="results directory"),
     workers: int | None = typer.Option(None, "--workers", min=0,
                                        help="local worker processes (default: one per core; "

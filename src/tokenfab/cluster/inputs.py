@@ -69,6 +69,10 @@ _DAY = 86_400.0
 #: plausible ranges (SI) of the cluster inputs, each with why (issue 15: an input outside them
 #: is accepted with a warning); a 4th entry is a hard upper bound where the input had none
 _PLAUSIBLE = {
+    "mfu": (0.1, 0.7, "Llama 3 405B 38-43 % BF16 MFU (Meta 2024); GPT-3 on H100 34-54 % "
+            "(SemiAnalysis 2025); 70 % leaves margin over the best reported"),
+    "hot_spare_fraction": (0.0, 0.25, "Cui et al. 2025 (SC25) ~5 % spares for 99.9 % job "
+                           "availability, 5-20 % in its first version"),
     "accelerators": (1.0, 1e7, "one accelerator to 10M: the largest announced sites are ~1M "
                      "GPUs (the interview's 500k; xAI Colossus 2 plans ~1M)", 1e9),
     "tokens": (1e9, 1e15, "1B to 1,000T training tokens: Llama 3 405B used 15.6T "

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from tokenfab.catalog import Accelerator, Catalog, load_catalog
 from tokenfab.cluster import goodput as gp
@@ -75,6 +75,15 @@ class ClusterOptions(ScenarioSection):
     tiers: int | None = Field(None, ge=2, le=3)
     rail_optimized: bool = True
 
+    @field_validator("model", "checkpoint_model", "hardware")
+    @classmethod
+    def _an_id(cls, v: str | None) -> str | None:
+        # an empty id would silently fall back to the default model (`or` below)
+        if v is not None and not v.strip():
+            raise ValueError("must be a catalog id ('tokenfab catalog models' / 'hardware' "
+                             "list them), not empty; leave the field out for the default")
+        return v
+
     def given(self) -> dict[str, Any]:
         """The numeric fields this section sets (SI values or ranges; unset ones omitted)."""
         return {k: v for k in CLUSTER_INPUTS.names if (v := getattr(self, k, None)) is not None}
@@ -94,7 +103,7 @@ def resolve_cluster(s: ClusterOptions, catalog: Catalog | None = None,
     """Every numeric input of ``s`` with its value and source: ``flags`` (``--set``) over the
     section over the defaults, read from ``catalog`` (so ``--catalog`` reaches them)."""
     cat = catalog or load_catalog()
-    acc = cat.hardware(s.hardware)
+    acc = cat.hardware(s.hardware, field="cluster.hardware")
     return CLUSTER_INPUTS.resolve(s.given(), cat, {"hardware": acc}, flags=flags)
 
 
@@ -218,7 +227,9 @@ def _job_split(n: int, spare_fraction: float, unit: int) -> tuple[int, int]:
 
 def _checkpoint_params(s: ClusterOptions, cat: Catalog) -> float:
     name = s.checkpoint_model or s.model or DEFAULT_CHECKPOINT_MODEL
-    return float(param_counts(cat.model(name)).total)
+    field = ("cluster.checkpoint_model" if s.checkpoint_model else
+             "cluster.model" if s.model else None)
+    return float(param_counts(cat.model(name, field=field)).total)
 
 
 def _whole(p: Mapping[str, float], name: str) -> int:
@@ -271,7 +282,7 @@ def evaluate_site(s: ClusterOptions, catalog: Catalog | None = None,
     (p10/p50/p90). The failure simulation (``s.trials`` replicas) runs at the point values.
     """
     cat = catalog or load_catalog()
-    acc = cat.hardware(s.hardware)
+    acc = cat.hardware(s.hardware, field="cluster.hardware")
     if s.switch not in SWITCHES:
         raise unknown("switch", s.switch, SWITCHES, field="cluster.switch")
     options = s.run_options()
@@ -312,7 +323,7 @@ def evaluate_site(s: ClusterOptions, catalog: Catalog | None = None,
     flops = None
     peak = acc.peak_flops_per_s(s.precision)
     if s.model is not None and "tokens" in p:
-        flops = float(training_flops(param_counts(cat.model(s.model)).active, p["tokens"]))
+        flops = float(training_flops(param_counts(cat.model(s.model, field="cluster.model")).active, p["tokens"]))
 
     def model(pue: Any, mfu: Any, failure_rate_multiplier: Any,
               restart_time: Any) -> dict[str, Any]:
@@ -389,7 +400,7 @@ def goodput_vs_size(s: ClusterOptions, sizes: np.ndarray, catalog: Catalog | Non
     each site as in :func:`evaluate_site`.
     """
     cat = catalog or load_catalog()
-    acc = cat.hardware(s.hardware)
+    acc = cat.hardware(s.hardware, field="cluster.hardware")
     sec = s.model_copy(update={"checkpoint": checkpoint or s.checkpoint})
     p = resolve_cluster(sec, cat, flags).point()
     rates = llama3_cause_rates_per_s(cat)

@@ -169,6 +169,12 @@ _TOK = 1e9  # hard bound on a token count per request/step: beyond any context w
 #: plausible ranges (SI) of the demand inputs, each with why (issue 15: an input outside them
 #: is accepted with a warning); a 4th entry is a hard upper bound where the input had none
 _PLAUSIBLE = {
+    "pretraining_mfu": (0.1, 0.7, "Llama 3 405B 38-43 % BF16 MFU (Meta 2024); GPT-3 on H100 "
+                        "34-54 % (SemiAnalysis 2025); 70 % leaves margin over the best reported"),
+    "post_training_mfu": (0.01, 0.7, "decode-heavy RL runs at 5-40 % (the default); 1 % to "
+                          "the pre-training ceiling"),
+    "inference_utilization": (0.2, 1.0, "as the factory's utilization: the sources give "
+                              "60-100 %; under 20 % the fleet idles most of the year"),
     "frontier_run_flops": (1e22, 1e30, "GPT-3 (3e23) to 2,000x Grok 3's ~5e26 FLOP", 1e40),
     "tokens_per_param": (5.0, 100.0, "Chinchilla-optimal ~20 (Hoffmann et al. 2022); "
                          "overtraining is the separate 'overtrain' input", 1e6),

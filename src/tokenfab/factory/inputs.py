@@ -346,6 +346,19 @@ FACTORY_INPUTS = InputSet("factory", with_plausible(FACTORY_INPUTS, {
     "building_cost": (0.0, 50.0, "~5 USD per IT W (Cushman & Wakefield 2025 survey); all-in "
                       "~47 USD per IT W (Bernstein)", 1e4),
     "market_tokens_per_year": (1e12, 1e21, "Google ~1.6e16 tokens a year (2025)", 1e25),
+    "pue": (1.03, 2.0, "Google's fleet 1.09-1.10 (2024) to the Uptime 2024 survey average "
+            "1.56 (catalog pue_*); 2 for old enterprise rooms"),
+    "reference_pue": (1.03, 2.0, "as pue: Google 1.09 to the survey average 1.56"),
+    "electricity_price": (20 / 3.6e9, 300 / 3.6e9, "20-300 USD/MWh: half the catalog's low "
+                          "(40) to 2.5x its high (120; EIA industrial average 80.6 in 2023)"),
+    "price": (1e-8, 1e-4, "0.01-100 USD per million output tokens: token_prices.csv lists "
+              "0.30-3.50 (2025); 100 leaves ~30x above its highest"),
+    "price_input": (0.0, 1e-4, "0-100 USD per million input tokens: token_prices.csv lists "
+                    "0.12-3.50 (2025)"),
+    "cost_of_capital": (0.03, 0.25, "3-25 %/yr: the default 7-15 % (investment grade to "
+                        "venture-like, Epoch AI 2026 reproduced at ~10 %) with margin"),
+    "utilization": (0.2, 1.0, "the sources give 60-100 % (Nesov 2025; Epoch AI 2026); under "
+                    "20 % the site idles most of the year"),
 }))
 
 

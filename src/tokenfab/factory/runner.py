@@ -185,6 +185,11 @@ def _system_id(section: FactorySection, vs: bool) -> str:
     return section.vs
 
 
+def _system_field(vs: bool) -> str:
+    """The field that names the system of one side of the run (``factory.vs`` / ``hardware``)."""
+    return "factory.vs" if vs else "factory.hardware"
+
+
 def resolve_inputs(section: FactorySection, catalog: Catalog, *,
                    vs: bool = False) -> Resolved:
     """The factory inputs of one system on the site: the section's values over the defaults.
@@ -194,11 +199,12 @@ def resolve_inputs(section: FactorySection, catalog: Catalog, *,
     shared.
     """
     given = section.numeric()
-    hw = catalog.hardware(_system_id(section, vs))
-    model = catalog.model(section.model)
+    hw = catalog.hardware(_system_id(section, vs), field=_system_field(vs))
+    model = catalog.model(section.model, field="factory.model")
     if not vs:
         return FACTORY_INPUTS.resolve(given, catalog, {"hardware": hw, "model": model})
-    main = FACTORY_INPUTS.resolve(given, catalog, {"hardware": catalog.hardware(section.hardware),
+    main = FACTORY_INPUTS.resolve(given, catalog, {"hardware": catalog.hardware(
+                                                       section.hardware, field="factory.hardware"),
                                                    "model": model})
     own = SYSTEM_INPUTS.resolve({k: given.get(VS_PREFIX + k) for k in SYSTEM_INPUTS.names},
                                 catalog, {"hardware": hw, "model": model})
@@ -212,7 +218,7 @@ def resolve_inputs(section: FactorySection, catalog: Catalog, *,
 def system_inputs(section: FactorySection, catalog: Catalog, *, vs: bool = False,
                   ) -> tuple[dict[str, Any], Resolved, OperatingPoint]:
     """Kernel inputs (numbers or ranges, the :func:`factory_model` keywords) of one system."""
-    hw = catalog.hardware(_system_id(section, vs))
+    hw = catalog.hardware(_system_id(section, vs), field=_system_field(vs))
     res = resolve_inputs(section, catalog, vs=vs)
     v = res.values
     check_fits(float(likely(v["power"])), v["pue"], hw, v["allin_power"],
@@ -467,7 +473,7 @@ def run_factory(section: FactorySection, catalog: Catalog | None = None, *,
     n = section.samples if samples is None else samples
     if n < 0 or n == 1:
         raise TokenfabError(f"must be 0 or >= 2, got {n}", field="samples", value=n)
-    cat.model(section.model)  # an unknown model id is an error even when throughput is given
+    cat.model(section.model, field="factory.model")  # an unknown model id is an error even when throughput is given
     inputs, resolved, op = system_inputs(section, cat)
     vs_res = vs_op = None
     if section.vs is not None:
@@ -491,7 +497,8 @@ def run_factory(section: FactorySection, catalog: Catalog | None = None, *,
             mc.samples["vs_payback_years"] = _payback_samples(mc.samples, "vs_")
     out_name = tornado_output or (BREAKEVEN_KEY if vs_op is not None else "profit_usd_per_year")
     bars = tornado(model, inputs, out_name) if with_tornado else []
-    hw, mdl = cat.hardware(section.hardware), cat.model(section.model)
+    hw = cat.hardware(section.hardware, field="factory.hardware")
+    mdl = cat.model(section.model, field="factory.model")
     tables = {"price": model_token_price(cat, mdl, "output").source + "; input: "
               + model_token_price(cat, mdl, "input").source,
               "market_rent": market_rent(cat, hw).source}

@@ -27,12 +27,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 
 from tokenfab.errors import TokenfabError
 from tokenfab.factory.inputs import FACTORY_INPUTS
 from tokenfab.factory.pricing import check_price_curve
 from tokenfab.inputs import MAX_SAMPLES
+from tokenfab.perf.inputs import PREDICT_INPUTS
 from tokenfab.scenario import ScenarioSection, register_section
 from tokenfab.units import parse_quantity
 
@@ -124,9 +125,12 @@ class FactoryFields(ScenarioSection):
 
     @field_validator("input_tokens", "output_tokens")
     @classmethod
-    def _tokens(cls, v: int) -> int:
-        if v < 1:
-            raise ValueError(f"must be >= 1 token; got {v!r}")
+    def _tokens(cls, v: int, info: ValidationInfo) -> int:
+        # the engine's declared bounds (tokenfab.perf.inputs.PREDICT_INPUTS): a whole token to
+        # the largest context / output the engine accepts
+        top = PREDICT_INPUTS[str(info.field_name)].le or 1e9
+        if not 1 <= v <= top:
+            raise ValueError(f"must be a whole number of tokens from 1 to {top:,.0f}; got {v!r}")
         return v
 
     @field_validator("samples")

@@ -72,6 +72,8 @@ _YR = 365.25 * 86_400.0
 #: plausible ranges (SI) of the market inputs, each with why (issue 15: an input outside them
 #: is accepted with a warning); a 4th entry is a hard upper bound where the input had none
 _PLAUSIBLE = {
+    "load_factor": (0.3, 1.0, "the default 60-95 % of nameplate; under 30 % a site is "
+                    "mostly idle or still ramping"),
     "horizon_year": (2020.0, 2060.0, "the sources project to 2030-2050"),
     "world_gdp": (5e13, 5e14, "IMF WEO 2025 world GDP ~$117T; 0.5x to 4x spans past and "
                   "decades ahead", 1e16),

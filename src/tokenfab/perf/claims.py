@@ -27,13 +27,17 @@ from pydantic import field_validator
 from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.catalog.schema import Accelerator, check_precision
 from tokenfab.claims import Claim, Comparison, Finding, Verdict, check, claims_from
-from tokenfab.errors import InfeasibleError
-from tokenfab.perf.inputs import PREDICT_INPUTS, predict_kwargs
+from tokenfab.errors import InfeasibleError, TokenfabError
+from tokenfab.perf.inputs import MAX_COUNT, PREDICT_INPUTS, predict_kwargs
 from tokenfab.perf.serving import Prediction, predict
 from tokenfab.scenario import load_section, load_toml, register_section, scenario_meta
 
 __all__ = ["PredictSection", "Decomposition", "Step", "compare", "run_scenario",
            "ratio_claim", "combine_verdicts", "resolve_inputs"]
+
+#: the largest ``claimed_ratio`` a scenario may state: vendor claims between generations are
+#: 1.5-50x (NVIDIA's GB200 NVL72 "30x"); 10,000x is beyond any and a typo of units
+MAX_CLAIMED_RATIO = 1e4
 
 #: the quantity a ``claimed_ratio`` grades (a key of :meth:`Decomposition.to_dict`)
 RATIO_QUANTITY = "ratio_per_accelerator"
@@ -63,11 +67,29 @@ class PredictSection(PREDICT_INPUTS.section_model(name="PredictInputs")):  # typ
     def _prec(cls, v: str) -> str:
         return check_precision(v)
 
+    @field_validator("baseline_hardware")
+    @classmethod
+    def _base_hw(cls, v: str | None) -> str | None:
+        if v is not None and not v.strip():  # '' would silently compare the system with itself
+            raise ValueError("must be a catalog accelerator id ('tokenfab catalog hardware' "
+                             "lists them), not empty; leave it out for no baseline")
+        return v
+
+    @field_validator("claimed_ratio")
+    @classmethod
+    def _ratio(cls, v: float | None) -> float | None:
+        if v is not None and not (math.isfinite(v) and 0 < v <= MAX_CLAIMED_RATIO):
+            raise ValueError(f"must be a finite ratio > 0 and <= {MAX_CLAIMED_RATIO:g} "
+                             f"(published generation-on-generation claims are 1.5-50x); "
+                             f"got {v!r}")
+        return v
+
     @field_validator("count", "baseline_count")
     @classmethod
     def _count(cls, v: int | None) -> int | None:
-        if v is not None and v < 1:
-            raise ValueError(f"must be >= 1, got {v}")
+        if v is not None and not 1 <= v <= MAX_COUNT:
+            raise ValueError(f"must be a whole number of accelerators from 1 to {MAX_COUNT:,}, "
+                             f"got {v}")
         return v
 
     @field_validator("software_date")
@@ -240,14 +262,21 @@ def compare(sec: PredictSection, catalog: Catalog | None = None, *,
         factor removed at a time, and the :class:`~tokenfab.claims.Finding`.
     """
     cat = catalog or load_catalog()
-    m = cat.model(sec.model)
-    hw = cat.hardware(sec.hardware)
-    base_hw = cat.hardware(sec.baseline_hardware or sec.hardware)
+    m = cat.model(sec.model, field="predict.model")
+    hw = cat.hardware(sec.hardware, field="predict.hardware")
+    base_hw = cat.hardware(sec.baseline_hardware or sec.hardware,
+                           field="predict.baseline_hardware" if sec.baseline_hardware
+                           else "predict.hardware")
     lim = _limits(sec, cat)
     full = predict(m, hw, sec.count, precision=sec.precision, disaggregated=sec.disaggregated,
                    catalog=cat, **lim)
-    base = predict(m, base_hw, sec.baseline_count, precision=sec.baseline_precision,
-                   disaggregated=sec.disaggregated, catalog=cat, **lim)
+    try:
+        base = predict(m, base_hw, sec.baseline_count, precision=sec.baseline_precision,
+                       disaggregated=sec.disaggregated, catalog=cat, **lim)
+    except TokenfabError as e:  # the engine's 'count' is the section's baseline_count here
+        if e.field == "count" and sec.baseline_count is not None:
+            raise e.with_field("predict.baseline_count") from None
+        raise
     base_dom = base_hw.scaleup_domain_size
     small: Accelerator = replace(hw, scaleup_domain_size=min(base_dom, hw.scaleup_domain_size))
     base_batch = base.config["batch"] / (base.config["tp"] * base.config["pp"])

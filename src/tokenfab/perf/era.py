@@ -111,19 +111,21 @@ def parse_date(text: str | float | int, *, field: str = "software_date") -> floa
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         y = float(text)
         if not 2015.0 <= y <= 2040.0:
-            raise TokenfabError("must be a date between 2015 and 2040", field=field, value=text)
+            raise TokenfabError(f"must be a date between 2015 and 2040, got {text!r}",
+                                field=field, value=text)
         return y
     m = _DATE.match(str(text))
     if not m:
-        raise TokenfabError("must be a date YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2025-06)",
-                            field=field, value=text)
+        raise TokenfabError(f"must be a date YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2025-06), got "
+                            f"{text!r:.60}", field=field, value=text)
     y, mo, d = int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1)
     try:
         day = date(y, mo, d)
     except ValueError:
-        raise TokenfabError("not a calendar date", field=field, value=text) from None
+        raise TokenfabError(f"not a calendar date: {text!r}", field=field, value=text) from None
     if not 2015 <= y <= 2040:
-        raise TokenfabError("must be a date between 2015 and 2040", field=field, value=text)
+        raise TokenfabError(f"must be a date between 2015 and 2040, got {text!r}", field=field,
+                            value=text)
     if m.group(3):
         start = date(y, 1, 1)
         return y + (day - start).days / (date(y + 1, 1, 1) - start).days

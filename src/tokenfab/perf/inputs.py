@@ -13,7 +13,12 @@ from typing import Any
 
 from tokenfab.inputs import Input, InputSet, with_plausible
 
-__all__ = ["PREDICT_INPUTS", "predict_kwargs"]
+__all__ = ["PREDICT_INPUTS", "predict_kwargs", "MAX_COUNT"]
+
+#: the most accelerators one deployment (``count``, ``baseline_count``, ``--count``) may have:
+#: 10x the largest announced site (xAI's Colossus 2, ~1M GPUs planned, as in
+#: :mod:`tokenfab.cluster.inputs`); beyond it a count is a typo (1e11 ran and printed 2e14 tok/s)
+MAX_COUNT = 10_000_000
 
 _WORKLOAD = ("tokenfab default: a 1k-in / 1k-out chat request, the SemiAnalysis InferenceMAX "
              "1k/1k workload (https://inferencemax.semianalysis.com)")
@@ -33,9 +38,9 @@ _PLAUSIBLE = {
 
 PREDICT_INPUTS = InputSet("predict", with_plausible([
     Input("input_tokens", "tokens", "mean prompt tokens per request", default=1024.0,
-          kind="estimate", source=_WORKLOAD, gt=0.0, uncertain=False),
+          kind="estimate", source=_WORKLOAD, ge=1.0, uncertain=False),
     Input("output_tokens", "tokens", "mean generated tokens per request", default=1024.0,
-          kind="estimate", source=_WORKLOAD, gt=0.0, uncertain=False),
+          kind="estimate", source=_WORKLOAD, ge=1.0, uncertain=False),
     Input("ttft_max_s", "time", "p99 limit on time to first token (none: no limit)",
           gt=0.0, uncertain=False),
     Input("tpot_max_s", "time", "p99 limit on time per output token (none: no limit)",

@@ -10,6 +10,7 @@ accelerator (host, network, cooling share): ``tok/s/MW = tok/s/acc / allin_power
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -18,12 +19,12 @@ import pandas as pd
 
 from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.catalog.schema import PRECISIONS, Accelerator, ModelArch
-from tokenfab.errors import InfeasibleError, TokenfabError
+from tokenfab.errors import InfeasibleError, ManyErrors, TokenfabError
 from tokenfab.inputs import RunOptions
 from tokenfab.perf.calibration import SERVING, Calibration, calibration_for
 from tokenfab.perf.engine import Workload, evaluate, in_flight_context
 from tokenfab.perf.era import ERA, EraFit, era_group, format_date, parse_date, speed_range
-from tokenfab.perf.inputs import PREDICT_INPUTS
+from tokenfab.perf.inputs import MAX_COUNT, PREDICT_INPUTS
 from tokenfab.perf.model_costs import ModelCosts, model_costs
 from tokenfab.perf.parallelism import (
     Layouts,
@@ -186,21 +187,128 @@ def _resolve(model: str | ModelArch, hardware: str | Accelerator,
     if isinstance(model, ModelArch) and isinstance(hardware, Accelerator):
         return model, hardware
     if catalog is not None and not isinstance(catalog, Catalog):
-        raise TokenfabError("must be a tokenfab.catalog.Catalog (see load_catalog)",
-                            field="catalog", value=repr(catalog))
-    for name, v, want in (("model", model, ModelArch), ("hardware", hardware, Accelerator)):
-        if not isinstance(v, (str, want)):
-            raise TokenfabError(f"must be a catalog id (str) or a {want.__name__}; got "
-                                f"{type(v).__name__}", field=name, value=repr(v)[:80])
+        raise TokenfabError(f"must be a tokenfab.catalog.Catalog (see load_catalog) or None, "
+                            f"got {catalog!r:.60}", field="catalog", value=repr(catalog))
     cat = catalog or load_catalog()
-    m = model if isinstance(model, ModelArch) else cat.model(model)
-    hw = hardware if isinstance(hardware, Accelerator) else cat.hardware(hardware)
-    return m, hw
+
+    def one(name: str, v: object, want: type, look: Callable[..., Any]) -> Any:
+        if isinstance(v, want):
+            return v
+        if not isinstance(v, str):
+            raise TokenfabError(f"must be a catalog id (str) or a {want.__name__}; got "
+                                f"{type(v).__name__} {v!r:.60}", field=name, value=repr(v)[:80])
+        return look(v, field=name)
+
+    out = _check_args({"model": lambda: one("model", model, ModelArch, cat.model),
+                       "hardware": lambda: one("hardware", hardware, Accelerator,
+                                               cat.hardware)})
+    return out["model"], out["hardware"]  # type: ignore[return-value]
+
+
+def _check_args(checks: dict[str, Callable[[], object]]) -> dict[str, object]:
+    """Run every argument check of a public API call and report all the bad arguments at
+    once: one :class:`TokenfabError` naming each wrong argument, its value and what is
+    allowed (issue 15), not just the first. Returns each check's result by name."""
+    out: dict[str, object] = {}
+    errors: list[TokenfabError] = []
+    for name, check in checks.items():
+        try:
+            out[name] = check()
+        except TokenfabError as e:
+            errors.append(e)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ManyErrors(errors)
+    return out
+
+
+def _check_precision(precision: object, allow_none: bool) -> str | None:
+    if precision is None and allow_none:
+        return None
+    if not isinstance(precision, str) or precision not in PRECISIONS:
+        raise TokenfabError(f"must be one of {', '.join(PRECISIONS)}"
+                            + (" or None (every precision)" if allow_none else "")
+                            + f", got {precision!r}", field="precision", value=precision)
+    return precision
+
+
+def _check_instance(name: str, v: object, want: type, how: str) -> None:
+    if v is not None and not isinstance(v, want):
+        raise TokenfabError(f"must be a {want.__module__}.{want.__name__} ({how}) or None, "
+                            f"got {type(v).__name__} {v!r:.60}", field=name, value=v)
+
+
+def _check_flag(name: str, v: object, allow_none: bool = True) -> None:
+    if not (isinstance(v, bool) or (v is None and allow_none)):
+        raise TokenfabError(f"must be True or False{' or None' if allow_none else ''}, got "
+                            f"{v!r:.60}", field=name, value=v)
+
+
+def _check_api(model: object, hardware: object, catalog: object, *, count: object,
+               precision: object, allow_all_precisions: bool, calibration: object,
+               era: object, software_date: object, workload: dict[str, Any],
+               mtp_draft_tokens: object, flags: dict[str, tuple[object, bool]],
+               max_batch_per_accelerator: object) -> tuple[ModelArch, Accelerator]:
+    """Every argument of :func:`predict` / :func:`pareto` checked, all errors reported."""
+
+    def batch() -> None:
+        v = max_batch_per_accelerator
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))
+                              or not math.isfinite(v) or v <= 0):
+            raise TokenfabError(f"must be a finite number > 0 or None, got {v!r:.60}",
+                                field="max_batch_per_accelerator", value=v)
+
+    def draft() -> None:
+        v = mtp_draft_tokens
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer))
+                              or not 1 <= v <= 8):
+            raise TokenfabError(f"must be a whole number from 1 to 8, got {v!r}",
+                                field="mtp_draft_tokens", value=v)
+
+    def date() -> None:
+        if software_date is not None:
+            if not isinstance(software_date, (str, int, float)) or isinstance(software_date,
+                                                                              bool):
+                raise TokenfabError(f"must be a date 'YYYY-MM' or a decimal year, got "
+                                    f"{software_date!r:.60}", field="software_date",
+                                    value=software_date)
+            parse_date(software_date)
+
+    def flag(name: str, v: object, allow_none: bool) -> Callable[[], object]:
+        return lambda: _check_flag(name, v, allow_none)
+
+    checks: dict[str, Callable[[], object]] = {
+        "ids": lambda: _resolve(model, hardware, catalog),  # type: ignore[arg-type]
+        "precision": lambda: _check_precision(precision, allow_all_precisions),
+        "calibration": lambda: _check_instance("calibration", calibration, Calibration,
+                                               "see calibration_for"),
+        "era": lambda: _check_instance("era", era, EraFit, "see tokenfab.perf.era.fit_era"),
+        "software_date": date,
+        "workload": lambda: _check_workload(**workload, count=count),  # type: ignore[arg-type]
+        "mtp_draft_tokens": draft,
+        "max_batch_per_accelerator": batch,
+        **{name: flag(name, v, none) for name, (v, none) in flags.items()},
+    }
+    out = _check_args(checks)
+    ids: tuple[ModelArch, Accelerator] = out["ids"]  # type: ignore[assignment]
+    return ids
 
 
 #: hard upper bounds of the workload arguments (the ``le`` of :data:`PREDICT_INPUTS`): beyond
 #: them the engine's arithmetic overflows (1e308 tokens -> inf/nan bytes)
 _API_MAX = {i.name: i.le for i in PREDICT_INPUTS if i.le is not None}
+#: hard lower bounds (the ``ge`` of :data:`PREDICT_INPUTS`: at least one token in and out)
+_API_MIN = {n: PREDICT_INPUTS[n].ge for n in ("input_tokens", "output_tokens")}
+
+
+def _workload_args(input_tokens: float, output_tokens: float, ttft_max_s: float | None,
+                   tpot_max_s: float | None, interactivity_min: float | None,
+                   input_p99_over_mean: float | None, prefix_cache_hit: float | None
+                   ) -> dict[str, Any]:
+    return dict(input_tokens=input_tokens, output_tokens=output_tokens, ttft_max_s=ttft_max_s,
+                tpot_max_s=tpot_max_s, interactivity_min=interactivity_min,
+                input_p99_over_mean=input_p99_over_mean, prefix_cache_hit=prefix_cache_hit)
 
 
 def _check_workload(input_tokens: float, output_tokens: float, ttft_max_s: float | None,
@@ -210,29 +318,46 @@ def _check_workload(input_tokens: float, output_tokens: float, ttft_max_s: float
     def pos(name: str, v: float | None, allow_none: bool = True) -> None:
         if v is None and allow_none:
             return
-        if v is None or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
+        if v is None or isinstance(v, bool) or not isinstance(v, (int, float)) \
+                or not math.isfinite(v) or v <= 0:
             raise TokenfabError(f"must be a finite number > 0, got {v!r}", field=name, value=v)
+        low = _API_MIN.get(name)
+        if low is not None and v < low:  # the hard lower bounds of PREDICT_INPUTS
+            raise TokenfabError(f"must be >= {low:g} (a request has whole tokens), got {v!r}",
+                                field=name, value=v)
         top = _API_MAX.get(name)
         if top is not None and v > top:  # the hard bounds of PREDICT_INPUTS, for API callers
             raise TokenfabError(f"must be <= {top:g}, got {v!r}", field=name, value=v)
 
-    pos("input_tokens", input_tokens, False)
-    pos("output_tokens", output_tokens, False)
-    pos("ttft_max_s", ttft_max_s)
-    pos("tpot_max_s", tpot_max_s)
-    pos("interactivity_min", interactivity_min)
-    pos("input_p99_over_mean", input_p99_over_mean)
-    if input_p99_over_mean is not None and input_p99_over_mean < 1:
-        raise TokenfabError(f"must be >= 1 (a p99 is not below the mean), got "
-                            f"{input_p99_over_mean!r}", field="input_p99_over_mean",
-                            value=input_p99_over_mean)
-    if count is not None and (not isinstance(count, (int, np.integer)) or count < 1):
-        raise TokenfabError(f"must be a whole number >= 1, got {count!r}", field="count",
-                            value=count)
+    def p99() -> None:
+        pos("input_p99_over_mean", input_p99_over_mean)
+        if input_p99_over_mean is not None and input_p99_over_mean < 1:
+            raise TokenfabError(f"must be >= 1 (a p99 is not below the mean), got "
+                                f"{input_p99_over_mean!r}", field="input_p99_over_mean",
+                                value=input_p99_over_mean)
+
+    def n() -> None:
+        if count is not None and (isinstance(count, bool)
+                                  or not isinstance(count, (int, np.integer))
+                                  or not 1 <= count <= MAX_COUNT):
+            raise TokenfabError(f"must be a whole number of accelerators from 1 to "
+                                f"{MAX_COUNT:,}, got {count!r}", field="count", value=count)
+
     h = 0.0 if prefix_cache_hit is None else prefix_cache_hit
-    if not isinstance(h, (int, float)) or not math.isfinite(h) or not 0.0 <= h < 1.0:
-        raise TokenfabError(f"must be a share >= 0 and < 1, got {prefix_cache_hit!r}",
-                            field="prefix_cache_hit", value=prefix_cache_hit)
+
+    def hit() -> None:
+        if isinstance(h, bool) or not isinstance(h, (int, float)) or not math.isfinite(h) \
+                or not 0.0 <= h < 1.0:
+            raise TokenfabError(f"must be a share >= 0 and < 1, got {prefix_cache_hit!r}",
+                                field="prefix_cache_hit", value=prefix_cache_hit)
+
+    _check_args({  # every bad argument named at once (issue 15)
+        "input_tokens": lambda: pos("input_tokens", input_tokens, False),
+        "output_tokens": lambda: pos("output_tokens", output_tokens, False),
+        "ttft_max_s": lambda: pos("ttft_max_s", ttft_max_s),
+        "tpot_max_s": lambda: pos("tpot_max_s", tpot_max_s),
+        "interactivity_min": lambda: pos("interactivity_min", interactivity_min),
+        "input_p99_over_mean": p99, "count": n, "prefix_cache_hit": hit})
     return Workload(float(input_tokens), float(output_tokens), ttft_max_s, tpot_max_s,
                     interactivity_min, input_p99_over_mean, float(h))
 
@@ -396,8 +521,8 @@ def _no_fit_message(m: ModelArch, hw: Accelerator, mc: ModelCosts, count: int | 
     need = float(weight_bytes_per_accelerator(mc, one, p)[0]
                  + kv_bytes_per_sequence(mc, one, in_flight_context(wl), p)[0])
     return (f"{m.id} does not fit on {n} x {hw.id} at {p}: needs {need / 1e9:.1f} GB per "
-            f"accelerator for the weights and one sequence of {wl.input_tokens:g}+"
-            f"{wl.output_tokens:g} tokens when spread over all {n}, has "
+            f"accelerator for the weights and one sequence of input_tokens + output_tokens = "
+            f"{wl.input_tokens:,.0f} + {wl.output_tokens:,.0f} tokens when spread over all {n}, has "
             f"{usable_memory_bytes(hw) / 1e9:.1f} GB usable "
             f"({hw.hbm_capacity_bytes / 1e9:.0f} GB HBM less {SERVING.memory_reserve_frac:.0%} "
             f"reserve); use more accelerators or a smaller precision")
@@ -539,7 +664,15 @@ def predict(model: str | ModelArch, hardware: str | Accelerator, count: int | No
         The model does not fit, or no configuration meets the limits (the message gives the
         best achievable values).
     """
-    m, hw = _resolve(model, hardware, catalog)
+    m, hw = _check_api(
+        model, hardware, catalog, count=count, precision=precision,
+        allow_all_precisions=False, calibration=calibration, era=era,
+        software_date=software_date, workload=_workload_args(
+            input_tokens, output_tokens, ttft_max_s, tpot_max_s, interactivity_min,
+            input_p99_over_mean, prefix_cache_hit), mtp_draft_tokens=mtp_draft_tokens,
+        flags={"disaggregated": (disaggregated, True), "mtp": (mtp, True),
+               "interval": (interval, False), "tp_across_domains": (tp_across_domains, False)},
+        max_batch_per_accelerator=max_batch_per_accelerator)
     kw: dict[str, Any] = dict(
         precisions=_precisions(hw, precision), input_tokens=input_tokens,
         output_tokens=output_tokens, ttft_max_s=ttft_max_s, tpot_max_s=tpot_max_s,
@@ -573,22 +706,48 @@ def _best(m: ModelArch, hw: Accelerator, count: int | None, kw: dict[str, Any],
           ttft_max_s: float | None, tpot_max_s: float | None, interactivity_min: float | None,
           max_batch_per_accelerator: float | None) -> pd.Series:
     df, m, hw = sweep(m, hw, count, **kw)
-    if df.empty:
+    if df.empty and max_batch_per_accelerator is not None:
         raise InfeasibleError(f"no configuration of {m.id} on {hw.id} with at most "
                               f"{max_batch_per_accelerator:g} concurrent sequences per "
                               "accelerator", field="max_batch_per_accelerator")
+    if df.empty:
+        raise _no_points(m, hw, count, kw.get("disaggregated"))
     ok = df[df["feasible"]]
     if ok.empty:
         raise InfeasibleError(_slo_message(df, m, hw, count, ttft_max_s, tpot_max_s,
-                                           interactivity_min), field="constraints")
+                                           interactivity_min,
+                                           (kw["input_tokens"], kw["output_tokens"])),
+                              field="constraints")
     best: pd.Series = ok.iloc[int(np.argmax(ok["per_acc"].to_numpy()))]
     return best
 
 
-def _slo_message(df: pd.DataFrame, m: ModelArch, hw: Accelerator, count: int | None,
-                 ttft: float | None, tpot: float | None, inter: float | None) -> str:
+def _no_points(m: ModelArch, hw: Accelerator, count: int | None,
+               disaggregated: bool | None) -> InfeasibleError:
+    """No operating point at all in the modes asked for (before any latency limit): with
+    ``disaggregated=True`` on a deployment too small for separate prefill and decode pools
+    (``count=1``), say so, naming both."""
     where = f"{count} x {hw.id}" if count else hw.id
-    parts = [f"no configuration of {m.id} on {where} meets the limits"]
+    if disaggregated is True:
+        return InfeasibleError(
+            f"no disaggregated configuration of {m.id} on {where}: separate prefill and decode "
+            f"pools do not fit in count = {count} accelerator(s); give a larger count or leave "
+            "out disaggregated", field="disaggregated", value=True)
+    return InfeasibleError(f"no configuration of {m.id} on {where} serves any tokens "
+                           f"(count = {count})", field="count", value=count)
+
+
+def _slo_message(df: pd.DataFrame, m: ModelArch, hw: Accelerator, count: int | None,
+                 ttft: float | None, tpot: float | None, inter: float | None,
+                 tokens: tuple[float, float] | None = None) -> str:
+    """Why no operating point meets the limits: each limit with the best achievable value,
+    and (``tokens``) the request shape they were met against, by its field names (the
+    workload is often the cause: 1 output token per 32k-token prompt puts the prefill in
+    every decode step)."""
+    where = f"{count} x {hw.id}" if count else hw.id
+    shape = (f" for input_tokens = {tokens[0]:,.0f}, output_tokens = {tokens[1]:,.0f}"
+             if tokens is not None else "")
+    parts = [f"no configuration of {m.id} on {where} meets the limits{shape}"]
     if tpot is not None:
         parts.append(f"p99 TPOT <= {tpot:g} s (best achievable {df['tpot_p99_s'].min():.3g} s)")
     if inter is not None:
@@ -617,7 +776,15 @@ def pareto(model: str | ModelArch, hardware: str | Accelerator, count: int | Non
     enter: whole accelerators, TP inside one scale-up domain (unless ``tp_across_domains``),
     whole prefill instances and decode replicas, whole systems.
     """
-    hw = _resolve(model, hardware, catalog)[1]
+    hw = _check_api(
+        model, hardware, catalog, count=count, precision=precision,
+        allow_all_precisions=True, calibration=calibration, era=era,
+        software_date=software_date, workload=_workload_args(
+            input_tokens, output_tokens, ttft_max_s, None, None, input_p99_over_mean,
+            prefix_cache_hit), mtp_draft_tokens=mtp_draft_tokens,
+        flags={"disaggregated": (disaggregated, True), "mtp": (mtp, True),
+               "tp_across_domains": (tp_across_domains, False)},
+        max_batch_per_accelerator=None)[1]
     df, m, hw = sweep(model, hw, count, precisions=_precisions(hw, precision),
                       input_tokens=input_tokens, output_tokens=output_tokens,
                       ttft_max_s=ttft_max_s, disaggregated=disaggregated, catalog=catalog,
@@ -626,7 +793,11 @@ def pareto(model: str | ModelArch, hardware: str | Accelerator, count: int | Non
                       mtp_draft_tokens=mtp_draft_tokens, era=era,
                       tp_across_domains=tp_across_domains)
     df = df[df["per_acc"] > 0]
+    if df.empty:
+        raise _no_points(m, hw, count, disaggregated)
     df = df[df["feasible"]]
+    if df.empty and ttft_max_s is None:
+        raise _no_points(m, hw, count, disaggregated)
     if df.empty:
         raise InfeasibleError(f"no configuration of {m.id} on {hw.id} meets "
                               f"p99 TTFT <= {ttft_max_s:g} s", field="ttft_max_s")

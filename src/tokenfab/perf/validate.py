@@ -39,7 +39,7 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -97,6 +97,73 @@ FIT_ROWS = re.compile(r"^MLPerf")
 #: cross-validation it raised the leave-one-round-out error from 15 % to 19 % (gpt-oss-120b
 #: ran fast in its first MLPerf round while DeepSeek-R1 and Llama 3.1 405B ran slow in theirs)
 MATURITY = False
+
+
+#: the numeric cells of a row: (required, whole number, low, high, unit); low is inclusive,
+#: except 0 (a limit must be > 0).
+#: A cell outside them (or non-numeric, nan, inf) is refused with exit 2 naming the file, the
+#: row, the column and the value (issue 15): bad data is never scored, clamped or skipped in
+#: silence. The ranges hold the published rows (measured_inference.csv and mlperf_v6_0.csv:
+#: values 203 to 2.5e6 tok/s, 1 to 288 accelerators, 128 to 9,429 tokens, p99 limits 15 ms
+#: to 6 s) with orders of magnitude to spare; the token ranges are the sweep spec's and the
+#: latency limits the hard bounds of the engine's own inputs
+#: (:data:`tokenfab.perf.inputs.PREDICT_INPUTS`).
+NUMERIC_CELLS: dict[str, tuple[bool, bool, float, float, str]] = {
+    "value": (True, False, 1e-3, 1e9, "tokens/s"),
+    "num_accelerators": (False, True, 1.0, 1e6, "accelerators"),
+    "input_tokens_mean": (True, False, 1.0, 1e7, "tokens"),
+    "output_tokens_mean": (True, False, 1.0, 1e6, "tokens"),
+    "ttft_p99_max_s": (False, False, 0.0, 1e6, "s"),
+    "tpot_p99_max_s": (False, False, 0.0, 1e4, "s"),
+    "interactivity_min_tokens_per_s_per_user": (False, False, 0.0, 1e7, "tokens/s per user"),
+}
+#: text cells shown or grouped on: a number word there is a spreadsheet's missing value
+LABEL_CELLS = ("id", "round", "submitter")
+_NONFINITE_WORDS = re.compile(r"[-+]?(nan|inf|infinity)", re.IGNORECASE)
+
+
+def check_row(row: Mapping[str, str | None], n: int, file: str) -> None:
+    """Refuse a row whose numeric cells are not plain finite numbers inside
+    :data:`NUMERIC_CELLS`, whose date does not parse, or whose label cells hold a non-finite
+    number word (``nan``, ``inf``): a :class:`TokenfabError` naming the file, the row (number
+    and id), the column, the value and what is allowed."""
+    rid = (row.get("id") or "").strip()
+    where = f"row {n}" + (f" (id {rid!r})" if rid else "")
+
+    def bad(col: str, raw: str, allowed: str) -> TokenfabError:
+        return TokenfabError(f"{col} = {raw!r}: must be {allowed}", file=file, field=where,
+                             value=raw)
+
+    for col in LABEL_CELLS:
+        raw = (row.get(col) or "").strip()
+        if _NONFINITE_WORDS.fullmatch(raw):
+            raise bad(col, raw, "a text label, not a non-finite number word (a spreadsheet's "
+                                "missing value?); leave it blank if unknown" if col != "id"
+                      else "a text label (or blank: the row number is used)")
+    for col, (required, whole, lo, hi, unit) in NUMERIC_CELLS.items():
+        raw = (row.get(col) or "").strip()
+        allowed = (f"{'a whole number' if whole else 'a number'} "
+                   + (f"> 0 and <= {hi:g}" if lo == 0 else f"from {lo:g} to {hi:g}")
+                   + f" {unit}" + ("" if required else " (or blank)"))
+        if not raw:
+            if required:
+                raise bad(col, raw, allowed + " (the cell is empty)")
+            continue
+        try:
+            v = float(raw)
+        except ValueError:
+            raise bad(col, raw, allowed + " (plain digits, no units or thousands "
+                                "separators)") from None
+        if not (math.isfinite(v) and (lo <= v if lo else v > 0) and v <= hi) \
+                or (whole and v != int(v)):
+            raise bad(col, raw, allowed)
+    raw = (row.get("date") or "").strip()
+    if raw:
+        try:
+            parse_date(raw)
+        except TokenfabError as e:
+            raise bad("date", raw, f"a date YYYY, YYYY-MM or YYYY-MM-DD from 2015 to 2040 "
+                                   f"(or blank: the latest software era) ({e.message})") from None
 
 
 def _num(row: dict[str, str], key: str) -> float | None:
@@ -299,7 +366,10 @@ def prepare(paths: str | Path | Sequence[str | Path], catalog: Catalog | None = 
     cases: list[Case] = []
     skipped: list[dict[str, str]] = []
     for path in files:
-        for r in read_rows(path):
+        rows = read_rows(path)
+        for n, r in enumerate(rows, start=1):  # every row checked before any is predicted
+            check_row(r, n, Path(path).name)
+        for r in rows:
             rid = (r.get("id") or "").strip() or f"row{len(cases) + len(skipped) + 1}"
             c, reason = _case(r, rid, cat, Path(path).name)
             if progress is not None:

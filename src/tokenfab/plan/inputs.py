@@ -167,6 +167,8 @@ _GROWTH = (-0.5, 10.0, "from halving to 11x a year: the fastest sourced trend (O
 #: plausible ranges (SI) of the plan inputs, each with why (issue 15: an input outside them is
 #: accepted with a warning); a 4th entry is a hard upper bound where the input had none
 _PLAUSIBLE = {
+    "utilization": (0.2, 1.0, "as the factory's utilization: the sources give 60-100 %; under "
+                    "20 % the fleet idles most of the year"),
     "demand_tokens_per_year": (1e12, 1e21, "Google served ~1.3 quadrillion tokens a month in "
                                "2025 (1.6e16 a year); 1e21 = 60,000x that", 1e25),
     "demand_accelerators": (1.0, 1e8, "one accelerator to 100M (the Stargate scenario: 1.4M)",
@@ -566,7 +568,7 @@ def resolve_with_sources(section: PlanSection | None = None, catalog: Catalog | 
     """:func:`resolve`, and the :class:`~tokenfab.inputs.Resolved` inputs it came from."""
     s = section if section is not None else PlanSection()
     cat = catalog if catalog is not None else load_catalog()
-    ref = cat.hardware(s.reference_system)
+    ref = cat.hardware(s.reference_system, field="plan.reference_system")
     given = s.given()
     fl = dict(flags or {})
     for k in ("demand_tokens_per_year", "demand_accelerators"):

@@ -208,11 +208,20 @@ class Store:
     @staticmethod
     def read_manifest(path: str | Path) -> Manifest:
         p = Path(path) / MANIFEST
-        if not p.is_file():
-            raise TokenfabError("not a sweep directory (no manifest.json)", field="DIR",
-                                value=str(path))
+        shown = str(path) if len(str(path)) <= 80 else str(path)[:80] + "..."
+        try:
+            found = p.is_file()
+        except OSError as e:  # a name too long for the file system, a permission denied...
+            raise TokenfabError(f"cannot open {shown!r} as a sweep directory: "
+                                f"{e.strerror or e}", field="DIR", value=shown) from None
+        if not found:
+            raise TokenfabError(f"{shown!r} is not a sweep directory (no manifest.json)",
+                                field="DIR", value=shown)
         try:
             return Manifest.from_dict(json.loads(p.read_text(encoding="utf-8")))
+        except OSError as e:
+            raise TokenfabError(f"cannot read {str(p)!r}: {e.strerror or e}", field="DIR",
+                                value=shown) from None
         except (ValueError, KeyError) as e:
             raise TokenfabError(f"unreadable manifest.json ({e})", field="DIR",
                                 value=str(path)) from None
