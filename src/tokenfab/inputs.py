@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tokenfab.catalog.age import source_date
 from tokenfab.display import of_dimension
 from tokenfab.errors import TokenfabError, did_you_mean
 from tokenfab.scenario import bounds_text
@@ -62,6 +63,7 @@ __all__ = [
     "Resolved",
     "RunOptions",
     "Source",
+    "Sourced",
     "Value",
     "with_plausible",
 ]
@@ -131,9 +133,20 @@ class Derived:
     (resolved first, whether given or defaulted).
     """
 
-    fn: Callable[..., Value]
+    fn: Callable[..., Value | Sourced]
     recipe: str
     deps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Sourced:
+    """What a :class:`Derived` function may return instead of a bare value: the value with the
+    provenance of *this* resolution (the catalog rows it read, with their dates and kind), so a
+    defaulted input names the row it came from, not only the recipe."""
+
+    value: Value
+    text: str
+    kind: str = "derived"
 
 
 Default = Value | FromCatalog | FromHardware | Derived | None
@@ -492,11 +505,15 @@ class InputSet:
                                     f"give {self.section}.{i.name}", field=f"{self.section}.{i.name}")
             prov = getattr(hw, "provenance", {}).get(d.field)
             text = f"catalog {hw.id}.{d.field}" + (f": {prov.source}" if prov else "")
+            text += f" ({source_date(prov) or 'undated'})" if prov is not None else ""
             text += f"; {d.note}" if d.note else ""
             return float(raw) * d.scale, Source(text, prov.kind if prov else "estimate", "hardware")
         if isinstance(d, Derived):
-            v = d.fn(catalog, context, **{k: done[k] for k in d.deps})
-            return v, Source(f"derived: {d.recipe}", "derived", "derived")
+            got = d.fn(catalog, context, **{k: done[k] for k in d.deps})
+            if isinstance(got, Sourced):
+                return got.value, Source(f"derived: {d.recipe}; here: {got.text}",
+                                         got.kind if got.kind in KINDS else "derived", "derived")
+            return got, Source(f"derived: {d.recipe}", "derived", "derived")
         return d, Source(i.source, i.kind, "default")
 
     def resolve(self, given: Mapping[str, Any] | None = None, catalog: Catalog | None = None,

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from tokenfab.catalog import Catalog, load_catalog
+from tokenfab.catalog.age import source_date
 from tokenfab.errors import TokenfabError
 from tokenfab.factory.pricing import market_rent, model_token_price
 from tokenfab.inputs import (
@@ -32,6 +33,7 @@ from tokenfab.inputs import (
     FromHardware,
     Input,
     InputSet,
+    Sourced,
     Value,
     with_plausible,
 )
@@ -95,13 +97,44 @@ def _model_price(side: str) -> Any:
     def fn(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
         cat = _cat(catalog)
         model = context.get("model") or cat.model(DEFAULT_MODEL)
-        return model_token_price(cat, model, side).value
+        tp = model_token_price(cat, model, side)
+        return Sourced(tp.value, tp.source, tp.kind)
 
     return fn
 
 
-def _rent(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
-    return market_rent(_cat(catalog), context["hardware"]).value
+def _rent(catalog: Catalog | None, context: Mapping[str, Any]) -> Sourced:
+    tp = market_rent(_cat(catalog), context["hardware"])
+    return Sourced(tp.value, tp.source, tp.kind)
+
+
+def _accelerator_price(catalog: Catalog | None, context: Mapping[str, Any]) -> Sourced:
+    """:func:`deal_price` with the row it used: the capex.csv deal row (source, year, kind) or
+    the catalog accelerator's ``price_usd`` (source, date, kind)."""
+    cat = _cat(catalog)
+    hw = context["hardware"]
+    key = _deal_key(cat, hw)
+    if key is not None:
+        row = cat.assumption(key)
+        return Sourced(row.si, f"capex.csv {key}: {row.source}"
+                       + (f" ({row.year})" if row.year else ""), row.kind)
+    prov = getattr(hw, "provenance", {}).get("price_usd")
+    text = f"catalog {hw.id}.price_usd" + (f": {prov.source}" if prov else "")
+    text += f" ({source_date(prov) or 'undated'})" if prov is not None else ""
+    return Sourced(float(hw.price_usd), text, prov.kind if prov is not None else "estimate")
+
+
+def _deal_key(cat: Catalog, hw: Any) -> str | None:
+    """The capex.csv deal-price row :func:`deal_price` uses for ``hw``, or None (no row, or a
+    ``--catalog`` that changed the accelerator's price)."""
+    key = f"deal_price_{hw.id.replace('-', '_')}_per_gpu"
+    if key not in cat.capex:
+        return None
+    try:
+        shipped = float(load_catalog().hardware(hw.id).price_usd)
+    except TokenfabError:
+        return None
+    return key if float(hw.price_usd) == shipped else None
 
 
 def deal_price(catalog: Catalog | None, hw: Any) -> Value:
@@ -112,14 +145,8 @@ def deal_price(catalog: Catalog | None, hw: Any) -> Value:
     one is taken at its word: its price, not the deal row, is the default.
     """
     cat = _cat(catalog)
-    key = f"deal_price_{hw.id.replace('-', '_')}_per_gpu"
-    if key not in cat.capex:
-        return float(hw.price_usd)
-    try:
-        shipped = float(load_catalog().hardware(hw.id).price_usd)
-    except TokenfabError:
-        shipped = float("nan")
-    return cat.assumption(key).si if float(hw.price_usd) == shipped else float(hw.price_usd)
+    key = _deal_key(cat, hw)
+    return cat.assumption(key).si if key is not None else float(hw.price_usd)
 
 
 def survey_facility_cost(catalog: Catalog | None, power_cooling: bool) -> Value:
@@ -191,7 +218,7 @@ _UTILIZATION = (
 # -- the inputs of one system (accelerator) on the site -------------------------------------
 _SYSTEM: tuple[Input, ...] = (
     Input("accelerator_price", "money", "purchase price per accelerator (system price / "
-          "accelerators per system)", default=Derived(_per_hw(deal_price), _DEAL), ge=0),
+          "accelerators per system)", default=Derived(_accelerator_price, _DEAL), ge=0),
     Input("allin_power", "power", "facility power per accelerator including host, network and "
           "cooling, stated at reference_pue (SemiAnalysis 'all-in provisioned power')",
           default=FromHardware("allin_power_w"), gt=0),
