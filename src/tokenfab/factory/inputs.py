@@ -94,7 +94,7 @@ def site_cost_share(catalog: Catalog | None, *share_keys: str) -> Value:
 
 
 def _model_price(side: str) -> Any:
-    def fn(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
+    def fn(catalog: Catalog | None, context: Mapping[str, Any]) -> Sourced:
         cat = _cat(catalog)
         model = context.get("model") or cat.model(DEFAULT_MODEL)
         tp = model_token_price(cat, model, side)
