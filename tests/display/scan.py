@@ -10,7 +10,9 @@ pages"):
 * ``scientific``: ``e+27`` / ``e-05`` notation (people read ``8.28×10²⁷``);
 * ``no-separator``: a whole number of 5+ digits without thousands separators (``460824``);
 * ``snake-case``: a field name (``profit_usd_per_year``) instead of words; file names
-  (``gpu_rents.csv``), ``--set name=value`` hints and quoted/backticked code are allowed;
+  (``gpu_rents.csv``), a source citing a catalog row (``catalog google_tokens_per_month``,
+  the row's key, like a file name), ``--set name=value`` hints and quoted/backticked code are
+  allowed;
 * ``ellipsis``: a title, metric or source cut with ``…``;
 * ``boolean``: ``True`` / ``False`` instead of words.
 """
@@ -25,6 +27,7 @@ _PATH = re.compile(r"(?<![\w/])/(?:[\w.-]+/)+[\w.-]*")  # file system paths: /tm
 _FILE = re.compile(r"\b[\w.-]+\.(?:csv|toml|json|py|md|png|svg|pdf|html|txt)\b")
 _QUOTED = re.compile(r"`[^`\n]*`|'[^'\n]*'|\"[^\"\n]*\"")
 _SET = re.compile(r"--[a-z][\w-]*(?:[ =]+[a-z]\w*(?:=\S*)?)?")
+_CATREF = re.compile(r"\bcatalog [a-z]\w*")  # a source citing a catalog row by its key
 _DOTTED = re.compile(r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?")  # module paths: tokenfab.x.y
 
 CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -53,7 +56,7 @@ def problems(text: str) -> list[str]:
         for kind, pat in CHECKS:
             target = clean
             if kind == "snake-case":
-                target = _DOTTED.sub(" ", _QUOTED.sub(" ", clean))
+                target = _CATREF.sub(" ", _DOTTED.sub(" ", _QUOTED.sub(" ", clean)))
             for m in pat.finditer(target):
                 if kind == "float-noise" and _significant(m.group()) < 7:
                     continue

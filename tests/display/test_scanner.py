@@ -16,6 +16,7 @@ from tests.display.scan import html_text, problems
     ("utilization 8.8e-06", "scientific"),
     ("accelerators 460824", "no-separator"),
     ("Sensitivity of profit_usd_per_year", "snake-case"),
+    ("catalog row: profit_usd_per_year", "snake-case"),
     ("Epoch AI lists several m…", "ellipsis"),
     ("priced b...", "ellipsis"),
     ("rental cap binds: True", "boolean"),
@@ -30,6 +31,7 @@ def test_each_offence_is_found(text, kind):
     "set it with --set electricity_price=80 or see `cost_of_capital`",
     "Huang, 'a trillion dollars of installed ... will transition'",
     "year 2026, 1,234,567 accelerators, 0.645 $/Mtok, gb200-nvl72, llama3.1-70b",
+    "Google 50x (2024-25, catalog google_tokens_per_month_2025_05)",
 ])
 def test_clean_text_passes(text):
     assert problems(text) == []
