@@ -234,3 +234,33 @@ def test_rent_gap_within_2x_is_consistent():
     _, f = _gap_run(price="2 USD/Mtok")  # $3.6/h against $2/h
     assert f.numbers["revenue_to_rent_ratio"] == pytest.approx(1.8)
     assert f.verdict.value == "supported"
+
+
+def test_rent_gap_throughput_range_is_the_engines_interval():
+    """With the engine's throughput (no tokens_per_s given), the throughput row's favourable end
+    is the engine's p10 and its coverage is ln(T / p10) / ln(ratio) (issue 13)."""
+    from tokenfab.factory.verdict import rent_gap
+
+    base = {"power": "100 MW", "hardware": "h100-sxm", "model": "llama3.1-70b",
+            "interactivity": 30, "price_input": "0 USD/Mtok", "price": "8 USD/Mtok",
+            "utilization": 0.5, "market_rent": "2 USD/h"}
+    r = run_factory(validate_section(FactorySection, base), load_catalog(), samples=0,
+                    with_tornado=False)
+    f = rent_gap(r)
+    t = float(r.op.tokens_per_s_per_accelerator)
+    p10 = r.op.details["tokens_per_s_per_accelerator_p10"]
+    assert 0 < p10 < t
+    name = "throughput at this interactivity (output tok/s per accelerator)"
+    ratio = f.numbers["revenue_to_rent_ratio"]
+    assert ratio == pytest.approx(t * 0.5 * 3600 * 8e-6 / 2.0, rel=1e-9)
+    assert f.numbers[f"coverage: {name}"] == pytest.approx(math.log(t / p10) / math.log(ratio),
+                                                           rel=1e-9)
+    row = next(d for d in f.details if d.startswith("throughput"))
+    assert "80% prediction interval" in row
+
+
+def test_rent_gap_given_throughput_has_no_engine_range():
+    _, f = _gap_run(price="8 USD/Mtok")  # tokens_per_s given as a point: no interval to use
+    name = "throughput at this interactivity (output tok/s per accelerator)"
+    assert f.numbers[f"coverage: {name}"] == 0.0
+    assert any("no range" in d for d in f.details if d.startswith("throughput"))

@@ -387,6 +387,21 @@ def _fmt_gap(unit: str) -> Callable[[float], str]:
     return lambda x: f"{x:,.0f}"
 
 
+def _engine_interval(r: FactoryResult, t_mid: float) -> tuple[float, float] | None:
+    """The performance engine's (p10, p90) output tok/s per accelerator for the first system,
+    when its throughput is the engine's prediction (not a value the user gave)."""
+    op = r.op
+    if op is None or not op.source.startswith("perf engine"):
+        return None
+    if abs(float(likely(op.tokens_per_s_per_accelerator)) - t_mid) > 1e-9 * max(t_mid, 1.0):
+        return None
+    lo = op.details.get("tokens_per_s_per_accelerator_p10")
+    hi = op.details.get("tokens_per_s_per_accelerator_p90")
+    if lo is None or hi is None or not (0.0 < float(lo) < t_mid):
+        return None
+    return float(lo), float(hi)
+
+
 def rent_gap(r: FactoryResult) -> Finding:
     """Which assumption carries the gap between token revenue per accelerator-hour and the rent.
 
@@ -394,7 +409,9 @@ def rent_gap(r: FactoryResult) -> Finding:
 
     ``revenue / rent = T x u x 3600 x p_b / R``,  ``p_b = m (p_out + k p_in)``
 
-    (``T`` output tok/s per accelerator at the operating point x ``throughput_factor``, ``u``
+    (``T`` output tok/s per accelerator at the operating point x ``throughput_factor`` (its range:
+    the range given, else the performance engine's 80 % prediction interval, p10 as the
+    favourable end), ``u``
     utilization, ``p_b`` the blended price per output token with ``k`` input tokens per output
     token and tier multiplier ``m``, ``R`` the rent per hour). For each factor the finding gives
     the value that alone would make the ratio 1 and whether it lies in the factor's sourced range,
@@ -421,6 +438,14 @@ def rent_gap(r: FactoryResult) -> Finding:
     t_mid = float(likely(inp["tokens_per_s_per_accelerator"]))
     f_lo, f_mid, f_hi = _span(inp.get("throughput_factor", 1.0))
     t_lo0, _, _ = _span(inp["tokens_per_s_per_accelerator"])
+    t_src = "range given" if t_lo0 < t_mid else "no range: the performance engine's point prediction"
+    eng = _engine_interval(r, t_mid)
+    if t_lo0 >= t_mid and eng is not None:
+        # the engine's throughput is a prediction with an 80 % interval (tokenfab.perf.era,
+        # fitted held out): its p10 is the favourable end for the gap
+        t_lo0 = eng[0]
+        t_src = (f"the performance engine's 80% prediction interval, p10 {eng[0]:,.0f} to p90 "
+                 f"{eng[1]:,.0f} tok/s")
     u_lo, _, _ = _span(inp["utilization"])
     u = pt["utilization"]
     bound = pt["demand_bound"] > 0.5
@@ -431,9 +456,7 @@ def rent_gap(r: FactoryResult) -> Finding:
         ("token price (blended, per million output tokens)", pb, pb_lo, pb / ratio, "$/Mtok",
          "provider spread in token_prices.csv"),
         ("throughput at this interactivity (output tok/s per accelerator)", t_mid * f_mid,
-         t_lo0 * f_lo, t_mid * f_mid / ratio, "tok/s",
-         "range given" if (t_lo0 * f_lo) < t_mid * f_mid else
-         "no range: the performance engine's point prediction"),
+         t_lo0 * f_lo, t_mid * f_mid / ratio, "tok/s", t_src),
         ("utilization", u, min(u, u_lo) if not bound else u, u / ratio, "",
          "demand-bound: set by the demand cap" if bound else "sourced range of the input"),
         ("market rent (per accelerator-hour)", r_mid, r_hi, r_mid * ratio, "$/h",
