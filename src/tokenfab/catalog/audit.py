@@ -32,7 +32,7 @@ _DATA = Path(__file__).with_name("data")
 #: mirrors and proxies of papers or blogs, SEO content farms, and blogs summarising a paper
 #: or a filing. A source on one of them is replaced by the document it quotes (the paper,
 #: the filing, the vendor page); what could not be replaced yet is listed, with why, in
-#: ``tests/catalog/source_gaps.toml``.
+#: ``tests/catalog/source_gaps.txt``.
 AGGREGATORS: frozenset[str] = frozenset({
     # mirrors / proxies / paper-summary sites
     "vuink.com", "huggingface.erdda.com", "ai-papers.xuzou.cn", "study.space", "catalyzex.com",
