@@ -164,3 +164,35 @@ def test_two_x_perf_per_watt_in_both_regimes(share, ratio):
         assert a["demand_bound"] and b["demand_bound"]
         assert a["utilization"] < b["utilization"] < 0.8
         assert a["cost_usd_per_mtok"] > 0 and math.isfinite(a["profit_usd_per_year"])
+
+
+def test_oracle_gpu_rental_margin_is_a_known_disagreement():
+    """Oracle's Nvidia GPU-rental business (The Information, 2025-10-07, from internal documents;
+    catalog capex.csv ``oracle_nvidia_rental_*``): ~$900M revenue and $125M gross profit in the
+    three months to August 2025, a 14 % gross margin (<10 % to >20 % over the year; ~7 % after
+    further depreciation). So cost / revenue = 0.86 (0.79-0.93).
+
+    Ours: the factory's cost per H100-hour (capital charge at the default cost of capital,
+    energy, opex, at the default utilization) over the H100 market rent (gpu_rents.csv median)
+    = ~0.61, a 39 % lessor margin. Reproduced would be within 0.10 of Oracle's ratio; it is
+    NOT: the model leaves a lessor about three times Oracle's margin. What could carry it, not
+    tuned: utilization (Oracle loses money on small rentals and was ramping Blackwell, which lost
+    ~$100M in the quarter: idle capacity; ours matches 0.86 at ~0.57 utilization, below the
+    input's 0.6-1.0 range), a price to OpenAI-scale customers below the median rent, and
+    Oracle's accounting of direct costs. Kept as a finding: this test fails when the gap closes
+    (then make it a reproduction) or widens past 2x in margin terms."""
+    margin = CAT.assumption("oracle_nvidia_rental_gross_margin").si
+    oracle_ratio = 1.0 - likely(margin)
+    assert oracle_ratio == pytest.approx(1 - 125 / 900, abs=0.01)
+    r = run_factory(validate_section(FactorySection, {
+        "power": "100 MW", "hardware": "h100-sxm", "model": "llama3.1-70b",
+        "tokens_per_s_per_accelerator": 1000}), CAT, samples=0, with_tornado=False)
+    rent_h = likely(r.resolved.values["market_rent"]) * 3600.0
+    assert rent_h == pytest.approx(2.30, rel=0.05)  # the H100 rows' median (gpu_rents.csv)
+    ours = r.point["cost_usd_per_accelerator_hour"] / rent_h
+    assert abs(ours - oracle_ratio) > 0.10, "the model now reproduces Oracle: make it a check"
+    assert 0.45 < ours < oracle_ratio - 0.10, ours
+    # the utilization at which our cost ratio would equal Oracle's (cost per served hour ~ 1/u)
+    u = r.point["utilization"]
+    u_star = u * ours / oracle_ratio
+    assert 0.45 < u_star < 0.65, u_star
