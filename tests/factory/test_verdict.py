@@ -264,3 +264,38 @@ def test_rent_gap_given_throughput_has_no_engine_range():
     name = "throughput at this interactivity (output tok/s per accelerator)"
     assert f.numbers[f"coverage: {name}"] == 0.0
     assert any("no range" in d for d in f.details if d.startswith("throughput"))
+
+
+# -- the two regimes of a site: its tokens against the market, and a published demand share
+
+
+def test_market_share_and_demand_bound_run_by_hand():
+    """Site share = output tokens x (1 + input per output) / market volume; the demand-bound
+    run at a share s sells s x market tokens (input + output), so its utilization is
+    s x market / (capacity x (1 + r)), and its revenue that many tokens at the blended price."""
+    from tokenfab.factory.verdict import demand_bound_run, market_share, sourced_demand_share
+    from tokenfab.uncertainty import likely
+    from tokenfab.units import SECONDS_PER_YEAR
+
+    cat = load_catalog()
+    r = run_factory(validate_section(FactorySection, {
+        "power": "100 MW", "hardware": "h100-sxm", "model": "deepseek-r1",
+        "tokens_per_s_per_accelerator": 1000, "price": "2 USD/Mtok", "price_input": "1 USD/Mtok",
+        "input_tokens": 3000, "output_tokens": 1000, "utilization": 0.5}), cat, samples=0,
+        with_tornado=False)
+    market = float(likely(r.resolved.values["market_tokens_per_year"]))
+    processed, x = market_share(r)
+    assert processed == pytest.approx(r.point["tokens_per_year"] * 4, rel=1e-12)
+    assert x == pytest.approx(processed / market, rel=1e-12)
+    share, how = sourced_demand_share(r, cat)
+    o = cat.assumption("openrouter_tokens_per_day")
+    assert share == pytest.approx(o.value * SECONDS_PER_YEAR / market, rel=1e-12)
+    assert "OpenRouter" in how and o.source in how
+    d = demand_bound_run(r, share, cat)
+    capacity = r.point["tokens_per_year"] / 0.5  # output tokens a year at full utilization
+    assert d.point["demand_bound"] == 1.0
+    assert d.point["utilization"] == pytest.approx(share * market / (capacity * 4), rel=1e-9)
+    sold_out = share * market / 4  # output tokens sold
+    assert d.point["revenue_usd_per_year"] == pytest.approx(sold_out / 1e6 * (2 + 3 * 1), rel=1e-9)
+    # a share above what the site can make leaves it power-bound
+    assert demand_bound_run(r, min(1.0, 10 * x), cat).point["demand_bound"] == 0.0

@@ -42,7 +42,8 @@ from tokenfab.scenario import load_section, load_toml, scenario_meta
 from tokenfab.uncertainty import likely
 from tokenfab.units import SECONDS_PER_YEAR
 
-__all__ = ["claim_of", "judge", "judge_all", "quantities", "rent_gap", "scenario_verdict"]
+__all__ = ["claim_of", "demand_bound_run", "judge", "judge_all", "market_share", "quantities",
+           "rent_gap", "scenario_verdict", "sourced_demand_share"]
 
 SWEEP_INTERACTIVITIES: tuple[float, ...] = (5, 10, 20, 35, 50, 75, 100, 150, 200, 300)
 _MWH = 3.6e9  # J per MWh
@@ -342,17 +343,54 @@ def _vs_label(r: FactoryResult) -> str:
 
 
 def volume_finding(r: FactoryResult, catalog: Catalog) -> str | None:
-    """How the site's token output compares with the largest published token volume."""
+    """How the site's token output compares with the largest published token volume.
+
+    The published volumes count every token processed (input + output); the site's output
+    tokens are counted with their ``input_per_output`` input tokens for the comparison."""
     if "google_tokens_per_month_2026_05" not in catalog.economics:
         return None
     g = catalog.assumption("google_tokens_per_month_2026_05")
     yearly = g.value * SECONDS_PER_YEAR  # the catalog stores the rate in SI, tokens per second
-    x = r.point["tokens_per_year"] / yearly
-    return (f"this site would produce {display.quantity(r.point['tokens_per_year'], 'tokens')} "
-            f"a year, {display.number(x, 2)}x Google's annualised volume of "
-            f"{display.quantity(yearly, 'tokens')} a year "
+    out = r.point["tokens_per_year"]
+    k = float(likely(r.inputs.get("input_per_output", 0.0)))
+    x = out * (1.0 + k) / yearly
+    return (f"this site would produce {display.quantity(out, 'output tokens')} a year "
+            f"({display.quantity(out * (1.0 + k), 'tokens')} with their "
+            f"{display.number(k, 2)} input tokens per output token), {display.number(x, 2)}x "
+            f"Google's annualised volume of {display.quantity(yearly, 'tokens')} a year "
             f"({display.quantity(yearly / 12.0, 'tokens')} per month, {g.source}); "
             "the revenue assumes buyers for all of it at the assumed price")
+
+
+def market_share(r: FactoryResult) -> tuple[float, float]:
+    """(tokens the site processes a year, input + output; that as a share of the market's
+    published volume ``market_tokens_per_year``, the base of ``demand_share``)."""
+    k = float(likely(r.inputs.get("input_per_output", 0.0)))
+    processed = r.point["tokens_per_year"] * (1.0 + k)
+    return processed, processed / float(likely(r.resolved.values["market_tokens_per_year"]))
+
+
+def sourced_demand_share(r: FactoryResult, catalog: Catalog) -> tuple[float, str]:
+    """A published demand share for one site: everything OpenRouter routed in a year (every
+    model, every provider: ``openrouter_tokens_per_day``) over the market volume the run uses.
+
+    Generous for one site serving one model (OpenRouter sells hundreds), so the demand-bound
+    result it gives is an upper end. Returns ``(share, how it is made, with sources)``."""
+    o = catalog.assumption("openrouter_tokens_per_day")  # SI: tokens per second
+    market = float(likely(r.resolved.values["market_tokens_per_year"]))
+    share = o.value * SECONDS_PER_YEAR / market
+    return share, (f"OpenRouter's whole volume, {display.quantity(o.value * 86400.0, 'tokens')} "
+                   f"a day ({o.source}), over the market's "
+                   f"{display.quantity(market, 'tokens')} a year "
+                   f"({r.sources['market_tokens_per_year'].text})")
+
+
+def demand_bound_run(r: FactoryResult, share: float, catalog: Catalog | None = None, *,
+                     samples: int = 0) -> FactoryResult:
+    """The same scenario with sales capped at ``share`` of the market's token volume
+    (``demand_share``); point values unless ``samples``."""
+    sec = r.section.model_copy(update={"demand_share": share})
+    return run_factory(sec, catalog, samples=samples, with_tornado=False)
 
 
 #: DeepSeek, "DeepSeek-V3/R1 Inference System Overview" (2025-03-01,

@@ -3,6 +3,11 @@
 The verdict is the factory model's own (:func:`tokenfab.factory.verdict.scenario_verdict`,
 rule ``capex_per_gw``: supported when the modelled all-in capex per W of site power lies in
 the claimed interval, partly when its p10-p90 band overlaps it, else not supported).
+
+Both regimes are shown: the scenario as written (power-bound: every token it can make sells)
+and the same site capped at a published demand share
+(:func:`tokenfab.factory.verdict.sourced_demand_share`), with the site's yearly tokens as a
+share of the market's published volume beside them.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ def build(ctx: ReportContext) -> Section:
             Row("claimed capex per GW", f"${chk.low:g}-{chk.high:g} B", "",
                 "the scenario's claim (NVIDIA FQ2 FY26 call, as reported)")]
     rows += F.rows(r) + F.operating_point_rows(r)
+    demand_rows, demand_notes = F.demand_regime(ctx, r)
+    rows += demand_rows
     a = r.point
     steps = [("accelerators/systems", a["capex_it_usd"] - _networking(r)),
              ("networking & storage", _networking(r)),
@@ -61,7 +68,7 @@ def build(ctx: ReportContext) -> Section:
         "capex_per_gw_altman")] + F.sources(r)
     return Section(sp.key, sp.title, meta.get("claim") or sp.claim, v.verdict,
                    reason=v.headline + ".", assumption=turns, rows=rows, figures=figs,
-                   sources=dedupe(srcs), scenarios=[path], notes=list(v.details) + F.rent_notes(r))
+                   sources=dedupe(srcs), scenarios=[path], notes=list(v.details) + F.rent_notes(r) + demand_notes)
 
 
 def _networking(r: FactoryResult) -> float:
