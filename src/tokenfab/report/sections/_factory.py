@@ -127,7 +127,7 @@ def demand_regime(ctx: ReportContext, result: Any) -> tuple[list[Row], list[str]
     tag = f"demand-bound at {format_value(share, '%')} of the market"
     rows = [Row("tokens processed per year (input + output)", processed, "tok",
                 "the site's output tokens with their input tokens, as the market volume counts"),
-            Row("… as a share of the market's published token volume", x, "x",
+            Row("site tokens as a share of the market's published token volume", x, "x",
                 f"market_tokens_per_year: {result.sources['market_tokens_per_year'].text}"),
             Row(f"{tag}: utilization", d.point["utilization"], "%",
                 f"share: {how}"),
