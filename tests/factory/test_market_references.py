@@ -5,6 +5,8 @@ states its tolerance.
    theoretical revenue at R1 prices, from its published token counts.
 2. IREN's 5-year GB300 contract with Microsoft (2025-11-03): implied price per GPU-hour, and
    the factory's own cost per GB300-hour beside it.
+2b. Microsoft's five-year contract with the Aker-Nscale joint venture in Narvik (2025-09-17,
+   ~52,000 GB300): implied price per GPU-hour, and our cost beside it.
 3. All-in capex per GW of a GB200 site (default, sourced components) against three public
    estimates, and Bernstein's bottom-up as a cross-check of the components.
 4. "2x perf/W gives 2x revenue" on two real systems, power-bound and demand-bound.
@@ -84,6 +86,29 @@ def test_iren_microsoft_contract_implied_gpu_hour_and_our_cost():
         "tokens_per_s_per_accelerator": 5000}), CAT, samples=0, with_tornado=False)
     ours = r.point["cost_usd_per_accelerator_hour"]
     assert ours == pytest.approx(implied, rel=0.30)
+
+
+def test_narvik_microsoft_contract_implied_gpu_hour_and_our_cost():
+    """Aker-Nscale joint venture and Microsoft (Aker stock exchange announcement 2025-09-17):
+    $6.2B over five years for GPU capacity in Narvik; Nscale's release of 2025-10-15 puts it at
+    ~52,000 GB300. Implied price: $6.2B / 5 / (52,000 x 8,766 h) = $2.72 per GPU-hour (an
+    upper figure if delivery is staged: fewer GPU-hours than the full fleet for five years).
+    The factory's own cost per GB300-hour (TCO at the default costs, US electricity price:
+    Narvik's hydro power is cheaper) lies within 30% of it and below it (a lessor needs a
+    margin). Power per GPU from Nscale's Loughton release (50 MW for 23,040 GB300) lies within
+    10% of the catalog's all-in power per GB300."""
+    c = CAT.capex
+    implied = (c["narvik_microsoft_contract_usd"].value / 5
+               / (c["narvik_microsoft_gb300_gpus"].value * HOURS_PER_YEAR))
+    assert implied == pytest.approx(2.72, rel=0.01)
+    r = run_factory(validate_section(FactorySection, {
+        "power": "120 MW", "hardware": "gb300-nvl72", "model": "deepseek-r1",
+        "tokens_per_s_per_accelerator": 5000}), CAT, samples=0, with_tornado=False)
+    ours = r.point["cost_usd_per_accelerator_hour"]
+    assert ours == pytest.approx(implied, rel=0.30)
+    assert ours < implied
+    per_gpu_w = c["loughton_ai_capacity_w"].value / c["loughton_microsoft_gb300_gpus"].value
+    assert CAT.hardware("gb300-nvl72").allin_power_w == pytest.approx(per_gpu_w, rel=0.10)
 
 
 def test_allin_capex_per_gw_reconciles_with_three_public_estimates():
