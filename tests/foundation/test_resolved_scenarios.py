@@ -265,7 +265,8 @@ LEFT_UNSET = {
     "factory": {"ttft_max", "tpot_max", "tokens_per_s_per_accelerator",
                 "vs_tokens_per_s_per_accelerator", "check",
                 "demand_share"},  # no default: no demand limit unless given
-    "demand": {"frontier_params", "rl_active_params", "capex_usd_per_w", "claim_horizon_years"},
+    "demand": {"frontier_params", "rl_active_params", "capex_usd_per_w", "claim_horizon_years",
+               "installed_power_w"},  # derived in the model: chip power x overhead, sampled jointly
     "market": {"knowledge_gdp"},
     "cluster": {"accelerators_per_rack", "checkpoint_model", "checkpoint_interval",
                 "min_checkpoint_interval", "port_speed", "tiers"},

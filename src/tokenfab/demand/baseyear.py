@@ -7,12 +7,16 @@ are shown beside the model (``ratio``: supported within 1.25x, partly within 2x)
 
 Published 2025 figures
 ----------------------
-* installed AI compute: Epoch AI AI Chip Sales (2026-01-08), ~15 M H100-equivalents;
-* installed fleet power: Epoch AI, "over 10 GW" (this one anchors the model: a calibration,
-  so its check only confirms the anchor holds when the three laws need less than it);
-* AI capex: the four hyperscalers' 2025 capex (company filings), ~$390 B;
+* installed AI compute: Epoch AI AI Chip Sales (2026-01-08), ~15 M H100-equivalents, and
+* installed chip power: Epoch AI, "over 10 GW of direct chip power draw, before server and
+  data-center overhead" (all-in: x ``fleet_power_overhead``). These two anchor the model (a
+  calibration: their checks only confirm the anchors hold when the three laws need less);
+* AI capex of all buyers, bracketed: at least the four largest US clouds' 2025 capex (company
+  filings, ~$390 B: a subset of buyers, non-AI included), at most Dell'Oro's worldwide
+  data-centre capex (~$714 B: all buyers, general-purpose servers included);
 * tokens processed, 2025 exit rate, by the providers that publish it: Google (all surfaces,
-  Q3 2025 call), OpenAI's API (DevDay 2025-10-06) and Microsoft (FY25 Q3 call).
+  Q3 2025 call), OpenAI's API (DevDay 2025-10-06) and Microsoft (FY25 Q3 call);
+* 2026 capex beside the four's guidance (~$650 B), shown as a ratio.
 """
 
 from __future__ import annotations
@@ -72,31 +76,51 @@ def base_year_findings(pj: DemandProjection, catalog: Catalog | None = None,
     if year in pj.years:
         i = pj.years.index(year)
         pt = {k: float(v[i]) for k, v in pj.point.items()}
-        hw = pj.hardware.hardware[i + 1]
         published_tokens = (_row(cat, "google_tokens_per_month_2025_10") * _MONTH_S
                             + _row(cat, "openai_api_tokens_per_min") * _MONTH_S
                             + _row(cat, "msft_tokens_per_quarter_2025q1") * _MONTH_S)
+        overhead = float(likely(pj.inputs.point()["fleet_power_overhead"]))
+        four, world = _row(cat, "hyperscaler4_capex_2025"), _row(cat, "dell_oro_dc_capex_2025")
         checks = [
-            ("base_year_installed_compute", "installed AI compute, end of 2025 [H100e]",
-             _row(cat, "ai_installed_base_h100e_2025"),
-             h100_equivalents(pt["accelerators"], hw, cat), "H100e",
-             _src(cat, "ai_installed_base_h100e_2025")),
-            ("base_year_fleet_power", "installed AI fleet power, 2025 [W] (the anchor)",
-             _row(cat, "ai_fleet_power_2025"), pt["power_w"], "W",
-             _src(cat, "ai_fleet_power_2025")),
-            ("base_year_ai_capex", "AI capex 2025: the four hyperscalers [USD/yr]",
-             _row(cat, "hyperscaler4_capex_2025"), pt["capex_usd"], "USD/yr",
-             _src(cat, "hyperscaler4_capex_2025")),
+            ("base_year_installed_compute", "installed AI compute, end of 2025 [H100e] (an "
+             "anchor with the chip power: the fleet the three laws leave out runs at its "
+             "compute per watt)", _within(_row(cat, "ai_installed_base_h100e_2025")),
+             pt["h100e"], "H100e", _src(cat, "ai_installed_base_h100e_2025")),
+            ("base_year_fleet_power", "installed AI fleet chip power, 2025 [W] (the anchor: "
+             f"all-in power / the fleet's all-in watts per chip watt, {overhead:.2f})",
+             _within(_row(cat, "ai_fleet_chip_power_2025")), pt["power_w"] / overhead, "W",
+             _src(cat, "ai_fleet_chip_power_2025", "epoch_system_overhead")),
+            ("base_year_ai_capex", "AI capex 2025, all buyers [USD/yr]: between the four "
+             "largest US clouds' total capex (a subset of buyers, non-AI included) and "
+             "worldwide data-centre capex (all buyers, general purpose included)",
+             Comparison("in_range", low=four, high=world), pt["capex_usd"], "USD/yr",
+             _src(cat, "hyperscaler4_capex_2025", "dell_oro_dc_capex_2025")),
             ("base_year_tokens", "tokens processed per month, 2025 exit rate of the providers "
              "that publish it (Google all surfaces + OpenAI API + Microsoft)",
-             published_tokens, pt["tokens_billed"] / 12.0, "tokens/month",
+             _within(published_tokens), pt["tokens_billed"] / 12.0, "tokens/month",
              _src(cat, "google_tokens_per_month_2025_10", "openai_api_tokens_per_min",
                   "msft_tokens_per_quarter_2025q1")),
         ]
-        for cid, text, target, value, unit, src in checks:
-            c = Claim(cid, text, src, cid, _within(target), unit)
-            out.append(check(c, value, numbers={"published": target,
-                                                "ratio_model_to_published": value / target}))
+        for cid, text, comp, value, unit, src in checks:
+            c = Claim(cid, text, src, cid, comp, unit)
+            if cid == "base_year_ai_capex":
+                nums = {"published": four, "published_upper": world,
+                        "ratio_model_to_published": value / four,
+                        "ratio_model_to_upper": value / world}
+            else:
+                target = (float(comp.low or 0.0) + float(comp.high or 0.0)) / 2.0
+                nums = {"published": target, "ratio_model_to_published": value / target}
+            out.append(check(c, value, numbers=nums))
+    if year + 1 in pj.years:
+        k = pj.years.index(year + 1)
+        key = "hyperscaler4_capex_2026_guide"
+        target, value = _row(cat, key), float(pj.point["capex_usd"][k])
+        c = Claim("forecast_ai_capex_next_year", f"AI capex {year + 1} [USD/yr] beside the four "
+                  "US clouds' guidance (their total capex; the bracket's lower end in "
+                  f"{year})", _src(cat, key), "forecast_ai_capex_next_year",
+                  Comparison("ratio", target=target), "USD/yr")
+        out.append(check(c, value, numbers={"published": target,
+                                            "ratio_model_to_published": value / target}))
     if forecast_year in pj.years:
         j = pj.years.index(forecast_year)
         first = pj.years.index(year) if year in pj.years else 0

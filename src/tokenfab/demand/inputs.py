@@ -41,6 +41,7 @@ from tokenfab.inputs import (
     InputSet,
     Resolved,
     Source,
+    Sourced,
     Value,
     with_plausible,
 )
@@ -136,6 +137,19 @@ def _api_tokens_per_year(catalog: Catalog | None, context: Mapping[str, Any]) ->
     return Range(0.5 * exit_rate, 0.75 * exit_rate, exit_rate)
 
 
+def _fleet_power_overhead(catalog: Catalog | None, context: Mapping[str, Any]) -> Sourced:
+    """All-in facility W per W of accelerator TDP: Epoch AI's method (system overhead x PUE)
+    as likely, bracketed by the catalog's newest rack and its Hopper server (both all-in)."""
+    cat = _cat(catalog)
+    ratio = {h: float(cat.hardware(h).allin_power_w) / float(cat.hardware(h).tdp_w)
+             for h in ("gb200-nvl72", "h100-sxm")}
+    epoch = float(likely(cat.assumption("epoch_system_overhead").si))
+    pue = float(likely(cat.assumption("pue_ai_liquid_cooled").si))
+    v = Range(ratio["gb200-nvl72"], epoch * pue, ratio["h100-sxm"])
+    return Sourced(v, f"gb200-nvl72 {ratio['gb200-nvl72']:.2f}; Epoch {epoch:g} x PUE {pue:g} "
+                      f"= {epoch * pue:.2f}; h100-sxm {ratio['h100-sxm']:.2f}", "estimate")
+
+
 def _factory_utilization(catalog: Catalog | None, context: Mapping[str, Any]) -> Value:
     return factory_default("utilization", catalog)[0]
 
@@ -211,8 +225,12 @@ _PLAUSIBLE = {
     "capex_usd_per_w": (5.0, 200.0, "$35-60B per GW all-in (catalog capex rows)", 1e4),
     "api_tokens_per_year": (1e12, 1e21, "Google ~1.6e16 tokens a year (2025); 1e21 = 60,000x",
                             1e25),
-    "installed_power_w": (1e8, 1e12, "AI data centres ~10-15 GW in 2025; 1 TW bounds it",
+    "installed_power_w": (1e8, 1e12, "AI data centres ~17-37 GW all-in in 2025; 1 TW bounds it",
                           1e14),
+    "installed_chip_power_w": (1e8, 1e12, "Epoch AI: over 10 GW of chips in 2025", 1e14),
+    "fleet_power_overhead": (1.2, 4.0, "1.5 (newest racks) to 2.5 (Hopper servers, all-in)",
+                             10.0),
+    "installed_h100e": (1e5, 1e9, "Epoch AI: ~15 M H100e in 2025", 1e11),
     "installed_power_growth": _GROWTH,
     "other_workloads_growth": _GROWTH,
     "interactivity": (1.0, 1e4, "5-1,000 tok/s per user served today", 1e7),
@@ -386,8 +404,21 @@ DEMAND_INPUTS = InputSet("demand", with_plausible([
     _rate("api_tokens", Range(0.5, 1.5, 4.0), "Google API 7B tokens/min (Q3 2025) -> 16B "
           "(Q1 2026), ~2.3x in two quarters; Google tokens fit 5.8x/yr since May 2025, "
           "decelerating (tokenfab demand fit) [est]"),
-    Input("installed_power_w", "power", "all-in power of the installed AI accelerator fleet "
-          "in the base year", FromCatalog("ai_fleet_power_2025"), gt=0.0),
+    Input("installed_chip_power_w", "power", "chip power (sum of accelerator TDPs) of the "
+          "installed AI accelerator fleet in the base year", FromCatalog(
+              "ai_fleet_chip_power_2025"), gt=0.0),
+    Input("fleet_power_overhead", "count", "all-in facility watts per watt of accelerator "
+          "TDP for the installed fleet (servers, network, cooling: system overhead x PUE)",
+          Derived(_fleet_power_overhead, "low: catalog gb200-nvl72 allin_power_w / tdp_w "
+                  "(the newest racks); likely: catalog epoch_system_overhead x "
+                  "pue_ai_liquid_cooled (Epoch AI's method); high: catalog h100-sxm "
+                  "allin_power_w / tdp_w (the Hopper fleet)"), ge=1.0),
+    Input("installed_power_w", "power", "all-in facility power of the installed AI fleet in "
+          "the base year (default: installed_chip_power_w x fleet_power_overhead, sampled "
+          "jointly)", None, gt=0.0),
+    Input("installed_h100e", "count", "installed AI compute in the base year [H100-equivalents "
+          "of dense FP8]: the compute per watt of the fleet the three laws leave out",
+          FromCatalog("ai_installed_base_h100e_2025"), gt=0.0),
     Input("installed_power_growth", "fraction", "growth of the fleet's power into the base "
           "year (previous year -> base year)", Range(1.0, 1.5, 2.0), gt=-1.0, kind="derived",
           source="catalog ai_compute_stock_growth 3.3x/yr (Epoch AI, H100e) / ~1.3x/yr FLOP "

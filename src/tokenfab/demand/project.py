@@ -175,11 +175,28 @@ def demand_model(t: np.ndarray, p: Mapping[str, Any], *, kinds: Mapping[str, str
         "reasoning_query_share": rest * q_reason, "agent_share": s_agent, "tree_share": s_tree,
         "accelerators_inference": acc_inf, "accelerators_training": acc_train,
         "accelerators": acc, "power_w": watts, "capex_usd_per_w": capex_w * np.ones_like(watts),
+        "h100e_per_accelerator": hw.h100e_per_accelerator.reshape(-1, 1)
+        if hw.h100e_per_accelerator is not None else np.ones_like(watts),
         "capex_facility_usd_per_w": capex_w * hw.facility_share().reshape(-1, 1)
         * np.ones_like(watts),
     }
     return {k: np.broadcast_to(np.asarray(v, float), np.broadcast_shapes(np.shape(v), t.shape))
             for k, v in out.items()}
+
+
+def installed_power_w(p: Mapping[str, Any]) -> np.ndarray:
+    """All-in facility power of the base year's installed fleet [W].
+
+    ``P_0 = P_chip x k`` with ``P_chip`` the chips' own power (Epoch AI: "over 10 GW of direct
+    chip power draw, before server and data-center overhead") and ``k`` the all-in watts per
+    chip watt (``fleet_power_overhead``: Epoch's system overhead 1.82 x PUE), unless the
+    scenario gives ``installed_power_w`` itself.
+    """
+    if p.get("installed_power_w") is not None:
+        return np.asarray(p["installed_power_w"], float)
+    out: np.ndarray = (np.asarray(p["installed_chip_power_w"], float)
+                       * np.asarray(p["fleet_power_overhead"], float))
+    return out
 
 
 def _finish(out: dict[str, np.ndarray], p: Mapping[str, Any], years_ext: list[int],
@@ -193,21 +210,27 @@ def _finish(out: dict[str, np.ndarray], p: Mapping[str, Any], years_ext: list[in
                             f"{years_ext[1]}:{years_ext[-1]}", field="years")
     b = years_ext.index(base_year)
     laws_w = out["power_w"]
-    other_w = supply.other_workloads_power_w(t, laws_w, b, p["installed_power_w"],
+    installed_w = installed_power_w(p)
+    other_w = supply.other_workloads_power_w(t, laws_w, b, installed_w,
                                              p["installed_power_growth"],
                                              p["other_workloads_growth"])
-    allin = out["power_w"] / np.where(out["accelerators"] > 0, out["accelerators"], 1.0)
+    # the fleet the three laws leave out runs at the installed base's compute per watt
+    # (Epoch's H100e over its all-in power), not the newest generation's
+    h100e_per_w = np.asarray(p["installed_h100e"], float) / installed_w
+    gen_h100e = out["h100e_per_accelerator"]
+    other_acc = other_w * h100e_per_w / gen_h100e
     out = {**out, "power_w_three_laws": laws_w, "power_w_other": other_w,
            "accelerators_three_laws": out["accelerators"],
-           "accelerators_other": other_w / allin,
-           "power_w": laws_w + other_w, "accelerators": out["accelerators"] + other_w / allin}
+           "accelerators_other": other_acc,
+           "h100e": out["accelerators"] * gen_h100e + other_w * h100e_per_w,
+           "power_w": laws_w + other_w, "accelerators": out["accelerators"] + other_acc}
     w = out["power_w"]
     cap_f = out["capex_facility_usd_per_w"]
     it, fac = supply.annual_capex_split_usd(w, out["capex_usd_per_w"] - cap_f, cap_f,
                                             p["capex_life_years"], p["capex_life_facility_years"],
                                             p["construction_years"])
     capex = it + fac
-    res = {k: v[1:] for k, v in out.items()}
+    res = {k: v[1:] for k, v in out.items() if k != "h100e_per_accelerator"}
     res["gw"] = res["power_w"] / 1e9
     res["capex_usd"] = capex
     res["capex_facility_usd"] = fac

@@ -354,6 +354,8 @@ class GenerationTable:
     notes: list[str] = field(default_factory=list)
     #: the facility part (power, cooling, building) of ``capex_usd_per_w`` [USD/W]
     facility_capex_usd_per_w: np.ndarray | None = None
+    #: dense FP8 FLOP/s of one accelerator over the H100 SXM's [H100e] (Epoch AI's unit)
+    h100e_per_accelerator: np.ndarray | None = None
 
     def facility_share(self) -> np.ndarray:
         """Facility capex / all-in capex per year [-] (0 where the table has no split)."""
@@ -369,6 +371,7 @@ class GenerationTable:
                 "peak_flops_per_s": self.peak_flops_per_s, "allin_power_w": self.allin_power_w,
                 "capex_usd_per_w": self.capex_usd_per_w,
                 "facility_capex_usd_per_w": self.facility_capex_usd_per_w,
+                "h100e_per_accelerator": self.h100e_per_accelerator,
                 "throughput_source": self.throughput_source, "capex_source": self.capex_source,
                 "notes": self.notes}
 
@@ -427,8 +430,9 @@ def generation_table(years: Sequence[int], cadence: Mapping[int, str], *, model_
     model = cat.model(model_id)
     gens = generation_for_years(years, cadence)
     last_start = max(cadence)
-    cache: dict[str, tuple[float, float, float, float, float]] = {}
+    cache: dict[str, tuple[float, float, float, float, float, float]] = {}
     notes: list[str] = []
+    h100_fp8 = float(cat.hardware("h100-sxm").peak_flops_per_s("fp8"))
     for hw_id in dict.fromkeys(gens):
         hw = cat.hardware(hw_id)
         tps = processed_tokens_per_s(model, hw, precision, input_tokens, output_tokens,
@@ -436,19 +440,19 @@ def generation_table(years: Sequence[int], cadence: Mapping[int, str], *, model_
         capex = capex_usd_per_facility_w(hw, cat)
         facility = capex * (1.0 - it_capex_share(hw, cat))
         cache[hw_id] = (tps, hw.peak_flops_per_s(training_precision), hw.allin_power_w, capex,
-                        facility)
+                        facility, float(hw.peak_flops_per_s("fp8")) / h100_fp8)
     rows = []
     for y, g in zip(years, gens, strict=True):
-        tps, peak, pw, capex, facility = cache[g]
+        tps, peak, pw, capex, facility, h100e = cache[g]
         extra = max(0, y - last_start) if g == cadence[last_start] else 0
         gain = (1.0 + gain_after_last) ** extra
-        rows.append((tps * gain, peak * gain, pw, capex, facility))
+        rows.append((tps * gain, peak * gain, pw, capex, facility, h100e * gain))
     if gain_after_last and any(y > last_start for y in years):
         notes.append(f"after {last_start}: {cadence[last_start]} x {1 + gain_after_last:g} per "
                      "year in throughput and FLOP/s (no newer generation in the cadence)")
-    arr = np.array(rows, dtype=float).reshape(len(years), 5)
+    arr = np.array(rows, dtype=float).reshape(len(years), 6)
     return GenerationTable(list(years), gens, arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3],
                            "tokenfab.perf.predict",
                            "tokenfab.factory.capex_usd_per_it_w (per IT W, x IT/all-in power); "
                            "facility part: power_cooling_cost + building_cost",
-                           notes, arr[:, 4])
+                           notes, arr[:, 4], arr[:, 5])

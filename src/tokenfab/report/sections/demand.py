@@ -105,6 +105,14 @@ def build(ctx: ReportContext) -> Section:
     for c in pj.checks:
         rows.append(Row(f"check {c['year']}: model tokens / {c['observed'].split(':')[-1]}",
                         c["ratio_model_to_observed"], "x", c["note"]))
+    for by in pj.base_year:  # the base year and near-term growth against published figures
+        n = by.numbers
+        pub = format_value(n.get("published"), _unit(by.claim.unit))
+        if "published_upper" in n:
+            pub += f" to {format_value(n['published_upper'], _unit(by.claim.unit))}"
+        rows.append(Row(by.claim.text, by.value, _unit(by.claim.unit),
+                        f"published {pub} ({n['ratio_model_to_published']:.2f}x); "
+                        f"{by.verdict.value}"))
     table = Table("Per year (likely inputs)", [
         {"year": r["year"], "hardware": r["hardware"], "pre-training FLOP": r["pretraining_flops"],
          "post-training FLOP": r["post_training_flops"], "inference FLOP": r["inference_flops"],
@@ -138,3 +146,6 @@ def build(ctx: ReportContext) -> Section:
                    figures=figs, sources=dedupe(srcs), scenarios=[path], notes=list(pj.notes))
 
 
+def _unit(unit: str) -> str:
+    """The report's unit for a base-year check's unit (counts of H100e are plain counts)."""
+    return {"H100e": "", "tokens/month": "tok/month"}.get(unit, unit)
