@@ -103,7 +103,9 @@ def build(ctx: ReportContext) -> Section:
     rows.append(Row(f"{years[-1]}: power to serve the demand", gw_last * 1e9, "W",
                     f"{pt['accelerators'][-1]:.3g} accelerators of that year's generation"))
     for c in pj.checks:
-        rows.append(Row(f"check {c['year']}: model tokens / {c['observed'].split(':')[-1]}",
+        month = c["observed"].rsplit("_", 2)
+        when = f"{month[-2]}-{month[-1]}" if len(month) == 3 else c["observed"]
+        rows.append(Row(f"check {c['year']}: model tokens / Google's tokens per month ({when})",
                         c["ratio_model_to_observed"], "x", c["note"]))
     for by in pj.base_year:  # the base year and near-term growth against published figures
         n = by.numbers
