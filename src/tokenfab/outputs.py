@@ -112,6 +112,16 @@ def check_output_dir(path: str | os.PathLike[str] | None, *, flag: str) -> Path:
     return p
 
 
+def _mode_for(target: Path) -> int:
+    """Permission bits for a new file at ``target``: an existing file's, else 0666 & ~umask."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 @contextmanager
 def atomic_target(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success rename it to ``path``.
@@ -126,6 +136,9 @@ def atomic_target(path: str | os.PathLike[str]) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        # mkstemp makes the file private (0600); give it the mode a plain open() would: the
+        # replaced file's, else 0666 less the umask (a published report must be readable)
+        os.chmod(tmp_path, _mode_for(target))
         os.replace(tmp_path, target)
     except BaseException:
         tmp_path.unlink(missing_ok=True)

@@ -53,3 +53,24 @@ def test_atomic_write_leaves_nothing_half_written(tmp_path: Path) -> None:
     atomic_write(target, "new")
     assert target.read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_atomic_write_gives_the_mode_a_plain_open_would(tmp_path: Path) -> None:
+    """mkstemp's private 0600 must not reach the written file: a new file gets 0666 less the
+    umask (a report published on a web server must be readable), a replaced one keeps its own."""
+    import os
+    import stat
+
+    from tokenfab.outputs import atomic_write
+
+    old = os.umask(0o022)
+    try:
+        new = atomic_write(tmp_path / "report.html", "<html></html>")
+        assert stat.S_IMODE(new.stat().st_mode) == 0o644
+        kept = tmp_path / "kept.json"
+        kept.write_text("{}")
+        kept.chmod(0o640)
+        atomic_write(kept, "[]")
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text() == "[]"
+    finally:
+        os.umask(old)
