@@ -204,8 +204,12 @@ def _print_projection(proj: Any, meta: dict[str, str]) -> None:
                      f"tokens/month (whole market) vs {fmt_si(ch['observed_tokens_per_month'])} "
                      f"observed ({display.prose(ch['observed'])}, one provider)")
     for f in proj.base_year:
-        stdout.print(escape(f"{display.label(f.claim.id)}: {f.verdict.value} — model/published "
-                            f"{f.numbers['ratio_model_to_published']:.2f} ({f.claim.text})"))
+        ratio = f"model/published {f.numbers['ratio_model_to_published']:.2f}"
+        if "ratio_model_to_upper" in f.numbers:  # a bracket: both ends
+            ratio = (f"model/lower end {f.numbers['ratio_model_to_published']:.2f}, "
+                     f"model/upper end {f.numbers['ratio_model_to_upper']:.2f}")
+        stdout.print(escape(f"{display.label(f.claim.id)}: {f.verdict.value} — {ratio} "
+                            f"({f.claim.text})"))
     stdout.print("accel. spend = capex x accelerator share (absolute); indexed = the analysts' "
                  "base-year spending grown like the demand-implied capacity; analysts = the "
                  "~8%/yr extrapolation")

@@ -113,7 +113,9 @@ def build(ctx: ReportContext) -> Section:
         if "published_upper" in n:
             pub += f" to {format_value(n['published_upper'], _unit(by.claim.unit))}"
         rows.append(Row(by.claim.text, by.value, _unit(by.claim.unit),
-                        f"published {pub} ({n['ratio_model_to_published']:.2f}x); "
+                        f"published {pub} ({n['ratio_model_to_published']:.2f}x"
+                        + (f", {n['ratio_model_to_upper']:.2f}x the upper end"
+                           if "ratio_model_to_upper" in n else "") + "); "
                         f"{by.verdict.value}"))
     table = Table("Per year (likely inputs)", [
         {"year": r["year"], "hardware": r["hardware"], "pre-training FLOP": r["pretraining_flops"],
