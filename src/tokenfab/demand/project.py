@@ -59,7 +59,8 @@ MAIN_OUTPUTS = ("pretraining_flops", "post_training_flops", "inference_flops", "
 #: outputs in each year's JSON row (units: FLOP/yr, tokens/yr, accelerators, GW, USD/yr ...)
 ROW_OUTPUTS = ("pretraining_flops", "post_training_flops", "inference_flops", "tokens",
                "tokens_billed", "api_tokens", "power_w_three_laws", "power_w_other",
-               "accelerators_three_laws", "accelerators_other", "accelerators", "accelerators_inference",
+               "accelerators_three_laws", "accelerators_other", "accelerators", "h100e",
+               "accelerators_inference",
                "accelerators_training", "gw", "capex_usd", "capex_facility_usd",
                "accelerator_spend_usd", "analyst_spend_usd", "demand_indexed_spend_usd", "users",
                "queries_per_user_per_day", "tokens_per_query", "flops_per_token",
