@@ -113,6 +113,14 @@ def yearly_cash_flows(*, revenue_usd_per_year: ArrayLike, opex_usd_per_year: Arr
     return CashFlows(rev, opex, capex, net)
 
 
+def _rows(start: np.ndarray, end: np.ndarray, horizon: int) -> tuple[int, int]:
+    """The years ``[t0, t1)`` (within the horizon) that midpoint indices ``[start, end)`` of
+    any sample fall in: the only rows where a sum over them can be non-zero."""
+    t0 = int(np.min(start)) // _STEPS
+    t1 = -(-int(np.max(end)) // _STEPS)
+    return min(t0, horizon), min(max(t1, t0), horizon)
+
+
 def _flows(f: dict[str, np.ndarray], horizon: int, *, parts: bool,
            ) -> tuple[np.ndarray, ...]:
     """Year-major ``(T, M)`` cash of the 1-D samples ``f`` (:func:`_flat_inputs`):
@@ -121,30 +129,37 @@ def _flows(f: dict[str, np.ndarray], horizon: int, *, parts: bool,
     ``net = R_0 P_t - O_0 D_t + capex_t (+ residual in the sample's last year)`` with ``P, D``
     from :func:`_midpoint_sums` and ``capex_t = -(K_f s_t(0, L) + K_it s_t(L, R))``,
     ``s_t(a, ℓ)`` the share of a sum spent evenly over ``[a, a + ℓ)`` that falls in year ``t``
-    (all of it in the year of ``a`` when ``ℓ ~ 0``).
+    (all of it in the year of ``a`` when ``ℓ ~ 0``). Capex is evaluated only in the years up
+    to the last one any sample spends in (it is -0 after: adding it changes no bit).
     """
     lead, ramp, life = f["construction_time"], f["ramp_time"], f["life_it"]
     m = lead.size
     priced, deployed = _midpoint_sums(lead, np.maximum(ramp, 1e-9), life,
                                       f["price_decline_per_year"], horizon)
-    t0 = np.arange(horizon, dtype=float)[:, None]
-    capex = _spread(t0, np.zeros(m), lead)
-    capex *= f["capex_facility_usd"]
+    # the last year with capex: the end of the ramp, or the year of a point spend at L
+    spend_end = np.maximum(np.ceil(lead + ramp), np.floor(lead + 1e-12) + 1.0)
+    n_cap = min(horizon, int(np.max(spend_end))) if m else 0
+    t0 = np.arange(n_cap, dtype=float)[:, None]
+    capex_rows = _spread(t0, np.zeros(m), lead)
+    capex_rows *= f["capex_facility_usd"]
     share_it = _spread(t0, lead, ramp)
     share_it *= f["capex_it_usd"]
-    capex += share_it
-    np.negative(capex, out=capex)
+    capex_rows += share_it
     priced *= f["revenue_usd_per_year"]            # revenue
     deployed *= f["opex_usd_per_year"]             # opex
-    net = np.subtract(priced, deployed, out=share_it)
-    net += capex
+    net = priced - deployed
+    net[:n_cap] -= capex_rows                      # + capex (capex = -(K_f s_f + K_it s_it))
     # the facility's unrecovered value, credited in the sample's own last year (not the
     # longest sample's), so a draw of a Monte Carlo run has the cash flows it has alone
     residual = f["capex_facility_usd"] * remaining_balance_fraction(
         f["cost_of_capital"], f["life_facility"], life)
     own_last = (np.ceil(lead + life + 1e-9) - 1.0).astype(np.intp)
     net.reshape(-1)[own_last * m + np.arange(m)] += residual
-    return (priced, deployed, capex, net) if parts else (net,)
+    if not parts:
+        return (net,)
+    capex = np.full((horizon, m), -0.0)
+    np.negative(capex_rows, out=capex[:n_cap])
+    return priced, deployed, capex, net
 
 
 def _spread(t0: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.ndarray:
@@ -180,7 +195,8 @@ def _midpoint_sums(lead: np.ndarray, ramp: np.ndarray, life: np.ndarray, decline
     cancellation as ``d -> 0``); ``Σ_{i<k} (τ_m - L + iΔ)/R = (k (τ_m - L) + Δ k(k-1)/2)/R``.
 
     ``τ_j >= a`` is ``j >= ceil(a/Δ - 1/2)`` exactly in floating point (``a/Δ`` is exact), so
-    the runs hold the same midpoints as a grid would.
+    the runs hold the same midpoints as a grid would. Each run is evaluated only in the years
+    some sample's run reaches (:func:`_rows`; elsewhere its sums are exactly 0).
 
     Parameters
     ----------
@@ -194,6 +210,9 @@ def _midpoint_sums(lead: np.ndarray, ramp: np.ndarray, life: np.ndarray, decline
     steps = _STEPS
     dt = 1.0 / steps
     m = lead.size
+    priced, deployed = np.zeros((horizon, m)), np.zeros((horizon, m))
+    if m == 0 or horizon == 0:
+        return priced, deployed
     j0 = np.ceil(steps * lead - 0.5)                                # first midpoint online
     j2 = np.ceil(steps * (lead + life) - 0.5)                       # first one past the life
     # first fully deployed (past the life: the ramp ends with the life)
@@ -205,48 +224,58 @@ def _midpoint_sums(lead: np.ndarray, ramp: np.ndarray, life: np.ndarray, decline
         np.add(g_tab[i], p, out=g_tab[i + 1])
         p *= float(i)
         np.add(s_tab[i], p, out=s_tab[i + 1])
-    first = steps * np.arange(horizon, dtype=float)[:, None]         # first index of each year
-    last = first + steps
     col = np.arange(m, dtype=float)
 
-    def cut(j: np.ndarray) -> np.ndarray:
+    def cut(j: np.ndarray, first: np.ndarray) -> np.ndarray:
+        """``j`` clipped to each year's indices ``[first, first + 8]``."""
         out = np.maximum(j, first)
-        np.minimum(out, last, out=out)
+        np.minimum(out, first + steps, out=out)
         return out
 
-    def pick(tab: np.ndarray, index: np.ndarray) -> np.ndarray:
-        return np.take(tab.reshape(-1), index)
+    def pick(tab: np.ndarray, k: np.ndarray) -> np.ndarray:
+        """``tab[k, sample]`` (``k`` float, whole)."""
+        return np.take(tab.reshape(-1), (k * m + col).astype(np.intp))
 
-    c0, c1, c2 = cut(j0), cut(j1), cut(j2)
-    k_r = c1 - c0                                                   # ramping midpoints
-    k_p = np.subtract(c2, c1, out=c2)                               # fully deployed ones
-    i_r = (k_r * m + col).astype(np.intp)                           # flat index of G/S[k]
-    i_p = (k_p * m + col).astype(np.intp)
-    c0 += 0.5
-    off = c0 * dt
-    off -= lead                                                     # τ_m - L
-    inv = 1.0 / ramp
-    ramp_priced = np.exp(np.multiply(lam, c0, out=c0))
-    ramp_priced *= inv
-    s_r = pick(s_tab, i_r)
-    s_r *= dt
-    g_r = pick(g_tab, i_r)
-    g_r *= off
-    g_r += s_r
-    ramp_priced *= g_r
-    c1 += 0.5
-    full_priced = np.exp(np.multiply(lam, c1, out=c1))
-    full_priced *= pick(g_tab, i_p)
-    priced = np.add(ramp_priced, full_priced, out=ramp_priced)
+    # ramping: ρ^(m+1/2) ((τ_m - L) G_k + Δ S_k) / R, and (k (τ_m - L) + Δ k(k-1)/2) / R
+    a, b = _rows(j0, j1, horizon)
+    if b > a:
+        first = steps * np.arange(a, b, dtype=float)[:, None]       # first index of each year
+        c0 = cut(j0, first)
+        k_r = cut(j1, first)
+        k_r -= c0                                                   # ramping midpoints
+        inv = 1.0 / ramp
+        s_r = pick(s_tab, k_r)
+        g_r = pick(g_tab, k_r)
+        c0 += 0.5
+        off = c0 * dt
+        off -= lead                                                 # τ_m - L
+        ramp_priced = np.exp(np.multiply(lam, c0, out=c0))
+        ramp_priced *= inv
+        s_r *= dt
+        g_r *= off
+        g_r += s_r
+        ramp_priced *= g_r
+        priced[a:b] = ramp_priced
+        ramp_deployed = np.multiply(k_r, off, out=off)
+        tri = (dt * 0.5) * k_r
+        k_r -= 1.0
+        tri *= k_r
+        ramp_deployed += tri
+        ramp_deployed *= inv
+        deployed[a:b] = ramp_deployed
+    # fully deployed: ρ^(m+1/2) G_k, and k
+    a, b = _rows(j1, j2, horizon)
+    if b > a:
+        first = steps * np.arange(a, b, dtype=float)[:, None]
+        c1 = cut(j1, first)
+        k_p = cut(j2, first)
+        k_p -= c1                                                   # fully deployed midpoints
+        c1 += 0.5
+        full_priced = np.exp(np.multiply(lam, c1, out=c1))
+        full_priced *= pick(g_tab, k_p)
+        priced[a:b] += full_priced
+        deployed[a:b] += k_p
     priced *= dt
-    # ((k_r (τ_m - L) + Δ/2 k_r (k_r - 1)) / R + k_p) Δ
-    deployed = np.multiply(k_r, off, out=off)
-    tri = (dt * 0.5) * k_r
-    k_r -= 1.0
-    tri *= k_r
-    deployed += tri
-    deployed *= inv
-    deployed += k_p
     deployed *= dt
     return priced, deployed
 
