@@ -343,7 +343,7 @@ def _irr_start(ct: np.ndarray, x_min: float, x_max: float, steps: int) -> np.nda
     ``f(x) = Σ C_t x^t`` in ``x`` (kept in ``[x_min, x_max]``). In ``x`` the NPV of a large
     IRR is nearly linear (``C_0 + C_1 x``), where Newton in ``r`` crawls along a hyperbola; 4
     steps bring every draw of the factory Monte Carlo within ~3e-7 of the root (median 3e-13),
-    and the bracketed Newton of :func:`_irr_newton` finishes (and guards) from there.
+    and :func:`_irr_one_change` finishes (and guards) from there.
     """
     t = np.arange(ct.shape[0], dtype=float)
     pos = np.maximum(ct, 0.0)
@@ -363,17 +363,40 @@ def _irr_start(ct: np.ndarray, x_min: float, x_max: float, steps: int) -> np.nda
     return x
 
 
-def _irr_newton(ct: np.ndarray, lo: float, hi: float, lo_positive: np.ndarray,
-                iterations: int = 100) -> np.ndarray:
+def _irr_one_change(ct: np.ndarray, lo: float, hi: float, lo_positive: np.ndarray,
+                    ) -> np.ndarray:
     """The root of the NPV in ``[lo, hi]`` of each column of year-major ``ct`` (one sign
     change, root bracketed; ``lo_positive``: the NPV at ``lo`` is > 0).
 
-    From the start of :func:`_irr_start`, Newton steps ``r <- r - f(r)/f'(r)`` kept inside a
-    shrinking bracket, a bisection step whenever Newton leaves it. A series stops when the
-    step is below ``1e-9 (1 + |r|)`` (quadratic convergence: the error after it is ~1e-18),
-    when ``f(r) = 0``, or when the bracket is a few ulps wide."""
+    From the start of :func:`_irr_start`, one more Newton step in ``x``: where it is below
+    ``1e-9 x`` (that is ``|Δr| <= 1e-9 (1 + r)``: quadratic convergence leaves an error
+    ~1e-18) and lands inside the bracket, the root is ``r = 1/x - 1``; the few others go on
+    with the bracketed Newton of :func:`_irr_newton`."""
+    x_min, x_max = 1.0 / (1.0 + hi), 1.0 / (1.0 + lo)
+    x = _irr_start(ct, x_min, x_max, 4)
+    f, g = _npv_and_derivative(x, ct)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f /= g
+    new = x - f
+    done = (np.abs(f) <= 1e-9 * x) & (new > x_min) & (new < x_max)   # False for NaN
+    out: np.ndarray = 1.0 / new
+    out -= 1.0
+    rest = ~done
+    if rest.any():
+        r0 = 1.0 / np.compress(rest, x) - 1.0
+        out[rest] = _irr_newton(np.compress(rest, ct, axis=1), lo, hi, lo_positive[rest], r0)
+    return out
+
+
+def _irr_newton(ct: np.ndarray, lo: float, hi: float, lo_positive: np.ndarray,
+                r: np.ndarray, iterations: int = 100) -> np.ndarray:
+    """The root of the NPV in ``[lo, hi]`` of each column of year-major ``ct`` (one sign
+    change, root bracketed; ``lo_positive``: the NPV at ``lo`` is > 0), from the rates ``r``:
+    Newton steps ``r <- r - f(r)/f'(r)`` kept inside a shrinking bracket, a bisection step
+    whenever Newton leaves it. A series stops when the step is below ``1e-9 (1 + |r|)``
+    (quadratic convergence: the error after it is ~1e-18), when ``f(r) = 0``, or when the
+    bracket is a few ulps wide."""
     m = ct.shape[1]
-    r = 1.0 / _irr_start(ct, 1.0 / (1.0 + hi), 1.0 / (1.0 + lo), 4) - 1.0
     r = np.where((r > lo) & (r < hi), r, 0.5 * (lo + hi))
     lo_ = np.full(m, lo)
     hi_ = np.full(m, hi)
@@ -446,7 +469,8 @@ def _irr_year_major(ct: np.ndarray, low: float, high: float, iterations: int) ->
         ok = np.sign(f_lo) * np.sign(f_hi) < 0
         one = ok & _one_sign_change(c)
         if one.any():
-            out[b + np.flatnonzero(one)] = _irr_newton(np.compress(one, c, axis=1), low, high, f_lo[one] > 0.0)
+            out[b + np.flatnonzero(one)] = _irr_one_change(
+                np.compress(one, c, axis=1), low, high, f_lo[one] > 0.0)
         several = ok & ~one
         if several.any():
             many.append(b + np.flatnonzero(several))

@@ -117,7 +117,7 @@ def _rows(start: np.ndarray, end: np.ndarray, horizon: int) -> tuple[int, int]:
     """The years ``[t0, t1)`` (within the horizon) that midpoint indices ``[start, end)`` of
     any sample fall in: the only rows where a sum over them can be non-zero."""
     t0 = int(np.min(start)) // _STEPS
-    t1 = -(-int(np.max(end)) // _STEPS)
+    t1 = -(-int(np.max(end)) // _STEPS)                             # ceil
     return min(t0, horizon), min(max(t1, t0), horizon)
 
 
@@ -224,7 +224,9 @@ def _midpoint_sums(lead: np.ndarray, ramp: np.ndarray, life: np.ndarray, decline
         np.add(g_tab[i], p, out=g_tab[i + 1])
         p *= float(i)
         np.add(s_tab[i], p, out=s_tab[i + 1])
-    col = np.arange(m, dtype=float)
+    # whole indices as integers: clipping, run lengths and table positions need no rounding
+    j0, j1, j2 = (j.astype(np.intp) for j in (j0, j1, j2))
+    col = np.arange(m, dtype=np.intp)
 
     def cut(j: np.ndarray, first: np.ndarray) -> np.ndarray:
         """``j`` clipped to each year's indices ``[first, first + 8]``."""
@@ -232,24 +234,27 @@ def _midpoint_sums(lead: np.ndarray, ramp: np.ndarray, life: np.ndarray, decline
         np.minimum(out, first + steps, out=out)
         return out
 
-    def pick(tab: np.ndarray, k: np.ndarray) -> np.ndarray:
-        """``tab[k, sample]`` (``k`` float, whole)."""
-        return np.take(tab.reshape(-1), (k * m + col).astype(np.intp))
+    def at(k: np.ndarray) -> np.ndarray:
+        """Flat positions of ``tab[k, sample]`` in a ``(9, M)`` table."""
+        pos = k * m
+        pos += col
+        return pos
 
     # ramping: ρ^(m+1/2) ((τ_m - L) G_k + Δ S_k) / R, and (k (τ_m - L) + Δ k(k-1)/2) / R
     a, b = _rows(j0, j1, horizon)
     if b > a:
-        first = steps * np.arange(a, b, dtype=float)[:, None]       # first index of each year
+        first = steps * np.arange(a, b, dtype=np.intp)[:, None]     # first index of each year
         c0 = cut(j0, first)
         k_r = cut(j1, first)
         k_r -= c0                                                   # ramping midpoints
+        pos = at(k_r)
         inv = 1.0 / ramp
-        s_r = pick(s_tab, k_r)
-        g_r = pick(g_tab, k_r)
-        c0 += 0.5
-        off = c0 * dt
+        s_r = np.take(s_tab.reshape(-1), pos)
+        g_r = np.take(g_tab.reshape(-1), pos)
+        half = c0 + 0.5                                             # m + 1/2
+        off = half * dt
         off -= lead                                                 # τ_m - L
-        ramp_priced = np.exp(np.multiply(lam, c0, out=c0))
+        ramp_priced = np.exp(np.multiply(lam, half, out=half))
         ramp_priced *= inv
         s_r *= dt
         g_r *= off
@@ -258,7 +263,7 @@ def _midpoint_sums(lead: np.ndarray, ramp: np.ndarray, life: np.ndarray, decline
         priced[a:b] = ramp_priced
         ramp_deployed = np.multiply(k_r, off, out=off)
         tri = (dt * 0.5) * k_r
-        k_r -= 1.0
+        k_r -= 1
         tri *= k_r
         ramp_deployed += tri
         ramp_deployed *= inv
@@ -266,13 +271,13 @@ def _midpoint_sums(lead: np.ndarray, ramp: np.ndarray, life: np.ndarray, decline
     # fully deployed: ρ^(m+1/2) G_k, and k
     a, b = _rows(j1, j2, horizon)
     if b > a:
-        first = steps * np.arange(a, b, dtype=float)[:, None]
+        first = steps * np.arange(a, b, dtype=np.intp)[:, None]
         c1 = cut(j1, first)
         k_p = cut(j2, first)
         k_p -= c1                                                   # fully deployed midpoints
-        c1 += 0.5
-        full_priced = np.exp(np.multiply(lam, c1, out=c1))
-        full_priced *= pick(g_tab, k_p)
+        half = c1 + 0.5
+        full_priced = np.exp(np.multiply(lam, half, out=half))
+        full_priced *= np.take(g_tab.reshape(-1), at(k_p))
         priced[a:b] += full_priced
         deployed[a:b] += k_p
     priced *= dt
