@@ -77,9 +77,12 @@ def capital_recovery_factor(rate: ArrayLike, life_years: ArrayLike) -> np.ndarra
     r = np.asarray(rate, dtype=float)
     n = np.asarray(life_years, dtype=float)
     small = np.abs(r) < _SMALL
-    safe = np.where(small, 1.0, r)
+    any_small = bool(small.any())
+    safe = np.where(small, 1.0, r) if any_small else r
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         crf = safe / (1.0 - (1.0 + safe) ** (-n))
+    if not any_small:
+        return np.asarray(crf)
     return np.where(small, 1.0 / n, crf)
 
 
@@ -137,10 +140,13 @@ def remaining_balance_fraction(rate: ArrayLike, life_years: ArrayLike,
     n = np.asarray(life_years, dtype=float)
     a = np.maximum(np.asarray(age_years, dtype=float), 0.0)
     big = np.abs(r) > _SMALL
-    rr = np.where(big, r, 1.0)
+    all_big = bool(big.all())
+    rr = r if all_big else np.where(big, r, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        b = np.where(big, ((1.0 + rr) ** n - (1.0 + rr) ** a) / ((1.0 + rr) ** n - 1.0),
-                     1.0 - a / n)
+        grown = (1.0 + rr) ** n
+        b = (grown - (1.0 + rr) ** a) / (grown - 1.0)
+        if not all_big:
+            b = np.where(big, b, 1.0 - a / n)
     return np.where(a >= n, 0.0, b)
 
 
