@@ -370,27 +370,33 @@ def _irr_start(ct: np.ndarray, x_min: float, x_max: float, steps: int) -> np.nda
 
 
 def _irr_one_change(ct: np.ndarray, lo: float, hi: float, lo_positive: np.ndarray,
-                    ) -> np.ndarray:
+                    rounds: int = 3) -> np.ndarray:
     """The root of the NPV in ``[lo, hi]`` of each column of year-major ``ct`` (one sign
     change, root bracketed; ``lo_positive``: the NPV at ``lo`` is > 0).
 
-    From the start of :func:`_irr_start`, one more Newton step in ``x``: where it is below
-    ``1e-9 x`` (that is ``|Δr| <= 1e-9 (1 + r)``: quadratic convergence leaves an error
-    ~1e-18) and lands inside the bracket, the root is ``r = 1/x - 1``; the few others go on
-    with the bracketed Newton of :func:`_irr_newton`."""
+    From the start of :func:`_irr_start`, Newton steps in ``x`` on the series not yet done: a
+    series is done when its step is below ``1e-9 x`` (that is ``|Δr| <= 1e-9 (1 + r)``:
+    quadratic convergence leaves an error ~1e-18) and lands inside the bracket; its root is
+    ``r = 1/x - 1``. After ``rounds`` steps the few left go on with the bracketed Newton of
+    :func:`_irr_newton`."""
     x_min, x_max = 1.0 / (1.0 + hi), 1.0 / (1.0 + lo)
     x = _irr_start(ct, x_min, x_max, 4)
-    f, g = _npv_and_derivative(x, ct)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        f /= g
-    new = x - f
-    done = (np.abs(f) <= 1e-9 * x) & (new > x_min) & (new < x_max)   # False for NaN
-    out: np.ndarray = 1.0 / new
-    out -= 1.0
-    rest = ~done
-    if rest.any():
-        r0 = 1.0 / np.compress(rest, x) - 1.0
-        out[rest] = _irr_newton(np.compress(rest, ct, axis=1), lo, hi, lo_positive[rest], r0)
+    out = np.empty(x.shape)
+    act = np.arange(x.size)
+    for _ in range(rounds):
+        f, g = _npv_and_derivative(x, ct)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f /= g
+        new = x - f
+        done = (np.abs(f) <= 1e-9 * x) & (new > x_min) & (new < x_max)   # False for NaN
+        out[act[done]] = 1.0 / new[done] - 1.0
+        rest = ~done
+        if not rest.any():
+            return out
+        act, x, ct, lo_positive = (act[rest], np.clip(new[rest], x_min, x_max),
+                                   np.compress(rest, ct, axis=1), lo_positive[rest])
+        x[~np.isfinite(x)] = 1.0
+    out[act] = _irr_newton(ct, lo, hi, lo_positive, 1.0 / x - 1.0)
     return out
 
 
