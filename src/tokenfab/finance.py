@@ -280,7 +280,8 @@ def npv(rate: ArrayLike, cash_usd: ArrayLike) -> np.ndarray:
     r, ct, shape = _year_major(rate, cash_usd)
     if ct.shape[0] == 0:
         return np.zeros(shape)
-    return _discounted(r, ct)[1][-1].reshape(shape)
+    out: np.ndarray = _discounted(r, ct)[1][-1].reshape(shape)
+    return out
 
 
 def _one_sign_change(ct: np.ndarray) -> np.ndarray:
@@ -304,7 +305,7 @@ def _one_sign_change(ct: np.ndarray) -> np.ndarray:
 def _npv_at(x: np.ndarray | float, ct: np.ndarray) -> np.ndarray:
     """NPV of the columns of year-major ``ct`` at ``x = 1/(1+r)`` by Horner's rule,
     ``(...(C_{T-1} x + C_{T-2}) x + ...) x + C_0`` (in place: no temporaries)."""
-    f = ct[-1].copy()
+    f: np.ndarray = ct[-1].copy()
     for t in range(ct.shape[0] - 2, -1, -1):
         f *= x
         f += ct[t]
@@ -357,7 +358,7 @@ def _irr_start(ct: np.ndarray, x_min: float, x_max: float, steps: int) -> np.nda
     p_sum, n_sum = pos.sum(axis=0), neg.sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         span = (t @ pos) / p_sum - (t @ neg) / n_sum
-        x = (n_sum / p_sum) ** (1.0 / span)
+        x: np.ndarray = (n_sum / p_sum) ** (1.0 / span)
         x[~np.isfinite(x)] = 1.0
         np.clip(x, x_min, x_max, out=x)
         for _ in range(steps):

@@ -167,7 +167,7 @@ def _spread(t0: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.ndarray
     falls in each year ``[t, t + 1)`` (``t0`` the column of years): the overlap over the
     length; all of it in the year of ``start`` when the length is ~0."""
     ln = np.maximum(length, 0.0)
-    even = np.minimum(t0 + 1.0, start + ln)
+    even: np.ndarray = np.minimum(t0 + 1.0, start + ln)
     even -= np.maximum(t0, start)
     np.maximum(even, 0.0, out=even)
     spread = ln > 1e-6
@@ -230,7 +230,7 @@ def _midpoint_sums(lead: np.ndarray, ramp: np.ndarray, life: np.ndarray, decline
 
     def cut(j: np.ndarray, first: np.ndarray) -> np.ndarray:
         """``j`` clipped to each year's indices ``[first, first + 8]``."""
-        out = np.maximum(j, first)
+        out: np.ndarray = np.maximum(j, first)
         np.minimum(out, first + steps, out=out)
         return out
 
