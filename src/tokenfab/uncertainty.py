@@ -65,7 +65,10 @@ class Range:
             return rng.triangular(a, m, b, n)
         alpha = 1.0 + 4.0 * (m - a) / (b - a)
         beta = 1.0 + 4.0 * (b - m) / (b - a)
-        return a + (b - a) * _beta_by_inverse_cdf(alpha, beta, rng.random(n))
+        out = _beta_by_inverse_cdf(alpha, beta, rng.random(n))
+        out *= b - a                                # a + (b - a) x, in place
+        out += a
+        return out
 
     def scaled(self, factor: float) -> Range:
         """The same range in other units (e.g. GW -> W)."""
@@ -89,18 +92,24 @@ def _beta_quantile_table(alpha: float, beta: float) -> tuple[np.ndarray, np.ndar
 
 
 def _beta_by_inverse_cdf(alpha: float, beta: float, u: np.ndarray) -> np.ndarray:
-    """Beta draws by inverse-transform sampling of uniforms ``u``.
+    """Beta draws by inverse-transform sampling of uniforms ``u`` (overwritten: the draws are
+    returned in ``u``'s memory).
 
     The quantile function (``scipy.special.betaincinv``) is tabulated once per shape on 4,097
     points and interpolated linearly: about twice as fast as ``Generator.beta`` for 1e6 draws,
     with the mean exact and percentiles within ~1e-3 of the true ones between p0.1 and p99.9.
+    With ``x = 4096 u`` and ``i = min(floor(x), 4095)``: ``q_i + (x - i) (q_{i+1} - q_i)``,
+    evaluated in place (no temporaries of the draws' size but the index).
     """
     q, dq = _beta_quantile_table(round(alpha, 12), round(beta, 12))
-    x = u * _QUANTILE_POINTS
+    x = u
+    x *= _QUANTILE_POINTS
     i = x.astype(np.intp)
     np.minimum(i, _QUANTILE_POINTS - 1, out=i)
-    out: np.ndarray = q[i] + (x - i) * dq[i]
-    return out
+    x -= i
+    x *= np.take(dq, i)
+    x += np.take(q, i)
+    return x
 
 
 def likely(value: Uncertain) -> float:
@@ -163,10 +172,21 @@ def monte_carlo(
     """
     drawn = sample_inputs(inputs, n, seed)
     out = model(**drawn)
-    samples = {k: np.broadcast_to(np.asarray(v, dtype=float), (n,)).copy()
-               for k, v in out.items() if np.ndim(v) <= 1}
+    # every sample array is its own memory: an output the model computed afresh (a float
+    # array of n values owning its data, met once) is kept as it is, anything else (scalars,
+    # views, the drawn inputs, an array returned under two names) is copied
+    taken = {id(v) for v in drawn.values()}
+    samples: dict[str, np.ndarray] = {}
+    for k, v in out.items():
+        if np.ndim(v) > 1:
+            continue
+        fresh = (isinstance(v, np.ndarray) and v.dtype == np.float64 and v.shape == (n,)
+                 and v.base is None and v.flags.writeable and id(v) not in taken)
+        samples[k] = v if fresh else np.broadcast_to(np.asarray(v, dtype=float), (n,)).copy()
+        taken.add(id(v))
     for k, v in samples.items():
-        if not np.all(np.isfinite(v)):
+        # min and max are NaN when any value is, +-inf when any is: no temporary of n values
+        if not (np.isfinite(v.min()) and np.isfinite(v.max())):
             raise FloatingPointError(f"Monte Carlo output {k!r} has non-finite values")
     return MonteCarloResult(samples=samples, n=n)
 
