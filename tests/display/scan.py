@@ -33,7 +33,7 @@ _DOTTED = re.compile(r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?")  # module pa
 CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("money-suffix", re.compile(r"-?\$\s?-?\d[\d,]*(?:\.\d+)?\s?[GP](?![a-zA-Z])")),
     ("float-noise", re.compile(r"(?<![\w.,])\d[\d,]*\.\d+")),  # filtered by digit count below
-    ("scientific", re.compile(r"(?<![\w.])\d+(?:\.\d+)?[eE][+-]?\d+(?![\w])")),
+    ("scientific", re.compile(r"(?:(?<![\w.])|(?<=[x×]))\d+(?:\.\d+)?[eE][+-]?\d+(?![\w])")),
     ("no-separator", re.compile(r"(?<![\w.,/:#-])\d{5,}(?![\w.,]|-\d)")),
     ("snake-case", re.compile(r"(?<![\w.-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w.(-])")),
     # a cut ends in "…" or a word glued to "..." ("priced b..."); " ... " elides a quotation

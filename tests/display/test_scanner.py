@@ -14,6 +14,8 @@ from tests.display.scan import html_text, problems
     ("3,794,747.8 tok/s", "float-noise"),
     ("2032: 8.279999999999998e+27 FLOP", "scientific"),
     ("utilization 8.8e-06", "scientific"),
+    ("Inference FLOPs 2025→2032: x9.89e+04 (417%/yr)", "scientific"),
+    ("Claim ×1e+09 over 7 years", "scientific"),
     ("accelerators 460824", "no-separator"),
     ("Sensitivity of profit_usd_per_year", "snake-case"),
     ("catalog row: profit_usd_per_year", "snake-case"),

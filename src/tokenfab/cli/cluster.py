@@ -72,6 +72,13 @@ class _LazyProgress:
             self.bar.stop()
 
 
+
+def _dur(seconds: float) -> str:
+    """A duration for people: below a second in ms, else in s with separators."""
+    if seconds < 1:
+        return f"{display.number(seconds * 1e3)} ms"
+    return f"{display.number(seconds)} s"
+
 def _txt(v: Any) -> str:
     if isinstance(v, Range):
         return f"{v.likely:g} (range {v.low:g}-{v.high:g})"
@@ -169,19 +176,19 @@ def cluster(
     rows = [
         ("IT power", fmt_si(d["it_power_w"], "W"), display.prose(result.system_power_source)),
         ("facility power", fmt_si(d["facility_power_w"], "W"), f"PUE {_txt(res['pue'])}"),
-        ("energy per year", f"{d['energy_per_year_j'] / 3.6e15:.3g} TWh", "at full load"),
+        ("energy per year", f"{display.number(d['energy_per_year_j'] / 3.6e15)} TWh", "at full load"),
         ("racks", f"{d['racks']:,}", f"{fmt_si(d['rack_power_w'], 'W')} each, {d['cooling']} cooled"),
         ("switches", f"{d['switches']:,}", f"{fab.tiers}-tier, {fab.planes} plane(s) "
          f"x {fab.radix} ports at {fab.port_speed_bps / 1e9:g}G"),
         ("links / transceivers", f"{d['links']:,} / {d['transceivers']:,}",
          f"fabric {fmt_si(fab.power_w, 'W')}, {display.money(fab.cost_usd)}"),
         ("job / hot spares", f"{result.job_accelerators:,} / {result.spare_accelerators:,}", ""),
-        ("job MTBF", f"{d['mtbf_hours'] * 60:.3g} min", "Llama 3 per-GPU interruption rate"),
+        ("job MTBF", f"{display.number(d['mtbf_hours'] * 60)} min", "Llama 3 per-GPU interruption rate"),
         ("expected interruptions", f"{d['expected_interruptions']:,.0f}", f"in {d['days']:g} days"),
-        ("checkpoint save / restart", f"{result.save_time_s:.3g} s / {result.restart_s:.3g} s",
+        ("checkpoint save / restart", f"{_dur(result.save_time_s)} / {_dur(result.restart_s)}",
          f"{sec.checkpoint} checkpoints of {fmt_si(result.checkpoint_bytes, 'B')}"),
-        ("checkpoint interval", f"{result.interval_s:.3g} s",
-         f"Young {result.young_interval_s:.3g} s, Daly {result.daly_interval_s:.3g} s"),
+        ("checkpoint interval", _dur(result.interval_s),
+         f"Young {_dur(result.young_interval_s)}, Daly {_dur(result.daly_interval_s)}"),
         ("goodput (analytic)", f"{result.goodput:.3f}",
          f"first-order model {result.goodput_first_order:.3f}"),
     ]
@@ -191,7 +198,7 @@ def cluster(
                      f"p10 {sm['goodput_p10']:.3f}, p90 {sm['goodput_p90']:.3f}, "
                      f"{result.simulation.replicas} trials"))
     if result.time_to_train_s is not None:
-        rows.append(("time to train", f"{result.time_to_train_s / 86400:.3g} days",
+        rows.append(("time to train", f"{display.number(result.time_to_train_s / 86400)} days",
                      f"{sec.model}, {fmt_si(d['tokens'])} tokens, MFU {_txt(res['mfu'])}"))
     for r in rows:
         t.add_row(*r)

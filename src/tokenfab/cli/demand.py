@@ -180,20 +180,20 @@ def _print_projection(proj: Any, meta: dict[str, str]) -> None:
     d = proj.decomposition
     inf = d["inference"]
     stdout.print(f"\nInference FLOPs {d['first_year']}→{d['last_year']}: "
-                 f"x{inf['total_multiple']:.3g} ({100 * inf['total_rate_per_year']:.0f}%/yr) = "
+                 f"x{display.number(inf['total_multiple'])} ({100 * inf['total_rate_per_year']:.0f}%/yr) = "
                  + " x ".join(f"{display.label(k).lower()} x{display.number(v['multiple'])} "
                               f"({100 * v['log_share']:.0f}% of log)"
                               for k, v in inf["factors"].items()))
-    stdout.print(f"Pre-training x{d['pretraining']['total_multiple']:.3g}, post-training "
-                 f"x{d['post_training']['total_multiple']:.3g}, all compute "
-                 f"x{d['total_compute_multiple']:.3g}")
+    stdout.print(f"Pre-training x{display.number(d['pretraining']['total_multiple'])}, post-training "
+                 f"x{display.number(d['post_training']['total_multiple'])}, all compute "
+                 f"x{display.number(d['total_compute_multiple'])}")
     c = d["claim"]
     yrs_txt = (f"{c['years_at_projected_rate']:.1f} years at the projected rate"
                if c["years_at_projected_rate"] is not None else "never at the projected rates")
     need = (f"needs {100 * c['required_rate_per_year']:.0f}%/yr"
             if c["required_rate_per_year"] is not None else "has no horizon (one year)")
-    stdout.print(f"Claim x{c['multiple']:.3g} over {c['horizon_years']:g} years {need}; the "
-                 f"projection gives x{c['projected_multiple_over_horizon']:.3g}; reached in "
+    stdout.print(f"Claim x{display.number(c['multiple'])} over {c['horizon_years']:g} years {need}; the "
+                 f"projection gives x{display.number(c['projected_multiple_over_horizon'])}; reached in "
                  f"{yrs_txt}.")
     if c["factors"]:
         stdout.print("  split like the projection: " + ", ".join(
@@ -238,9 +238,10 @@ def fit(
     for f in res["fits"]:
         ci = f["multiple_ci95"]
         dci = f["doubling_months_ci95"]
-        t.add_row(_series(f["name"]), str(f["n"]), f"{f['multiple_per_year']:.3g}",
-                  f"{ci[0]:.3g}–{ci[1]:.3g}" if ci else "—", f"{f['doubling_months']:.3g}",
-                  f"{dci[0]:.3g}–{dci[1]:.3g}" if dci else "—", f"{f['r2']:.3f}")
+        t.add_row(_series(f["name"]), str(f["n"]), display.number(f['multiple_per_year']),
+                  f"{display.number(ci[0])}–{display.number(ci[1])}" if ci else "—",
+                  display.number(f['doubling_months']),
+                  f"{display.number(dci[0])}–{display.number(dci[1])}" if dci else "—", f"{f['r2']:.3f}")
     stdout.print(t)
     for p in res["published"]:
         stdout.print(escape(f"published: {_series(p['name'])}: x{p['multiple_per_year']:g}/yr "
