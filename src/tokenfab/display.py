@@ -85,6 +85,8 @@ def quantity(x: float | None, unit: str = "", digits: int = 3) -> str:
     ('2.1 GW', '0.0123 s', '1.5×10²¹ tokens')
     >>> quantity(1e16, "FLOP/s"), quantity(8.3e27, "FLOP/yr")
     ('10 PFLOP/s', '8.3×10²⁷ FLOP/yr')
+    >>> quantity(1.58e17, "output tokens")
+    '1.58×10¹⁷ output tokens'
     """
     if not _finite(x):
         return _DASH
@@ -92,6 +94,7 @@ def quantity(x: float | None, unit: str = "", digits: int = 3) -> str:
     u = f" {unit}" if unit else ""
     a = abs(v)
     base, _, per = unit.partition("/")
+    base = base.split(" ")[-1]  # "output tokens" counts like "tokens" (never "158 Poutput tokens")
     if per and per not in ("yr", "year", "month"):
         base = "rate"  # FLOP/s, tokens/s: SI prefixes (10 PFLOP/s)
     if base in ("", "tokens", "tok", "count", "FLOP") and a >= 1e15:

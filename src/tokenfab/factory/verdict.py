@@ -356,7 +356,8 @@ def volume_finding(r: FactoryResult, catalog: Catalog) -> str | None:
     x = out * (1.0 + k) / yearly
     return (f"this site would produce {display.quantity(out, 'output tokens')} a year "
             f"({display.quantity(out * (1.0 + k), 'tokens')} with their "
-            f"{display.number(k, 2)} input tokens per output token), {display.number(x, 2)}x "
+            f"{display.number(k, 2)} input token{'' if k == 1 else 's'} per output token), "
+            f"{display.number(x, 2)}x "
             f"Google's annualised volume of {display.quantity(yearly, 'tokens')} a year "
             f"({display.quantity(yearly / 12.0, 'tokens')} per month, {g.source}); "
             "the revenue assumes buyers for all of it at the assumed price")
