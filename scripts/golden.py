@@ -50,6 +50,7 @@ CASES: list[tuple[str, list[str]]] = [
     ("demand_fit", ["demand", "fit", "--json"]),
     # market
     ("market_three_layers", ["market", f"{S}/three_layers.toml", "--json"]),
+    ("market_default", ["market", "--json"]),
     ("market_country_all", ["market", "--country", "all", "--json"]),
     # cluster
     ("cluster_colossus2", ["cluster", f"{S}/colossus2.toml", "--json"]),
