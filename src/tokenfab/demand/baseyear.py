@@ -85,28 +85,31 @@ def base_year_findings(pj: DemandProjection, catalog: Catalog | None = None,
             ("base_year_installed_compute", "installed AI compute, end of 2025 [H100e] (an "
              "anchor with the chip power: the fleet the three laws leave out runs at its "
              "compute per watt)", _within(_row(cat, "ai_installed_base_h100e_2025")),
-             pt["h100e"], "H100e", _src(cat, "ai_installed_base_h100e_2025")),
+             pt["h100e"], "H100e", _src(cat, "ai_installed_base_h100e_2025"), None),
             ("base_year_fleet_power", "installed AI fleet chip power, 2025 [W] (the anchor: "
              f"all-in power / the fleet's all-in watts per chip watt, {overhead:.2f})",
              _within(_row(cat, "ai_fleet_chip_power_2025")), pt["power_w"] / overhead, "W",
-             _src(cat, "ai_fleet_chip_power_2025", "epoch_system_overhead")),
+             _src(cat, "ai_fleet_chip_power_2025", "epoch_system_overhead"), None),
             ("base_year_ai_capex", "AI capex 2025, all buyers [USD/yr]: between the four "
              "largest US clouds' total capex (a subset of buyers, non-AI included) and "
              "worldwide data-centre capex (all buyers, general purpose included)",
              Comparison("in_range", low=four, high=world), pt["capex_usd"], "USD/yr",
-             _src(cat, "hyperscaler4_capex_2025", "dell_oro_dc_capex_2025")),
+             _src(cat, "hyperscaler4_capex_2025", "dell_oro_dc_capex_2025"), (four, world)),
             ("base_year_tokens", "tokens processed per month, 2025 exit rate of the providers "
              "that publish it (Google all surfaces + OpenAI API + Microsoft)",
              _within(published_tokens), pt["tokens_billed"] / 12.0, "tokens/month",
              _src(cat, "google_tokens_per_month_2025_10", "openai_api_tokens_per_min",
-                  "msft_tokens_per_quarter_2025q1")),
+                  "msft_tokens_per_quarter_2025q1"), None),
         ]
-        for cid, text, comp, value, unit, src in checks:
+        # a bracket (two published figures bounding the quantity) reports both ends; a single
+        # published figure is checked within +-TOLERANCE
+        for cid, text, comp, value, unit, src, bracket in checks:
             c = Claim(cid, text, src, cid, comp, unit)
-            if cid == "base_year_ai_capex":
-                nums = {"published": four, "published_upper": world,
-                        "ratio_model_to_published": value / four,
-                        "ratio_model_to_upper": value / world}
+            if bracket is not None:
+                lo, hi = bracket
+                nums = {"published": lo, "published_upper": hi,
+                        "ratio_model_to_published": value / lo,
+                        "ratio_model_to_upper": value / hi}
             else:
                 target = (float(comp.low or 0.0) + float(comp.high or 0.0)) / 2.0
                 nums = {"published": target, "ratio_model_to_published": value / target}

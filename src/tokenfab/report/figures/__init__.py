@@ -15,11 +15,22 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from tokenfab import display
 from tokenfab.outputs import atomic_target
 
 _COLORS = ("#1a56a8", "#d1495b", "#2e933c", "#edae49", "#6c4f9c", "#00798c", "#8c564b",
            "#7f7f7f")
 
+
+
+#: the default value label of bar charts: :func:`tokenfab.display.number` (separators, powers
+#: of ten beyond a thousand trillion; never ``1.23e+03``)
+NUMBER = "number"
+
+
+def _label(fmt: str, v: float) -> str:
+    """A bar's value label: ``fmt`` a format string (``"{:.0%}"``) or :data:`NUMBER`."""
+    return display.number(v) if fmt == NUMBER else fmt.format(v)
 
 def new_figure(width_in: float = 7.5, height_in: float = 4.0, ncols: int = 1) -> tuple[Any, Any]:
     """A figure not registered with pyplot (safe in threads and servers) and its axes."""
@@ -121,7 +132,7 @@ def frontier_pair(curves_gpu: Mapping[str, tuple[Sequence[float], Sequence[float
 
 
 def waterfall(steps: Sequence[tuple[str, float]], *, total_label: str | None = "total",
-              ylabel: str = "", title: str = "", scale: float = 1.0, fmt: str = "{:,.3g}") -> Any:
+              ylabel: str = "", title: str = "", scale: float = 1.0, fmt: str = NUMBER) -> Any:
     """A waterfall: each step adds its (signed) value to a running total, drawn as a bar.
 
     ``scale`` divides every value for display (e.g. 1e9 to show billions).
@@ -144,7 +155,7 @@ def waterfall(steps: Sequence[tuple[str, float]], *, total_label: str | None = "
     x = np.arange(len(labels))
     ax.bar(x, heights, bottom=bottoms, color=colors, width=0.65)
     for xi, b, h in zip(x, bottoms, heights, strict=True):
-        ax.text(xi, b + h, fmt.format(h), ha="center", va="bottom", fontsize=8)
+        ax.text(xi, b + h, _label(fmt, h), ha="center", va="bottom", fontsize=8)
     ax.axhline(0, color="#333", lw=0.8)
     ax.set_xticks(x, labels, rotation=20, ha="right", fontsize=9)
     _style(ax, title, "", ylabel)
@@ -152,7 +163,7 @@ def waterfall(steps: Sequence[tuple[str, float]], *, total_label: str | None = "
 
 
 def chain(steps: Sequence[tuple[str, float]], *, ylabel: str = "", title: str = "",
-          logy: bool = True, fmt: str = "{:,.3g}") -> Any:
+          logy: bool = True, fmt: str = NUMBER) -> Any:
     """A multiplicative chain drawn as bars of its running value (e.g. GDP -> services -> GW)."""
     fig, ax = new_figure(8, 4.2)
     labels = [s[0] for s in steps]
@@ -160,7 +171,7 @@ def chain(steps: Sequence[tuple[str, float]], *, ylabel: str = "", title: str = 
     x = np.arange(len(vals))
     ax.bar(x, vals, color=[_COLORS[i % len(_COLORS)] for i in range(len(vals))], width=0.65)
     for xi, v in zip(x, vals, strict=True):
-        ax.text(xi, v, fmt.format(v), ha="center", va="bottom", fontsize=8)
+        ax.text(xi, v, _label(fmt, v), ha="center", va="bottom", fontsize=8)
     if logy and np.all(vals > 0):
         ax.set_yscale("log")
     ax.set_xticks(x, labels, rotation=20, ha="right", fontsize=9)
@@ -252,7 +263,7 @@ def lines(series: Mapping[str, tuple[ArrayLike, ArrayLike]], *, xlabel: str = ""
 
 
 def bars(labels: Sequence[str], values: Sequence[float], *, ylabel: str = "", title: str = "",
-         ref: tuple[str, float] | None = None, logy: bool = False, fmt: str = "{:,.3g}",
+         ref: tuple[str, float] | None = None, logy: bool = False, fmt: str = NUMBER,
          colors: Sequence[str] | None = None) -> Any:
     """A labelled bar chart with an optional reference line (e.g. the claimed value)."""
     fig, ax = new_figure(7.5, 4.0)
@@ -261,7 +272,7 @@ def bars(labels: Sequence[str], values: Sequence[float], *, ylabel: str = "", ti
     ax.bar(x, vals, color=list(colors) if colors else [_COLORS[i % len(_COLORS)] for i in x],
            width=0.6)
     for xi, v in zip(x, vals, strict=True):
-        ax.text(xi, v, fmt.format(v), ha="center", va="bottom", fontsize=8)
+        ax.text(xi, v, _label(fmt, v), ha="center", va="bottom", fontsize=8)
     if ref is not None:
         ax.axhline(ref[1], ls="--", color="#333", lw=1.2, label=ref[0])
         ax.legend(fontsize=8, frameon=False)
@@ -295,7 +306,7 @@ def histogram(sample: Sequence[float], *, marks: Mapping[str, float] | None = No
 
 def grouped_bars(categories: Sequence[str], series: Mapping[str, Sequence[float]], *,
                  ylabel: str = "", title: str = "", scale: float = 1.0, logy: bool = False,
-                 fmt: str = "{:,.3g}") -> Any:
+                 fmt: str = NUMBER) -> Any:
     """Bars grouped by category, one colour per series (e.g. revenue/TCO/profit per system)."""
     fig, ax = new_figure(8, 4.0)
     n = max(len(series), 1)
@@ -306,7 +317,7 @@ def grouped_bars(categories: Sequence[str], series: Mapping[str, Sequence[float]
         pos = x - 0.4 + width * (i + 0.5)
         ax.bar(pos, v, width=width * 0.95, color=_COLORS[i % len(_COLORS)], label=name)
         for xi, vi in zip(pos, v, strict=True):
-            ax.text(xi, vi, fmt.format(vi), ha="center", va="bottom", fontsize=7)
+            ax.text(xi, vi, _label(fmt, vi), ha="center", va="bottom", fontsize=7)
     ax.axhline(0, color="#333", lw=0.8)
     if logy:
         ax.set_yscale("log")

@@ -9,6 +9,7 @@ Verdict rule: :func:`tokenfab.demand.verdicts.demand_finding` (this section rend
 
 from __future__ import annotations
 
+from tokenfab import display
 from tokenfab.demand import DEMAND_INPUTS, DemandSection, project
 from tokenfab.demand.verdicts import ANALYST_FROM_YEAR, demand_finding, demand_verdict
 from tokenfab.inputs import RunOptions
@@ -87,7 +88,7 @@ def build(ctx: ReportContext) -> Section:
         d = dec[k]
         rows.append(Row(f"{name}: compute {years[0]} → {years[-1]}", d["total_multiple"], "x",
                         f"{d['total_rate_per_year'] + 1:.3g}x a year; {years[-1]}: "
-                        f"{pt[key][-1]:.3g} FLOP/yr"))
+                        f"{display.number(pt[key][-1])} FLOP/yr"))
     rows += [
         Row("claimed rise of inference", claim["multiple"], "x", "BG2 interview"),
         Row("growth rate it needs", claim["required_rate_per_year"] + 1, "x",
@@ -99,9 +100,9 @@ def build(ctx: ReportContext) -> Section:
                         f"{v['log_share']:.0%} of the log-growth"))
     for i in idx[:2] + idx[-1:]:
         rows.append(Row(f"{years[i]}: demand-implied accelerator spending (median)", spend[i],
-                        "USD/yr", f"analysts' line {pt['analyst_spend_usd'][i] / 1e9:,.0f} B"))
+                        "USD/yr", f"analysts' line {display.money(pt['analyst_spend_usd'][i])}"))
     rows.append(Row(f"{years[-1]}: power to serve the demand", gw_last * 1e9, "W",
-                    f"{pt['accelerators'][-1]:.3g} accelerators of that year's generation"))
+                    f"{display.compact(pt['accelerators'][-1])} accelerators of that year's generation"))
     for c in pj.checks:
         month = c["observed"].rsplit("_", 2)
         when = f"{month[-2]}-{month[-1]}" if len(month) == 3 else c["observed"]
@@ -136,7 +137,7 @@ def build(ctx: ReportContext) -> Section:
     figs.append(ctx.figure("Where the growth of inference comes from", bars,
                            [k.replace("_", " ") for k in f], [f[k]["log_share"] for k in f],
                            ylabel="share of log-growth", fmt="{:.0%}",
-                           title=f"Inference compute x{inf_mult:.3g} over {span}, by factor"))
+                           title=f"Inference compute x{display.number(inf_mult)} over {span}, by factor"))
     res = pj.inputs.resolved
     srcs = [INTERVIEW] + [source_from_text(k, res.sources[k].describe())
                           for k in DEMAND_INPUTS.names if k in res.sources
