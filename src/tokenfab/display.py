@@ -139,7 +139,7 @@ _WORDS = {
     "tpot": "TPOT", "mfu": "MFU", "it": "IT", "p10": "p10", "p50": "p50", "p90": "p90",
     "capex": "capex", "opex": "opex", "flops": "FLOP", "flop": "FLOP", "rl": "RL",
     "ai": "AI", "gdp": "GDP", "mc": "Monte Carlo", "vs": "vs", "fp4": "FP4", "fp8": "FP8",
-    "bf16": "BF16", "fp16": "FP16", "int8": "INT8", "kv": "KV", "moe": "MoE", "tp": "TP",
+    "bf16": "BF16", "fp16": "FP16", "int8": "INT8", "kv": "KV", "moe": "MoE", "tp": "TP", "api": "API",
 }
 
 
@@ -163,6 +163,17 @@ def label(name: str) -> str:
     if first == first.lower():
         out[0] = first[:1].upper() + first[1:]
     return " ".join(out)
+
+
+def label_in_text(name: str) -> str:
+    """:func:`label` for use inside a sentence: the first letter lower case unless it starts an
+    acronym.
+
+    >>> label_in_text("profit_usd_per_year"), label_in_text("irr"), label_in_text("api_uplift")
+    ('profit per year', 'IRR', 'API uplift')
+    """
+    lab = label(name)
+    return lab[:1].lower() + lab[1:] if lab[1:2].islower() else lab
 
 
 def of_dimension(x: float | None, dimension: str, unit: str = "") -> str:

@@ -14,7 +14,8 @@ pages"):
   the row's key, like a file name), ``--set name=value`` hints and quoted/backticked code are
   allowed;
 * ``ellipsis``: a title, metric or source cut with ``…``;
-* ``boolean``: ``True`` / ``False`` instead of words.
+* ``boolean``: ``True`` / ``False`` instead of words;
+* ``field-words``: a field name with spaces for underscores (``profit usd per year``).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # a cut ends in "…" or a word glued to "..." ("priced b..."); " ... " elides a quotation
     ("ellipsis", re.compile(r"…|(?<=\w)\.\.\.(?!\.)")),
     ("boolean", re.compile(r"\b(?:True|False)\b")),
+    # a field name with its underscores replaced by spaces ("Sensitivity of profit usd per year")
+    ("field-words", re.compile(r"(?<![\w/.-])usd(?![\w/.-])")),
 )
 
 

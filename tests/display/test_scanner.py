@@ -22,6 +22,7 @@ from tests.display.scan import html_text, problems
     ("Epoch AI lists several m…", "ellipsis"),
     ("priced b...", "ellipsis"),
     ("rental cap binds: True", "boolean"),
+    ("Sensitivity of profit usd per year", "field-words"),
 ])
 def test_each_offence_is_found(text, kind):
     assert [p for p in problems(text) if p.startswith(kind)], problems(text)

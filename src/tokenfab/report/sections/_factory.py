@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from tokenfab import display
 from tokenfab.claims import Finding
 from tokenfab.report.context import ReportContext
 from tokenfab.report.figures import histogram, waterfall
@@ -236,7 +237,7 @@ def tornado_figure(ctx: ReportContext, result: Any) -> FigureData:
         with tempfile.TemporaryDirectory() as d:
             return tornado_png(result, Path(d) / "tornado.png").read_bytes()
 
-    return ctx.figure(f"Sensitivity of {result.tornado_output.replace('_', ' ')}", draw,
+    return ctx.figure(f"Sensitivity of {display.label_in_text(result.tornado_output)}", draw,
                       caption="One input at a time moved from its low to its high value, all "
                       "others at their likely values (tokenfab.uncertainty.tornado).")
 

@@ -81,7 +81,7 @@ def build(ctx: ReportContext) -> Section:
     assumption = (f"the growth of tokens per query (reasoning chains, trees, agents): it carries "
                   f"{f['tokens_per_query']['log_share']:.0%} of inference's log-growth"
                   if top == "tokens_per_query" else
-                  f"the growth of {top.replace('_', ' ')} ({f[top]['log_share']:.0%} of "
+                  f"the growth of {display.label_in_text(top)} ({f[top]['log_share']:.0%} of "
                   "inference's log-growth)")
     rows = []
     for k, name, key in LAWS:
@@ -96,7 +96,7 @@ def build(ctx: ReportContext) -> Section:
         Row("years to the claim at the projected rate", yrs_needed, "years"),
     ]
     for k, v in f.items():
-        rows.append(Row(f"inference factor: {k.replace('_', ' ')}", v["multiple"], "x",
+        rows.append(Row(f"inference factor: {display.label_in_text(k)}", v["multiple"], "x",
                         f"{v['log_share']:.0%} of the log-growth"))
     for i in idx[:2] + idx[-1:]:
         rows.append(Row(f"{years[i]}: demand-implied accelerator spending (median)", spend[i],
@@ -135,7 +135,7 @@ def build(ctx: ReportContext) -> Section:
                                title="GW to serve the projected demand (Monte Carlo band)",
                                caption=f"{pj.samples:,} draws of every ranged input."))
     figs.append(ctx.figure("Where the growth of inference comes from", bars,
-                           [k.replace("_", " ") for k in f], [f[k]["log_share"] for k in f],
+                           [display.label_in_text(k) for k in f], [f[k]["log_share"] for k in f],
                            ylabel="share of log-growth", fmt="{:.0%}",
                            title=f"Inference compute x{display.number(inf_mult)} over {span}, by factor"))
     res = pj.inputs.resolved

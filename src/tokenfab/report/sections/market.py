@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
+from tokenfab import display
 from tokenfab.report.context import ReportContext
 from tokenfab.report.figures import histogram, tornado
 from tokenfab.report.section import Row, Section, Table, Verdict, format_value
@@ -66,7 +67,7 @@ def build(ctx: ReportContext) -> Section:
         assumption = "the share of knowledge-work pay spent on AI"
     else:
         unit = "%" if top["unit"] == "fraction" else top["unit"]
-        assumption = (f"{top['input'].replace('_', ' ')} (from {format_value(top['low'], unit)} to "
+        assumption = (f"{display.label_in_text(top['input'])} (from {format_value(top['low'], unit)} to "
                       f"{format_value(top['high'], unit)}) moves the GW bought per year from "
                       f"{top['gw_at_low']:.0f} to {top['gw_at_high']:.0f}, the largest swing of "
                       "any input")
