@@ -114,3 +114,17 @@ def test_show_lists_dates(capsys) -> None:
     assert rec["sources"]["layers"]["date"] == "2024-12"
     assert main(["catalog", "show", "deepseek-v3"]) == 0
     assert "2024-12" in capsys.readouterr().out
+
+
+def test_user_catalog_status_is_one_of_the_allowed_values(tmp_path: Path) -> None:
+    """``status`` is an enumeration (shipping | cloud-only | announced), not free text: the
+    fuzz run (seed 20000) found '1e30 GW' accepted as a status."""
+    from tokenfab.catalog import load_catalog
+
+    p = tmp_path / "c.toml"
+    p.write_text('[[accelerator]]\nid = "fz"\nbase = "h100-sxm"\nstatus = "1e30 GW"\n')
+    with pytest.raises(TokenfabError, match="status must be one of shipping, cloud-only, "
+                                            "announced, got '1e30 GW'"):
+        load_catalog([p], use_env=False)
+    p.write_text('[[accelerator]]\nid = "fz"\nbase = "h100-sxm"\nstatus = "announced"\n')
+    assert load_catalog([p], use_env=False).hardware("fz").status == "announced"

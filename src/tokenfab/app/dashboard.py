@@ -19,6 +19,7 @@ from tokenfab import display
 from tokenfab.app import logic as L
 from tokenfab.catalog import load_catalog
 from tokenfab.errors import TokenfabError
+from tokenfab.factory.inputs import input_label as factory_input_label
 from tokenfab.report import figures as F
 
 if TYPE_CHECKING:
@@ -261,8 +262,12 @@ with t_fact:
                                     scale=1e9))
         if fr.bars:
             scale, unit = _scale_of(fr.tornado_output)
-            right.image(_chart("tornado", fr.bars, xlabel=f"{display.label(fr.tornado_output)} [{unit}]",
-                                       scale=scale, title="What moves it (one input at a time)"))
+            # inputs in words, as plain tuples (the cached chart hashes its arguments)
+            bars = [(factory_input_label(b.name), b.output_at_low, b.output_at_high)
+                    for b in fr.bars]
+            right.image(_chart("tornado", bars, base=fr.bars[0].base,
+                               xlabel=f"{display.label(fr.tornado_output)} [{unit}]",
+                               scale=scale, title="What moves it (one input at a time)"))
         if fr.vs_op is not None:
             keys = ["accelerators", "tokens_per_s_per_mw", "revenue_usd_per_year",
                     "tco_usd_per_year", "profit_usd_per_year", "cost_usd_per_mtok"]

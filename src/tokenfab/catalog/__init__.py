@@ -40,6 +40,7 @@ from tokenfab.catalog.schema import (
     FAMILIES,
     GATED_ACTIVATIONS,
     MODEL_FIELDS,
+    STATUSES,
     UNGATED_ACTIVATIONS,
     VALUE_KINDS,
     Accelerator,
@@ -130,6 +131,9 @@ def _check_semantics(obj: Accelerator | ModelArch, where: str) -> None:
         if obj.family not in FAMILIES:
             raise TokenfabError(f"family must be one of {', '.join(FAMILIES)}, got {obj.family!r}",
                                 field=f"{where}.family", value=obj.family)
+        if obj.status not in STATUSES:
+            raise TokenfabError(f"status must be one of {', '.join(STATUSES)}, got {obj.status!r}",
+                                field=f"{where}.status", value=obj.status)
         if obj.allin_power_w < obj.tdp_w:
             raise TokenfabError(
                 f"allin_power_w ({obj.allin_power_w:g} W) must be >= tdp_w ({obj.tdp_w:g} W): "

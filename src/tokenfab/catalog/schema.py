@@ -21,6 +21,8 @@ from typing import Literal
 ValueKind = Literal["spec", "measured", "estimate", "derived", "user"]
 VALUE_KINDS: tuple[str, ...] = ("spec", "measured", "estimate", "derived", "user")
 
+#: an accelerator's availability (the ``status`` column)
+STATUSES: tuple[str, ...] = ("shipping", "cloud-only", "announced")
 FAMILIES: tuple[str, ...] = (
     "hopper",
     "blackwell",
@@ -82,7 +84,7 @@ ACCELERATOR_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("vendor", "", "str", True, "vendor"),
     FieldSpec("family", "", "str", True, "hardware family: " + ", ".join(FAMILIES)),
     FieldSpec("year_available", "year", "int", True, "first volume availability", 2000),
-    FieldSpec("status", "", "str", True, "shipping | cloud-only | announced"),
+    FieldSpec("status", "", "str", True, " | ".join(STATUSES)),
     FieldSpec("fp4_dense_flops_per_s", "FLOP/s", "float", False,
               "dense (no 2:4 sparsity) peak FP4 tensor FLOP/s per accelerator", 0, True),
     FieldSpec("fp8_dense_flops_per_s", "FLOP/s", "float", False,

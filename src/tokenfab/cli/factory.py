@@ -36,6 +36,7 @@ from tokenfab.errors import TokenfabError
 from tokenfab.factory.compare import generations as run_generations
 from tokenfab.factory.economics import BREAKEVEN_COST_KEY, BREAKEVEN_KEY
 from tokenfab.factory.inputs import FACTORY_INPUTS, SYSTEM_INPUTS, VS_PREFIX, inputs_table
+from tokenfab.factory.inputs import input_label as factory_input_label
 from tokenfab.factory.pricing import DEFAULT_PRICE_CURVE
 from tokenfab.factory.runner import resolve_inputs, run_factory
 from tokenfab.factory.spec import FactorySection
@@ -108,15 +109,6 @@ def _table(d: dict[str, Any]) -> Table:
                 row.append(f"{_fmt(block['p10'].get(key), kind)} – {_fmt(block['p90'].get(key), kind)}")
         t.add_row(*row)
     return t
-
-
-def _input_doc(name: str) -> str:
-    """The doc of a factory input (``vs_`` inputs read as the --vs system's), for its label."""
-    base = name[len(VS_PREFIX):] if name.startswith(VS_PREFIX) else name
-    for i in FACTORY_INPUTS:
-        if i.name == base:
-            return i.doc
-    return ""
 
 
 def _section_from(scenario: Path | None, flags: dict[str, Any]) -> tuple[FactorySection, str | None]:
@@ -321,7 +313,7 @@ def _print_text(d: dict[str, Any], result: Any, verdicts: list[Any], gens: Any,
                      markup=False, highlight=False)
     if result.bars:
         kind = _output_kind(result.tornado_output)
-        top = ", ".join(f"{display.input_label(b.name, _input_doc(b.name))} "
+        top = ", ".join(f"{factory_input_label(b.name)} "
                         f"({_fmt(b.output_at_low, kind)} to {_fmt(b.output_at_high, kind)})"
                         for b in result.bars[:4])
         stdout.print(f"largest effects on {display.label(result.tornado_output).lower()} "

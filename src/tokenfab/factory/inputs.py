@@ -23,6 +23,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from tokenfab import display
 from tokenfab.catalog import Catalog, load_catalog
 from tokenfab.catalog.age import source_date
 from tokenfab.errors import TokenfabError
@@ -46,6 +47,8 @@ __all__ = [
     "SYSTEM_INPUTS",
     "VS_PREFIX",
     "deal_price",
+    "input_doc",
+    "input_label",
     "site_cost_share",
     "sourced_networking_cost",
     "survey_facility_cost",
@@ -395,3 +398,21 @@ def inputs_table(catalog: Catalog | None = None, hardware: str = "gb200-nvl72") 
     cat = _cat(catalog)
     shown = InputSet("factory", [dataclasses.replace(i, required=False) for i in FACTORY_INPUTS])
     return shown.markdown_table(cat, {"hardware": cat.hardware(hardware)})
+
+
+def input_doc(name: str) -> tuple[str, bool]:
+    """(the doc of factory input ``name``, whether it is the challenger's): a ``vs_`` input
+    reads as the --vs system's copy of the base input (``""`` for an unknown name)."""
+    vs = name.startswith(VS_PREFIX)
+    base = name[len(VS_PREFIX):] if vs else name
+    return next((i.doc for i in FACTORY_INPUTS if i.name == base), ""), vs
+
+
+def input_label(name: str) -> str:
+    """A factory input in words for a chart or a table (``life_it`` -> 'IT equipment life';
+    a ``vs_`` input is the challenger's: 'Challenger: accelerator price')."""
+    doc, vs = input_doc(name)
+    if not vs:
+        return display.input_label(name, doc)
+    lab = display.input_label(name[len(VS_PREFIX):], doc)
+    return "Challenger: " + (lab[:1].lower() + lab[1:] if lab[1:2].islower() else lab)

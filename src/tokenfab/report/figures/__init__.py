@@ -8,7 +8,7 @@ authors' own plotting functions are preferred where they exist; these cover the 
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,7 @@ def save(fig: Any, path: str | Path, dpi: int = 120) -> Path:
 
 def _style(ax: Any, title: str = "", xlabel: str = "", ylabel: str = "") -> None:
     if title:
-        ax.set_title(title, fontsize=11)
+        ax.set_title(title, fontsize=11, wrap=True)  # never cut at the figure edge
     if xlabel:
         ax.set_xlabel(xlabel)
     if ylabel:
@@ -216,11 +216,13 @@ def bands(x: Sequence[float], p10: Sequence[float], p50: Sequence[float], p90: S
 
 
 def tornado(bars: Sequence[Any], *, base: float | None = None, xlabel: str = "", title: str = "",
-            scale: float = 1.0, max_bars: int = 10) -> Any:
+            scale: float = 1.0, max_bars: int = 10,
+            labels: Callable[[str], str] = display.input_label) -> Any:
     """A tornado chart from :class:`tokenfab.uncertainty.TornadoBar` items (or (name, lo, hi)).
 
     Each bar spans the output with that input at its low and at its high value, all others
-    at their likely values; the widest swing is on top.
+    at their likely values; the widest swing is on top. ``labels`` turns an input's name into
+    the words on its bar (never the snake_case name).
     """
     items = []
     for b in bars[:max_bars]:
@@ -236,7 +238,7 @@ def tornado(bars: Sequence[Any], *, base: float | None = None, xlabel: str = "",
     for i, (_name, lo, hi) in enumerate(items):
         ax.barh(i, hi - b0, left=b0, color=_COLORS[2], height=0.6)
         ax.barh(i, lo - b0, left=b0, color=_COLORS[1], height=0.6)
-    ax.set_yticks(range(len(items)), [n for n, _, _ in items], fontsize=9)
+    ax.set_yticks(range(len(items)), [labels(n) for n, _, _ in items], fontsize=9)
     if base is not None:
         ax.axvline(b0, color="#333", lw=1)
     _style(ax, title, xlabel + "  (green: input high, red: input low)", "")

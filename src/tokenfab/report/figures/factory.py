@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tokenfab.factory.inputs import input_label
 from tokenfab.factory.runner import FactoryResult
 
 _LABELS = {
@@ -22,5 +23,5 @@ def tornado_png(result: FactoryResult, path: str | Path) -> Path:
     name, scale, unit = _LABELS.get(result.tornado_output, (result.tornado_output, 1.0, ""))
     s = result.section
     title = f"{s.hardware}" + (f" vs {s.vs}" if s.vs else "") + f", {s.power / 1e9:g} GW: {name}"
-    fig = tornado(result.bars, xlabel=unit, title=title, scale=scale)
+    fig = tornado(result.bars, xlabel=unit, title=title, scale=scale, labels=input_label)
     return save(fig, path, dpi=110)

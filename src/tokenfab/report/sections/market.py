@@ -39,7 +39,7 @@ def market_verdict(reproduces: bool, example_agrees: bool, n_inside: int, n_figu
 
 
 def build(ctx: ReportContext) -> Section:
-    from tokenfab.market import MarketSection, run_market
+    from tokenfab.market import MARKET_INPUTS, MarketSection, run_market
     from tokenfab.report.figures.market import waterfall_figure
     from tokenfab.scenario import load_section, scenario_meta
 
@@ -128,6 +128,8 @@ def build(ctx: ReportContext) -> Section:
         ctx.figure("What moves the gigawatts", tornado,
                    [(s["input"], s["gw_at_low"], s["gw_at_high"]) for s in ranged.sensitivity],
                    base=base, xlabel="GW bought per year",
+                   labels=lambda n: display.input_label(
+                       n, MARKET_INPUTS[n].doc if n in MARKET_INPUTS else ""),
                    title="Sensitivity of GW per year (one input at a time)"),
     ]
     srcs = [INTERVIEW] + [source_from_text(c["key"], c["source"]) for c in ranged.claims]
