@@ -126,10 +126,23 @@ def percent(x: float | None, digits: int = 3) -> str:
 
 
 def years(x: float | None) -> str:
-    """A duration in years: ``'5.5 years'``, ``'0.43 years'``; None/inf -> ``'never'``."""
+    """A duration given in years, in the unit people use for it: years from one year up,
+    months below a year, days below a month; None/inf -> ``'never'``.
+
+    >>> years(5.5), years(1.0), years(0.394), years(0.0716), years(0.0)
+    ('5.5 years', '1 year', '4.7 months', '26 days', '0 days')
+    """
     if not _finite(x):
         return "never"
-    return f"{_sig(float(x), 3)} years"  # type: ignore[arg-type]
+    v = float(x)  # type: ignore[arg-type]
+    if abs(v) >= 1.0:
+        s = _sig(v, 3)
+        return f"{s} year" if s == "1" else f"{s} years"
+    if abs(v) >= 1.0 / 12.0:
+        m = _sig(v * 12.0, 2)
+        return f"{m} month" if m == "1" else f"{m} months"
+    d = f"{v * 365.25:,.0f}"
+    return f"{d} day" if d == "1" else f"{d} days"
 
 
 _WORDS = {
@@ -491,7 +504,9 @@ def of_field(x: object, name: str, digits: int = 3) -> str:
         return quantity(float(x) / 3600.0, "Wh" + tail, digits)
     if last in ("s", "seconds"):
         return quantity(x, "s", digits)
-    if last in ("days", "hours", "years", "minutes"):
+    if last == "years":  # 0.394 years reads as 4.7 months
+        return years(x)
+    if last in ("days", "hours", "minutes"):
         return f"{number(x, digits)} {last}"
     if "flop" in n:
         return quantity(x, "FLOP" + tail, digits)

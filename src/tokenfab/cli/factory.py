@@ -277,10 +277,11 @@ def _print_text(d: dict[str, Any], result: Any, verdicts: list[Any], gens: Any,
                      f"{op['tokens_per_s_per_accelerator_p90']:,.1f} tok/s per accelerator, "
                      f"software era {op.get('software_date', '')}", markup=False, highlight=False)
     pa = d["price_usd_per_mtok_applied"]
-    stdout.print(f"price applied: ${pa['output']:.3g} per million output tokens = "
-                 f"${pa['base_output']:.3g} x {pa['tier_multiplier']:g} (tier: "
-                 f"{pa['tier_source']}); input ${pa['input']:.3g} per million, "
-                 f"{pa['input_tokens_per_output_token']:.3g} input tokens per output token; "
+    k = pa["input_tokens_per_output_token"]
+    stdout.print(f"price applied: {display.money(pa['output'])} per million output tokens = "
+                 f"{display.money(pa['base_output'])} x {display.number(pa['tier_multiplier'])} "
+                 f"(tier: {pa['tier_source']}); input {display.money(pa['input'])} per million, "
+                 f"{display.number(k)} input token{'' if k == 1 else 's'} per output token; "
                  f"price source: {pa['source']}", markup=False, highlight=False)
     stdout.print(_table(d))
     rent = d.get("market_rent_usd_per_accelerator_hour")

@@ -164,7 +164,7 @@ def _capex_per_gw(r: FactoryResult, c: Claim) -> _Analysis:
         f"first full year at today's price: revenue {_usd(p['revenue_usd_per_year'])}/yr, TCO "
         f"{_usd(p['tco_usd_per_year'])}/yr, gross margin {p['gross_margin']:.0%}; simple payback "
         "at today's price (undiscounted, not a cash-flow metric) "
-        + (f"{p['payback_years']:.1f} yr" if math.isfinite(p["payback_years"]) else "never"),
+        + display.years(p["payback_years"]),
     ]
     cash = r.headline()  # the yearly cash flows (price falling, construction, ramp)
     if cash.get("npv_usd") is not None and math.isfinite(float(cash["npv_usd"])):
@@ -175,7 +175,7 @@ def _capex_per_gw(r: FactoryResult, c: Claim) -> _Analysis:
             f"at the cost of capital, IRR "
             + (f"{float(irr_):.1%}" if irr_ is not None and math.isfinite(float(irr_)) else "none")
             + ", discounted payback "
-            + (f"{float(dpb_):.1f} yr" if dpb_ is not None and math.isfinite(float(dpb_))
+            + (display.years(float(dpb_)) if dpb_ is not None and math.isfinite(float(dpb_))
                else "not within the IT life"))
     flips = []
     for tgt, label in ((lo, "low"), (hi, "high")):
