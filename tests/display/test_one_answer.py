@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_golden import golden
-from tokenfab.display import money
+from tokenfab.display import money, percent
 
 ROOT = Path(__file__).resolve().parents[2]
 S = "scenarios/interview"
@@ -57,3 +57,15 @@ def test_market_percentiles_are_the_same_in_cli_and_report(tmp_path):
         if c["kind"] == "interview" and c["text"] in {k.strip() for k in placed}:
             got = next(v for k, v in placed.items() if k.strip() == c["text"])
             assert int(got) == round(c["percentile"]), (c["text"], got, c["percentile"])
+
+
+def test_plan_monte_carlo_is_the_same_in_cli_and_report(tmp_path):
+    """stargate.toml sets its own 300 draws: the report's rent-or-build section runs them too
+    (it used to cap every plan at 100 draws and print '100% of 100' beside the CLI's 99.7%)."""
+    cli = json.loads(_tokenfab("plan", f"{S}/stargate.toml", "--json"))
+    mc = cli["monte_carlo"]
+    rep = _report(tmp_path, "--only", "users_x_compute")["users_x_compute"]
+    share = mc["share_of_draws_rent_alone_cannot_keep_up"]
+    assert mc["samples"] == 300
+    assert (f"In {percent(share)} of {mc['samples']} Monte Carlo draws renting alone cannot "
+            "keep up") in rep["reason"], rep["reason"]

@@ -8,6 +8,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
+from tokenfab import display
 from tokenfab.cli.common import (
     SET_HELP,
     console_err,
@@ -160,7 +161,7 @@ def plan(
         q = mc["present_cost_usd"]
         stdout.print(f"Monte Carlo ({mc['samples']} draws): present cost p10/p50/p90 "
                      f"{_usd(q['p10'])} / {_usd(q['p50'])} / {_usd(q['p90'])}; renting alone "
-                     f"cannot keep up in {mc['share_of_draws_rent_alone_cannot_keep_up']:.0%} "
+                     f"cannot keep up in {display.percent(mc['share_of_draws_rent_alone_cannot_keep_up'])} "
                      "of draws")
     for note in p.notes:
         stdout.print(f"note: {note}")

@@ -63,7 +63,7 @@ def build(ctx: ReportContext) -> Section:
         f"A {_x(claim['multiple'])} rise of inference needs "
         f"{claim['required_rate_per_year'] + 1:.3g}x a year over {claim['horizon_years']:g} years; "
         f"the projection gives {dec['inference']['total_rate_per_year'] + 1:.3g}x a year"
-        + (f", so it takes ~{yrs_needed:.0f} years" if yrs_needed else "") + ". "
+        + (f", so it takes {yrs_needed:.1f} years" if yrs_needed else "") + ". "
         + (f"Demand-implied accelerator spending (median) is above the analysts' line in every "
            f"year from {ANALYST_FROM_YEAR}." if above else
            f"Demand-implied accelerator spending (median) is not above the analysts' line in "

@@ -53,7 +53,11 @@ def build(ctx: ReportContext) -> Section:
     users_exp, per_user_exp = growth_checks(users, per_user)
     psec = load_section(ppath, "plan", PlanSection)
     meta = scenario_meta(ppath)
-    n = min(ctx.samples, PLAN_SAMPLES_MAX)
+    # the file's own draws when it sets them (what `tokenfab plan FILE` runs: one scenario, one
+    # answer), else the report's, capped: each draw re-solves two linear programs
+    n, _ = ctx.draws(psec)
+    if "samples" in ctx.explicit or "samples" not in psec.model_fields_set:
+        n = min(ctx.samples, PLAN_SAMPLES_MAX)
     rep = analyse(resolve(psec, ctx.catalog), options=RunOptions(n if n >= 2 else 0, ctx.seed),
                   meta=meta)
     v = rep.finding.numbers
@@ -70,7 +74,8 @@ def build(ctx: ReportContext) -> Section:
         f"{rep.finding.verdict.value}: {rep.finding.headline}.")
     mc = rep.monte_carlo
     if mc:
-        reason += (f" In {mc['share_of_draws_rent_alone_cannot_keep_up']:.0%} of {mc['samples']} "
+        reason += (f" In {display.percent(mc['share_of_draws_rent_alone_cannot_keep_up'])} of "
+                   f"{mc['samples']} "
                    "Monte Carlo draws renting alone cannot keep up.")
     ins = rep.inputs
     slow = slow_growth_plan(psec, ctx.catalog)
