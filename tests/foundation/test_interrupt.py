@@ -56,15 +56,20 @@ def test_report_progress_then_ctrl_c_exits_130_with_no_page(tmp_path: Path) -> N
     assert [f for f in _leftovers(tmp_path) if ".part" in f or "tmp" in f] == []
 
 
-@pytest.mark.parametrize("argv", [
-    ["factory", "--power", "2 GW", "--hardware", "gb200-nvl72", "--samples", "1000000",
-     "--plot", "chart.png"],
+@pytest.mark.parametrize(("argv", "after_s"), [
+    # ~8 s on an idle 2-core machine since the Monte Carlo got faster (a pair of 1e6-draw runs,
+    # then the chart in the last ~3 s): interrupted at 1.5 s, well before the chart is written
+    (["factory", "--power", "2 GW", "--hardware", "gb200-nvl72", "--vs", "h100-sxm",
+      "--samples", "1000000", "--plot", "chart.png"], 1.5),
     # ~6 s on an idle 2-core machine (the failure simulation dominates): interrupted at 3 s
-    ["cluster", "--hardware", "h100-sxm", "--accelerators", "500000", "--samples", "100000",
-     "--trials", "2000", "--days", "365", "--plot", "chart.png"],
+    (["cluster", "--hardware", "h100-sxm", "--accelerators", "500000", "--samples", "100000",
+      "--trials", "2000", "--days", "365", "--plot", "chart.png"], 3.0),
 ], ids=["factory", "cluster"])
-def test_monte_carlo_ctrl_c_exits_130_with_no_file(tmp_path: Path, argv: list[str]) -> None:
-    rc, err = _interrupt(argv, tmp_path, "ready", 3.0)
+def test_monte_carlo_ctrl_c_exits_130_with_no_file(tmp_path: Path, argv: list[str],
+                                                    after_s: float) -> None:
+    # no marker to wait for (the commands print no progress line when stderr is not a
+    # terminal): a fixed time after the start; rc 130 proves the run was still going
+    rc, err = _interrupt(argv, tmp_path, None, after_s)
     assert rc == 130, err[-500:]
     assert "Traceback" not in err
     assert _leftovers(tmp_path) == []
