@@ -185,7 +185,15 @@ def label_in_text(name: str) -> str:
     >>> label_in_text("profit_usd_per_year"), label_in_text("irr"), label_in_text("api_uplift")
     ('profit per year', 'IRR', 'API uplift')
     """
-    lab = label(name)
+    return in_text(label(name))
+
+
+def in_text(lab: str) -> str:
+    """A label for use inside a sentence: first letter lower case unless it starts an acronym.
+
+    >>> in_text("Purchase price per accelerator"), in_text("PUE")
+    ('purchase price per accelerator', 'PUE')
+    """
     return lab[:1].lower() + lab[1:] if lab[1:2].islower() else lab
 
 

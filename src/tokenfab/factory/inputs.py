@@ -415,4 +415,4 @@ def input_label(name: str) -> str:
     if not vs:
         return display.input_label(name, doc)
     lab = display.input_label(name[len(VS_PREFIX):], doc)
-    return "Challenger: " + (lab[:1].lower() + lab[1:] if lab[1:2].islower() else lab)
+    return "Challenger: " + display.in_text(lab)
